@@ -1,0 +1,15 @@
+import type { Logger } from './logger.ts';
+import type { OpsManagerClient } from './ops-manager/client.ts';
+import type { Loaders } from './ops-manager/loaders.ts';
+
+/** What every resolver of one GraphQL operation sees. */
+export interface GatewayContext {
+  client: OpsManagerClient;
+  /** New for every operation: caching never crosses operations or callers. */
+  loaders: Loaders;
+  /** The injected clock (tests pin it); decides whether an invitation has expired. */
+  now: () => Date;
+  logger: Logger;
+  /** Aborted when the caller goes away; passed to every upstream call. */
+  signal: AbortSignal | undefined;
+}

@@ -1,0 +1,51 @@
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { GatewayContext } from './context.ts';
+import type { Logger } from './logger.ts';
+import type { OpsManagerClient } from './ops-manager/client.ts';
+import { createLoaders } from './ops-manager/loaders.ts';
+import { schema } from './schema/index.ts';
+
+export interface GatewayDeps {
+  client: OpsManagerClient;
+  logger: Logger;
+  /** The clock; tests pin it. @default () => new Date() */
+  now?: () => Date;
+  /** Serve GraphiQL on GET /graphql. @default true */
+  graphiql?: boolean;
+  /** The operation GraphiQL opens with. */
+  graphiqlDefaultQuery?: string;
+}
+
+export type Gateway = YogaServerInstance<Record<string, never>, GatewayContext>;
+
+/**
+ * Builds the GraphQL server: schema, per-operation context, GraphiQL and logging.
+ * It neither reads the environment nor listens; main.ts does, and tests drive the
+ * instance directly or put it behind a socket on port 0.
+ */
+export function createGateway(deps: GatewayDeps): Gateway {
+  const now = deps.now ?? (() => new Date());
+  return createYoga<Record<string, never>, GatewayContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    // Expected failures are GraphQLErrors with a code and pass through; anything else
+    // (a bug, a library error) is masked so no stack or upstream detail reaches a client.
+    maskedErrors: true,
+    graphiql: deps.graphiql === false ? false : { title: 'Ops Manager invitations', defaultQuery: deps.graphiqlDefaultQuery },
+    logging: {
+      debug: (...args) => deps.logger.debug({ args }, 'yoga'),
+      info: (...args) => deps.logger.info({ args }, 'yoga'),
+      warn: (...args) => deps.logger.warn({ args }, 'yoga'),
+      error: (...args) => deps.logger.error({ err: args[0] }, 'yoga error'),
+    },
+    context: ({ request }) => ({
+      client: deps.client,
+      loaders: createLoaders(deps.client, request.signal),
+      now,
+      logger: deps.logger,
+      signal: request.signal,
+    }),
+  });
+}

@@ -1,0 +1,255 @@
+import pLimit, { type LimitFunction } from 'p-limit';
+import type { z } from 'zod';
+import { ErrorCode, GatewayError, UpstreamError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import {
+  type Invitation,
+  InvitationBodySchema,
+  InvitationListBodySchema,
+  type ProjectRole,
+  toInvitation,
+} from './schemas.ts';
+import { errorFromResponse, type UpstreamResource } from './upstream-errors.ts';
+
+export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;
+
+export interface OpsManagerClientOptions {
+  /** The API's base URL, ending in /api/public/v1.0. */
+  baseUrl: string;
+  /** A fetch that authenticates (the Digest client's); injected so tests can count and fake. */
+  fetch: FetchLike;
+  logger: Logger;
+  /** Timeout of one HTTP call in ms. @default 10000 */
+  timeoutMs?: number;
+  /** Requests in flight at once through this client (the process-wide cap). @default 32 */
+  maxInFlight?: number;
+}
+
+export interface CallOptions {
+  /** The caller's signal: an operation that ends early aborts its upstream calls. */
+  signal?: AbortSignal | undefined;
+}
+
+interface RequestSpec<T> {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** The route as Ops Manager documents it, for logs and metrics (no ids in it). */
+  route: string;
+  path: string;
+  query?: Record<string, string | undefined>;
+  body?: unknown;
+  resource: UpstreamResource;
+  /** How to read a 2xx body; absent for DELETE's empty answer. */
+  schema?: z.ZodType<T>;
+}
+
+/**
+ * The six project-invitation calls of the Ops Manager public API v1.0. Every call gets
+ * JSON in and out, a timeout, a slot under the in-flight cap, and one error mapping
+ * (errorFromResponse). Bodies are read once and validated with zod at this edge, so
+ * the code past it can trust the Invitation type.
+ */
+export class OpsManagerClient {
+  readonly baseUrl: string;
+  private readonly fetch: FetchLike;
+  private readonly logger: Logger;
+  private readonly timeoutMs: number;
+  private readonly limit: LimitFunction;
+
+  constructor(options: OpsManagerClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.fetch = options.fetch;
+    this.logger = options.logger;
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.limit = pLimit(options.maxInFlight ?? 32);
+  }
+
+  /** Requests waiting for a slot under the in-flight cap, and those holding one. */
+  get load(): { active: number; pending: number } {
+    return { active: this.limit.activeCount, pending: this.limit.pendingCount };
+  }
+
+  /** GET /groups/{GROUP-ID}/invites[?username=]: all pending invitations of a project. */
+  async listInvitations(projectId: string, options: CallOptions & { username?: string } = {}): Promise<Invitation[]> {
+    const list = await this.request(
+      {
+        method: 'GET',
+        route: '/groups/{GROUP-ID}/invites',
+        path: `/groups/${projectId}/invites`,
+        query: { username: options.username },
+        resource: 'project',
+        schema: InvitationListBodySchema,
+      },
+      options,
+    );
+    return list.map(toInvitation);
+  }
+
+  /** GET /groups/{GROUP-ID}/invites/{INVITATION-ID} */
+  async getInvitation(projectId: string, invitationId: string, options: CallOptions = {}): Promise<Invitation> {
+    return toInvitation(
+      await this.request(
+        {
+          method: 'GET',
+          route: '/groups/{GROUP-ID}/invites/{INVITATION-ID}',
+          path: `/groups/${projectId}/invites/${invitationId}`,
+          resource: 'invitation',
+          schema: InvitationBodySchema,
+        },
+        options,
+      ),
+    );
+  }
+
+  /** POST /groups/{GROUP-ID}/invites */
+  async createInvitation(
+    projectId: string,
+    input: { username: string; roles: readonly ProjectRole[] },
+    options: CallOptions = {},
+  ): Promise<Invitation> {
+    return toInvitation(
+      await this.request(
+        {
+          method: 'POST',
+          route: '/groups/{GROUP-ID}/invites',
+          path: `/groups/${projectId}/invites`,
+          body: { roles: input.roles, username: input.username },
+          resource: 'project',
+          schema: InvitationBodySchema,
+        },
+        options,
+      ),
+    );
+  }
+
+  /** PATCH /groups/{GROUP-ID}/invites/{INVITATION-ID}: replaces all roles of the invitation. */
+  async updateInvitationRoles(
+    projectId: string,
+    invitationId: string,
+    roles: readonly ProjectRole[],
+    options: CallOptions = {},
+  ): Promise<Invitation> {
+    return toInvitation(
+      await this.request(
+        {
+          method: 'PATCH',
+          route: '/groups/{GROUP-ID}/invites/{INVITATION-ID}',
+          path: `/groups/${projectId}/invites/${invitationId}`,
+          body: { roles },
+          resource: 'invitation',
+          schema: InvitationBodySchema,
+        },
+        options,
+      ),
+    );
+  }
+
+  /** PATCH /groups/{GROUP-ID}/invites with a username (the Cloud Manager form): replaces all roles. */
+  async updateInvitationRolesByUsername(
+    projectId: string,
+    username: string,
+    roles: readonly ProjectRole[],
+    options: CallOptions = {},
+  ): Promise<Invitation> {
+    return toInvitation(
+      await this.request(
+        {
+          method: 'PATCH',
+          route: '/groups/{GROUP-ID}/invites',
+          path: `/groups/${projectId}/invites`,
+          body: { roles, username },
+          resource: 'invitation',
+          schema: InvitationBodySchema,
+        },
+        options,
+      ),
+    );
+  }
+
+  /** DELETE /groups/{GROUP-ID}/invites/{INVITATION-ID}: 204, or an empty JSON object. */
+  async deleteInvitation(projectId: string, invitationId: string, options: CallOptions = {}): Promise<void> {
+    await this.request(
+      {
+        method: 'DELETE',
+        route: '/groups/{GROUP-ID}/invites/{INVITATION-ID}',
+        path: `/groups/${projectId}/invites/${invitationId}`,
+        resource: 'invitation',
+      },
+      options,
+    );
+  }
+
+  private request<T>(spec: RequestSpec<T>, options: CallOptions): Promise<T> {
+    return this.limit(() => this.send(spec, options));
+  }
+
+  private async send<T>(spec: RequestSpec<T>, options: CallOptions): Promise<T> {
+    const url = new URL(this.baseUrl + spec.path);
+    for (const [name, value] of Object.entries(spec.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(name, value);
+    }
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (spec.body !== undefined) headers['Content-Type'] = 'application/json';
+    const started = performance.now();
+    const log = { method: spec.method, route: spec.route };
+
+    let response: Response;
+    let bodyText: string;
+    try {
+      response = await this.fetch(url, {
+        method: spec.method,
+        headers,
+        body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+        signal,
+      });
+      bodyText = await response.text();
+    } catch (error) {
+      const failure = this.transportError(error, timeout, options.signal);
+      this.logger.warn({ ...log, code: failure.code, durationMs: elapsed(started) }, 'upstream call failed');
+      throw failure;
+    }
+    this.logger.debug({ ...log, status: response.status, durationMs: elapsed(started) }, 'upstream call');
+
+    if (!response.ok) {
+      const error = errorFromResponse({ status: response.status, headers: response.headers, bodyText, resource: spec.resource });
+      this.logger.info({ ...log, status: response.status, code: error.code, upstreamErrorCode: error.upstreamErrorCode }, 'upstream error');
+      throw error;
+    }
+    if (!spec.schema) return undefined as T;
+    return this.parseBody(spec, bodyText);
+  }
+
+  private parseBody<T>(spec: RequestSpec<T>, bodyText: string): T {
+    let json: unknown;
+    try {
+      json = JSON.parse(bodyText);
+    } catch {
+      this.logger.warn({ method: spec.method, route: spec.route, bytes: bodyText.length }, 'upstream body is not JSON');
+      throw new UpstreamError(ErrorCode.UPSTREAM_BAD_RESPONSE, 'Ops Manager answered with a body that is not JSON.');
+    }
+    const parsed = spec.schema!.safeParse(json);
+    if (!parsed.success) {
+      // Paths only: the values may be personal data.
+      const paths = parsed.error.issues.slice(0, 5).map((issue) => issue.path.join('.'));
+      this.logger.warn({ method: spec.method, route: spec.route, paths }, 'upstream body has an unexpected shape');
+      throw new UpstreamError(ErrorCode.UPSTREAM_BAD_RESPONSE, 'Ops Manager answered with a body of an unexpected shape.');
+    }
+    return parsed.data;
+  }
+
+  private transportError(error: unknown, timeout: AbortSignal, callerSignal: AbortSignal | undefined): GatewayError {
+    if (error instanceof GatewayError) return error;
+    if (callerSignal?.aborted) {
+      return new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The operation was cancelled before Ops Manager answered.', { cause: error });
+    }
+    if (timeout.aborted) {
+      return new UpstreamError(ErrorCode.UPSTREAM_TIMEOUT, `Ops Manager did not answer within ${this.timeoutMs} ms.`, { cause: error });
+    }
+    return new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Ops Manager could not be reached.', { cause: error });
+  }
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 10) / 10;
+}

@@ -1,0 +1,84 @@
+import {
+  AlreadyExistsError,
+  ErrorCode,
+  ForbiddenError,
+  GatewayError,
+  InvalidInputError,
+  NotFoundError,
+  UpstreamError,
+} from '../errors.ts';
+import { builder } from './builder.ts';
+
+const codeDescriptions: Record<ErrorCode, string> = {
+  BAD_USER_INPUT: 'An argument breaks a rule (empty roles, too many ids, bad id or email format).',
+  PROJECT_NOT_FOUND: 'Ops Manager knows no project with this id.',
+  INVITATION_NOT_FOUND: 'No pending invitation with this id or username in the project.',
+  INVITATION_ALREADY_EXISTS: 'The project already has a pending invitation or a member with this username.',
+  FORBIDDEN: 'The gateway’s Ops Manager API key may not manage invitations of this project.',
+  UPSTREAM_UNAUTHENTICATED: 'Ops Manager rejected the gateway’s API key pair.',
+  UPSTREAM_RATE_LIMITED: 'Ops Manager is rate limiting; see retryAfterSeconds.',
+  UPSTREAM_TIMEOUT: 'Ops Manager did not answer in time.',
+  UPSTREAM_UNAVAILABLE: 'Ops Manager could not be reached or had a server error.',
+  UPSTREAM_BAD_RESPONSE: 'Ops Manager answered with something the gateway cannot read.',
+  UPSTREAM_REJECTED: 'Ops Manager refused the request for another reason.',
+};
+
+export const ErrorCodeEnum = builder.enumType('ErrorCode', {
+  description: 'Stable codes of expected failures. Queries carry them in `errors[].extensions.code`.',
+  values: Object.fromEntries(
+    Object.values(ErrorCode).map((code) => [code, { value: code, description: codeDescriptions[code] }]),
+  ) as { [Code in ErrorCode]: { value: Code; description: string } },
+});
+
+export const ErrorInterface = builder.interfaceRef<GatewayError>('Error').implement({
+  description: 'An expected failure of a mutation. Every member of a result union except the success type implements it.',
+  fields: (t) => ({
+    code: t.field({ type: ErrorCodeEnum, description: 'Stable machine-readable code.', resolve: (error) => error.code }),
+    message: t.exposeString('message', { description: 'Human-readable explanation, safe to show to a user.' }),
+  }),
+});
+
+builder.objectType(InvalidInputError, {
+  name: 'InvalidInputError',
+  description: 'The input breaks a rule, or Ops Manager rejected it (e.g. a role it does not allow in this project).',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    field: t.string({ nullable: true, description: 'The argument at fault, when known.', resolve: (error) => error.field ?? null }),
+  }),
+});
+
+builder.objectType(NotFoundError, {
+  name: 'NotFoundError',
+  description: 'The project (code PROJECT_NOT_FOUND) or the invitation (code INVITATION_NOT_FOUND) does not exist.',
+  interfaces: [ErrorInterface],
+});
+
+builder.objectType(AlreadyExistsError, {
+  name: 'AlreadyExistsError',
+  description: 'The project already has a pending invitation or a member with this username.',
+  interfaces: [ErrorInterface],
+});
+
+builder.objectType(ForbiddenError, {
+  name: 'ForbiddenError',
+  description: 'The gateway may not do this in this project (Ops Manager refused its API key).',
+  interfaces: [ErrorInterface],
+});
+
+builder.objectType(UpstreamError, {
+  name: 'UpstreamError',
+  description:
+    'Ops Manager could not do the work: unreachable, too slow, rate limiting, rejecting the gateway’s key, ' +
+    'or answering something unreadable. `code` says which.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    retryAfterSeconds: t.int({
+      nullable: true,
+      description: 'For UPSTREAM_RATE_LIMITED: seconds Ops Manager asked to wait, when it said.',
+      resolve: (error) => error.retryAfterSeconds ?? null,
+    }),
+  }),
+});
+
+/** The failures every mutation can meet; each mutation adds its own. */
+export const commonMutationErrors = [InvalidInputError, NotFoundError, ForbiddenError, UpstreamError];

@@ -1,0 +1,71 @@
+import { InvalidInputError } from '../errors.ts';
+import { sameUsername } from '../ops-manager/schemas.ts';
+import { builder } from './builder.ts';
+import { InvitationRef } from './invitation.ts';
+
+/** A project is known by its id alone: its invitations are fetched only when asked for. */
+export interface ProjectShape {
+  id: string;
+}
+
+/** The most projects one `projects(ids:)` call may name. */
+export const MAX_PROJECT_IDS = 100;
+
+export const ProjectRef = builder.objectRef<ProjectShape>('Project').implement({
+  description: 'An Ops Manager project (called a group in the REST API).',
+  fields: (t) => ({
+    id: t.field({ type: 'ObjectID', description: 'The project id (GROUP-ID).', resolve: (project) => project.id }),
+    invitations: t.field({
+      type: [InvitationRef],
+      // Nullable on purpose: a project that fails (not found, upstream down) becomes null
+      // with an error at this path, and its siblings in the same operation still resolve.
+      nullable: true,
+      description:
+        'Pending invitations to the project, oldest first. With `username`, only the invitation to that address: ' +
+        'the whole address is compared, ignoring case and surrounding spaces. One Ops Manager call per project per ' +
+        'operation, however many aliases and filters ask. Null, with an error carrying `extensions.code`, when ' +
+        'the project cannot be read (e.g. PROJECT_NOT_FOUND, UPSTREAM_UNAVAILABLE).',
+      args: {
+        username: t.arg({ type: 'EmailAddress', required: false, description: 'Only invitations to this email address.' }),
+      },
+      resolve: async (project, { username }, { loaders }) => {
+        const invitations = await loaders.invitationsByProject.load(project.id);
+        return username ? invitations.filter((invitation) => sameUsername(invitation.username, username)) : invitations;
+      },
+    }),
+    invitation: t.field({
+      type: InvitationRef,
+      nullable: true,
+      description: 'One pending invitation of the project by its id, or null when the project has none with this id.',
+      args: { id: t.arg({ type: 'ObjectID', required: true, description: 'The invitation id (INVITATION-ID).' }) },
+      resolve: async (project, { id }, { loaders }) => {
+        const invitations = await loaders.invitationsByProject.load(project.id);
+        return invitations.find((invitation) => invitation.id === id) ?? null;
+      },
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  project: t.field({
+    type: ProjectRef,
+    description:
+      'A project by id. No call is made until a field of it needs one; a project Ops Manager does not know ' +
+      'shows as a PROJECT_NOT_FOUND error on that field.',
+    args: { id: t.arg({ type: 'ObjectID', required: true, description: 'The project id (GROUP-ID).' }) },
+    resolve: (_root, { id }) => ({ id }),
+  }),
+  projects: t.field({
+    type: [ProjectRef],
+    description: `Several projects by id, in the order given (at most ${MAX_PROJECT_IDS} ids). Each distinct project costs one Ops Manager call per operation; one failing project does not fail the others.`,
+    args: {
+      ids: t.arg({ type: ['ObjectID'], required: true, description: `Project ids, at most ${MAX_PROJECT_IDS}.` }),
+    },
+    resolve: (_root, { ids }) => {
+      if (ids.length > MAX_PROJECT_IDS) {
+        throw new InvalidInputError(`At most ${MAX_PROJECT_IDS} project ids per call; got ${ids.length}.`, { field: 'ids' });
+      }
+      return ids.map((id) => ({ id }));
+    },
+  }),
+}));

@@ -1,0 +1,132 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import { GraphQLClient } from 'graphql-request';
+import { createGateway, type Gateway } from '../../src/gateway.ts';
+import { createLogger } from '../../src/logger.ts';
+import type { FetchLike } from '../../src/ops-manager/client.ts';
+import { createUpstream, type Upstream } from '../../src/ops-manager/upstream.ts';
+import { DEMO_API_KEY, type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/server.ts';
+
+export interface StackOptions {
+  simulator?: SimulatorOptions;
+  /** Credentials the gateway uses; the simulator's demo key by default. */
+  apiKey?: { publicKey: string; privateKey: string };
+  now?: () => Date;
+  timeoutMs?: number;
+  maxInFlight?: number;
+  logLevel?: string;
+  wrapTransport?: (fetch: FetchLike) => FetchLike;
+}
+
+export interface GraphQLResult<T> {
+  data: T | null | undefined;
+  errors: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }> | undefined;
+  status: number;
+}
+
+/**
+ * The whole product on loopback, as a user runs it: the simulator (real HTTP, real Digest),
+ * the real upstream stack (keep-alive pool, Digest client, REST client), and the gateway
+ * behind a real socket on port 0. Every log line is kept, so tests can look for secrets.
+ */
+export interface Stack {
+  simulator: Simulator;
+  upstream: Upstream;
+  gateway: Gateway;
+  url: string;
+  logLines: string[];
+  /** Typed request; throws when the answer has errors. */
+  request<T, V extends Record<string, unknown>>(document: TypedDocumentNode<T, V>, variables?: V): Promise<T>;
+  /** Any request, keeping data and errors (partial results). */
+  execute<T = unknown>(query: string | TypedDocumentNode<T, never>, variables?: Record<string, unknown>): Promise<GraphQLResult<T>>;
+  /** Authenticated API requests the simulator has answered, per route. */
+  upstreamCalls(route?: string): number;
+  close(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const simulator = await startSimulator(options.simulator);
+  const logLines: string[] = [];
+  const logger = createLogger({
+    level: options.logLevel ?? 'debug',
+    destination: new Writable({
+      write(chunk, _encoding, done) {
+        logLines.push(String(chunk));
+        done();
+      },
+    }),
+  });
+  const apiKey = options.apiKey ?? DEMO_API_KEY;
+  const upstream = createUpstream({
+    baseUrl: simulator.baseUrl,
+    publicKey: apiKey.publicKey,
+    privateKey: apiKey.privateKey,
+    logger,
+    timeoutMs: options.timeoutMs ?? 5_000,
+    maxInFlight: options.maxInFlight ?? 32,
+    wrapTransport: options.wrapTransport,
+  });
+  const gateway = createGateway({ client: upstream.client, logger, now: options.now });
+  const server: Server = createServer(gateway);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  const client = new GraphQLClient(url);
+  const partial = new GraphQLClient(url, { errorPolicy: 'all' });
+
+  return {
+    simulator,
+    upstream,
+    gateway,
+    url,
+    logLines,
+    // graphql-request's conditional variable types do not survive this generic signature.
+    request: <T, V extends Record<string, unknown>>(document: TypedDocumentNode<T, V>, variables?: V) =>
+      client.request<T>({ document, variables } as never),
+    async execute(query, variables) {
+      // graphql-request with errorPolicy 'all' keeps data and errors side by side.
+      const text = typeof query === 'string' ? query : print(query);
+      try {
+        const { data, errors, status } = await partial.rawRequest<never>(text, variables);
+        return { data, errors: errors as GraphQLResult<never>['errors'], status };
+      } catch (error) {
+        // A request GraphQL refuses as a whole (validation, bad variables) answers 4xx.
+        const response = (error as { response?: { data?: never; errors?: never; status: number } }).response;
+        if (!response) throw error;
+        return { data: response.data, errors: response.errors, status: response.status };
+      }
+    },
+    upstreamCalls(route) {
+      const { byRoute, authenticated } = simulator.counters.snapshot();
+      return route ? (byRoute[route] ?? 0) : authenticated;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await upstream.close();
+      await simulator.close();
+    },
+  };
+}
+
+export const LIST_ROUTE = 'GET /groups/{groupId}/invites';
+
+/** A fetch wrapper that records how many calls are in flight at once. */
+export function concurrencyProbe(inner: FetchLike): { fetch: FetchLike; max: () => number } {
+  let current = 0;
+  let max = 0;
+  return {
+    fetch: async (input, init) => {
+      current += 1;
+      max = Math.max(max, current);
+      try {
+        return await inner(input, init);
+      } finally {
+        current -= 1;
+      }
+    },
+    max: () => max,
+  };
+}

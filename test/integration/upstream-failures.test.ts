@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DeleteInvitationDocument, ProjectInvitationsDocument, ProjectsInvitationsDocument, UpdateInvitationRolesDocument } from '../../src/sdk/generated/graphql.ts';
+import { DEMO_API_KEY, DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
+import { LIST_ROUTE, type Stack, startStack } from './stack.ts';
+
+const [payments, analytics] = DEMO_PROJECT_IDS as [string, string];
+
+function codeOf(result: { errors?: Array<{ extensions?: Record<string, unknown> }> | undefined }) {
+  return result.errors?.map((error) => error.extensions?.code);
+}
+
+describe('upstream failures become stable codes', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ timeoutMs: 300 });
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => {
+    stack.simulator.faults.clear();
+    stack.simulator.store.reset();
+    stack.simulator.counters.reset();
+  });
+
+  it.each([
+    ['503', 'UPSTREAM_UNAVAILABLE', { kind: 'status', status: 503 }],
+    ['500 with an HTML body', 'UPSTREAM_UNAVAILABLE', { kind: 'status', status: 500, body: '<html>oops</html>' }],
+    ['429 with Retry-After', 'UPSTREAM_RATE_LIMITED', { kind: 'status', status: 429, retryAfterSeconds: 7 }],
+    ['malformed JSON', 'UPSTREAM_BAD_RESPONSE', { kind: 'malformed-json' }],
+    ['JSON of the wrong shape', 'UPSTREAM_BAD_RESPONSE', { kind: 'wrong-shape' }],
+    ['a reset connection', 'UPSTREAM_UNAVAILABLE', { kind: 'reset' }],
+    ['a hang past the timeout', 'UPSTREAM_TIMEOUT', { kind: 'hang' }],
+  ] as const)('a read meeting %s answers %s on that field only', async (_name, code, fault) => {
+    stack.simulator.faults.inject(fault, { match: { groupId: analytics } });
+    const result = await stack.execute(ProjectsInvitationsDocument, { projectIds: [payments, analytics] });
+    expect(result.status).toBe(200);
+    expect(codeOf(result)).toEqual([code]);
+    const projects = (result.data as { projects: Array<{ invitations: unknown[] | null }> }).projects;
+    expect(projects[0]!.invitations!.length).toBeGreaterThan(0);
+    expect(projects[1]!.invitations).toBeNull();
+    if (code === 'UPSTREAM_RATE_LIMITED') expect(result.errors![0]!.extensions!.retryAfterSeconds).toBe(7);
+    // No message carries upstream internals.
+    expect(JSON.stringify(result.errors)).not.toMatch(/oops|results|stack/);
+  });
+
+  it('a mutation meeting 503 answers UpstreamError, a typed member of its result', async () => {
+    stack.simulator.faults.inject({ kind: 'status', status: 503 }, { match: { method: 'PATCH' } });
+    const target = stack.simulator.store.listInvitations(payments)[0]!;
+    const { updateInvitationRoles } = await stack.request(UpdateInvitationRolesDocument, {
+      projectId: payments,
+      invitation: { id: target.id },
+      roles: ['GROUP_OWNER'],
+    });
+    expect(updateInvitationRoles).toMatchObject({ __typename: 'UpstreamError', code: 'UPSTREAM_UNAVAILABLE', retryAfterSeconds: null });
+  });
+
+  it('a mutation meeting 429 says how long to wait', async () => {
+    stack.simulator.faults.inject({ kind: 'status', status: 429, retryAfterSeconds: 30 }, { match: { method: 'DELETE' } });
+    const target = stack.simulator.store.listInvitations(payments)[0]!;
+    const { deleteInvitation } = await stack.request(DeleteInvitationDocument, { projectId: payments, invitationId: target.id });
+    expect(deleteInvitation).toMatchObject({ __typename: 'UpstreamError', code: 'UPSTREAM_RATE_LIMITED', retryAfterSeconds: 30 });
+    expect(stack.simulator.store.getInvitation(target.id)).toBeDefined();
+  });
+
+  it('a hang leaves no request running once the operation has answered', async () => {
+    stack.simulator.faults.inject({ kind: 'hang' });
+    const result = await stack.execute(ProjectInvitationsDocument, { projectId: payments });
+    expect(codeOf(result)).toEqual(['UPSTREAM_TIMEOUT']);
+    expect(stack.upstream.client.load).toEqual({ active: 0, pending: 0 });
+  });
+});
+
+describe('wrong API key', () => {
+  it('gives one clean UPSTREAM_UNAUTHENTICATED, in at most 3 HTTP requests, with the key nowhere in the output', async () => {
+    const privateKey = 'wrong-private-key-7f3a9c';
+    const stack = await startStack({ apiKey: { publicKey: DEMO_API_KEY.publicKey, privateKey } });
+    try {
+      const result = await stack.execute(ProjectInvitationsDocument, { projectId: payments });
+      expect(codeOf(result)).toEqual(['UPSTREAM_UNAUTHENTICATED']);
+      const counters = stack.simulator.counters.snapshot();
+      expect(counters.requests).toBeLessThanOrEqual(3);
+      expect(counters.authenticated).toBe(0);
+      expect(JSON.stringify(result)).not.toContain(privateKey);
+      expect(stack.logLines.length).toBeGreaterThan(0);
+      expect(stack.logLines.join('')).not.toContain(privateKey);
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
+describe('secrets', () => {
+  it('never appear in debug logs or answers over a run of reads and mutations', async () => {
+    const stack = await startStack({ logLevel: 'trace' });
+    try {
+      const target = stack.simulator.store.listInvitations(payments)[0]!;
+      const answers = [
+        await stack.execute(ProjectsInvitationsDocument, { projectIds: [...DEMO_PROJECT_IDS, 'ffffffffffffffffffffffff'] }),
+        await stack.execute(UpdateInvitationRolesDocument, { projectId: payments, invitation: { id: target.id }, roles: ['GROUP_OWNER'] }),
+      ];
+      expect(stack.upstreamCalls(LIST_ROUTE)).toBe(4);
+      const everything = stack.logLines.join('') + JSON.stringify(answers);
+      expect(everything).not.toContain(DEMO_API_KEY.privateKey);
+      expect(everything).not.toMatch(/Digest username=|response="/);
+    } finally {
+      await stack.close();
+    }
+  });
+});

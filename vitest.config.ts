@@ -1,0 +1,20 @@
+import { createRequire } from 'node:module';
+import { defineConfig } from 'vitest/config';
+
+const require = createRequire(import.meta.url);
+
+export default defineConfig({
+  resolve: {
+    // graphql 16 ships a CJS and an ESM build. Node (and so Pothos and Yoga, which vitest
+    // leaves to Node) loads the CJS one; without this, vite would hand our own files the
+    // ESM one and the schema would mix two "realms" of graphql.
+    alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    // The Apache interop suite needs apache2 installed and runs under its own script.
+    exclude: ['test/interop/**', 'node_modules/**'],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+  },
+});
