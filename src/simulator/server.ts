@@ -1,0 +1,224 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { handleInvitesRequest } from './api-handler.ts';
+import { CONTROL_PATH_PREFIX, handleControlRequest } from './control.ts';
+import { RequestCounters, type SimulatorCounters } from './counters.ts';
+import { DEFAULT_API_KEY_OWNER, DEMO_API_KEY, type SeedOption } from './demo-data.ts';
+import { DigestVerifier } from './digest.ts';
+import { apiErrors, OpsManagerError } from './errors.ts';
+import { applyFaultBeforeHandling } from './fault-responses.ts';
+import { FaultQueue, type SimulatorFaults } from './faults.ts';
+import { DEFAULT_MAX_BODY_BYTES, readRequestBody } from './http-body.ts';
+import { NonceRegistry } from './nonces.ts';
+import { errorResult, responseFormat, sendApiResult, sendChallenge, type ApiResult } from './responses.ts';
+import { API_BASE_PATH, matchRoute, routeKey } from './routes.ts';
+import { SimulatorStore } from './store.ts';
+
+// Re-exported so callers can take everything they need to start and address the simulator from one module.
+export {
+  DEFAULT_API_KEY_OWNER,
+  DEMO_API_KEY,
+  DEMO_EXPIRED_INVITATION_ID,
+  DEMO_INVITATIONS,
+  DEMO_PROJECT_IDS,
+  DEMO_PROJECTS,
+  generatedInvitationId,
+  generatedProjectId,
+  generatedUsername,
+  type SeedOption,
+} from './demo-data.ts';
+export type { SimulatorCounters, CounterSnapshot } from './counters.ts';
+export type { Fault, FaultMatch, FaultOptions, SimulatorFaults } from './faults.ts';
+export type { SimulatorStore, Invitation, Project } from './store.ts';
+
+export interface SimulatorApiKey {
+  publicKey: string;
+  privateKey: string;
+  /** The Ops Manager user owning the key: `inviterUsername` of invitations it creates. @default 'api-key-owner@example.com' */
+  ownerUsername?: string;
+}
+
+export interface SimulatorOptions {
+  /** @default 0 (a random free port) */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** @default [DEMO_API_KEY] */
+  apiKeys?: SimulatorApiKey[];
+  /** 'none' is for when Apache does Digest in front of the simulator. @default 'digest' */
+  auth?: 'digest' | 'none';
+  /** @default 300_000 (Apache's default) */
+  nonceLifetimeMs?: number;
+  /** Refuse a nonce count that does not rise. @default true */
+  checkNonceCount?: boolean;
+  /** Fixed latency added to every API response. @default 0 */
+  latencyMs?: number;
+  /** @default 'demo' */
+  seed?: SeedOption;
+  /** Clock for nonce expiry and createdAt/expiresAt (ms since epoch). @default Date.now */
+  now?: () => number;
+  /** Unknown fields added to every invitation returned, to prove clients tolerate them. */
+  extraInvitationFields?: Record<string, unknown>;
+  /** Larger request bodies get 413. @default 1 MiB */
+  maxBodyBytes?: number;
+}
+
+export interface Simulator {
+  /** 'http://127.0.0.1:PORT' */
+  readonly origin: string;
+  /** origin + '/api/public/v1.0' */
+  readonly baseUrl: string;
+  readonly store: SimulatorStore;
+  readonly counters: SimulatorCounters;
+  readonly faults: SimulatorFaults;
+  setLatency(ms: number): void;
+  /** Closes the server and destroys every open socket (keep-alive, hanging), so tests end promptly. */
+  close(): Promise<void>;
+}
+
+/** Starts an Ops Manager stand-in serving the project invitations API over real HTTP. */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const now = options.now ?? Date.now;
+  const host = options.host ?? '127.0.0.1';
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const apiKeys: readonly SimulatorApiKey[] = options.apiKeys ?? [DEMO_API_KEY];
+  const keyOwners = new Map(apiKeys.map((key) => [key.publicKey, key.ownerUsername ?? DEFAULT_API_KEY_OWNER]));
+  const digest =
+    options.auth === 'none'
+      ? undefined
+      : new DigestVerifier({
+          privateKeys: new Map(apiKeys.map((key) => [key.publicKey, key.privateKey])),
+          nonces: new NonceRegistry({ lifetimeMs: options.nonceLifetimeMs ?? 300_000, now }),
+          checkNonceCount: options.checkNonceCount ?? true,
+        });
+
+  const store = new SimulatorStore({ now, seed: options.seed, extraInvitationFields: options.extraInvitationFields });
+  const counters = new RequestCounters();
+  const faults = new FaultQueue();
+  let latencyMs = options.latencyMs ?? 0;
+  const setLatency = (ms: number): void => {
+    if (!(ms >= 0)) throw new RangeError(`latency must be >= 0, got ${ms}`);
+    latencyMs = ms;
+  };
+
+  // Aborted on close(), so pending latency waits end with the server instead of holding the process.
+  const closing = new AbortController();
+  const pause = async (ms: number): Promise<boolean> => {
+    if (ms <= 0) return !closing.signal.aborted;
+    try {
+      await sleep(ms, undefined, { signal: closing.signal });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  async function handleApi(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    counters.recordRequest();
+    const method = request.method ?? 'GET';
+    if (!(await pause(latencyMs))) return;
+
+    let publicKey: string | undefined;
+    if (digest !== undefined) {
+      const verdict = digest.verify(method, request.url ?? '', request.headers.authorization);
+      if (!verdict.ok) {
+        counters.recordChallenge(verdict.stale);
+        sendChallenge(response, digest.challenge(verdict.stale), verdict.failure);
+        return;
+      }
+      publicKey = verdict.publicKey;
+    }
+
+    const route = matchRoute(url.pathname);
+    const key = route && routeKey(method, route.template);
+    counters.recordAuthenticated(key, `${method} ${url.pathname}`);
+    const format = responseFormat(url.searchParams);
+
+    const fault = faults.take({ method, route: key, groupId: route?.groupId });
+    if (fault !== undefined) {
+      const goOn = await applyFaultBeforeHandling(fault, { request, response, pathname: url.pathname, format, pause });
+      if (!goOn) return;
+    }
+
+    let result: ApiResult;
+    try {
+      if (route === undefined) throw apiErrors.resourceNotFound(url.pathname);
+      const read = method === 'POST' || method === 'PATCH' || method === 'PUT'
+        ? await readRequestBody(request, maxBodyBytes)
+        : { tooLarge: false as const, body: Buffer.alloc(0) };
+      if (read.tooLarge) throw apiErrors.payloadTooLarge(maxBodyBytes);
+      const outcome = handleInvitesRequest(store, {
+        method,
+        route,
+        query: url.searchParams,
+        body: read.body,
+        publicKey,
+        callerUsername: (publicKey === undefined ? undefined : keyOwners.get(publicKey)) ?? DEFAULT_API_KEY_OWNER,
+      });
+      if (outcome.applied) counters.recordApplied();
+      result = outcome;
+    } catch (error) {
+      result = errorResult(error instanceof OpsManagerError ? error : apiErrors.unexpected());
+    }
+
+    if (fault?.kind === 'reset' && fault.after === 'apply') {
+      request.socket.destroy();
+      return;
+    }
+    sendApiResult(response, result, format);
+  }
+
+  const server = createServer((request, response) => {
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', 'http://simulator.invalid');
+    } catch {
+      // A request target no URL parser accepts; never let it throw out of the listener.
+      sendApiResult(response, errorResult(apiErrors.resourceNotFound(request.url ?? '')), { pretty: false, envelope: false });
+      return;
+    }
+    const handled = url.pathname.startsWith(CONTROL_PATH_PREFIX)
+      ? handleControlRequest(request, response, url.pathname, { counters, faults, store, setLatency })
+      : handleApi(request, response, url);
+    handled.catch(() => {
+      // A body read that failed (client went away) or a bug: answer if still possible, else drop the socket.
+      if (!response.headersSent && !request.socket.destroyed) {
+        const result = errorResult(apiErrors.unexpected());
+        sendApiResult(response, result, { pretty: false, envelope: false });
+      } else {
+        request.socket.destroy();
+      }
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  let closed: Promise<void> | undefined;
+
+  return {
+    origin,
+    baseUrl: `${origin}${API_BASE_PATH}`,
+    store,
+    counters,
+    faults,
+    setLatency,
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        closing.abort();
+        server.close(() => resolve());
+        // Idle keep-alive sockets and requests a fault left hanging would otherwise keep close() waiting.
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}
