@@ -1,3 +1,4 @@
+import type { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayContext } from './context.ts';
 import type { Logger } from './logger.ts';
@@ -14,6 +15,10 @@ export interface GatewayDeps {
   graphiql?: boolean;
   /** The operation GraphiQL opens with. */
   graphiqlDefaultQuery?: string;
+  /** The schema to serve (the federation subgraph schema, say). @default the plain schema */
+  schema?: GraphQLSchema;
+  /** @default '/graphql' */
+  graphqlEndpoint?: string;
 }
 
 export type Gateway = YogaServerInstance<Record<string, never>, GatewayContext>;
@@ -26,8 +31,8 @@ export type Gateway = YogaServerInstance<Record<string, never>, GatewayContext>;
 export function createGateway(deps: GatewayDeps): Gateway {
   const now = deps.now ?? (() => new Date());
   return createYoga<Record<string, never>, GatewayContext>({
-    schema,
-    graphqlEndpoint: '/graphql',
+    schema: deps.schema ?? schema,
+    graphqlEndpoint: deps.graphqlEndpoint ?? '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
     // Expected failures are GraphQLErrors with a code and pass through; anything else
