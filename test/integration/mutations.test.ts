@@ -177,6 +177,25 @@ describe('mutations over HTTP against the simulator', () => {
       expect(stack.upstreamCalls(LIST_ROUTE)).toBe(2);
     });
 
+    it('drops the project from the operation’s cache, so a list read earlier in the same operation is not reused', async () => {
+      const [keep, remove] = stack.simulator.store.listInvitations(payments) as unknown as [{ id: string }, { id: string }];
+      const result = await stack.execute(
+        `mutation ReadThenDelete($p: ObjectID!, $keep: ObjectID!, $remove: ObjectID!) {
+          first: updateInvitationRoles(projectId: $p, invitation: { id: $keep }, roles: [GROUP_OWNER]) {
+            ... on InvitationRolesUpdated { invitation { project { invitations { id } } } }
+          }
+          second: deleteInvitation(projectId: $p, invitationId: $remove) {
+            ... on InvitationDeleted { project { invitations { id } } }
+          }
+        }`,
+        { p: payments, keep: keep.id, remove: remove.id },
+      );
+      expect(result.errors).toBeUndefined();
+      const data = result.data as { first: { invitation: { project: { invitations: Array<{ id: string }> } } }; second: { project: { invitations: Array<{ id: string }> } } };
+      expect(data.first.invitation.project.invitations.map((i) => i.id)).toContain(remove.id);
+      expect(data.second.project.invitations.map((i) => i.id)).not.toContain(remove.id);
+    });
+
     it('answers NotFoundError for an invitation that is not there (or was already deleted)', async () => {
       const target = firstOf(payments);
       await stack.request(DeleteInvitationDocument, { projectId: payments, invitationId: target.id });
