@@ -27,6 +27,18 @@ const EnvSchema = z
     UPSTREAM_TIMEOUT_MS: positiveInt.default(10_000),
     /** Upstream requests in flight at once, per process; the keep-alive pool has as many connections. */
     UPSTREAM_MAX_IN_FLIGHT: positiveInt.max(1024).default(32),
+    /** Deadline of one GraphQL operation, in milliseconds. */
+    OPERATION_TIMEOUT_MS: positiveInt.default(15_000),
+    /** Retries of a failed read (GET) on 5xx, 429 and connection errors. */
+    UPSTREAM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+    /** Consecutive upstream failures that open the circuit breaker. */
+    BREAKER_FAILURE_THRESHOLD: positiveInt.default(5),
+    /** How long the circuit stays open before a probe, in milliseconds. */
+    BREAKER_HALF_OPEN_AFTER_MS: positiveInt.default(5_000),
+    /** On SIGTERM/SIGINT, how long in-flight operations may take to finish, in milliseconds. */
+    SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
+    /** Also serve the Federation v2 subgraph schema at /subgraph, for a supergraph router. */
+    FEDERATION_SUBGRAPH: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
     /** Port of the embedded simulator when no upstream is configured (0 picks a free one). */
     SIMULATOR_PORT: port.default(0),
   })
@@ -66,6 +78,12 @@ export interface Config {
   upstream: UpstreamConfig | undefined;
   upstreamTimeoutMs: number;
   upstreamMaxInFlight: number;
+  upstreamMaxRetries: number;
+  operationTimeoutMs: number;
+  breakerFailureThreshold: number;
+  breakerHalfOpenAfterMs: number;
+  shutdownGraceMs: number;
+  federationSubgraph: boolean;
   simulatorPort: number;
 }
 
@@ -100,6 +118,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         : undefined,
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     upstreamMaxInFlight: e.UPSTREAM_MAX_IN_FLIGHT,
+    upstreamMaxRetries: e.UPSTREAM_MAX_RETRIES,
+    operationTimeoutMs: e.OPERATION_TIMEOUT_MS,
+    breakerFailureThreshold: e.BREAKER_FAILURE_THRESHOLD,
+    breakerHalfOpenAfterMs: e.BREAKER_HALF_OPEN_AFTER_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    federationSubgraph: e.FEDERATION_SUBGRAPH,
     simulatorPort: e.SIMULATOR_PORT,
   };
 }

@@ -10,6 +10,8 @@ export interface GatewayContext {
   /** The injected clock (tests pin it); decides whether an invitation has expired. */
   now: () => Date;
   logger: Logger;
-  /** Aborted when the caller goes away; passed to every upstream call. */
+  /** Aborted when the caller goes away or the operation deadline passes; passed to every upstream call. */
   signal: AbortSignal | undefined;
+  /** When the operation must have answered (ms since epoch). */
+  deadlineAt: number | undefined;
 }

@@ -28,6 +28,11 @@ export const ErrorCode = {
   UPSTREAM_BAD_RESPONSE: 'UPSTREAM_BAD_RESPONSE',
   /** Ops Manager refused the request for a reason not listed above (an unexpected 4xx). */
   UPSTREAM_REJECTED: 'UPSTREAM_REJECTED',
+  /**
+   * A change was sent but no answer came back (timeout, reset): it may or may not have been
+   * applied. Never retried by the gateway; read the invitation again before trying again.
+   */
+  MUTATION_OUTCOME_UNKNOWN: 'MUTATION_OUTCOME_UNKNOWN',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -40,6 +45,11 @@ export interface GatewayErrorOptions {
   retryAfterSeconds?: number | undefined;
   /** The argument that was wrong, for BAD_USER_INPUT. */
   field?: string | undefined;
+  /**
+   * True when the request certainly never reached Ops Manager (connection refused, circuit
+   * open): then even a mutation may be sent again.
+   */
+  notSent?: boolean | undefined;
   cause?: unknown;
 }
 
@@ -55,6 +65,7 @@ export abstract class GatewayError extends GraphQLError {
   readonly upstreamStatus: number | undefined;
   readonly retryAfterSeconds: number | undefined;
   readonly field: string | undefined;
+  readonly notSent: boolean;
 
   constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
     const extensions: Record<string, unknown> = { code };
@@ -68,6 +79,7 @@ export abstract class GatewayError extends GraphQLError {
     this.upstreamStatus = options.upstreamStatus;
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.field = options.field;
+    this.notSent = options.notSent ?? false;
     if (options.cause !== undefined) Object.defineProperty(this, 'cause', { value: options.cause, enumerable: false });
   }
 }
@@ -110,5 +122,12 @@ export class UpstreamError extends GatewayError {
     options: GatewayErrorOptions = {},
   ) {
     super(code, message, options);
+  }
+}
+
+/** A mutation was sent, and whether Ops Manager applied it cannot be known. */
+export class OutcomeUnknownError extends GatewayError {
+  constructor(message: string, options: GatewayErrorOptions = {}) {
+    super(ErrorCode.MUTATION_OUTCOME_UNKNOWN, message, options);
   }
 }

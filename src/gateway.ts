@@ -1,5 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, useExecutionCancellation, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayContext } from './context.ts';
 import type { Logger } from './logger.ts';
 import type { OpsManagerClient } from './ops-manager/client.ts';
@@ -19,6 +19,10 @@ export interface GatewayDeps {
   schema?: GraphQLSchema;
   /** @default '/graphql' */
   graphqlEndpoint?: string;
+  /** Deadline of one GraphQL operation in ms: its upstream calls are aborted then. @default 15000 */
+  operationTimeoutMs?: number;
+  /** Answers GET /readiness: 200 when true, 503 when false. @default always ready */
+  isReady?: () => Promise<boolean>;
 }
 
 export type Gateway = YogaServerInstance<Record<string, never>, GatewayContext>;
@@ -30,6 +34,8 @@ export type Gateway = YogaServerInstance<Record<string, never>, GatewayContext>;
  */
 export function createGateway(deps: GatewayDeps): Gateway {
   const now = deps.now ?? (() => new Date());
+  const operationTimeoutMs = deps.operationTimeoutMs ?? 15_000;
+  const isReady = deps.isReady ?? (async () => true);
   return createYoga<Record<string, never>, GatewayContext>({
     schema: deps.schema ?? schema,
     graphqlEndpoint: deps.graphqlEndpoint ?? '/graphql',
@@ -45,12 +51,25 @@ export function createGateway(deps: GatewayDeps): Gateway {
       warn: (...args) => deps.logger.warn({ args }, 'yoga'),
       error: (...args) => deps.logger.error({ err: args[0] }, 'yoga error'),
     },
-    context: ({ request }) => ({
-      client: deps.client,
-      loaders: createLoaders(deps.client, request.signal),
-      now,
-      logger: deps.logger,
-      signal: request.signal,
-    }),
+    plugins: [
+      // A caller who goes away stops execution, and its signal aborts the upstream calls.
+      useExecutionCancellation(),
+      // Liveness (/health) stays cheap; readiness says whether Ops Manager can be used now.
+      useReadinessCheck({ endpoint: '/readiness', check: () => isReady() }),
+    ],
+    context: ({ request }) => {
+      // The operation's deadline aborts with a TimeoutError, which the client tells apart
+      // from a caller who left (UPSTREAM_TIMEOUT versus a cancelled call).
+      const signal = AbortSignal.any([request.signal, AbortSignal.timeout(operationTimeoutMs)]);
+      const deadlineAt = Date.now() + operationTimeoutMs;
+      return {
+        client: deps.client,
+        loaders: createLoaders(deps.client, { signal, deadlineAt }),
+        now,
+        logger: deps.logger,
+        signal,
+        deadlineAt,
+      };
+    },
   });
 }

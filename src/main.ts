@@ -1,18 +1,17 @@
 /**
- * The entry point: read the configuration, start the embedded Ops Manager simulator when
- * no upstream is configured, build the gateway, listen, and shut down cleanly.
+ * The entry point: read the configuration (and a .env file, if present), start, and shut
+ * down cleanly on SIGTERM/SIGINT: stop accepting, let in-flight operations finish within
+ * SHUTDOWN_GRACE_MS, exit 0.
  */
-import { createServer } from 'node:http';
+import { existsSync } from 'node:fs';
 import { ConfigError, type Config, loadConfig } from './config.ts';
-import { createGateway } from './gateway.ts';
-import { exampleOperation } from './graphiql.ts';
 import { createLogger } from './logger.ts';
-import { createUpstream } from './ops-manager/upstream.ts';
+import { startServer } from './server.ts';
 
-async function main(): Promise<void> {
-  let config: Config;
+function readConfig(): Config {
+  if (existsSync('.env')) process.loadEnvFile('.env');
   try {
-    config = loadConfig(process.env);
+    return loadConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -20,60 +19,31 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
   const logger = createLogger({ level: config.logLevel });
-
-  let upstreamConfig = config.upstream;
-  let stopSimulator: (() => Promise<void>) | undefined;
-  let demoProjectIds: readonly string[] | undefined;
-  if (!upstreamConfig) {
-    // Loaded lazily: production never loads the simulator's code.
-    const { startSimulator, DEMO_API_KEY, DEMO_PROJECT_IDS } = await import('./simulator/server.ts');
-    const simulator = await startSimulator({ port: config.simulatorPort });
-    stopSimulator = () => simulator.close();
-    demoProjectIds = DEMO_PROJECT_IDS;
-    upstreamConfig = { baseUrl: simulator.baseUrl, publicKey: DEMO_API_KEY.publicKey, privateKey: DEMO_API_KEY.privateKey };
-    logger.info(
-      { simulator: simulator.baseUrl, demoProjectIds: DEMO_PROJECT_IDS },
-      'No OPS_MANAGER_BASE_URL set: started the embedded Ops Manager simulator with demo data (development only)',
-    );
-  }
-
-  const upstream = createUpstream({
-    ...upstreamConfig,
-    logger,
-    timeoutMs: config.upstreamTimeoutMs,
-    maxInFlight: config.upstreamMaxInFlight,
-  });
-  const gateway = createGateway({
-    client: upstream.client,
-    logger,
-    graphiql: config.nodeEnv !== 'production',
-    graphiqlDefaultQuery: exampleOperation(demoProjectIds),
-  });
-  const server = createServer(gateway);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, resolve);
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info({ url: `http://${config.host}:${port}/graphql`, upstream: upstreamConfig.baseUrl }, 'Gateway listening; GraphiQL at this URL in a browser');
+  const server = await startServer(config, logger);
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'Shutting down');
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
-    await upstream.close();
-    await stopSimulator?.();
-    process.exit(0);
+    logger.info({ signal }, 'Shutting down: finishing in-flight operations');
+    server.stop().then(
+      () => {
+        logger.info('Stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'Shutdown failed');
+        process.exit(1);
+      },
+    );
   };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 }
 
 main().catch((error: unknown) => {

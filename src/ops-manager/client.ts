@@ -1,6 +1,6 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { z } from 'zod';
-import { ErrorCode, GatewayError, UpstreamError } from '../errors.ts';
+import { ErrorCode, GatewayError, OutcomeUnknownError, UpstreamError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import {
   type Invitation,
@@ -9,6 +9,7 @@ import {
   type ProjectRole,
   toInvitation,
 } from './schemas.ts';
+import { type Clock, defaultRetryPolicy, type RetryPolicy, retryDelay, systemClock, UpstreamBreaker } from './resilience.ts';
 import { errorFromResponse, type UpstreamResource } from './upstream-errors.ts';
 
 export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;
@@ -23,11 +24,19 @@ export interface OpsManagerClientOptions {
   timeoutMs?: number;
   /** Requests in flight at once through this client (the process-wide cap). @default 32 */
   maxInFlight?: number;
+  /** Retries of failed calls. @default defaultRetryPolicy */
+  retry?: Partial<RetryPolicy>;
+  /** The circuit breaker of this upstream. @default 5 failures, 5 s open */
+  breaker?: { failureThreshold?: number; halfOpenAfterMs?: number };
+  /** @default systemClock */
+  clock?: Clock;
 }
 
 export interface CallOptions {
-  /** The caller's signal: an operation that ends early aborts its upstream calls. */
+  /** The operation's signal: a caller who leaves, or the operation deadline, aborts its calls. */
   signal?: AbortSignal | undefined;
+  /** When the operation must have answered (ms since epoch); no retry waits past it. */
+  deadlineAt?: number | undefined;
 }
 
 interface RequestSpec<T> {
@@ -54,6 +63,9 @@ export class OpsManagerClient {
   private readonly logger: Logger;
   private readonly timeoutMs: number;
   private readonly limit: LimitFunction;
+  private readonly retryPolicy: RetryPolicy;
+  private readonly clock: Clock;
+  readonly breaker: UpstreamBreaker;
 
   constructor(options: OpsManagerClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -61,6 +73,13 @@ export class OpsManagerClient {
     this.logger = options.logger;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.limit = pLimit(options.maxInFlight ?? 32);
+    this.retryPolicy = { ...defaultRetryPolicy, ...options.retry };
+    this.clock = options.clock ?? systemClock;
+    this.breaker = new UpstreamBreaker({
+      failureThreshold: options.breaker?.failureThreshold ?? 5,
+      halfOpenAfterMs: options.breaker?.halfOpenAfterMs ?? 5_000,
+      logger: options.logger,
+    });
   }
 
   /** Requests waiting for a slot under the in-flight cap, and those holding one. */
@@ -178,8 +197,36 @@ export class OpsManagerClient {
     );
   }
 
-  private request<T>(spec: RequestSpec<T>, options: CallOptions): Promise<T> {
-    return this.limit(() => this.send(spec, options));
+  /**
+   * One logical call: attempts under the breaker, each holding a slot of the in-flight
+   * cap only while it is on the wire (a backoff wait frees it), retried per retryDelay.
+   */
+  private async request<T>(spec: RequestSpec<T>, options: CallOptions): Promise<T> {
+    const idempotent = spec.method === 'GET';
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.limit(() => this.breaker.run(() => this.send(spec, options), (error) => this.isUnavailability(error, options)));
+      } catch (error) {
+        const failure = error instanceof GatewayError ? error : new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Ops Manager call failed.', { cause: error });
+        const delay = retryDelay(failure, { attempt, idempotent, now: this.clock.now(), deadlineAt: options.deadlineAt, random: this.clock.random() }, this.retryPolicy);
+        if (delay === undefined || options.signal?.aborted) throw failure;
+        this.logger.info({ method: spec.method, route: spec.route, code: failure.code, attempt: attempt + 1, delayMs: delay }, 'retrying upstream call');
+        try {
+          await this.clock.sleep(delay, options.signal);
+        } catch {
+          throw failure;
+        }
+      }
+    }
+  }
+
+  /** Whether an error says Ops Manager is unwell (what the breaker counts), not that the caller left. */
+  private isUnavailability(error: unknown, options: CallOptions): boolean {
+    if (!(error instanceof GatewayError)) return true;
+    if (options.signal?.aborted && !isDeadline(options.signal)) return false;
+    return (
+      error.code === ErrorCode.UPSTREAM_UNAVAILABLE || error.code === ErrorCode.UPSTREAM_TIMEOUT || error.code === ErrorCode.MUTATION_OUTCOME_UNKNOWN
+    );
   }
 
   private async send<T>(spec: RequestSpec<T>, options: CallOptions): Promise<T> {
@@ -187,12 +234,14 @@ export class OpsManagerClient {
     for (const [name, value] of Object.entries(spec.query ?? {})) {
       if (value !== undefined) url.searchParams.set(name, value);
     }
+    const log = { method: spec.method, route: spec.route };
+    // The operation may have ended while this call waited for a slot: then it never leaves.
+    if (options.signal?.aborted) throw this.abortedBeforeSending(options.signal);
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (spec.body !== undefined) headers['Content-Type'] = 'application/json';
     const started = performance.now();
-    const log = { method: spec.method, route: spec.route };
 
     let response: Response;
     let bodyText: string;
@@ -205,7 +254,7 @@ export class OpsManagerClient {
       });
       bodyText = await response.text();
     } catch (error) {
-      const failure = this.transportError(error, timeout, options.signal);
+      const failure = this.transportError(error, spec.method, timeout, options.signal);
       this.logger.warn({ ...log, code: failure.code, durationMs: elapsed(started) }, 'upstream call failed');
       throw failure;
     }
@@ -238,16 +287,52 @@ export class OpsManagerClient {
     return parsed.data;
   }
 
-  private transportError(error: unknown, timeout: AbortSignal, callerSignal: AbortSignal | undefined): GatewayError {
+  private abortedBeforeSending(signal: AbortSignal): GatewayError {
+    return isDeadline(signal)
+      ? new UpstreamError(ErrorCode.UPSTREAM_TIMEOUT, 'The operation ran out of time before Ops Manager was called.', { notSent: true })
+      : new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The operation was cancelled before Ops Manager was called.', { notSent: true });
+  }
+
+  /**
+   * A call that got no HTTP answer. A change (POST/PATCH/DELETE) that may have reached
+   * Ops Manager is MUTATION_OUTCOME_UNKNOWN: it may have been applied, so it is never
+   * retried and the caller is told to read again. Only a connection that was never made
+   * is certainly harmless to repeat.
+   */
+  private transportError(error: unknown, method: string, timeout: AbortSignal, callerSignal: AbortSignal | undefined): GatewayError {
     if (error instanceof GatewayError) return error;
+    const notSent = neverConnected(error);
+    if (method !== 'GET' && !notSent) {
+      return new OutcomeUnknownError(
+        'The change was sent to Ops Manager but no answer came back; it may or may not have been applied. Read the invitation again before retrying.',
+        { cause: error },
+      );
+    }
+    if (timeout.aborted || (callerSignal?.aborted && isDeadline(callerSignal))) {
+      return new UpstreamError(ErrorCode.UPSTREAM_TIMEOUT, 'Ops Manager did not answer in time.', { cause: error });
+    }
     if (callerSignal?.aborted) {
       return new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The operation was cancelled before Ops Manager answered.', { cause: error });
     }
-    if (timeout.aborted) {
-      return new UpstreamError(ErrorCode.UPSTREAM_TIMEOUT, `Ops Manager did not answer within ${this.timeoutMs} ms.`, { cause: error });
-    }
-    return new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Ops Manager could not be reached.', { cause: error });
+    return new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Ops Manager could not be reached.', { cause: error, notSent });
   }
+}
+
+/** The operation deadline aborts with a TimeoutError; a caller who leaves aborts with anything else. */
+function isDeadline(signal: AbortSignal): boolean {
+  return (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError';
+}
+
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** Walks the cause chain of a fetch failure for a code that proves no byte was sent. */
+function neverConnected(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && NEVER_CONNECTED.has(code)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 function elapsed(started: number): number {

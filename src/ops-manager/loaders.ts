@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { OpsManagerClient } from './client.ts';
+import type { CallOptions, OpsManagerClient } from './client.ts';
 import type { Invitation } from './schemas.ts';
 
 export interface Loaders {
@@ -20,13 +20,13 @@ export interface Loaders {
  * operation. The batch contract holds: one value or Error per key, in key order, and a
  * failing project fails only its own key.
  */
-export function createLoaders(client: OpsManagerClient, signal?: AbortSignal): Loaders {
+export function createLoaders(client: OpsManagerClient, call: CallOptions = {}): Loaders {
   return {
     invitationsByProject: new DataLoader<string, Invitation[]>(
       (projectIds) =>
         Promise.all(
           projectIds.map((projectId) =>
-            client.listInvitations(projectId, { signal }).catch((error: unknown) => toError(error)),
+            client.listInvitations(projectId, call).catch((error: unknown) => toError(error)),
           ),
         ),
       // A project id is a string already; the default cache is keyed by it.

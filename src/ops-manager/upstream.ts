@@ -1,17 +1,22 @@
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { UpstreamConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import { type FetchLike, OpsManagerClient } from './client.ts';
+import { type FetchLike, OpsManagerClient, type OpsManagerClientOptions } from './client.ts';
 import { DigestClient } from './digest.ts';
 
 export interface Upstream {
   client: OpsManagerClient;
   digest: DigestClient;
+  /**
+   * Whether Ops Manager answers HTTP at all (any status, even 401): a cheap,
+   * unauthenticated GET of the base URL, for the readiness check.
+   */
+  reachable(timeoutMs?: number): Promise<boolean>;
   /** Closes the keep-alive pool. */
   close(): Promise<void>;
 }
 
-export interface UpstreamOptions extends UpstreamConfig {
+export interface UpstreamOptions extends UpstreamConfig, Pick<OpsManagerClientOptions, 'retry' | 'breaker' | 'clock'> {
   logger: Logger;
   timeoutMs: number;
   maxInFlight: number;
@@ -22,7 +27,7 @@ export interface UpstreamOptions extends UpstreamConfig {
 /**
  * Wires the real stack: a keep-alive connection pool (undici Agent, as many connections
  * as the in-flight cap allows), the Digest session on top of it, and the REST client
- * on top of that.
+ * (retries, breaker, cap, error mapping) on top of that.
  */
 export function createUpstream(options: UpstreamOptions): Upstream {
   const agent = new Agent({ connections: options.maxInFlight, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 });
@@ -38,6 +43,22 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     logger: options.logger,
     timeoutMs: options.timeoutMs,
     maxInFlight: options.maxInFlight,
+    retry: options.retry,
+    breaker: options.breaker,
+    clock: options.clock,
   });
-  return { client, digest, close: () => agent.close() };
+  return {
+    client,
+    digest,
+    async reachable(timeoutMs = 2_000) {
+      try {
+        const response = await pooledFetch(options.baseUrl, { signal: AbortSignal.timeout(timeoutMs) });
+        await response.arrayBuffer();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => agent.close(),
+  };
 }

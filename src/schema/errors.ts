@@ -5,6 +5,7 @@ import {
   GatewayError,
   InvalidInputError,
   NotFoundError,
+  OutcomeUnknownError,
   UpstreamError,
 } from '../errors.ts';
 import { builder } from './builder.ts';
@@ -21,6 +22,7 @@ const codeDescriptions: Record<ErrorCode, string> = {
   UPSTREAM_UNAVAILABLE: 'Ops Manager could not be reached or had a server error.',
   UPSTREAM_BAD_RESPONSE: 'Ops Manager answered with something the gateway cannot read.',
   UPSTREAM_REJECTED: 'Ops Manager refused the request for another reason.',
+  MUTATION_OUTCOME_UNKNOWN: 'The change was sent but no answer came back: it may or may not have been applied. Read again before retrying.',
 };
 
 export const ErrorCodeEnum = builder.enumType('ErrorCode', {
@@ -80,5 +82,13 @@ builder.objectType(UpstreamError, {
   }),
 });
 
+builder.objectType(OutcomeUnknownError, {
+  name: 'OutcomeUnknownError',
+  description:
+    'The change was sent to Ops Manager but no answer came back (timeout, dropped connection): it may or may not ' +
+    'have been applied. The gateway never retries it; read the project again before deciding to retry.',
+  interfaces: [ErrorInterface],
+});
+
 /** The failures every mutation can meet; each mutation adds its own. */
-export const commonMutationErrors = [InvalidInputError, NotFoundError, ForbiddenError, UpstreamError];
+export const commonMutationErrors = [InvalidInputError, NotFoundError, ForbiddenError, UpstreamError, OutcomeUnknownError];

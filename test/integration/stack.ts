@@ -7,7 +7,8 @@ import { GraphQLClient } from 'graphql-request';
 import { createGateway, type Gateway } from '../../src/gateway.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { FetchLike } from '../../src/ops-manager/client.ts';
-import { createUpstream, type Upstream } from '../../src/ops-manager/upstream.ts';
+import { createUpstream, type Upstream, type UpstreamOptions } from '../../src/ops-manager/upstream.ts';
+import { createReadinessCheck } from '../../src/readiness.ts';
 import { DEMO_API_KEY, type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/server.ts';
 
 export interface StackOptions {
@@ -19,6 +20,10 @@ export interface StackOptions {
   maxInFlight?: number;
   logLevel?: string;
   wrapTransport?: (fetch: FetchLike) => FetchLike;
+  operationTimeoutMs?: number;
+  retry?: UpstreamOptions['retry'];
+  breaker?: UpstreamOptions['breaker'];
+  clock?: UpstreamOptions['clock'];
 }
 
 export interface GraphQLResult<T> {
@@ -68,8 +73,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     timeoutMs: options.timeoutMs ?? 5_000,
     maxInFlight: options.maxInFlight ?? 32,
     wrapTransport: options.wrapTransport,
+    retry: options.retry,
+    breaker: options.breaker,
+    clock: options.clock,
   });
-  const gateway = createGateway({ client: upstream.client, logger, now: options.now });
+  const gateway = createGateway({
+    client: upstream.client,
+    logger,
+    now: options.now,
+    operationTimeoutMs: options.operationTimeoutMs,
+    isReady: createReadinessCheck(upstream, { cacheMs: 0 }),
+  });
   const server: Server = createServer(gateway);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;

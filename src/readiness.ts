@@ -1,0 +1,17 @@
+import type { Upstream } from './ops-manager/upstream.ts';
+
+/**
+ * Ready means: the circuit to Ops Manager is not open, and Ops Manager answers HTTP.
+ * The reachability probe is cached for `cacheMs`, so a load balancer polling every
+ * second costs Ops Manager one request per interval, not one per poll.
+ */
+export function createReadinessCheck(upstream: Upstream, options: { cacheMs?: number; now?: () => number } = {}): () => Promise<boolean> {
+  const cacheMs = options.cacheMs ?? 5_000;
+  const now = options.now ?? Date.now;
+  let last: { at: number; reachable: Promise<boolean> } | undefined;
+  return async () => {
+    if (upstream.client.breaker.state === 'open') return false;
+    if (!last || now() - last.at >= cacheMs) last = { at: now(), reachable: upstream.reachable() };
+    return last.reachable;
+  };
+}

@@ -1,0 +1,79 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.ts';
+import { createGateway } from './gateway.ts';
+import { exampleOperation } from './graphiql.ts';
+import type { Logger } from './logger.ts';
+import { createUpstream } from './ops-manager/upstream.ts';
+import { createReadinessCheck } from './readiness.ts';
+
+export interface RunningServer {
+  url: string;
+  /** Stops accepting, lets in-flight operations finish (at most `shutdownGraceMs`), then closes everything. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole service from a configuration: the embedded simulator when no upstream
+ * is configured, the upstream stack, the gateway, and the HTTP listener.
+ */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  let upstreamConfig = config.upstream;
+  let stopSimulator: (() => Promise<void>) | undefined;
+  let demoProjectIds: readonly string[] | undefined;
+  if (!upstreamConfig) {
+    // Loaded lazily: a production deployment never loads the simulator's code.
+    const { startSimulator, DEMO_API_KEY, DEMO_PROJECT_IDS } = await import('./simulator/server.ts');
+    const simulator = await startSimulator({ port: config.simulatorPort });
+    stopSimulator = () => simulator.close();
+    demoProjectIds = DEMO_PROJECT_IDS;
+    upstreamConfig = { baseUrl: simulator.baseUrl, publicKey: DEMO_API_KEY.publicKey, privateKey: DEMO_API_KEY.privateKey };
+    logger.info(
+      { simulator: simulator.baseUrl, demoProjectIds: DEMO_PROJECT_IDS },
+      'No OPS_MANAGER_BASE_URL set: started the embedded Ops Manager simulator with demo data (development only)',
+    );
+  }
+
+  const upstream = createUpstream({
+    ...upstreamConfig,
+    logger,
+    timeoutMs: config.upstreamTimeoutMs,
+    maxInFlight: config.upstreamMaxInFlight,
+    retry: { maxRetries: config.upstreamMaxRetries },
+    breaker: { failureThreshold: config.breakerFailureThreshold, halfOpenAfterMs: config.breakerHalfOpenAfterMs },
+  });
+  const gateway = createGateway({
+    client: upstream.client,
+    logger,
+    graphiql: config.nodeEnv !== 'production',
+    graphiqlDefaultQuery: exampleOperation(demoProjectIds),
+    operationTimeoutMs: config.operationTimeoutMs,
+    isReady: createReadinessCheck(upstream),
+  });
+  const server: Server = createServer(gateway);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const url = `http://${config.host}:${(server.address() as AddressInfo).port}/graphql`;
+  logger.info({ url, upstream: upstreamConfig.baseUrl }, 'Gateway listening; open this URL in a browser for GraphiQL');
+
+  return {
+    url,
+    async stop() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections go idle as their last response ends: close them as they do.
+      const sweeper = setInterval(() => server.closeIdleConnections(), 50);
+      const grace = setTimeout(() => {
+        logger.warn({ graceMs: config.shutdownGraceMs }, 'Shutdown grace period over: closing the connections still open');
+        server.closeAllConnections();
+      }, config.shutdownGraceMs);
+      server.closeIdleConnections();
+      await closed;
+      clearInterval(sweeper);
+      clearTimeout(grace);
+      await upstream.close();
+      await stopSimulator?.();
+    },
+  };
+}

@@ -1,0 +1,195 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ProjectInvitationsDocument, UpdateInvitationRolesDocument } from '../../src/sdk/generated/graphql.ts';
+import { DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
+import { type Clock, systemClock } from '../../src/ops-manager/resilience.ts';
+import { LIST_ROUTE, type Stack, startStack } from './stack.ts';
+
+const [payments] = DEMO_PROJECT_IDS as [string];
+const PATCH_BY_ID = 'PATCH /groups/{groupId}/invites/{invitationId}';
+
+/** The real clock, with every wait it is asked for written down. */
+function recordingClock(): Clock & { sleeps: number[] } {
+  const sleeps: number[] = [];
+  return { ...systemClock, sleeps, sleep: (ms, signal) => (sleeps.push(ms), systemClock.sleep(ms, signal)) };
+}
+
+/** Waits (bounded) until a condition holds: for effects that settle asynchronously. */
+async function eventually(condition: () => boolean, timeoutMs = 3_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+function codes(result: { errors?: Array<{ extensions?: Record<string, unknown> }> | undefined }) {
+  return result.errors?.map((error) => error.extensions?.code);
+}
+
+const refusedOnce = () => {
+  let refuse = 1;
+  return (fetch: (input: string | URL, init?: RequestInit) => Promise<Response>) =>
+    async (input: string | URL, init?: RequestInit) => {
+      if (refuse > 0) {
+        refuse -= 1;
+        // The shape of undici's error when nothing listens: a TypeError caused by ECONNREFUSED.
+        throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }) });
+      }
+      return fetch(input, init);
+    };
+};
+
+describe('resilience against a misbehaving Ops Manager', () => {
+  let stack: Stack | undefined;
+  afterEach(async () => {
+    await stack?.close();
+    stack = undefined;
+  });
+
+  it('retries a GET that failed twice with 503: the query succeeds after 3 upstream calls', async () => {
+    stack = await startStack();
+    stack.simulator.faults.inject({ kind: 'status', status: 503 }, { times: 2 });
+    const { project } = await stack.request(ProjectInvitationsDocument, { projectId: payments });
+    expect(project.invitations!.length).toBeGreaterThan(0);
+    expect(stack.upstreamCalls(LIST_ROUTE)).toBe(3);
+  });
+
+  it('waits at least what Retry-After asks before retrying a 429', async () => {
+    const clock = recordingClock();
+    stack = await startStack({ clock });
+    stack.simulator.faults.inject({ kind: 'status', status: 429, retryAfterSeconds: 1 });
+    const started = Date.now();
+    const { project } = await stack.request(ProjectInvitationsDocument, { projectId: payments });
+    expect(project.invitations!.length).toBeGreaterThan(0);
+    expect(clock.sleeps).toHaveLength(1);
+    expect(clock.sleeps[0]).toBeGreaterThanOrEqual(1_000);
+    // A lower bound only: a busy machine can make it later, never earlier.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+    expect(stack.upstreamCalls(LIST_ROUTE)).toBe(2);
+  });
+
+  it('gives up at once when Retry-After would outlast the operation deadline', async () => {
+    const clock = recordingClock();
+    stack = await startStack({ clock, operationTimeoutMs: 1_000 });
+    stack.simulator.faults.inject({ kind: 'status', status: 429, retryAfterSeconds: 30 });
+    const result = await stack.execute(ProjectInvitationsDocument, { projectId: payments });
+    expect(codes(result)).toEqual(['UPSTREAM_RATE_LIMITED']);
+    expect(result.errors![0]!.extensions!.retryAfterSeconds).toBe(30);
+    expect(clock.sleeps).toEqual([]);
+    expect(stack.upstreamCalls(LIST_ROUTE)).toBe(1);
+  });
+
+  it('answers a hang within the operation deadline with UPSTREAM_TIMEOUT, leaving no request running', async () => {
+    stack = await startStack({ operationTimeoutMs: 300, timeoutMs: 30_000 });
+    stack.simulator.faults.inject({ kind: 'hang' }, { times: Infinity });
+    const started = Date.now();
+    const result = await stack.execute(ProjectInvitationsDocument, { projectId: payments });
+    expect(codes(result)).toEqual(['UPSTREAM_TIMEOUT']);
+    // Far below the 30 s call timeout: the operation deadline ended it.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(stack.upstream.client.load).toEqual({ active: 0, pending: 0 });
+    expect(stack.upstreamCalls(LIST_ROUTE)).toBe(1);
+  });
+
+  it('aborts the upstream call when the caller disconnects', async () => {
+    stack = await startStack({ timeoutMs: 30_000 });
+    stack.simulator.faults.inject({ kind: 'hang' });
+    const caller = new AbortController();
+    const pending = fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ project(id: "${payments}") { invitations { id } } }` }),
+      signal: caller.signal,
+    }).catch(() => 'aborted');
+    const client = stack.upstream.client;
+    await eventually(() => client.load.active === 1);
+    caller.abort();
+    expect(await pending).toBe('aborted');
+    await eventually(() => client.load.active === 0);
+  });
+
+  it('never retries a change that may have been applied: a reset after apply is applied once and reported as outcome unknown', async () => {
+    stack = await startStack();
+    const target = stack.simulator.store.listInvitations(payments)[0]!;
+    stack.simulator.faults.inject({ kind: 'reset', after: 'apply' }, { match: { method: 'PATCH' } });
+    const { updateInvitationRoles } = await stack.request(UpdateInvitationRolesDocument, {
+      projectId: payments,
+      invitation: { id: target.id },
+      roles: ['GROUP_BACKUP_ADMIN'],
+    });
+    expect(updateInvitationRoles).toMatchObject({ __typename: 'OutcomeUnknownError', code: 'MUTATION_OUTCOME_UNKNOWN' });
+    expect(stack.simulator.counters.snapshot().applied).toBe(1);
+    expect(stack.upstreamCalls(PATCH_BY_ID)).toBe(1);
+    expect(stack.simulator.store.getInvitation(target.id)!.roles).toEqual(['GROUP_BACKUP_ADMIN']);
+  });
+
+  it('reports a change that timed out as outcome unknown, without retrying it', async () => {
+    stack = await startStack({ timeoutMs: 200 });
+    const target = stack.simulator.store.listInvitations(payments)[0]!;
+    stack.simulator.faults.inject({ kind: 'hang' }, { match: { method: 'PATCH' } });
+    const { updateInvitationRoles } = await stack.request(UpdateInvitationRolesDocument, {
+      projectId: payments,
+      invitation: { id: target.id },
+      roles: ['GROUP_OWNER'],
+    });
+    expect(updateInvitationRoles).toMatchObject({ __typename: 'OutcomeUnknownError', code: 'MUTATION_OUTCOME_UNKNOWN' });
+    expect(stack.upstreamCalls(PATCH_BY_ID)).toBe(1);
+  });
+
+  it('retries a change whose connection was refused before sending, and applies it once', async () => {
+    stack = await startStack({ wrapTransport: refusedOnce() });
+    const target = stack.simulator.store.listInvitations(payments)[0]!;
+    const { updateInvitationRoles } = await stack.request(UpdateInvitationRolesDocument, {
+      projectId: payments,
+      invitation: { id: target.id },
+      roles: ['GROUP_READ_ONLY'],
+    });
+    expect(updateInvitationRoles).toMatchObject({ __typename: 'InvitationRolesUpdated', invitation: { roles: ['GROUP_READ_ONLY'] } });
+    expect(stack.simulator.counters.snapshot().applied).toBe(1);
+  });
+
+  it('reads through malformed JSON and wrong shapes as UPSTREAM_BAD_RESPONSE, without retrying them', async () => {
+    stack = await startStack();
+    stack.simulator.faults.inject({ kind: 'malformed-json' });
+    expect(codes(await stack.execute(ProjectInvitationsDocument, { projectId: payments }))).toEqual(['UPSTREAM_BAD_RESPONSE']);
+    stack.simulator.faults.inject({ kind: 'wrong-shape' });
+    expect(codes(await stack.execute(ProjectInvitationsDocument, { projectId: payments }))).toEqual(['UPSTREAM_BAD_RESPONSE']);
+    expect(stack.upstreamCalls(LIST_ROUTE)).toBe(2);
+  });
+
+  it('opens the circuit after repeated failures, fails fast, then half-opens and closes when Ops Manager recovers', async () => {
+    stack = await startStack({ breaker: { failureThreshold: 3, halfOpenAfterMs: 300 } });
+    const readiness = async () => (await fetch(stack!.url.replace('/graphql', '/readiness'))).status;
+    expect(await readiness()).toBe(200);
+
+    stack.simulator.faults.inject({ kind: 'status', status: 503 }, { times: Infinity });
+    // Three attempts (one call and its two retries) fail: the circuit opens.
+    expect(codes(await stack.execute(ProjectInvitationsDocument, { projectId: payments }))).toEqual(['UPSTREAM_UNAVAILABLE']);
+    expect(stack.upstreamCalls(LIST_ROUTE)).toBe(3);
+    expect(stack.upstream.client.breaker.state).toBe('open');
+    expect(await readiness()).toBe(503);
+
+    // Open: the answer comes at once, and Ops Manager is not called.
+    const fast = await stack.execute(ProjectInvitationsDocument, { projectId: payments });
+    expect(codes(fast)).toEqual(['UPSTREAM_UNAVAILABLE']);
+    expect(fast.errors![0]!.message).toMatch(/pauses calls/);
+    expect(stack.upstreamCalls(LIST_ROUTE)).toBe(3);
+
+    // Ops Manager recovers; after halfOpenAfterMs one probe goes through and closes the circuit.
+    // (cockatiel moves to half-open lazily, on the first call after the wait.)
+    stack.simulator.faults.clear();
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    const recovered = await stack.execute(ProjectInvitationsDocument, { projectId: payments });
+    expect(recovered.errors).toBeUndefined();
+    expect(stack.upstream.client.breaker.state).toBe('closed');
+    expect(stack.upstreamCalls(LIST_ROUTE)).toBe(4);
+    expect(await readiness()).toBe(200);
+  });
+
+  it('is not ready while Ops Manager cannot be reached at all', async () => {
+    stack = await startStack();
+    await stack.simulator.close();
+    expect((await fetch(stack.url.replace('/graphql', '/readiness'))).status).toBe(503);
+    expect((await fetch(stack.url.replace('/graphql', '/health'))).status).toBe(200);
+  });
+});
