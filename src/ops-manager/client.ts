@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { ErrorCode, GatewayError, OutcomeUnknownError, UpstreamError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import {
+  DeleteBodySchema,
   type Invitation,
   InvitationBodySchema,
   InvitationListBodySchema,
@@ -47,8 +48,10 @@ interface RequestSpec<T> {
   query?: Record<string, string | undefined>;
   body?: unknown;
   resource: UpstreamResource;
-  /** How to read a 2xx body; absent for DELETE's empty answer. */
-  schema?: z.ZodType<T>;
+  /** How to read a 2xx body. */
+  schema: z.ZodType<T>;
+  /** A 2xx with no body at all is the answer (DELETE's 204). */
+  allowEmptyBody?: boolean;
 }
 
 /**
@@ -192,6 +195,8 @@ export class OpsManagerClient {
         route: '/groups/{GROUP-ID}/invites/{INVITATION-ID}',
         path: `/groups/${projectId}/invites/${invitationId}`,
         resource: 'invitation',
+        schema: DeleteBodySchema,
+        allowEmptyBody: true,
       },
       options,
     );
@@ -265,24 +270,34 @@ export class OpsManagerClient {
       this.logger.info({ ...log, status: response.status, code: error.code, upstreamErrorCode: error.upstreamErrorCode }, 'upstream error');
       throw error;
     }
-    if (!spec.schema) return undefined as T;
+    if (spec.allowEmptyBody && bodyText.trim() === '') return undefined as T;
     return this.parseBody(spec, bodyText);
   }
 
+  /**
+   * Reads a 2xx body. For a change, an unreadable 2xx is MUTATION_OUTCOME_UNKNOWN rather
+   * than a failure: a 2xx says Ops Manager (or something in front of it) accepted the
+   * request, and without a readable answer the gateway cannot say what happened.
+   */
   private parseBody<T>(spec: RequestSpec<T>, bodyText: string): T {
+    const log = { method: spec.method, route: spec.route };
+    const unreadable = (what: string) =>
+      spec.method === 'GET'
+        ? new UpstreamError(ErrorCode.UPSTREAM_BAD_RESPONSE, `Ops Manager answered with ${what}.`)
+        : new OutcomeUnknownError(`Ops Manager accepted the change but answered with ${what}; read the invitation again before retrying.`);
     let json: unknown;
     try {
       json = JSON.parse(bodyText);
     } catch {
-      this.logger.warn({ method: spec.method, route: spec.route, bytes: bodyText.length }, 'upstream body is not JSON');
-      throw new UpstreamError(ErrorCode.UPSTREAM_BAD_RESPONSE, 'Ops Manager answered with a body that is not JSON.');
+      this.logger.warn({ ...log, bytes: bodyText.length }, 'upstream body is not JSON');
+      throw unreadable('a body that is not JSON');
     }
-    const parsed = spec.schema!.safeParse(json);
+    const parsed = spec.schema.safeParse(json);
     if (!parsed.success) {
       // Paths only: the values may be personal data.
       const paths = parsed.error.issues.slice(0, 5).map((issue) => issue.path.join('.'));
-      this.logger.warn({ method: spec.method, route: spec.route, paths }, 'upstream body has an unexpected shape');
-      throw new UpstreamError(ErrorCode.UPSTREAM_BAD_RESPONSE, 'Ops Manager answered with a body of an unexpected shape.');
+      this.logger.warn({ ...log, paths }, 'upstream body has an unexpected shape');
+      throw unreadable('a body of an unexpected shape');
     }
     return parsed.data;
   }

@@ -53,6 +53,12 @@ export const InvitationBodySchema = z.looseObject({
 /** GET /invites answers a bare JSON array (no `results` wrapper, no paging). */
 export const InvitationListBodySchema = z.array(InvitationBodySchema);
 
+/**
+ * DELETE answers 204 with no body, or (say the docs) an empty JSON object. Anything else
+ * on a 2xx is not an answer this gateway can vouch for.
+ */
+export const DeleteBodySchema = z.strictObject({}).transform(() => undefined);
+
 /** An Ops Manager error body. Every field may be missing (a real 401 has no errorCode). */
 export const ErrorBodySchema = z.looseObject({
   detail: z.string().optional(),

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProjectInvitationsDocument, UpdateInvitationRolesDocument } from '../../src/sdk/generated/graphql.ts';
+import { DeleteInvitationDocument, ProjectInvitationsDocument, UpdateInvitationRolesDocument } from '../../src/sdk/generated/graphql.ts';
 import { DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
 import { type Clock, systemClock } from '../../src/ops-manager/resilience.ts';
 import { LIST_ROUTE, type Stack, startStack } from './stack.ts';
@@ -134,6 +134,29 @@ describe('resilience against a misbehaving Ops Manager', () => {
     });
     expect(updateInvitationRoles).toMatchObject({ __typename: 'OutcomeUnknownError', code: 'MUTATION_OUTCOME_UNKNOWN' });
     expect(stack.upstreamCalls(PATCH_BY_ID)).toBe(1);
+  });
+
+  it('reports a change answered 2xx with an unreadable body as outcome unknown, not as a failure', async () => {
+    stack = await startStack();
+    const target = stack.simulator.store.listInvitations(payments)[0]!;
+    stack.simulator.faults.inject({ kind: 'malformed-json' }, { match: { method: 'PATCH' } });
+    const { updateInvitationRoles } = await stack.request(UpdateInvitationRolesDocument, {
+      projectId: payments,
+      invitation: { id: target.id },
+      roles: ['GROUP_OWNER'],
+    });
+    expect(updateInvitationRoles).toMatchObject({ __typename: 'OutcomeUnknownError', code: 'MUTATION_OUTCOME_UNKNOWN' });
+    expect(stack.upstreamCalls(PATCH_BY_ID)).toBe(1);
+  });
+
+  it('does not take a DELETE answered 200 with an unexpected body for a deletion', async () => {
+    stack = await startStack();
+    const target = stack.simulator.store.listInvitations(payments)[0]!;
+    stack.simulator.faults.inject({ kind: 'wrong-shape' }, { match: { method: 'DELETE' } });
+    const { deleteInvitation } = await stack.request(DeleteInvitationDocument, { projectId: payments, invitationId: target.id });
+    expect(deleteInvitation).toMatchObject({ __typename: 'OutcomeUnknownError', code: 'MUTATION_OUTCOME_UNKNOWN' });
+    // The simulator answered without deleting: claiming success would have been a lie.
+    expect(stack.simulator.store.getInvitation(target.id)).toBeDefined();
   });
 
   it('retries a change whose connection was refused before sending, and applies it once', async () => {

@@ -1,0 +1,192 @@
+/**
+ * `npm run chaos`: a bounded mixed load (reads and changes) against the gateway while the
+ * simulator injects faults at random: 5xx, 429, latency, malformed and wrong-shaped bodies,
+ * resets before and after applying, hangs. Then it checks that no change was lost or doubled:
+ * every change the gateway acknowledged is applied at the simulator, every change it
+ * reported as failed is not, and each "outcome unknown" is listed with what really happened.
+ *
+ *   npm run chaos -- [--operations 1500] [--concurrency 16] [--seed 7]
+ *
+ * Loopback only; stops by itself. Exits 1 when an invariant breaks.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { createGateway } from '../src/gateway.ts';
+import { createLogger } from '../src/logger.ts';
+import { createUpstream } from '../src/ops-manager/upstream.ts';
+import { generatedInvitationId, generatedProjectId } from '../src/simulator/demo-data.ts';
+import type { Fault } from '../src/simulator/faults.ts';
+import { DEMO_API_KEY, startSimulator } from '../src/simulator/server.ts';
+
+const { values } = parseArgs({
+  options: {
+    operations: { type: 'string', default: '1500' },
+    concurrency: { type: 'string', default: '16' },
+    seed: { type: 'string', default: '7' },
+  },
+});
+const OPERATIONS = Number(values.operations);
+const CONCURRENCY = Number(values.concurrency);
+const PROJECTS = 20;
+const INVITATIONS = 60;
+
+// A small deterministic PRNG (mulberry32), so a run can be repeated with --seed.
+let state = Number(values.seed) >>> 0;
+function random(): number {
+  state = (state + 0x6d2b79f5) >>> 0;
+  let t = state;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+
+const FAULTS: Fault[] = [
+  { kind: 'status', status: 500 },
+  { kind: 'status', status: 503 },
+  { kind: 'status', status: 429, retryAfterSeconds: 0 },
+  { kind: 'latency', ms: 150 },
+  { kind: 'malformed-json' },
+  { kind: 'wrong-shape' },
+  { kind: 'reset', after: 'receive' },
+  { kind: 'reset', after: 'apply' },
+  { kind: 'hang' },
+];
+
+type Change =
+  | { kind: 'create'; projectId: string; username: string }
+  | { kind: 'update'; projectId: string; invitationId: string; roles: string[] }
+  | { kind: 'delete'; projectId: string; invitationId: string };
+const UPDATED_ROLES = ['GROUP_USER_ADMIN', 'GROUP_BACKUP_ADMIN', 'GROUP_AUTOMATION_ADMIN', 'GROUP_MONITORING_ADMIN'];
+type Verdict = 'acknowledged' | 'failed' | 'unknown';
+
+const rssStart = process.memoryUsage().rss;
+let unhandled = 0;
+process.on('unhandledRejection', () => (unhandled += 1));
+
+const simulator = await startSimulator({ seed: { projects: PROJECTS, invitationsPerProject: INVITATIONS } });
+const logger = createLogger({ level: 'silent' });
+const upstream = createUpstream({
+  baseUrl: simulator.baseUrl,
+  publicKey: DEMO_API_KEY.publicKey,
+  privateKey: DEMO_API_KEY.privateKey,
+  logger,
+  timeoutMs: 1_000,
+  maxInFlight: 32,
+  breaker: { failureThreshold: 8, halfOpenAfterMs: 500 },
+});
+const gateway = createGateway({ client: upstream.client, logger, operationTimeoutMs: 2_500, graphiql: false });
+const server = createServer(gateway);
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+
+// Each invitation is changed at most once, so what happened to it can be read back exactly.
+const untouched = [...Array(PROJECTS).keys()].flatMap((p) => [...Array(INVITATIONS).keys()].map((i) => ({ p, i })));
+untouched.sort(() => random() - 0.5);
+
+async function graphql(query: string, variables: Record<string, unknown>) {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  return { status: response.status, body: (await response.json()) as { data?: Record<string, any> | null; errors?: Array<{ extensions?: { code?: string } }> } };
+}
+
+const answers = new Map<string, number>();
+const count = (key: string) => answers.set(key, (answers.get(key) ?? 0) + 1);
+const changes: Array<{ change: Change; verdict: Verdict; typename: string }> = [];
+
+async function read(): Promise<void> {
+  const ids = Array.from({ length: 1 + Math.floor(random() * 5) }, () => generatedProjectId(Math.floor(random() * PROJECTS)));
+  const { body } = await graphql('query($ids: [ObjectID!]!) { projects(ids: $ids) { id invitations { id roles } } }', { ids });
+  if (!body.errors?.length) return void count('read: data');
+  const codes = [...new Set(body.errors.map((error) => error.extensions?.code ?? 'NO_CODE'))].sort().join('+');
+  count(body.data ? `read: partial (${codes})` : `read: error (${codes})`);
+}
+
+async function change(n: number): Promise<void> {
+  const roll = random();
+  const target = untouched.pop();
+  let change: Change;
+  if (roll < 0.34 || !target) {
+    change = { kind: 'create', projectId: generatedProjectId(Math.floor(random() * PROJECTS)), username: `chaos-${values.seed}-${n}@example.com` };
+  } else if (roll < 0.67) {
+    // A role set the seed never gives, so "applied" can be read back without doubt.
+    change = { kind: 'update', projectId: generatedProjectId(target.p), invitationId: generatedInvitationId(target.p, target.i), roles: UPDATED_ROLES };
+  } else {
+    change = { kind: 'delete', projectId: generatedProjectId(target.p), invitationId: generatedInvitationId(target.p, target.i) };
+  }
+  const select = '__typename ... on Error { code }';
+  const { body } =
+    change.kind === 'create'
+      ? await graphql(`mutation($p: ObjectID!, $u: EmailAddress!) { r: createInvitation(projectId: $p, username: $u, roles: [GROUP_READ_ONLY]) { ${select} } }`, { p: change.projectId, u: change.username })
+      : change.kind === 'update'
+        ? await graphql(`mutation($p: ObjectID!, $i: ObjectID!, $r: [ProjectRole!]!) { r: updateInvitationRoles(projectId: $p, invitation: { id: $i }, roles: $r) { ${select} } }`, { p: change.projectId, i: change.invitationId, r: change.roles })
+        : await graphql(`mutation($p: ObjectID!, $i: ObjectID!) { r: deleteInvitation(projectId: $p, invitationId: $i) { ${select} } }`, { p: change.projectId, i: change.invitationId });
+  const result = body.data?.r as { __typename: string; code?: string } | undefined;
+  const typename = result?.__typename ?? `errors: ${body.errors?.map((e) => e.extensions?.code).join('+')}`;
+  const verdict: Verdict = !result ? 'failed' : result.__typename === 'OutcomeUnknownError' ? 'unknown' : result.code ? 'failed' : 'acknowledged';
+  changes.push({ change, verdict, typename });
+  count(`change: ${result?.code ?? typename}`);
+}
+
+/** What the simulator's data says happened to a change. */
+function applied(change: Change): boolean {
+  if (change.kind === 'create') return simulator.store.listInvitations(change.projectId, { username: change.username }).length === 1;
+  const invitation = simulator.store.getInvitation(change.projectId, change.invitationId);
+  if (change.kind === 'delete') return invitation === undefined;
+  return invitation !== undefined && invitation.roles.join() === change.roles.join();
+}
+
+const faultTimer = setInterval(() => {
+  const match = pick([{}, { method: 'GET' }, { method: pick(['POST', 'PATCH', 'DELETE']) }]);
+  simulator.faults.inject(pick(FAULTS), { times: 1 + Math.floor(random() * 3), match });
+}, 100);
+
+const started = performance.now();
+let next = 0;
+await Promise.all(
+  Array.from({ length: CONCURRENCY }, async () => {
+    while (next < OPERATIONS) {
+      const n = next++;
+      await (random() < 0.7 ? read() : change(n));
+    }
+  }),
+);
+clearInterval(faultTimer);
+simulator.faults.clear();
+const seconds = (performance.now() - started) / 1000;
+
+const outcomes = changes.map((entry) => ({ ...entry, applied: applied(entry.change) }));
+const acknowledged = outcomes.filter((o) => o.verdict === 'acknowledged');
+const failed = outcomes.filter((o) => o.verdict === 'failed');
+const unknown = outcomes.filter((o) => o.verdict === 'unknown');
+const lostAcknowledged = acknowledged.filter((o) => !o.applied);
+const appliedFailures = failed.filter((o) => o.applied);
+const appliedAtSimulator = simulator.counters.snapshot().applied;
+const appliedSeen = outcomes.filter((o) => o.applied).length;
+
+console.log(`\nchaos: ${OPERATIONS} operations in ${seconds.toFixed(1)} s at concurrency ${CONCURRENCY} (seed ${values.seed})\n`);
+console.log('answers by class:');
+for (const [key, n] of [...answers].sort()) console.log(`  ${String(n).padStart(6)}  ${key}`);
+console.log('\nchanges:');
+console.log(`  sent ${outcomes.length}; acknowledged ${acknowledged.length}; failed ${failed.length}; outcome unknown ${unknown.length}`);
+console.log(`  applied at the simulator: ${appliedAtSimulator} (counter) = ${appliedSeen} (read back from its data)`);
+console.log(`  acknowledged and applied: ${acknowledged.length - lostAcknowledged.length}/${acknowledged.length}; failed yet applied: ${appliedFailures.length}`);
+for (const o of [...lostAcknowledged, ...appliedFailures]) console.log(`  BROKEN: ${o.change.kind} ${JSON.stringify(o.change)} → ${o.typename}, applied ${o.applied}`);
+for (const o of unknown) console.log(`  unknown: ${o.change.kind} ${'invitationId' in o.change ? o.change.invitationId : o.change.username} → ${o.applied ? 'applied' : 'not applied'}`);
+console.log(`\nunhandled rejections: ${unhandled}`);
+console.log(`RSS: ${(rssStart / 2 ** 20).toFixed(0)} MiB at start, ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB at end`);
+console.log(`breaker: ${upstream.client.breaker.state}; upstream in flight: ${JSON.stringify(upstream.client.load)}`);
+
+const broken = [
+  lostAcknowledged.length > 0 && `${lostAcknowledged.length} acknowledged changes are not applied`,
+  appliedFailures.length > 0 && `${appliedFailures.length} changes reported as failed were applied`,
+  appliedAtSimulator !== appliedSeen && 'the simulator applied a change twice or one nobody sent',
+  unhandled > 0 && 'unhandled rejections',
+].filter(Boolean);
+console.log(broken.length ? `\nFAILED: ${broken.join('; ')}` : '\nOK: nothing lost, nothing doubled');
+
+server.closeAllConnections();
+server.close();
+await upstream.close();
+await simulator.close();
+process.exit(broken.length ? 1 : 0);
