@@ -1,24 +1,30 @@
 /**
- * Prints the schema the code builds (sorted) to schema.graphql, or with --check
- * fails when the file differs from it. `npm run schema` / `npm run schema:check`.
+ * Prints the schemas the code builds to schema.graphql (the plain API) and subgraph.graphql
+ * (the federation subgraph), or with --check fails when a file differs from its schema.
+ * `npm run schema` / `npm run schema:check`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { printedSchema, SCHEMA_FILE } from '../src/schema/print.ts';
+import { SCHEMA_FILES } from '../src/schema/print.ts';
 
 const check = process.argv.includes('--check');
-if (check) {
+let stale = 0;
+for (const { file, print } of SCHEMA_FILES) {
+  if (!check) {
+    writeFileSync(file, print());
+    console.log(`wrote ${file}`);
+    continue;
+  }
   let onDisk = '';
   try {
-    onDisk = readFileSync(SCHEMA_FILE, 'utf8');
+    onDisk = readFileSync(file, 'utf8');
   } catch {
     // a missing file differs like any other
   }
-  if (onDisk !== printedSchema()) {
-    console.error(`${SCHEMA_FILE} differs from the schema the code builds. Run: npm run schema`);
-    process.exit(1);
+  if (onDisk === print()) {
+    console.log(`${file} is up to date.`);
+  } else {
+    console.error(`${file} differs from the schema the code builds. Run: npm run schema`);
+    stale += 1;
   }
-  console.log(`${SCHEMA_FILE} is up to date.`);
-} else {
-  writeFileSync(SCHEMA_FILE, printedSchema());
-  console.log(`wrote ${SCHEMA_FILE}`);
 }
+if (stale > 0) process.exit(1);

@@ -1,5 +1,7 @@
 import SchemaBuilder from '@pothos/core';
+import DirectivePlugin from '@pothos/plugin-directives';
 import ErrorsPlugin from '@pothos/plugin-errors';
+import FederationPlugin from '@pothos/plugin-federation';
 import type { GatewayContext } from '../context.ts';
 
 export interface SchemaTypes {
@@ -14,7 +16,8 @@ export interface SchemaTypes {
 
 /** Only configures the builder; each domain type lives in its own file with its entry points. */
 export const builder = new SchemaBuilder<SchemaTypes>({
-  plugins: [ErrorsPlugin],
+  // The federation plugin writes @key through the directives plugin, so that one comes first.
+  plugins: [DirectivePlugin, FederationPlugin, ErrorsPlugin],
   defaultFieldNullability: false,
   errors: { defaultTypes: [] },
 });

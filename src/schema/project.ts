@@ -46,6 +46,32 @@ export const ProjectRef = builder.objectRef<ProjectShape>('Project').implement({
   }),
 });
 
+/**
+ * `Project` is the federation entity, keyed by `id`: a subgraph that owns a project's name or
+ * organization gets `invitations` added to it. Resolving a reference makes no upstream call;
+ * the fields asked for go through the operation's loader, so one `_entities` request costs one
+ * GET per distinct project, however many representations repeat it.
+ */
+builder.asEntity(ProjectRef, {
+  key: builder.selection<{ id: string }>('id'),
+  // Async on purpose: @apollo/subgraph resolves all representations in one synchronous map,
+  // so a synchronous throw would fail every entity of the request, not just this one.
+  resolveReference: async ({ id }) => ({ id: projectIdFromRepresentation(id) }),
+});
+
+/**
+ * Representations arrive as `_Any`, so the ObjectID scalar never sees them: check them here,
+ * the same way, before any call to Ops Manager.
+ */
+function projectIdFromRepresentation(id: unknown): string {
+  if (typeof id !== 'string' || !/^[0-9a-fA-F]{24}$/.test(id)) {
+    throw new InvalidInputError('A Project representation needs an `id` of 24 hexadecimal characters.', {
+      field: 'representations',
+    });
+  }
+  return id.toLowerCase();
+}
+
 builder.queryFields((t) => ({
   project: t.field({
     type: ProjectRef,

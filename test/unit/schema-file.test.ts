@@ -1,9 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { printedSchema, SCHEMA_FILE } from '../../src/schema/print.ts';
+import { printedSchema, printedSubgraphSchema, SCHEMA_FILE, SUBGRAPH_FILE } from '../../src/schema/print.ts';
 
-describe('schema.graphql', () => {
-  it('is the schema the code builds, printed sorted (run `npm run schema` after changing the schema)', () => {
+// Run `npm run schema` after changing the schema: it rewrites both files.
+describe('checked-in schema files', () => {
+  it('schema.graphql is the plain API the code builds, printed sorted', () => {
     expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(printedSchema());
+  });
+
+  it('subgraph.graphql is the federation subgraph the code builds, with @link and @key', () => {
+    const onDisk = readFileSync(SUBGRAPH_FILE, 'utf8');
+    expect(onDisk).toBe(printedSubgraphSchema());
+    expect(onDisk).toContain('@link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key"])');
+    expect(onDisk).toMatch(/type Project\s+@key\(fields: "id"\)/);
   });
 });

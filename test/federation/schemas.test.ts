@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { getNamedType, type GraphQLSchema, isObjectType, isUnionType, printSchema, specifiedDirectives } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { createGateway } from '../../src/gateway.ts';
+import { createLogger } from '../../src/logger.ts';
+import { OpsManagerClient } from '../../src/ops-manager/client.ts';
+import { schema, subgraphSchema } from '../../src/schema/index.ts';
+import { SUBGRAPH_FILE } from '../../src/schema/print.ts';
+
+const FEDERATION_TYPES = ['_Any', '_Entity', '_Service', 'link__Import', 'link__Purpose', 'federation__FieldSet', 'FieldSet'];
+
+function queryFields(target: GraphQLSchema): string[] {
+  return Object.keys(target.getQueryType()!.getFields()).sort();
+}
+
+/** A client for operations that must not reach Ops Manager: any call fails the test. */
+function unreachableClient(): OpsManagerClient {
+  return new OpsManagerClient({
+    baseUrl: 'http://127.0.0.1:9/api/public/v1.0',
+    fetch: () => Promise.reject(new Error('no upstream call expected')),
+    logger: createLogger({ level: 'silent' }),
+  });
+}
+
+describe('the plain schema has no federation noise', () => {
+  it('has no _service, _entities or federation types', () => {
+    expect(queryFields(schema)).toEqual(['project', 'projects']);
+    for (const name of FEDERATION_TYPES) expect(schema.getType(name)).toBeUndefined();
+  });
+
+  it('defines only the specified directives, and its SDL applies none of federation’s', () => {
+    expect(schema.getDirectives().map((d) => d.name).sort()).toEqual(specifiedDirectives.map((d) => d.name).sort());
+    expect(printSchema(schema)).not.toMatch(/@key|@link|@external|@shareable/);
+  });
+});
+
+describe('the subgraph schema', () => {
+  it('adds _service and _entities, and Project is the only entity', () => {
+    expect(queryFields(subgraphSchema)).toEqual(['_entities', '_service', 'project', 'projects']);
+    const entities = subgraphSchema.getQueryType()!.getFields()._entities!;
+    expect(entities.args.map((arg) => `${arg.name}: ${arg.type}`)).toEqual(['representations: [_Any!]!']);
+    const entity = getNamedType(entities.type);
+    expect(isUnionType(entity) && entity.getTypes().map((type) => type.name)).toEqual(['Project']);
+  });
+
+  it('keeps every type and field of the plain API', () => {
+    for (const type of Object.values(schema.getTypeMap())) {
+      const twin = subgraphSchema.getType(type.name);
+      expect(twin?.toString(), type.name).toBe(type.name);
+      if (isObjectType(type) && type.name !== 'Query') {
+        expect(Object.keys((twin as typeof type).getFields())).toEqual(Object.keys(type.getFields()));
+      }
+    }
+  });
+
+  it('answers _service { sdl } with subgraph.graphql, without calling Ops Manager', async () => {
+    const gateway = createGateway({
+      client: unreachableClient(),
+      logger: createLogger({ level: 'silent' }),
+      schema: subgraphSchema,
+      graphqlEndpoint: '/subgraph',
+    });
+    const response = await gateway.fetch('http://127.0.0.1/subgraph', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ _service { sdl } }' }),
+    });
+    const { data } = (await response.json()) as { data: { _service: { sdl: string } } };
+    expect(`${data._service.sdl}\n`).toBe(readFileSync(SUBGRAPH_FILE, 'utf8'));
+  });
+});

@@ -1,0 +1,9 @@
+/**
+ * Rewrites test/federation/supergraph.graphql, the supergraph the composition test pins:
+ * `npx tsx test/federation/write-supergraph.ts` (after `npm run schema`).
+ */
+import { writeFileSync } from 'node:fs';
+import { composeSupergraph, SUPERGRAPH_FILE } from './supergraph.ts';
+
+writeFileSync(SUPERGRAPH_FILE, composeSupergraph());
+console.log(`wrote ${SUPERGRAPH_FILE}`);
