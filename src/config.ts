@@ -39,6 +39,9 @@ const EnvSchema = z
     SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
     /** Also serve the Federation v2 subgraph schema at /subgraph, for a supergraph router. */
     FEDERATION_SUBGRAPH: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+    /** OTLP/HTTP collector base URL (traces go to <url>/v1/traces); tracing is off without it. */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+    OTEL_SERVICE_NAME: z.string().min(1).default('ops-manager-invitations-gateway'),
     /** Port of the embedded simulator when no upstream is configured (0 picks a free one). */
     SIMULATOR_PORT: port.default(0),
   })
@@ -84,6 +87,8 @@ export interface Config {
   breakerHalfOpenAfterMs: number;
   shutdownGraceMs: number;
   federationSubgraph: boolean;
+  /** Absent: tracing off. */
+  tracing: { endpoint: string; serviceName: string } | undefined;
   simulatorPort: number;
 }
 
@@ -124,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     breakerHalfOpenAfterMs: e.BREAKER_HALF_OPEN_AFTER_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     federationSubgraph: e.FEDERATION_SUBGRAPH,
+    tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT ? { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME } : undefined,
     simulatorPort: e.SIMULATOR_PORT,
   };
 }

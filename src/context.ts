@@ -14,4 +14,6 @@ export interface GatewayContext {
   signal: AbortSignal | undefined;
   /** When the operation must have answered (ms since epoch). */
   deadlineAt: number | undefined;
+  /** From the caller's `x-request-id`, or generated; in every log line of the operation. */
+  requestId: string;
 }

@@ -3,6 +3,10 @@ import { createYoga, useExecutionCancellation, useReadinessCheck, type YogaServe
 import type { GatewayContext } from './context.ts';
 import type { Logger } from './logger.ts';
 import type { OpsManagerClient } from './ops-manager/client.ts';
+import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
+import type { Metrics } from './observability/metrics.ts';
+import { requestIdOf, useOperationObservability } from './observability/operation-plugin.ts';
+import { useTracing } from './observability/tracing.ts';
 import { createLoaders } from './ops-manager/loaders.ts';
 import { schema } from './schema/index.ts';
 
@@ -23,6 +27,10 @@ export interface GatewayDeps {
   operationTimeoutMs?: number;
   /** Answers GET /readiness: 200 when true, 503 when false. @default always ready */
   isReady?: () => Promise<boolean>;
+  /** Prometheus metrics, served at /metrics. @default none */
+  metrics?: Metrics;
+  /** Wrap requests in OpenTelemetry server spans (a provider must be registered). @default false */
+  tracing?: boolean;
 }
 
 export type Gateway = YogaServerInstance<Record<string, never>, GatewayContext>;
@@ -56,20 +64,46 @@ export function createGateway(deps: GatewayDeps): Gateway {
       useExecutionCancellation(),
       // Liveness (/health) stays cheap; readiness says whether Ops Manager can be used now.
       useReadinessCheck({ endpoint: '/readiness', check: () => isReady() }),
+      useOperationObservability({ logger: deps.logger, metrics: deps.metrics }),
+      ...(deps.metrics ? [prometheus(deps.metrics)] : []),
+      ...(deps.tracing ? [useTracing()] : []),
     ],
     context: ({ request }) => {
       // The operation's deadline aborts with a TimeoutError, which the client tells apart
       // from a caller who left (UPSTREAM_TIMEOUT versus a cancelled call).
       const signal = AbortSignal.any([request.signal, AbortSignal.timeout(operationTimeoutMs)]);
       const deadlineAt = Date.now() + operationTimeoutMs;
+      const requestId = requestIdOf(request);
       return {
         client: deps.client,
-        loaders: createLoaders(deps.client, { signal, deadlineAt }),
+        loaders: createLoaders(deps.client, { signal, deadlineAt, requestId }),
         now,
         logger: deps.logger,
         signal,
         deadlineAt,
+        requestId,
       };
     },
+  });
+}
+
+/**
+ * GraphQL phase metrics from @graphql-yoga/plugin-prometheus, on the gateway's registry.
+ * Labels that could carry unbounded values are off: error paths (list indexes), field
+ * and type names, URLs.
+ */
+function prometheus(metrics: Metrics) {
+  return usePrometheus({
+    registry: metrics.registry,
+    endpoint: '/metrics',
+    metrics: {
+      graphql_envelop_request_duration: true,
+      graphql_envelop_phase_parse: true,
+      graphql_envelop_phase_validate: true,
+      graphql_envelop_phase_execute: true,
+      graphql_envelop_error_result: true,
+      graphql_yoga_http_duration: true,
+    },
+    labels: { operationName: false, operationType: true, fieldName: false, typeName: false, path: false, phase: true, url: false, method: true, statusCode: true },
   });
 }

@@ -4,8 +4,11 @@ import type { Config } from './config.ts';
 import { createGateway } from './gateway.ts';
 import { exampleOperation } from './graphiql.ts';
 import type { Logger } from './logger.ts';
+import { createMetrics } from './observability/metrics.ts';
+import { startTracing } from './observability/tracing.ts';
 import { createUpstream } from './ops-manager/upstream.ts';
 import { createReadinessCheck } from './readiness.ts';
+import { subgraphSchema } from './schema/index.ts';
 
 export interface RunningServer {
   url: string;
@@ -34,6 +37,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     );
   }
 
+  const stopTracing = config.tracing ? startTracing(config.tracing) : undefined;
+  if (config.tracing) logger.info({ endpoint: config.tracing.endpoint }, 'OpenTelemetry tracing on');
+  const metrics = createMetrics();
   const upstream = createUpstream({
     ...upstreamConfig,
     logger,
@@ -41,7 +47,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     maxInFlight: config.upstreamMaxInFlight,
     retry: { maxRetries: config.upstreamMaxRetries },
     breaker: { failureThreshold: config.breakerFailureThreshold, halfOpenAfterMs: config.breakerHalfOpenAfterMs },
+    observer: metrics.upstream,
   });
+  metrics.watch(upstream);
   const gateway = createGateway({
     client: upstream.client,
     logger,
@@ -49,14 +57,33 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     graphiqlDefaultQuery: exampleOperation(demoProjectIds),
     operationTimeoutMs: config.operationTimeoutMs,
     isReady: createReadinessCheck(upstream),
+    metrics,
+    tracing: config.tracing !== undefined,
   });
-  const server: Server = createServer(gateway);
+  // The federation subgraph shares the client (one in-flight cap, one breaker) and serves
+  // /subgraph on the same port, only when a deployment behind a router asks for it.
+  const subgraph = config.federationSubgraph
+    ? createGateway({
+        client: upstream.client,
+        logger,
+        schema: subgraphSchema,
+        graphqlEndpoint: '/subgraph',
+        graphiql: false,
+        operationTimeoutMs: config.operationTimeoutMs,
+        isReady: createReadinessCheck(upstream),
+      })
+    : undefined;
+  const server: Server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    void (subgraph && path === '/subgraph' ? subgraph : gateway)(request, response);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
   });
   const url = `http://${config.host}:${(server.address() as AddressInfo).port}/graphql`;
   logger.info({ url, upstream: upstreamConfig.baseUrl }, 'Gateway listening; open this URL in a browser for GraphiQL');
+  if (subgraph) logger.info({ url: url.replace(/\/graphql$/, '/subgraph') }, 'Federation subgraph served (FEDERATION_SUBGRAPH=true)');
 
   return {
     url,
@@ -74,6 +101,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       clearTimeout(grace);
       await upstream.close();
       await stopSimulator?.();
+      await stopTracing?.();
     },
   };
 }

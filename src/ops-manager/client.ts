@@ -10,6 +10,9 @@ import {
   type ProjectRole,
   toInvitation,
 } from './schemas.ts';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { tracer } from '../observability/tracing.ts';
+import { countingRoundTrips } from './round-trips.ts';
 import { type Clock, defaultRetryPolicy, type RetryPolicy, retryDelay, systemClock, UpstreamBreaker } from './resilience.ts';
 import { errorFromResponse, type UpstreamResource } from './upstream-errors.ts';
 
@@ -31,6 +34,26 @@ export interface OpsManagerClientOptions {
   breaker?: { failureThreshold?: number; halfOpenAfterMs?: number };
   /** @default systemClock */
   clock?: Clock;
+  /** Told of every attempt, retry and loader batch (metrics). */
+  observer?: UpstreamObserver;
+}
+
+/** Hooks for metrics; each is optional and must not throw. */
+export interface UpstreamObserver {
+  /** One HTTP-level attempt ended; `status` is the HTTP status, or 'network' / 'timeout'. */
+  attempt?(event: { method: string; route: string; status: string; durationMs: number }): void;
+  /** A failed call is about to be tried again. */
+  retry?(event: { method: string; route: string; code: string }): void;
+  /** A loader asked for this many projects at once. */
+  batch?(size: number): void;
+}
+
+/** What one logical call cost, for its log line. */
+interface CallRecord {
+  attempts: number;
+  retries: number;
+  roundTrips: number;
+  status: number | undefined;
 }
 
 export interface CallOptions {
@@ -38,6 +61,8 @@ export interface CallOptions {
   signal?: AbortSignal | undefined;
   /** When the operation must have answered (ms since epoch); no retry waits past it. */
   deadlineAt?: number | undefined;
+  /** The operation's request id, for the log line. */
+  requestId?: string | undefined;
 }
 
 interface RequestSpec<T> {
@@ -62,6 +87,7 @@ interface RequestSpec<T> {
  */
 export class OpsManagerClient {
   readonly baseUrl: string;
+  private readonly host: string;
   private readonly fetch: FetchLike;
   private readonly logger: Logger;
   private readonly timeoutMs: number;
@@ -69,15 +95,18 @@ export class OpsManagerClient {
   private readonly retryPolicy: RetryPolicy;
   private readonly clock: Clock;
   readonly breaker: UpstreamBreaker;
+  readonly observer: UpstreamObserver;
 
   constructor(options: OpsManagerClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.host = new URL(this.baseUrl).host;
     this.fetch = options.fetch;
     this.logger = options.logger;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.limit = pLimit(options.maxInFlight ?? 32);
     this.retryPolicy = { ...defaultRetryPolicy, ...options.retry };
     this.clock = options.clock ?? systemClock;
+    this.observer = options.observer ?? {};
     this.breaker = new UpstreamBreaker({
       failureThreshold: options.breaker?.failureThreshold ?? 5,
       halfOpenAfterMs: options.breaker?.halfOpenAfterMs ?? 5_000,
@@ -205,17 +234,56 @@ export class OpsManagerClient {
   /**
    * One logical call: attempts under the breaker, each holding a slot of the in-flight
    * cap only while it is on the wire (a backoff wait frees it), retried per retryDelay.
+   * It logs one line: method, route template, status, duration, retries, round trips.
    */
   private async request<T>(spec: RequestSpec<T>, options: CallOptions): Promise<T> {
+    const record: CallRecord = { attempts: 0, retries: 0, roundTrips: 0, status: undefined };
+    const started = performance.now();
+    const line = () => ({
+      requestId: options.requestId,
+      method: spec.method,
+      route: spec.route,
+      status: record.status,
+      durationMs: elapsed(started),
+      retries: record.retries,
+      roundTrips: record.roundTrips,
+    });
+    return tracer.startActiveSpan(
+      `Ops Manager ${spec.method} ${spec.route}`,
+      { kind: SpanKind.CLIENT, attributes: { 'http.request.method': spec.method, 'url.template': spec.route, 'server.address': this.host } },
+      async (span) => {
+        try {
+          const value = await countingRoundTrips(record, () => this.retrying(spec, options, record));
+          this.logger.info(line(), 'upstream call');
+          return value;
+        } catch (error) {
+          const { code, upstreamErrorCode } = error as GatewayError;
+          this.logger.warn({ ...line(), code, upstreamErrorCode }, 'upstream call failed');
+          span.setStatus({ code: SpanStatusCode.ERROR, message: code });
+          throw error;
+        } finally {
+          span.setAttributes({ 'gateway.retries': record.retries, 'gateway.round_trips': record.roundTrips });
+          if (record.status !== undefined) span.setAttribute('http.response.status_code', record.status);
+          span.end();
+        }
+      },
+    );
+  }
+
+  private async retrying<T>(spec: RequestSpec<T>, options: CallOptions, record: CallRecord): Promise<T> {
     const idempotent = spec.method === 'GET';
     for (let attempt = 0; ; attempt += 1) {
       try {
-        return await this.limit(() => this.breaker.run(() => this.send(spec, options), (error) => this.isUnavailability(error, options)));
+        return await this.limit(() =>
+          this.breaker.run(() => this.send(spec, options, record), (error) => this.isUnavailability(error, options)),
+        );
       } catch (error) {
         const failure = error instanceof GatewayError ? error : new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Ops Manager call failed.', { cause: error });
         const delay = retryDelay(failure, { attempt, idempotent, now: this.clock.now(), deadlineAt: options.deadlineAt, random: this.clock.random() }, this.retryPolicy);
         if (delay === undefined || options.signal?.aborted) throw failure;
-        this.logger.info({ method: spec.method, route: spec.route, code: failure.code, attempt: attempt + 1, delayMs: delay }, 'retrying upstream call');
+        record.retries += 1;
+        this.observer.retry?.({ method: spec.method, route: spec.route, code: failure.code });
+        this.logger.debug({ method: spec.method, route: spec.route, code: failure.code, attempt: attempt + 1, delayMs: delay }, 'retrying upstream call');
         try {
           await this.clock.sleep(delay, options.signal);
         } catch {
@@ -234,12 +302,11 @@ export class OpsManagerClient {
     );
   }
 
-  private async send<T>(spec: RequestSpec<T>, options: CallOptions): Promise<T> {
+  private async send<T>(spec: RequestSpec<T>, options: CallOptions, record: CallRecord): Promise<T> {
     const url = new URL(this.baseUrl + spec.path);
     for (const [name, value] of Object.entries(spec.query ?? {})) {
       if (value !== undefined) url.searchParams.set(name, value);
     }
-    const log = { method: spec.method, route: spec.route };
     // The operation may have ended while this call waited for a slot: then it never leaves.
     if (options.signal?.aborted) throw this.abortedBeforeSending(options.signal);
     const timeout = AbortSignal.timeout(this.timeoutMs);
@@ -247,6 +314,7 @@ export class OpsManagerClient {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (spec.body !== undefined) headers['Content-Type'] = 'application/json';
     const started = performance.now();
+    record.attempts += 1;
 
     let response: Response;
     let bodyText: string;
@@ -260,15 +328,15 @@ export class OpsManagerClient {
       bodyText = await response.text();
     } catch (error) {
       const failure = this.transportError(error, spec.method, timeout, options.signal);
-      this.logger.warn({ ...log, code: failure.code, durationMs: elapsed(started) }, 'upstream call failed');
+      const status = failure.code === ErrorCode.UPSTREAM_TIMEOUT ? 'timeout' : 'network';
+      this.observer.attempt?.({ method: spec.method, route: spec.route, status, durationMs: elapsed(started) });
       throw failure;
     }
-    this.logger.debug({ ...log, status: response.status, durationMs: elapsed(started) }, 'upstream call');
+    record.status = response.status;
+    this.observer.attempt?.({ method: spec.method, route: spec.route, status: String(response.status), durationMs: elapsed(started) });
 
     if (!response.ok) {
-      const error = errorFromResponse({ status: response.status, headers: response.headers, bodyText, resource: spec.resource });
-      this.logger.info({ ...log, status: response.status, code: error.code, upstreamErrorCode: error.upstreamErrorCode }, 'upstream error');
-      throw error;
+      throw errorFromResponse({ status: response.status, headers: response.headers, bodyText, resource: spec.resource });
     }
     if (spec.allowEmptyBody && bodyText.trim() === '') return undefined as T;
     return this.parseBody(spec, bodyText);

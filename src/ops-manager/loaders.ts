@@ -23,12 +23,14 @@ export interface Loaders {
 export function createLoaders(client: OpsManagerClient, call: CallOptions = {}): Loaders {
   return {
     invitationsByProject: new DataLoader<string, Invitation[]>(
-      (projectIds) =>
-        Promise.all(
+      (projectIds) => {
+        client.observer.batch?.(projectIds.length);
+        return Promise.all(
           projectIds.map((projectId) =>
             client.listInvitations(projectId, call).catch((error: unknown) => toError(error)),
           ),
-        ),
+        );
+      },
       // A project id is a string already; the default cache is keyed by it.
       { maxBatchSize: 100 },
     ),

@@ -3,6 +3,7 @@ import type { UpstreamConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { type FetchLike, OpsManagerClient, type OpsManagerClientOptions } from './client.ts';
 import { DigestClient } from './digest.ts';
+import { countRoundTrip } from './round-trips.ts';
 
 export interface Upstream {
   client: OpsManagerClient;
@@ -16,7 +17,7 @@ export interface Upstream {
   close(): Promise<void>;
 }
 
-export interface UpstreamOptions extends UpstreamConfig, Pick<OpsManagerClientOptions, 'retry' | 'breaker' | 'clock'> {
+export interface UpstreamOptions extends UpstreamConfig, Pick<OpsManagerClientOptions, 'retry' | 'breaker' | 'clock' | 'observer'> {
   logger: Logger;
   timeoutMs: number;
   maxInFlight: number;
@@ -31,7 +32,10 @@ export interface UpstreamOptions extends UpstreamConfig, Pick<OpsManagerClientOp
  */
 export function createUpstream(options: UpstreamOptions): Upstream {
   const agent = new Agent({ connections: options.maxInFlight, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 });
-  const pooledFetch = ((input, init) => undiciFetch(input, { ...(init as object), dispatcher: agent })) as FetchLike;
+  const pooledFetch = ((input, init) => {
+    countRoundTrip();
+    return undiciFetch(input, { ...(init as object), dispatcher: agent });
+  }) as FetchLike;
   const digest = new DigestClient({
     credentials: { username: options.publicKey, password: options.privateKey },
     fetch: options.wrapTransport ? options.wrapTransport(pooledFetch) : pooledFetch,
@@ -46,6 +50,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     retry: options.retry,
     breaker: options.breaker,
     clock: options.clock,
+    observer: options.observer,
   });
   return {
     client,

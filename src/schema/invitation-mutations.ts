@@ -56,12 +56,12 @@ builder.mutationFields((t) => ({
       invitation: t.arg({ type: InvitationSelector, required: true, description: 'Which invitation: by id or by username.' }),
       roles: t.arg({ type: [ProjectRoleEnum], required: true, description: 'The complete new set of roles; at least one.' }),
     },
-    resolve: async (_root, { projectId, invitation, roles }, { client, loaders, signal, deadlineAt }) => {
+    resolve: async (_root, { projectId, invitation, roles }, { client, loaders, signal, deadlineAt, requestId }) => {
       const wanted = checkRoles(roles);
       try {
         const updated = invitation.id
-          ? await client.updateInvitationRoles(projectId, invitation.id, wanted, { signal, deadlineAt })
-          : await client.updateInvitationRolesByUsername(projectId, invitation.username!, wanted, { signal, deadlineAt });
+          ? await client.updateInvitationRoles(projectId, invitation.id, wanted, { signal, deadlineAt, requestId })
+          : await client.updateInvitationRolesByUsername(projectId, invitation.username!, wanted, { signal, deadlineAt, requestId });
         return { invitation: updated };
       } finally {
         // Whatever happened, this operation's cached list of the project may be stale now.
@@ -78,10 +78,10 @@ builder.mutationFields((t) => ({
       username: t.arg({ type: 'EmailAddress', required: true, description: 'The email address to invite.' }),
       roles: t.arg({ type: [ProjectRoleEnum], required: true, description: 'The roles the user gets on accepting; at least one.' }),
     },
-    resolve: async (_root, { projectId, username, roles }, { client, loaders, signal, deadlineAt }) => {
+    resolve: async (_root, { projectId, username, roles }, { client, loaders, signal, deadlineAt, requestId }) => {
       const wanted = checkRoles(roles);
       try {
-        return { invitation: await client.createInvitation(projectId, { username, roles: wanted }, { signal, deadlineAt }) };
+        return { invitation: await client.createInvitation(projectId, { username, roles: wanted }, { signal, deadlineAt, requestId }) };
       } finally {
         loaders.invitationsByProject.clear(projectId);
       }
@@ -95,9 +95,9 @@ builder.mutationFields((t) => ({
       projectId: t.arg({ type: 'ObjectID', required: true, description: 'The project id (GROUP-ID).' }),
       invitationId: t.arg({ type: 'ObjectID', required: true, description: 'The invitation id (INVITATION-ID).' }),
     },
-    resolve: async (_root, { projectId, invitationId }, { client, loaders, signal, deadlineAt }) => {
+    resolve: async (_root, { projectId, invitationId }, { client, loaders, signal, deadlineAt, requestId }) => {
       try {
-        await client.deleteInvitation(projectId, invitationId, { signal, deadlineAt });
+        await client.deleteInvitation(projectId, invitationId, { signal, deadlineAt, requestId });
         return { invitationId, projectId };
       } finally {
         loaders.invitationsByProject.clear(projectId);

@@ -2,24 +2,65 @@
  * Standalone simulator: `tsx src/simulator/main.ts`. Listens on PORT or SIMULATOR_PORT (default
  * 8080) at 127.0.0.1 with the demo data, prints what a client needs, and stops on SIGINT/SIGTERM.
  * Test controls are served under /__simulator/ (see control.ts).
+ *
+ * For benchmarks and load tests, three more variables (all optional; unset or empty keeps the
+ * defaults above):
+ *   SIMULATOR_SEED_PROJECTS      generated projects instead of the demo data (ids: generatedProjectId)
+ *   SIMULATOR_SEED_INVITATIONS   invitations per generated project (default 10; needs SIMULATOR_SEED_PROJECTS)
+ *   SIMULATOR_LATENCY_MS         fixed latency added to every API response (default 0)
  */
-import { DEMO_API_KEY, DEMO_PROJECTS, startSimulator } from './server.ts';
+import { DEMO_API_KEY, DEMO_PROJECTS, generatedProjectId, type SeedOption, startSimulator } from './server.ts';
 
-function readPort(): number {
-  // An empty variable counts as unset (`PORT= tsx ...`).
-  const raw = process.env['PORT'] || process.env['SIMULATOR_PORT'] || '8080';
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`PORT/SIMULATOR_PORT must be an integer from 0 to 65535, got "${raw}"`);
-    process.exit(2);
-  }
-  return port;
+/** Seeds larger than this would take minutes and gigabytes to build; no benchmark needs them. */
+const MAX_SEEDED_INVITATIONS = 5_000_000;
+
+/** Exits with code 2 and one line naming the variable, as the port check always has. */
+function refuse(message: string): never {
+  console.error(message);
+  process.exit(2);
 }
 
-const simulator = await startSimulator({ port: readPort(), host: '127.0.0.1' });
+/** An integer variable in [min, max], or `fallback` when unset or empty (`FOO= tsx ...`). */
+function readInteger(names: readonly string[], fallback: number, min: number, max: number): number {
+  const name = names.find((candidate) => process.env[candidate]);
+  if (name === undefined) return fallback;
+  const raw = process.env[name] ?? '';
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    refuse(`${names.join('/')} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function readSeed(): SeedOption {
+  const projectsSet = Boolean(process.env['SIMULATOR_SEED_PROJECTS']);
+  if (!projectsSet) {
+    if (process.env['SIMULATOR_SEED_INVITATIONS']) refuse('SIMULATOR_SEED_INVITATIONS needs SIMULATOR_SEED_PROJECTS');
+    return 'demo';
+  }
+  const projects = readInteger(['SIMULATOR_SEED_PROJECTS'], 0, 0, 100_000);
+  const invitationsPerProject = readInteger(['SIMULATOR_SEED_INVITATIONS'], 10, 0, MAX_SEEDED_INVITATIONS);
+  if (projects * invitationsPerProject > MAX_SEEDED_INVITATIONS) {
+    refuse(`SIMULATOR_SEED_PROJECTS x SIMULATOR_SEED_INVITATIONS must be at most ${MAX_SEEDED_INVITATIONS}`);
+  }
+  return { projects, invitationsPerProject };
+}
+
+// PORT comes first: it is what `PORT=9000 npm run simulator` means.
+const port = readInteger(['PORT', 'SIMULATOR_PORT'], 8080, 0, 65535);
+const seed = readSeed();
+const latencyMs = readInteger(['SIMULATOR_LATENCY_MS'], 0, 0, 600_000);
+
+const simulator = await startSimulator({ port, host: '127.0.0.1', seed, latencyMs });
 console.log(`Ops Manager simulator listening: ${simulator.baseUrl}`);
 console.log(`Digest API key: public "${DEMO_API_KEY.publicKey}", private "${DEMO_API_KEY.privateKey}"`);
-for (const project of DEMO_PROJECTS) console.log(`Demo project ${project.id} ${project.name}`);
+if (seed === 'demo') {
+  for (const project of DEMO_PROJECTS) console.log(`Demo project ${project.id} ${project.name}`);
+} else if (seed !== 'empty') {
+  const range = seed.projects === 0 ? 'none' : `${generatedProjectId(0)} to ${generatedProjectId(seed.projects - 1)}`;
+  console.log(`Generated ${seed.projects} projects with ${seed.invitationsPerProject} invitations each (ids ${range})`);
+}
+if (latencyMs > 0) console.log(`Fixed latency: ${latencyMs} ms on every API response`);
 console.log(`Test controls: ${simulator.origin}/__simulator/counters (and faults, latency, reset)`);
 
 let stopping = false;

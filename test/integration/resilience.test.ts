@@ -22,6 +22,14 @@ async function eventually(condition: () => boolean, timeoutMs = 3_000): Promise<
   }
 }
 
+/**
+ * One read first, so the Digest handshake and connection set-up are done before a test
+ * whose point is a timeout: a busy machine must not make the handshake the thing that times out.
+ */
+async function warmUp(stack: Stack): Promise<void> {
+  await stack.request(ProjectInvitationsDocument, { projectId: payments });
+}
+
 function codes(result: { errors?: Array<{ extensions?: Record<string, unknown> }> | undefined }) {
   return result.errors?.map((error) => error.extensions?.code);
 }
@@ -80,7 +88,8 @@ describe('resilience against a misbehaving Ops Manager', () => {
   });
 
   it('answers a hang within the operation deadline with UPSTREAM_TIMEOUT, leaving no request running', async () => {
-    stack = await startStack({ operationTimeoutMs: 300, timeoutMs: 30_000 });
+    stack = await startStack({ operationTimeoutMs: 1_000, timeoutMs: 30_000 });
+    await warmUp(stack);
     stack.simulator.faults.inject({ kind: 'hang' }, { times: Infinity });
     const started = Date.now();
     const result = await stack.execute(ProjectInvitationsDocument, { projectId: payments });
@@ -88,7 +97,7 @@ describe('resilience against a misbehaving Ops Manager', () => {
     // Far below the 30 s call timeout: the operation deadline ended it.
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(stack.upstream.client.load).toEqual({ active: 0, pending: 0 });
-    expect(stack.upstreamCalls(LIST_ROUTE)).toBe(1);
+    expect(stack.upstreamCalls(LIST_ROUTE)).toBe(2);
   });
 
   it('aborts the upstream call when the caller disconnects', async () => {
@@ -124,7 +133,8 @@ describe('resilience against a misbehaving Ops Manager', () => {
   });
 
   it('reports a change that timed out as outcome unknown, without retrying it', async () => {
-    stack = await startStack({ timeoutMs: 200 });
+    stack = await startStack({ timeoutMs: 1_000 });
+    await warmUp(stack);
     const target = stack.simulator.store.listInvitations(payments)[0]!;
     stack.simulator.faults.inject({ kind: 'hang' }, { match: { method: 'PATCH' } });
     const { updateInvitationRoles } = await stack.request(UpdateInvitationRolesDocument, {

@@ -8,6 +8,7 @@ import { createGateway, type Gateway } from '../../src/gateway.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { FetchLike } from '../../src/ops-manager/client.ts';
 import { createUpstream, type Upstream, type UpstreamOptions } from '../../src/ops-manager/upstream.ts';
+import { createMetrics } from '../../src/observability/metrics.ts';
 import { createReadinessCheck } from '../../src/readiness.ts';
 import { DEMO_API_KEY, type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/server.ts';
 
@@ -24,6 +25,7 @@ export interface StackOptions {
   retry?: UpstreamOptions['retry'];
   breaker?: UpstreamOptions['breaker'];
   clock?: UpstreamOptions['clock'];
+  tracing?: boolean;
 }
 
 export interface GraphQLResult<T> {
@@ -65,6 +67,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }),
   });
   const apiKey = options.apiKey ?? DEMO_API_KEY;
+  const metrics = createMetrics();
   const upstream = createUpstream({
     baseUrl: simulator.baseUrl,
     publicKey: apiKey.publicKey,
@@ -76,13 +79,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     retry: options.retry,
     breaker: options.breaker,
     clock: options.clock,
+    observer: metrics.upstream,
   });
+  metrics.watch(upstream);
   const gateway = createGateway({
     client: upstream.client,
     logger,
     now: options.now,
     operationTimeoutMs: options.operationTimeoutMs,
     isReady: createReadinessCheck(upstream, { cacheMs: 0 }),
+    metrics,
+    tracing: options.tracing,
   });
   const server: Server = createServer(gateway);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

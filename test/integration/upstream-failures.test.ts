@@ -13,8 +13,10 @@ describe('upstream failures become stable codes', () => {
   let stack: Stack;
   beforeAll(async () => {
     // A short deadline: Retry-After 7 s cannot fit in it, so the 429 is answered at once.
-    // The breaker has its own tests; here it must not open across these deliberate failures.
-    stack = await startStack({ timeoutMs: 300, operationTimeoutMs: 2_000, breaker: { failureThreshold: 1_000 } });
+    // A 2 s deadline: a hang ends there, and Retry-After 7 s cannot fit in it, so a 429 is
+    // answered at once. The breaker has its own tests; here it must not open across these
+    // deliberate failures.
+    stack = await startStack({ timeoutMs: 1_500, operationTimeoutMs: 2_000, breaker: { failureThreshold: 1_000 } });
   });
   afterAll(() => stack.close());
   beforeEach(() => {

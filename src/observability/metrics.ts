@@ -1,0 +1,125 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { UpstreamObserver } from '../ops-manager/client.ts';
+import type { Upstream } from '../ops-manager/upstream.ts';
+
+/**
+ * The gateway's own Prometheus metrics (the GraphQL phase metrics come from
+ * @graphql-yoga/plugin-prometheus on the same registry). Every label has a small, fixed
+ * set of values: routes are templates, statuses and codes are enums; no id, email or
+ * operation text ever becomes a label.
+ */
+export interface Metrics {
+  registry: Registry;
+  operations: Counter<'operation_type' | 'operation_name' | 'outcome'>;
+  operationDuration: Histogram<'operation_type' | 'outcome'>;
+  operationErrors: Counter<'code'>;
+  upstream: UpstreamObserver;
+  loaderBatchSize: Histogram<string>;
+  /** Reads the Digest, breaker and in-flight figures of an upstream at scrape time. */
+  watch(upstream: Upstream): void;
+}
+
+const LATENCY_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export function createMetrics(registry = new Registry()): Metrics {
+  const operations = new Counter({
+    name: 'gateway_operations_total',
+    help: 'GraphQL operations answered, by type, name and outcome (ok, partial, error, rejected).',
+    labelNames: ['operation_type', 'operation_name', 'outcome'] as const,
+    registers: [registry],
+  });
+  const operationDuration = new Histogram({
+    name: 'gateway_operation_duration_seconds',
+    help: 'Time from request to response of GraphQL operations.',
+    labelNames: ['operation_type', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const operationErrors = new Counter({
+    name: 'gateway_operation_errors_total',
+    help: 'Errors in GraphQL answers, by stable code.',
+    labelNames: ['code'] as const,
+    registers: [registry],
+  });
+  const upstreamRequests = new Counter({
+    name: 'upstream_requests_total',
+    help: 'Ops Manager call attempts, by method, route template and HTTP status (or network, timeout).',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  });
+  const upstreamDuration = new Histogram({
+    name: 'upstream_request_duration_seconds',
+    help: 'Duration of Ops Manager call attempts, Digest round trips included.',
+    labelNames: ['method', 'route'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const upstreamRetries = new Counter({
+    name: 'upstream_retries_total',
+    help: 'Ops Manager calls retried, by the code of the failure that caused the retry.',
+    labelNames: ['method', 'route', 'code'] as const,
+    registers: [registry],
+  });
+  const loaderBatchSize = new Histogram({
+    name: 'gateway_loader_batch_size',
+    help: 'Projects loaded per DataLoader batch.',
+    buckets: [1, 2, 5, 10, 20, 50, 100],
+    registers: [registry],
+  });
+
+  const watched: Upstream[] = [];
+  let challengesSeen = 0;
+  new Counter({
+    name: 'upstream_digest_challenges_total',
+    help: 'Digest challenges (401 with WWW-Authenticate) received from Ops Manager.',
+    registers: [registry],
+    collect() {
+      const total = watched.reduce((sum, upstream) => sum + upstream.digest.stats.challenges, 0);
+      this.inc(Math.max(0, total - challengesSeen));
+      challengesSeen = total;
+    },
+  });
+  new Gauge({
+    name: 'upstream_circuit_open',
+    help: 'Whether the circuit breaker to Ops Manager is open (1), half-open (0.5) or closed (0).',
+    registers: [registry],
+    collect() {
+      const state = watched[0]?.client.breaker.state;
+      this.set(state === 'open' ? 1 : state === 'half-open' ? 0.5 : 0);
+    },
+  });
+  new Gauge({
+    name: 'upstream_requests_in_flight',
+    help: 'Ops Manager calls holding a slot of the in-flight cap, and waiting for one.',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      const load = watched[0]?.client.load ?? { active: 0, pending: 0 };
+      this.set({ state: 'active' }, load.active);
+      this.set({ state: 'pending' }, load.pending);
+    },
+  });
+
+  return {
+    registry,
+    operations,
+    operationDuration,
+    operationErrors,
+    loaderBatchSize,
+    upstream: {
+      attempt({ method, route, status, durationMs }) {
+        upstreamRequests.inc({ method, route, status });
+        upstreamDuration.observe({ method, route }, durationMs / 1000);
+      },
+      retry({ method, route, code }) {
+        upstreamRetries.inc({ method, route, code });
+      },
+      batch(size) {
+        loaderBatchSize.observe(size);
+      },
+    },
+    watch(upstream) {
+      watched.push(upstream);
+    },
+  };
+}
