@@ -1,6 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, useExecutionCancellation, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayContext } from './context.ts';
+import type { GraphiQLTab } from './graphiql.ts';
 import type { Logger } from './logger.ts';
 import type { OpsManagerClient } from './ops-manager/client.ts';
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
@@ -17,8 +18,10 @@ export interface GatewayDeps {
   now?: () => Date;
   /** Serve GraphiQL on GET /graphql. @default true */
   graphiql?: boolean;
-  /** The operation GraphiQL opens with. */
+  /** The operation GraphiQL opens with, and that a new tab starts with. */
   graphiqlDefaultQuery?: string;
+  /** The tabs GraphiQL opens with (when the browser has none saved). @default one tab of graphiqlDefaultQuery */
+  graphiqlDefaultTabs?: GraphiQLTab[];
   /** The schema to serve (the federation subgraph schema, say). @default the plain schema */
   schema?: GraphQLSchema;
   /** @default '/graphql' */
@@ -44,6 +47,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const now = deps.now ?? (() => new Date());
   const operationTimeoutMs = deps.operationTimeoutMs ?? 15_000;
   const isReady = deps.isReady ?? (async () => true);
+  let graphiqlPage: Promise<string> | undefined;
   return createYoga<Record<string, never>, GatewayContext>({
     schema: deps.schema ?? schema,
     graphqlEndpoint: deps.graphqlEndpoint ?? '/graphql',
@@ -52,7 +56,16 @@ export function createGateway(deps: GatewayDeps): Gateway {
     // Expected failures are GraphQLErrors with a code and pass through; anything else
     // (a bug, a library error) is masked so no stack or upstream detail reaches a client.
     maskedErrors: true,
-    graphiql: deps.graphiql === false ? false : { title: 'Ops Manager invitations', defaultQuery: deps.graphiqlDefaultQuery },
+    graphiql:
+      deps.graphiql === false
+        ? false
+        : { title: 'Ops Manager invitations', defaultQuery: deps.graphiqlDefaultQuery, defaultTabs: deps.graphiqlDefaultTabs },
+    // GraphiQL's page with its scripts, styles and editor workers inlined: Yoga's default page
+    // loads them from a CDN, which a machine without internet access cannot reach. The module
+    // (about 9 MB of page) is imported on the first GET of GraphiQL only, and the page, whose
+    // options never change for this instance, is rendered once.
+    renderGraphiQL: (options) =>
+      (graphiqlPage ??= import('@graphql-yoga/render-graphiql').then(({ renderGraphiQL }) => renderGraphiQL(options))),
     logging: {
       debug: (...args) => deps.logger.debug({ args }, 'yoga'),
       info: (...args) => deps.logger.info({ args }, 'yoga'),

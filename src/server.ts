@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
 import { createGateway } from './gateway.ts';
-import { exampleOperation } from './graphiql.ts';
+import { exampleOperation, exampleTabs, type GraphiQLDemoData } from './graphiql.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { startTracing } from './observability/tracing.ts';
@@ -23,13 +23,13 @@ export interface RunningServer {
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   let upstreamConfig = config.upstream;
   let stopSimulator: (() => Promise<void>) | undefined;
-  let demoProjectIds: readonly string[] | undefined;
+  let demoData: GraphiQLDemoData | undefined;
   if (!upstreamConfig) {
     // Loaded lazily: a production deployment never loads the simulator's code.
-    const { startSimulator, DEMO_API_KEY, DEMO_PROJECT_IDS } = await import('./simulator/server.ts');
+    const { startSimulator, DEMO_API_KEY, DEMO_PROJECT_IDS, DEMO_INVITATIONS } = await import('./simulator/server.ts');
     const simulator = await startSimulator({ port: config.simulatorPort });
     stopSimulator = () => simulator.close();
-    demoProjectIds = DEMO_PROJECT_IDS;
+    demoData = { projectIds: DEMO_PROJECT_IDS, invitations: DEMO_INVITATIONS };
     upstreamConfig = { baseUrl: simulator.baseUrl, publicKey: DEMO_API_KEY.publicKey, privateKey: DEMO_API_KEY.privateKey };
     logger.info(
       { simulator: simulator.baseUrl, demoProjectIds: DEMO_PROJECT_IDS },
@@ -54,7 +54,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     client: upstream.client,
     logger,
     graphiql: config.nodeEnv !== 'production',
-    graphiqlDefaultQuery: exampleOperation(demoProjectIds),
+    graphiqlDefaultQuery: exampleOperation(demoData?.projectIds),
+    graphiqlDefaultTabs: exampleTabs(demoData),
     operationTimeoutMs: config.operationTimeoutMs,
     isReady: createReadinessCheck(upstream),
     metrics,

@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'INVITATION_ALREADY_EXISTS'
   /** No pending invitation with this id or username in the project. */
   | 'INVITATION_NOT_FOUND'
+  /** The change was sent but no answer came back: it may or may not have been applied. Read again before retrying. */
+  | 'MUTATION_OUTCOME_UNKNOWN'
   /** Ops Manager knows no project with this id. */
   | 'PROJECT_NOT_FOUND'
   /** Ops Manager answered with something the gateway cannot read. */
@@ -90,6 +92,8 @@ type MutationError_InvalidInputError_Fragment = { __typename: 'InvalidInputError
 
 type MutationError_NotFoundError_Fragment = { __typename: 'NotFoundError', code: ErrorCode, message: string };
 
+type MutationError_OutcomeUnknownError_Fragment = { __typename: 'OutcomeUnknownError', code: ErrorCode, message: string };
+
 type MutationError_UpstreamError_Fragment = { __typename: 'UpstreamError', retryAfterSeconds: number | null, code: ErrorCode, message: string };
 
 export type MutationErrorFragment =
@@ -97,6 +101,7 @@ export type MutationErrorFragment =
   | MutationError_ForbiddenError_Fragment
   | MutationError_InvalidInputError_Fragment
   | MutationError_NotFoundError_Fragment
+  | MutationError_OutcomeUnknownError_Fragment
   | MutationError_UpstreamError_Fragment
 ;
 
@@ -112,6 +117,7 @@ export type UpdateInvitationRolesMutation = { updateInvitationRoles:
     | { __typename: 'InvalidInputError', field: string | null, code: ErrorCode, message: string }
     | { __typename: 'InvitationRolesUpdated', invitation: { id: string, username: string, inviterUsername: string | null, projectName: string | null, roles: Array<ProjectRole>, roleNames: Array<string>, createdAt: string, expiresAt: string, expired: boolean, project: { id: string } } }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'OutcomeUnknownError', code: ErrorCode, message: string }
     | { __typename: 'UpstreamError', retryAfterSeconds: number | null, code: ErrorCode, message: string }
    };
 
@@ -128,6 +134,7 @@ export type CreateInvitationMutation = { createInvitation:
     | { __typename: 'InvalidInputError', field: string | null, code: ErrorCode, message: string }
     | { __typename: 'InvitationCreated', invitation: { id: string, username: string, inviterUsername: string | null, projectName: string | null, roles: Array<ProjectRole>, roleNames: Array<string>, createdAt: string, expiresAt: string, expired: boolean, project: { id: string } } }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'OutcomeUnknownError', code: ErrorCode, message: string }
     | { __typename: 'UpstreamError', retryAfterSeconds: number | null, code: ErrorCode, message: string }
    };
 
@@ -142,6 +149,7 @@ export type DeleteInvitationMutation = { deleteInvitation:
     | { __typename: 'InvalidInputError', field: string | null, code: ErrorCode, message: string }
     | { __typename: 'InvitationDeleted', invitationId: string, project: { id: string, invitations: Array<{ id: string }> | null } }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'OutcomeUnknownError', code: ErrorCode, message: string }
     | { __typename: 'UpstreamError', retryAfterSeconds: number | null, code: ErrorCode, message: string }
    };
 
