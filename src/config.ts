@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
+const list = z.string().transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
 
 /**
  * Every environment variable the gateway reads, validated once at start-up.
@@ -42,20 +44,59 @@ const EnvSchema = z
     /** OTLP/HTTP collector base URL (traces go to <url>/v1/traces); tracing is off without it. */
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
     OTEL_SERVICE_NAME: z.string().min(1).default('ops-manager-invitations-gateway'),
+    /** Who may call: jwt (bearer tokens), passthrough (callers bring their own Ops Manager key), none. */
+    AUTH_MODE: z.enum(['jwt', 'passthrough', 'none']).default('none'),
+    /** With AUTH_MODE=none and a real upstream outside production: the explicit opt-in. */
+    ALLOW_UNAUTHENTICATED: flag.default(false),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters (HS256 needs a strong secret)').optional(),
+    JWT_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+    JWT_ISSUER: z.string().min(1).optional(),
+    JWT_AUDIENCE: z.string().min(1).optional(),
+    /** Accepted signing algorithms; `none` is never accepted. */
+    JWT_ALGORITHMS: list.pipe(z.array(z.enum(['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512'])).min(1)).optional(),
+    JWT_READ_SCOPE: z.string().min(1).default('invitations:read'),
+    JWT_WRITE_SCOPE: z.string().min(1).default('invitations:write'),
+    /** A claim listing the project ids a caller may touch (absent: any project). */
+    JWT_PROJECTS_CLAIM: z.string().min(1).optional(),
+    /** Passthrough mode: Digest sessions kept, one per caller API key (least recently used go first). */
+    PASSTHROUGH_MAX_SESSIONS: positiveInt.default(1_000),
+    /** Browser origins allowed by CORS, comma-separated; none by default. */
+    CORS_ORIGINS: list.default([]),
+    /** Largest request body accepted, in bytes. */
+    MAX_BODY_BYTES: positiveInt.default(100_000),
+    /** Distinct projects one operation may name, checked before any upstream call. */
+    MAX_PROJECTS_PER_OPERATION: positiveInt.max(10_000).default(100),
+    /** Serve GraphiQL at GET /graphql (default: on except in production). */
+    GRAPHIQL: flag.optional(),
+    /** Answer introspection queries (default: on except in production). */
+    INTROSPECTION: flag.optional(),
     /** Port of the embedded simulator when no upstream is configured (0 picks a free one). */
     SIMULATOR_PORT: port.default(0),
   })
   .superRefine((env, ctx) => {
-    const upstream = [env.OPS_MANAGER_BASE_URL, env.OPS_MANAGER_PUBLIC_KEY, env.OPS_MANAGER_PRIVATE_KEY];
-    const given = upstream.filter((value) => value !== undefined).length;
-    if (given > 0 && given < 3) {
-      for (const name of ['OPS_MANAGER_BASE_URL', 'OPS_MANAGER_PUBLIC_KEY', 'OPS_MANAGER_PRIVATE_KEY'] as const) {
-        if (env[name] === undefined) {
-          ctx.addIssue({ code: 'custom', path: [name], message: 'is required when any OPS_MANAGER_* variable is set' });
-        }
-      }
+    const issue = (name: string, message: string) => ctx.addIssue({ code: 'custom', path: [name], message });
+    // In passthrough mode callers bring the keys; otherwise the three go together.
+    const needed = env.AUTH_MODE === 'passthrough' ? (['OPS_MANAGER_BASE_URL'] as const) : (['OPS_MANAGER_BASE_URL', 'OPS_MANAGER_PUBLIC_KEY', 'OPS_MANAGER_PRIVATE_KEY'] as const);
+    const given = needed.filter((name) => env[name] !== undefined).length;
+    if (given > 0 && given < needed.length) {
+      for (const name of needed) if (env[name] === undefined) issue(name, 'is required when any OPS_MANAGER_* variable is set');
     }
-    if (given === 0 && env.NODE_ENV === 'production') {
+    const realUpstream = env.OPS_MANAGER_BASE_URL !== undefined;
+    if (env.AUTH_MODE === 'jwt') {
+      if ((env.JWT_SECRET === undefined) === (env.JWT_JWKS_URL === undefined)) issue('JWT_SECRET', 'or JWT_JWKS_URL (exactly one) is required with AUTH_MODE=jwt');
+      if (env.JWT_ISSUER === undefined) issue('JWT_ISSUER', 'is required with AUTH_MODE=jwt');
+      if (env.JWT_AUDIENCE === undefined) issue('JWT_AUDIENCE', 'is required with AUTH_MODE=jwt');
+      const symmetric = env.JWT_ALGORITHMS?.some((algorithm) => algorithm.startsWith('HS'));
+      const asymmetric = env.JWT_ALGORITHMS?.some((algorithm) => !algorithm.startsWith('HS'));
+      // Mixing them is the classic algorithm-confusion hole: a public key used as an HMAC secret.
+      if (env.JWT_SECRET && asymmetric) issue('JWT_ALGORITHMS', 'must be HS* algorithms with JWT_SECRET');
+      if (env.JWT_JWKS_URL && symmetric) issue('JWT_ALGORITHMS', 'must not contain HS* algorithms with JWT_JWKS_URL');
+    }
+    if (env.AUTH_MODE === 'none' && realUpstream) {
+      if (env.NODE_ENV === 'production') issue('AUTH_MODE', 'none is refused with a real upstream in production: use jwt or passthrough');
+      else if (!env.ALLOW_UNAUTHENTICATED) issue('AUTH_MODE', 'none with a real upstream needs ALLOW_UNAUTHENTICATED=true (anyone reaching the gateway acts with its API key)');
+    }
+    if (!realUpstream && env.NODE_ENV === 'production') {
       ctx.addIssue({
         code: 'custom',
         path: ['OPS_MANAGER_BASE_URL'],
@@ -68,8 +109,33 @@ export type Env = z.infer<typeof EnvSchema>;
 
 export interface UpstreamConfig {
   baseUrl: string;
+  /** Absent in passthrough mode, where callers bring their keys. */
   publicKey: string;
   privateKey: string;
+}
+
+export interface JwtConfig {
+  secret: string | undefined;
+  jwksUrl: string | undefined;
+  issuer: string;
+  audience: string;
+  algorithms: string[];
+  readScope: string;
+  writeScope: string;
+  projectsClaim: string | undefined;
+}
+
+export interface SecurityConfig {
+  authMode: 'jwt' | 'passthrough' | 'none';
+  jwt: JwtConfig | undefined;
+  passthroughMaxSessions: number;
+  corsOrigins: string[];
+  maxBodyBytes: number;
+  maxProjectsPerOperation: number;
+  graphiql: boolean;
+  introspection: boolean;
+  /** Production: field suggestions hidden. */
+  production: boolean;
 }
 
 export interface Config {
@@ -79,6 +145,7 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   /** Absent when the embedded simulator should be started. */
   upstream: UpstreamConfig | undefined;
+  security: SecurityConfig;
   upstreamTimeoutMs: number;
   upstreamMaxInFlight: number;
   upstreamMaxRetries: number;
@@ -117,10 +184,32 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
-    upstream:
-      e.OPS_MANAGER_BASE_URL && e.OPS_MANAGER_PUBLIC_KEY && e.OPS_MANAGER_PRIVATE_KEY
-        ? { baseUrl: e.OPS_MANAGER_BASE_URL, publicKey: e.OPS_MANAGER_PUBLIC_KEY, privateKey: e.OPS_MANAGER_PRIVATE_KEY }
-        : undefined,
+    upstream: e.OPS_MANAGER_BASE_URL
+      ? { baseUrl: e.OPS_MANAGER_BASE_URL, publicKey: e.OPS_MANAGER_PUBLIC_KEY ?? '', privateKey: e.OPS_MANAGER_PRIVATE_KEY ?? '' }
+      : undefined,
+    security: {
+      authMode: e.AUTH_MODE,
+      jwt:
+        e.AUTH_MODE === 'jwt'
+          ? {
+              secret: e.JWT_SECRET,
+              jwksUrl: e.JWT_JWKS_URL,
+              issuer: e.JWT_ISSUER!,
+              audience: e.JWT_AUDIENCE!,
+              algorithms: e.JWT_ALGORITHMS ?? (e.JWT_SECRET ? ['HS256'] : ['RS256', 'ES256']),
+              readScope: e.JWT_READ_SCOPE,
+              writeScope: e.JWT_WRITE_SCOPE,
+              projectsClaim: e.JWT_PROJECTS_CLAIM,
+            }
+          : undefined,
+      passthroughMaxSessions: e.PASSTHROUGH_MAX_SESSIONS,
+      corsOrigins: e.CORS_ORIGINS,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      maxProjectsPerOperation: e.MAX_PROJECTS_PER_OPERATION,
+      graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production',
+      introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',
+      production: e.NODE_ENV === 'production',
+    },
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     upstreamMaxInFlight: e.UPSTREAM_MAX_IN_FLIGHT,
     upstreamMaxRetries: e.UPSTREAM_MAX_RETRIES,

@@ -1,3 +1,4 @@
+import type { Caller } from './auth/caller.ts';
 import type { Logger } from './logger.ts';
 import type { OpsManagerClient } from './ops-manager/client.ts';
 import type { Loaders } from './ops-manager/loaders.ts';
@@ -16,4 +17,6 @@ export interface GatewayContext {
   deadlineAt: number | undefined;
   /** From the caller's `x-request-id`, or generated; in every log line of the operation. */
   requestId: string;
+  /** Who is calling and what they may do (scope-auth checks it on the fields). */
+  caller: Caller;
 }

@@ -8,13 +8,18 @@ import { GraphQLError } from 'graphql';
 export const ErrorCode = {
   /** An argument is well-formed for GraphQL but breaks a rule (empty roles, too many ids, ...). */
   BAD_USER_INPUT: 'BAD_USER_INPUT',
+  /** The caller brought no valid credentials (bearer token, or API key in passthrough mode). HTTP 401. */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
   /** Ops Manager knows no project with this id (GROUP_NOT_FOUND, INVALID_GROUP_ID). */
   PROJECT_NOT_FOUND: 'PROJECT_NOT_FOUND',
   /** No pending invitation with this id or username in the project (RESOURCE_NOT_FOUND). */
   INVITATION_NOT_FOUND: 'INVITATION_NOT_FOUND',
   /** The project already has a pending invitation (or a member) with this username (USER_ALREADY_EXISTS). */
   INVITATION_ALREADY_EXISTS: 'INVITATION_ALREADY_EXISTS',
-  /** Ops Manager refused the gateway's API key for this project (NOT_GROUP_USER_ADMIN, IP access list, ...). */
+  /**
+   * The caller may not do this: a missing scope or a project outside its token's list, or Ops
+   * Manager refused the API key for this project (NOT_GROUP_USER_ADMIN, IP access list, ...).
+   */
   FORBIDDEN: 'FORBIDDEN',
   /** Ops Manager rejected the gateway's API key pair (Digest authentication failed). */
   UPSTREAM_UNAUTHENTICATED: 'UPSTREAM_UNAUTHENTICATED',
@@ -129,5 +134,15 @@ export class UpstreamError extends GatewayError {
 export class OutcomeUnknownError extends GatewayError {
   constructor(message: string, options: GatewayErrorOptions = {}) {
     super(ErrorCode.MUTATION_OUTCOME_UNKNOWN, message, options);
+  }
+}
+
+/** The caller is not authenticated. Carries HTTP 401, which Yoga uses as the response status. */
+export class UnauthenticatedError extends GatewayError {
+  /** @param challenge the WWW-Authenticate value telling the caller what to bring */
+  constructor(message: string, challenge = 'Bearer') {
+    super(ErrorCode.UNAUTHENTICATED, message);
+    // Yoga takes the HTTP status and headers from here and strips `http` from the body.
+    Object.assign(this.extensions, { http: { status: 401, headers: { 'www-authenticate': challenge } } });
   }
 }

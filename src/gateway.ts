@@ -1,22 +1,36 @@
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import type { GraphQLSchema } from 'graphql';
-import { createYoga, useExecutionCancellation, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, useExecutionCancellation, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { authenticationPlugins, callerOf } from './auth/authentication.ts';
+import type { Caller } from './auth/caller.ts';
+import type { SecurityConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import type { GraphiQLTab } from './graphiql.ts';
 import type { Logger } from './logger.ts';
-import type { OpsManagerClient } from './ops-manager/client.ts';
-import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import type { Metrics } from './observability/metrics.ts';
 import { requestIdOf, useOperationObservability } from './observability/operation-plugin.ts';
 import { useTracing } from './observability/tracing.ts';
+import type { OpsManagerClient } from './ops-manager/client.ts';
 import { createLoaders } from './ops-manager/loaders.ts';
+import type { ApiKey } from './auth/caller.ts';
 import { schema } from './schema/index.ts';
+import { useBodyLimit } from './security/body-limit.ts';
+import { useStableErrorCodes } from './security/error-codes.ts';
+import { useProjectCap } from './security/project-cap.ts';
 
 export interface GatewayDeps {
   client: OpsManagerClient;
   logger: Logger;
+  /** Passthrough mode: the client speaking with a caller's own API key. */
+  clientFor?: (apiKey: ApiKey) => OpsManagerClient;
+  /** Who may call and the hardening limits. @default defaultSecurity: no auth, development limits */
+  security?: Partial<SecurityConfig>;
   /** The clock; tests pin it. @default () => new Date() */
   now?: () => Date;
-  /** Serve GraphiQL on GET /graphql. @default true */
+  /** Serve GraphiQL on GET /graphql. @default security.graphiql */
   graphiql?: boolean;
   /** The operation GraphiQL opens with, and that a new tab starts with. */
   graphiqlDefaultQuery?: string;
@@ -36,17 +50,32 @@ export interface GatewayDeps {
   tracing?: boolean;
 }
 
+/** No caller authentication, limits sized for the documented operations, everything visible. */
+export const defaultSecurity: SecurityConfig = {
+  authMode: 'none',
+  jwt: undefined,
+  passthroughMaxSessions: 1_000,
+  corsOrigins: [],
+  maxBodyBytes: 100_000,
+  maxProjectsPerOperation: 100,
+  graphiql: true,
+  introspection: true,
+  production: false,
+};
+
 export type Gateway = YogaServerInstance<Record<string, never>, GatewayContext>;
 
 /**
- * Builds the GraphQL server: schema, per-operation context, GraphiQL and logging.
- * It neither reads the environment nor listens; main.ts does, and tests drive the
- * instance directly or put it behind a socket on port 0.
+ * Builds the GraphQL server: schema, authentication, hardening, per-operation context,
+ * GraphiQL, logging and metrics. It neither reads the environment nor listens; server.ts
+ * does, and tests drive the instance directly or put it behind a socket on port 0.
  */
 export function createGateway(deps: GatewayDeps): Gateway {
+  const security: SecurityConfig = { ...defaultSecurity, ...deps.security };
   const now = deps.now ?? (() => new Date());
   const operationTimeoutMs = deps.operationTimeoutMs ?? 15_000;
   const isReady = deps.isReady ?? (async () => true);
+  const auth = { mode: security.authMode, jwt: security.jwt };
   let graphiqlPage: Promise<string> | undefined;
   return createYoga<Record<string, never>, GatewayContext>({
     schema: deps.schema ?? schema,
@@ -54,10 +83,14 @@ export function createGateway(deps: GatewayDeps): Gateway {
     healthCheckEndpoint: '/health',
     landingPage: false,
     // Expected failures are GraphQLErrors with a code and pass through; anything else
-    // (a bug, a library error) is masked so no stack or upstream detail reaches a client.
-    maskedErrors: true,
+    // (a bug, a library error) is masked, in every environment: no stack trace or upstream
+    // detail reaches a client. The logs have them.
+    maskedErrors: { isDev: false },
+    cors: security.corsOrigins.length
+      ? { origin: security.corsOrigins, credentials: true, methods: ['GET', 'POST'], allowedHeaders: ['content-type', 'authorization', 'x-request-id', 'x-graphql-yoga-csrf'] }
+      : false,
     graphiql:
-      deps.graphiql === false
+      (deps.graphiql ?? security.graphiql) === false
         ? false
         : { title: 'Ops Manager invitations', defaultQuery: deps.graphiqlDefaultQuery, defaultTabs: deps.graphiqlDefaultTabs },
     // GraphiQL's page with its scripts, styles and editor workers inlined: Yoga's default page
@@ -73,31 +106,64 @@ export function createGateway(deps: GatewayDeps): Gateway {
       error: (...args) => deps.logger.error({ err: args[0] }, 'yoga error'),
     },
     plugins: [
+      // First: a body over the limit is refused before anything reads it.
+      useBodyLimit(security.maxBodyBytes),
+      useOperationObservability({ logger: deps.logger, metrics: deps.metrics }),
+      ...(deps.tracing ? [useTracing()] : []),
+      // A browser cannot send a GET, or a "simple" POST, with a custom header without a CORS
+      // preflight: requiring one (or a JSON content type) stops cross-site request forgery.
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+      ...authenticationPlugins(auth),
+      ...hardening(security),
       // A caller who goes away stops execution, and its signal aborts the upstream calls.
       useExecutionCancellation(),
       // Liveness (/health) stays cheap; readiness says whether Ops Manager can be used now.
       useReadinessCheck({ endpoint: '/readiness', check: () => isReady() }),
-      useOperationObservability({ logger: deps.logger, metrics: deps.metrics }),
       ...(deps.metrics ? [prometheus(deps.metrics)] : []),
-      ...(deps.tracing ? [useTracing()] : []),
+      useStableErrorCodes(),
     ],
-    context: ({ request }) => {
+    context: (initial) => {
+      const caller: Caller = callerOf(auth, initial as never);
+      const client = caller.apiKey && deps.clientFor ? deps.clientFor(caller.apiKey) : deps.client;
       // The operation's deadline aborts with a TimeoutError, which the client tells apart
       // from a caller who left (UPSTREAM_TIMEOUT versus a cancelled call).
-      const signal = AbortSignal.any([request.signal, AbortSignal.timeout(operationTimeoutMs)]);
+      const signal = AbortSignal.any([initial.request.signal, AbortSignal.timeout(operationTimeoutMs)]);
       const deadlineAt = Date.now() + operationTimeoutMs;
-      const requestId = requestIdOf(request);
+      const requestId = requestIdOf(initial.request);
       return {
-        client: deps.client,
-        loaders: createLoaders(deps.client, { signal, deadlineAt, requestId }),
+        client,
+        loaders: createLoaders(client, { signal, deadlineAt, requestId }),
         now,
         logger: deps.logger,
         signal,
         deadlineAt,
         requestId,
+        caller,
       };
     },
   });
+}
+
+/**
+ * Limits on what one document may ask (graphql-armor), sized so that every documented
+ * operation passes with room to spare: the 30-alias batching example, the deepest
+ * mutation-then-read example, GraphiQL's introspection. Limit values are never echoed in
+ * errors, and field suggestions ("did you mean ...") are hidden in production.
+ */
+function hardening(security: SecurityConfig): Plugin[] {
+  const armor = EnvelopArmorPlugin({
+    maxDepth: { n: 10, exposeLimits: false, ignoreIntrospection: true },
+    maxAliases: { n: 50, exposeLimits: false },
+    maxTokens: { n: 3_000, exposeLimits: false },
+    maxDirectives: { n: 20, exposeLimits: false },
+    costLimit: { maxCost: 5_000, exposeLimits: false, ignoreIntrospection: true },
+    blockFieldSuggestion: { enabled: security.production },
+  });
+  return [
+    armor as unknown as Plugin,
+    useProjectCap(security.maxProjectsPerOperation),
+    ...(security.introspection ? [] : [useDisableIntrospection() as Plugin]),
+  ];
 }
 
 /**

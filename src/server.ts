@@ -48,12 +48,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     retry: { maxRetries: config.upstreamMaxRetries },
     breaker: { failureThreshold: config.breakerFailureThreshold, halfOpenAfterMs: config.breakerHalfOpenAfterMs },
     observer: metrics.upstream,
+    maxSessions: config.security.passthroughMaxSessions,
   });
   metrics.watch(upstream);
+  logger.info({ authMode: config.security.authMode }, 'Caller authentication');
   const gateway = createGateway({
     client: upstream.client,
+    clientFor: (apiKey) => upstream.clientFor(apiKey),
+    security: config.security,
     logger,
-    graphiql: config.nodeEnv !== 'production',
     graphiqlDefaultQuery: exampleOperation(demoData?.projectIds),
     graphiqlDefaultTabs: exampleTabs(demoData),
     operationTimeoutMs: config.operationTimeoutMs,
@@ -66,6 +69,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const subgraph = config.federationSubgraph
     ? createGateway({
         client: upstream.client,
+        clientFor: (apiKey) => upstream.clientFor(apiKey),
+        security: config.security,
         logger,
         schema: subgraphSchema,
         graphqlEndpoint: '/subgraph',

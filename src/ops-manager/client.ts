@@ -1,6 +1,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { z } from 'zod';
-import { ErrorCode, GatewayError, OutcomeUnknownError, UpstreamError } from '../errors.ts';
+import { BASIC_CHALLENGE } from '../auth/caller.ts';
+import { ErrorCode, GatewayError, OutcomeUnknownError, UnauthenticatedError, UpstreamError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import {
   DeleteBodySchema,
@@ -96,6 +97,7 @@ export class OpsManagerClient {
   private readonly clock: Clock;
   readonly breaker: UpstreamBreaker;
   readonly observer: UpstreamObserver;
+  private readonly callerCredentials: boolean = false;
 
   constructor(options: OpsManagerClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -112,6 +114,18 @@ export class OpsManagerClient {
       halfOpenAfterMs: options.breaker?.halfOpenAfterMs ?? 5_000,
       logger: options.logger,
     });
+  }
+
+  /**
+   * The same client (one in-flight cap, one breaker, one observer) speaking through another
+   * authenticating fetch: passthrough mode gives each caller's API key its own Digest session.
+   */
+  withFetch(fetch: FetchLike): OpsManagerClient {
+    const view = Object.create(this) as OpsManagerClient;
+    Object.defineProperty(view, 'fetch', { value: fetch });
+    // The key is the caller's: Ops Manager refusing it means the caller is not authenticated.
+    Object.defineProperty(view, 'callerCredentials', { value: true });
+    return view;
   }
 
   /** Requests waiting for a slot under the in-flight cap, and those holding one. */
@@ -260,6 +274,9 @@ export class OpsManagerClient {
           const { code, upstreamErrorCode } = error as GatewayError;
           this.logger.warn({ ...line(), code, upstreamErrorCode }, 'upstream call failed');
           span.setStatus({ code: SpanStatusCode.ERROR, message: code });
+          if (this.callerCredentials && code === ErrorCode.UPSTREAM_UNAUTHENTICATED) {
+            throw new UnauthenticatedError('Ops Manager rejected your API key.', BASIC_CHALLENGE);
+          }
           throw error;
         } finally {
           span.setAttributes({ 'gateway.retries': record.retries, 'gateway.round_trips': record.roundTrips });

@@ -4,6 +4,7 @@ import type { Logger } from '../logger.ts';
 import { type FetchLike, OpsManagerClient, type OpsManagerClientOptions } from './client.ts';
 import { DigestClient } from './digest.ts';
 import { countRoundTrip } from './round-trips.ts';
+import type { ApiKey } from '../auth/caller.ts';
 
 export interface Upstream {
   client: OpsManagerClient;
@@ -13,6 +14,12 @@ export interface Upstream {
    * unauthenticated GET of the base URL, for the readiness check.
    */
   reachable(timeoutMs?: number): Promise<boolean>;
+  /**
+   * Passthrough mode: the client speaking with a caller's own API key. Each key (by its
+   * fingerprint) has its own Digest session, so nonces never mix between callers and a wrong
+   * key fails alone; the least recently used sessions beyond `maxSessions` are dropped.
+   */
+  clientFor(apiKey: ApiKey): OpsManagerClient;
   /** Closes the keep-alive pool. */
   close(): Promise<void>;
 }
@@ -23,6 +30,8 @@ export interface UpstreamOptions extends UpstreamConfig, Pick<OpsManagerClientOp
   maxInFlight: number;
   /** Wraps the pooled HTTP transport under the Digest client (tests count with it). */
   wrapTransport?: (fetch: FetchLike) => FetchLike;
+  /** Passthrough mode: Digest sessions kept, one per caller key. @default 1000 */
+  maxSessions?: number;
 }
 
 /**
@@ -36,9 +45,10 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     countRoundTrip();
     return undiciFetch(input, { ...(init as object), dispatcher: agent });
   }) as FetchLike;
+  const transport = options.wrapTransport ? options.wrapTransport(pooledFetch) : pooledFetch;
   const digest = new DigestClient({
     credentials: { username: options.publicKey, password: options.privateKey },
-    fetch: options.wrapTransport ? options.wrapTransport(pooledFetch) : pooledFetch,
+    fetch: transport,
     logger: options.logger,
   });
   const client = new OpsManagerClient({
@@ -52,9 +62,28 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     clock: options.clock,
     observer: options.observer,
   });
+  const sessions = new Map<string, OpsManagerClient>();
+  const maxSessions = options.maxSessions ?? 1_000;
   return {
     client,
     digest,
+    clientFor(apiKey) {
+      let session = sessions.get(apiKey.fingerprint);
+      if (session) {
+        // Map keeps insertion order: re-inserting makes this the most recently used.
+        sessions.delete(apiKey.fingerprint);
+      } else {
+        const callerDigest = new DigestClient({
+          credentials: { username: apiKey.publicKey, password: apiKey.privateKey },
+          fetch: transport,
+          logger: options.logger,
+        });
+        session = client.withFetch((input, init) => callerDigest.fetch(input, init));
+        if (sessions.size >= maxSessions) sessions.delete(sessions.keys().next().value!);
+      }
+      sessions.set(apiKey.fingerprint, session);
+      return session;
+    },
     async reachable(timeoutMs = 2_000) {
       try {
         const response = await pooledFetch(options.baseUrl, { signal: AbortSignal.timeout(timeoutMs) });

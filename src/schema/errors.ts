@@ -12,10 +12,11 @@ import { builder } from './builder.ts';
 
 const codeDescriptions: Record<ErrorCode, string> = {
   BAD_USER_INPUT: 'An argument breaks a rule (empty roles, too many ids, bad id or email format).',
+  UNAUTHENTICATED: 'The caller brought no valid credentials (HTTP 401).',
   PROJECT_NOT_FOUND: 'Ops Manager knows no project with this id.',
   INVITATION_NOT_FOUND: 'No pending invitation with this id or username in the project.',
   INVITATION_ALREADY_EXISTS: 'The project already has a pending invitation or a member with this username.',
-  FORBIDDEN: 'The gateway’s Ops Manager API key may not manage invitations of this project.',
+  FORBIDDEN: 'The caller may not do this here (scope or project list), or Ops Manager refused the API key for this project.',
   UPSTREAM_UNAUTHENTICATED: 'Ops Manager rejected the gateway’s API key pair.',
   UPSTREAM_RATE_LIMITED: 'Ops Manager is rate limiting; see retryAfterSeconds.',
   UPSTREAM_TIMEOUT: 'Ops Manager did not answer in time.',

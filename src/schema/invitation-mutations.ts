@@ -51,6 +51,7 @@ builder.mutationFields((t) => ({
       'Replace ALL roles of a pending invitation with `roles` (roles not listed are removed, as Ops Manager does). ' +
       'Select the invitation by id or by username.',
     errors: { types: commonMutationErrors, directResult: true, union: { name: 'UpdateInvitationRolesResult' } },
+    authScopes: (_root, { projectId }) => ({ $all: { write: true, project: projectId } }),
     args: {
       projectId: t.arg({ type: 'ObjectID', required: true, description: 'The project id (GROUP-ID).' }),
       invitation: t.arg({ type: InvitationSelector, required: true, description: 'Which invitation: by id or by username.' }),
@@ -73,6 +74,7 @@ builder.mutationFields((t) => ({
     type: InvitationCreated,
     description: 'Invite an email address to a project with the given roles (POST /invites). The invitation expires in 30 days.',
     errors: { types: [...commonMutationErrors, AlreadyExistsError], directResult: true, union: { name: 'CreateInvitationResult' } },
+    authScopes: (_root, { projectId }) => ({ $all: { write: true, project: projectId } }),
     args: {
       projectId: t.arg({ type: 'ObjectID', required: true, description: 'The project id (GROUP-ID).' }),
       username: t.arg({ type: 'EmailAddress', required: true, description: 'The email address to invite.' }),
@@ -91,6 +93,7 @@ builder.mutationFields((t) => ({
     type: InvitationDeleted,
     description: 'Delete a pending invitation (an accepted invitation cannot be deleted: Ops Manager no longer lists it).',
     errors: { types: commonMutationErrors, directResult: true, union: { name: 'DeleteInvitationResult' } },
+    authScopes: (_root, { projectId }) => ({ $all: { write: true, project: projectId } }),
     args: {
       projectId: t.arg({ type: 'ObjectID', required: true, description: 'The project id (GROUP-ID).' }),
       invitationId: t.arg({ type: 'ObjectID', required: true, description: 'The invitation id (INVITATION-ID).' }),

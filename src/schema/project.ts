@@ -17,6 +17,8 @@ export const ProjectRef = builder.objectRef<ProjectShape>('Project').implement({
     id: t.field({ type: 'ObjectID', description: 'The project id (GROUP-ID).', resolve: (project) => project.id }),
     invitations: t.field({
       type: [InvitationRef],
+      // No upstream call for a caller who may not read this project: FORBIDDEN on this field only.
+      authScopes: (project) => ({ $all: { read: true, project: project.id } }),
       // Nullable on purpose: a project that fails (not found, upstream down) becomes null
       // with an error at this path, and its siblings in the same operation still resolve.
       nullable: true,
@@ -36,6 +38,7 @@ export const ProjectRef = builder.objectRef<ProjectShape>('Project').implement({
     invitation: t.field({
       type: InvitationRef,
       nullable: true,
+      authScopes: (project) => ({ $all: { read: true, project: project.id } }),
       description: 'One pending invitation of the project by its id, or null when the project has none with this id.',
       args: { id: t.arg({ type: 'ObjectID', required: true, description: 'The invitation id (INVITATION-ID).' }) },
       resolve: async (project, { id }, { loaders }) => {

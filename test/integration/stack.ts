@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { GraphQLClient } from 'graphql-request';
+import type { SecurityConfig } from '../../src/config.ts';
 import { createGateway, type Gateway } from '../../src/gateway.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { FetchLike } from '../../src/ops-manager/client.ts';
@@ -26,6 +27,7 @@ export interface StackOptions {
   breaker?: UpstreamOptions['breaker'];
   clock?: UpstreamOptions['clock'];
   tracing?: boolean;
+  security?: Partial<SecurityConfig>;
 }
 
 export interface GraphQLResult<T> {
@@ -84,6 +86,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   metrics.watch(upstream);
   const gateway = createGateway({
     client: upstream.client,
+    clientFor: (apiKey) => upstream.clientFor(apiKey),
+    security: options.security,
     logger,
     now: options.now,
     operationTimeoutMs: options.operationTimeoutMs,

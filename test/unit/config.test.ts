@@ -5,6 +5,8 @@ const upstream = {
   OPS_MANAGER_BASE_URL: 'https://opsmanager.example.com:8080/api/public/v1.0/',
   OPS_MANAGER_PUBLIC_KEY: 'abcdefgh',
   OPS_MANAGER_PRIVATE_KEY: 'secret-private-key-123',
+  // These tests are about the upstream; unauthenticated callers are opted into explicitly.
+  ALLOW_UNAUTHENTICATED: 'true',
 };
 
 function problems(env: Record<string, string>): string[] {
@@ -38,7 +40,7 @@ describe('loadConfig', () => {
   });
 
   it('names every missing half of an upstream configuration', () => {
-    const found = problems({ OPS_MANAGER_BASE_URL: upstream.OPS_MANAGER_BASE_URL });
+    const found = problems({ OPS_MANAGER_BASE_URL: upstream.OPS_MANAGER_BASE_URL, ALLOW_UNAUTHENTICATED: 'true' });
     expect(found).toHaveLength(2);
     expect(found.join('\n')).toMatch(/OPS_MANAGER_PUBLIC_KEY/);
     expect(found.join('\n')).toMatch(/OPS_MANAGER_PRIVATE_KEY/);

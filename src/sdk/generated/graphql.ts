@@ -8,7 +8,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 export type ErrorCode =
   /** An argument breaks a rule (empty roles, too many ids, bad id or email format). */
   | 'BAD_USER_INPUT'
-  /** The gateway’s Ops Manager API key may not manage invitations of this project. */
+  /** The caller may not do this here (scope or project list), or Ops Manager refused the API key for this project. */
   | 'FORBIDDEN'
   /** The project already has a pending invitation or a member with this username. */
   | 'INVITATION_ALREADY_EXISTS'
@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'MUTATION_OUTCOME_UNKNOWN'
   /** Ops Manager knows no project with this id. */
   | 'PROJECT_NOT_FOUND'
+  /** The caller brought no valid credentials (HTTP 401). */
+  | 'UNAUTHENTICATED'
   /** Ops Manager answered with something the gateway cannot read. */
   | 'UPSTREAM_BAD_RESPONSE'
   /** Ops Manager is rate limiting; see retryAfterSeconds. */

@@ -1,0 +1,69 @@
+import { createInlineSigningKeyProvider, createRemoteJwksSigningKeyProvider, type ExtractTokenFunction, useJWT } from '@graphql-yoga/plugin-jwt';
+import { UnauthenticatedError } from '../errors.ts';
+import type { Algorithm } from 'jsonwebtoken';
+import type { Plugin } from 'graphql-yoga';
+import type { JwtConfig } from '../config.ts';
+import { anonymousCaller, type AuthMode, type Caller, callerFromBasicAuth, callerFromClaims } from './caller.ts';
+
+export interface AuthOptions {
+  mode: AuthMode;
+  jwt?: JwtConfig | undefined;
+}
+
+/**
+ * The Yoga plugins of a mode. In jwt mode @graphql-yoga/plugin-jwt verifies the bearer
+ * token (signature, issuer, audience, expiry, and only the configured algorithms, so `none`
+ * and algorithm confusion are refused) before the request is parsed; a missing or bad
+ * token answers 401 at once.
+ */
+export function authenticationPlugins(options: AuthOptions): Plugin[] {
+  if (options.mode !== 'jwt' || !options.jwt) return [];
+  const jwt = options.jwt;
+  return [
+    useJWT({
+      signingKeyProviders: [
+        jwt.secret
+          ? createInlineSigningKeyProvider(jwt.secret)
+          : createRemoteJwksSigningKeyProvider({ jwksUri: jwt.jwksUrl!, cache: true, rateLimit: true, timeout: 5_000 }),
+      ],
+      tokenLookupLocations: [bearerToken],
+      tokenVerification: { issuer: jwt.issuer, audience: jwt.audience, algorithms: jwt.algorithms as Algorithm[] },
+      reject: { missingToken: true, invalidToken: true },
+      extendContext: 'jwt',
+    }) as Plugin,
+  ];
+}
+
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
+
+/**
+ * The bearer token of a request. Anything in Authorization that is not a JWT-shaped bearer
+ * token is refused here with 401 (the plugin itself would answer 400 for some of these),
+ * so every missing or bad credential gets the same answer.
+ */
+const bearerToken: ExtractTokenFunction = ({ request }) => {
+  const header = request.headers.get('authorization');
+  if (header === null) return undefined;
+  const match = header.match(/^Bearer\s+(\S+)\s*$/i);
+  if (!match || !JWT_SHAPE.test(match[1]!) || !hasJoseHeader(match[1]!)) throw new UnauthenticatedError('Send a JWT as Authorization: Bearer <token>.');
+  return { token: match[1]!, prefix: 'Bearer' };
+};
+
+function hasJoseHeader(token: string): boolean {
+  try {
+    const header = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8')) as { alg?: unknown };
+    return typeof header.alg === 'string';
+  } catch {
+    return false;
+  }
+}
+
+/** The caller of an operation, from what the auth plugins left in the context. */
+export function callerOf(options: AuthOptions, context: { request: Request; jwt?: { payload?: unknown } }): Caller {
+  if (options.mode === 'passthrough') return callerFromBasicAuth(context.request.headers.get('authorization'));
+  if (options.mode === 'jwt' && options.jwt) {
+    const { readScope, writeScope, projectsClaim } = options.jwt;
+    return callerFromClaims((context.jwt?.payload ?? {}) as Record<string, unknown>, { readScope, writeScope, projectsClaim });
+  }
+  return anonymousCaller;
+}

@@ -1,0 +1,61 @@
+import { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+
+/** The code of an error that came without one, from the HTTP status it carries. */
+function codeForStatus(status: number | undefined): string {
+  switch (status) {
+    case 401:
+      return 'UNAUTHENTICATED';
+    case 403:
+      return 'FORBIDDEN';
+    case 404:
+      return 'NOT_FOUND';
+    case 405:
+      return 'METHOD_NOT_ALLOWED';
+    case 406:
+      return 'NOT_ACCEPTABLE';
+    case 413:
+      return 'PAYLOAD_TOO_LARGE';
+    case 415:
+      return 'UNSUPPORTED_MEDIA_TYPE';
+    case undefined:
+    case 200:
+    case 500:
+      return 'INTERNAL_SERVER_ERROR';
+    default:
+      return status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST';
+  }
+}
+
+/**
+ * Every error in an answer carries a stable `extensions.code`, so a client can always switch
+ * on it. Our own errors and Yoga's parse/validation errors have one; this fills in the rest
+ * (a plugin's 401 or CSRF 403, a request Yoga cannot read) from the HTTP status they carry.
+ */
+export function useStableErrorCodes(): Plugin {
+  return {
+    onResultProcess({ result, setResult }) {
+      const results = Array.isArray(result) ? result : [result];
+      let changed = false;
+      const fixed = results.map((one) => {
+        const errors = (one as { errors?: readonly GraphQLError[] }).errors;
+        if (!errors?.some((error) => !error.extensions?.code)) return one;
+        changed = true;
+        return {
+          ...one,
+          errors: errors.map((error) => {
+            if (error.extensions?.code) return error;
+            const status = (error.extensions?.http as { status?: number } | undefined)?.status;
+            return new GraphQLError(error.message, {
+              nodes: error.nodes,
+              path: error.path,
+              originalError: error.originalError,
+              extensions: { ...error.extensions, code: codeForStatus(status) },
+            });
+          }),
+        };
+      });
+      if (changed) setResult((Array.isArray(result) ? fixed : fixed[0]) as never);
+    },
+  };
+}
