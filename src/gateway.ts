@@ -2,7 +2,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema, type ValidationContext } from 'graphql';
 import { createYoga, type Plugin, useExecutionCancellation, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { authenticationPlugins, callerOf } from './auth/authentication.ts';
 import type { Caller } from './auth/caller.ts';
@@ -151,12 +151,15 @@ export function createGateway(deps: GatewayDeps): Gateway {
  * errors, and field suggestions ("did you mean ...") are hidden in production.
  */
 function hardening(security: SecurityConfig): Plugin[] {
+  // Validation-rule protections report a validation error (400 with a code) instead of
+  // throwing from inside validation, which would surface as an uncoded error.
+  const report = { exposeLimits: false, propagateOnRejection: false, onReject: [reportRejection] };
   const armor = EnvelopArmorPlugin({
-    maxDepth: { n: 10, exposeLimits: false, ignoreIntrospection: true },
-    maxAliases: { n: 50, exposeLimits: false },
+    maxDepth: { n: 10, ignoreIntrospection: true, ...report },
+    maxAliases: { n: 50, ...report },
     maxTokens: { n: 3_000, exposeLimits: false },
-    maxDirectives: { n: 20, exposeLimits: false },
-    costLimit: { maxCost: 5_000, exposeLimits: false, ignoreIntrospection: true },
+    maxDirectives: { n: 20, ...report },
+    costLimit: { maxCost: 5_000, ignoreIntrospection: true, ...report },
     blockFieldSuggestion: { enabled: security.production },
   });
   return [
@@ -164,6 +167,10 @@ function hardening(security: SecurityConfig): Plugin[] {
     useProjectCap(security.maxProjectsPerOperation),
     ...(security.introspection ? [] : [useDisableIntrospection() as Plugin]),
   ];
+}
+
+function reportRejection(context: ValidationContext | null, error: GraphQLError): void {
+  context?.reportError(new GraphQLError(error.message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
 }
 
 /**

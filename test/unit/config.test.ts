@@ -59,3 +59,42 @@ describe('loadConfig', () => {
     ]);
   });
 });
+
+describe('loadConfig: caller authentication', () => {
+  const jwtEnv = { AUTH_MODE: 'jwt', JWT_SECRET: 'x'.repeat(32), JWT_ISSUER: 'https://issuer/', JWT_AUDIENCE: 'gateway' };
+
+  it('refuses AUTH_MODE=none with a real upstream in production', () => {
+    const { ALLOW_UNAUTHENTICATED: _opt, ...env } = upstream;
+    expect(problems({ ...env, NODE_ENV: 'production', ALLOW_UNAUTHENTICATED: 'true' })).toEqual([expect.stringMatching(/^AUTH_MODE: none is refused/)]);
+  });
+
+  it('wants an explicit opt-in for AUTH_MODE=none with a real upstream outside production', () => {
+    const { ALLOW_UNAUTHENTICATED: _opt, ...env } = upstream;
+    expect(problems(env)).toEqual([expect.stringMatching(/^AUTH_MODE: none with a real upstream needs ALLOW_UNAUTHENTICATED=true/)]);
+    expect(loadConfig({ ...env, ALLOW_UNAUTHENTICATED: 'true' }).security.authMode).toBe('none');
+  });
+
+  it('reads jwt mode with its defaults', () => {
+    const config = loadConfig(jwtEnv);
+    expect(config.security.jwt).toMatchObject({ algorithms: ['HS256'], readScope: 'invitations:read', writeScope: 'invitations:write' });
+  });
+
+  it('names what jwt mode is missing', () => {
+    const found = problems({ AUTH_MODE: 'jwt' });
+    expect(found.map((line) => line.split(':')[0]).sort()).toEqual(['JWT_AUDIENCE', 'JWT_ISSUER', 'JWT_SECRET']);
+  });
+
+  it('refuses a short secret and algorithm mixes that allow confusion', () => {
+    expect(problems({ ...jwtEnv, JWT_SECRET: 'short' })).toEqual([expect.stringMatching(/^JWT_SECRET: must be at least 32/)]);
+    expect(problems({ ...jwtEnv, JWT_ALGORITHMS: 'HS256,RS256' })).toEqual([expect.stringMatching(/^JWT_ALGORITHMS: must be HS\*/)]);
+    const jwks = { ...jwtEnv, JWT_SECRET: undefined as never, JWT_JWKS_URL: 'https://issuer/.well-known/jwks.json' };
+    expect(problems({ ...jwks, JWT_ALGORITHMS: 'RS256,HS256' })).toEqual([expect.stringMatching(/^JWT_ALGORITHMS: must not contain HS\*/)]);
+    expect(problems({ ...jwtEnv, JWT_ALGORITHMS: 'none' })).toEqual([expect.stringMatching(/^JWT_ALGORITHMS/)]);
+  });
+
+  it('needs only the base URL in passthrough mode, where callers bring the keys', () => {
+    const config = loadConfig({ AUTH_MODE: 'passthrough', OPS_MANAGER_BASE_URL: upstream.OPS_MANAGER_BASE_URL, NODE_ENV: 'production' });
+    expect(config.security.authMode).toBe('passthrough');
+    expect(config.security).toMatchObject({ graphiql: false, introspection: false, production: true });
+  });
+});
