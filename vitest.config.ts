@@ -12,6 +12,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // After each file: no log line of any test's stack contains a secret a test used.
+    setupFiles: ['test/secrets-sweep.ts'],
     // The Apache interop suite needs apache2 installed and runs under its own script.
     exclude: ['test/interop/**', 'node_modules/**'],
     testTimeout: 20_000,

@@ -4,6 +4,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY, DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
+import { registerSecret } from '../secrets-sweep.ts';
 import { type Stack, startStack } from './stack.ts';
 
 const [payments, analytics] = DEMO_PROJECT_IDS as [string, string];
@@ -25,7 +26,13 @@ const jwtSecurity = {
 };
 
 function token(claims: Record<string, unknown>, options: jwt.SignOptions = {}, key: jwt.Secret = SECRET): string {
-  return jwt.sign(claims, key, { issuer: ISSUER, audience: AUDIENCE, expiresIn: '5m', subject: 'frontend-app', ...options });
+  return registered(jwt.sign(claims, key, { issuer: ISSUER, audience: AUDIENCE, expiresIn: '5m', subject: 'frontend-app', ...options }));
+}
+
+/** A token's signature is what must never be logged (the claims are not secret). */
+function registered(signed: string): string {
+  registerSecret(signed.split('.')[2] ?? signed);
+  return signed;
 }
 
 async function call(stack: Stack, query: string, headers: Record<string, string> = {}, variables?: Record<string, unknown>) {
@@ -159,7 +166,12 @@ describe('jwt mode with a JWKS URL', () => {
 describe('passthrough mode', () => {
   const alice = { publicKey: 'alice-public', privateKey: 'alice-private-key-1' };
   let stack: Stack;
-  const basic = (key: { publicKey: string; privateKey: string }) => ({ authorization: `Basic ${Buffer.from(`${key.publicKey}:${key.privateKey}`).toString('base64')}` });
+  const basic = (key: { publicKey: string; privateKey: string }) => {
+    registerSecret(key.privateKey);
+    const encoded = Buffer.from(`${key.publicKey}:${key.privateKey}`).toString('base64');
+    registerSecret(encoded);
+    return { authorization: `Basic ${encoded}` };
+  };
   beforeAll(async () => {
     stack = await startStack({ security: { authMode: 'passthrough' }, simulator: { apiKeys: [DEMO_API_KEY, alice] } });
   });

@@ -11,6 +11,7 @@ import type { FetchLike } from '../../src/ops-manager/client.ts';
 import { createUpstream, type Upstream, type UpstreamOptions } from '../../src/ops-manager/upstream.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
 import { createReadinessCheck } from '../../src/readiness.ts';
+import { recordLogLine, registerSecret } from '../secrets-sweep.ts';
 import { DEMO_API_KEY, type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/server.ts';
 
 export interface StackOptions {
@@ -64,11 +65,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     destination: new Writable({
       write(chunk, _encoding, done) {
         logLines.push(String(chunk));
+        recordLogLine(String(chunk));
         done();
       },
     }),
   });
   const apiKey = options.apiKey ?? DEMO_API_KEY;
+  registerSecret(apiKey.privateKey);
+  if (options.security?.jwt?.secret) registerSecret(options.security.jwt.secret);
   const metrics = createMetrics();
   const upstream = createUpstream({
     baseUrl: simulator.baseUrl,
