@@ -107,6 +107,9 @@ const EnvSchema = z
 
 export type Env = z.infer<typeof EnvSchema>;
 
+/** Every variable read, for the docs' checks (README table, .env.example). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
 export interface UpstreamConfig {
   baseUrl: string;
   /** Absent in passthrough mode, where callers bring their keys. */
