@@ -17,7 +17,7 @@ import { createLogger } from '../src/logger.ts';
 import { createUpstream } from '../src/ops-manager/upstream.ts';
 import { generatedInvitationId, generatedProjectId } from '../src/simulator/demo-data.ts';
 import type { Fault } from '../src/simulator/faults.ts';
-import { DEMO_API_KEY, startSimulator } from '../src/simulator/server.ts';
+import { DEMO_API_KEY, startSimulator } from '../src/simulator/index.ts';
 
 const { values } = parseArgs({
   options: {

@@ -26,7 +26,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   let demoData: GraphiQLDemoData | undefined;
   if (!upstreamConfig) {
     // Loaded lazily: a production deployment never loads the simulator's code.
-    const { startSimulator, DEMO_API_KEY, DEMO_PROJECT_IDS, DEMO_INVITATIONS } = await import('./simulator/server.ts');
+    const { startSimulator, DEMO_API_KEY, DEMO_PROJECT_IDS, DEMO_INVITATIONS } = await import('./simulator/index.ts');
     const simulator = await startSimulator({ port: config.simulatorPort });
     stopSimulator = () => simulator.close();
     demoData = { projectIds: DEMO_PROJECT_IDS, invitations: DEMO_INVITATIONS };

@@ -9,7 +9,7 @@
  *   SIMULATOR_SEED_INVITATIONS   invitations per generated project (default 10; needs SIMULATOR_SEED_PROJECTS)
  *   SIMULATOR_LATENCY_MS         fixed latency added to every API response (default 0)
  */
-import { DEMO_API_KEY, DEMO_PROJECTS, generatedProjectId, type SeedOption, startSimulator } from './server.ts';
+import { DEMO_API_KEY, DEMO_PROJECTS, generatedProjectId, type SeedOption, startSimulator } from './index.ts';
 
 /** Seeds larger than this would take minutes and gigabytes to build; no benchmark needs them. */
 const MAX_SEEDED_INVITATIONS = 5_000_000;

@@ -15,22 +15,6 @@ import { errorResult, responseFormat, sendApiResult, sendChallenge, type ApiResu
 import { API_BASE_PATH, matchRoute, routeKey } from './routes.ts';
 import { SimulatorStore } from './store.ts';
 
-// Re-exported so callers can take everything they need to start and address the simulator from one module.
-export {
-  DEFAULT_API_KEY_OWNER,
-  DEMO_API_KEY,
-  DEMO_EXPIRED_INVITATION_ID,
-  DEMO_INVITATIONS,
-  DEMO_PROJECT_IDS,
-  DEMO_PROJECTS,
-  generatedInvitationId,
-  generatedProjectId,
-  generatedUsername,
-  type SeedOption,
-} from './demo-data.ts';
-export type { SimulatorCounters, CounterSnapshot } from './counters.ts';
-export type { Fault, FaultMatch, FaultOptions, SimulatorFaults } from './faults.ts';
-export type { SimulatorStore, Invitation, Project } from './store.ts';
 
 export interface SimulatorApiKey {
   publicKey: string;

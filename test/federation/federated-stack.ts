@@ -6,7 +6,7 @@ import { createLogger } from '../../src/logger.ts';
 import type { FetchLike } from '../../src/ops-manager/client.ts';
 import { createUpstream, type Upstream } from '../../src/ops-manager/upstream.ts';
 import { subgraphSchema } from '../../src/schema/index.ts';
-import { DEMO_API_KEY, type Simulator, startSimulator } from '../../src/simulator/server.ts';
+import { DEMO_API_KEY, type Simulator, startSimulator } from '../../src/simulator/index.ts';
 import { closeServer, type CompanySubgraph, startCompanySubgraph } from './company-subgraph.ts';
 import { composeSupergraph } from './supergraph.ts';
 

@@ -12,7 +12,7 @@ import { createUpstream, type Upstream, type UpstreamOptions } from '../../src/o
 import { createMetrics } from '../../src/observability/metrics.ts';
 import { createReadinessCheck } from '../../src/readiness.ts';
 import { recordLogLine, registerSecret } from '../secrets-sweep.ts';
-import { DEMO_API_KEY, type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/server.ts';
+import { DEMO_API_KEY, type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/index.ts';
 
 export interface StackOptions {
   simulator?: SimulatorOptions;

@@ -1,4 +1,4 @@
-import { DEMO_API_KEY, type Simulator } from '../../src/simulator/server.ts';
+import { DEMO_API_KEY, type Simulator } from '../../src/simulator/index.ts';
 import { digestAuthorization, parseChallenge } from './digest-signer.ts';
 
 export interface TestResponse {

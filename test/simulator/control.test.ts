@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_PROJECT_IDS, startSimulator, type Simulator } from '../../src/simulator/server.ts';
+import { DEMO_PROJECT_IDS, startSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { send, TestApiClient } from './client.ts';
 
 const [payments] = DEMO_PROJECT_IDS as [string];

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEMO_API_KEY, DEMO_PROJECT_IDS, startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/server.ts';
+import { DEMO_API_KEY, DEMO_PROJECT_IDS, startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.ts';
 import { digestAuthorization, parseChallenge, RFC2617_EXAMPLE, type SignInput } from './digest-signer.ts';
 import { send, type TestResponse } from './client.ts';
 

@@ -1,6 +1,6 @@
 import { fixture } from '../fixtures.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_API_KEY, DEMO_PROJECT_IDS, startSimulator, type Simulator } from '../../src/simulator/server.ts';
+import { DEMO_API_KEY, DEMO_PROJECT_IDS, startSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { TestApiClient, type TestResponse } from './client.ts';
 
 const [payments, analytics] = DEMO_PROJECT_IDS as [string, string];

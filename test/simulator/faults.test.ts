@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_PROJECT_IDS, startSimulator, type Invitation, type Simulator } from '../../src/simulator/server.ts';
+import { DEMO_PROJECT_IDS, startSimulator, type Invitation, type Simulator } from '../../src/simulator/index.ts';
 import { send, settle, TestApiClient, waitFor } from './client.ts';
 
 const [payments, analytics] = DEMO_PROJECT_IDS as [string, string];

@@ -9,7 +9,7 @@ import {
   startSimulator,
   type Invitation,
   type Simulator,
-} from '../../src/simulator/server.ts';
+} from '../../src/simulator/index.ts';
 import { TestApiClient } from './client.ts';
 
 const [payments, analytics, internalTools] = DEMO_PROJECT_IDS as [string, string, string];

@@ -3,7 +3,7 @@ import { request as httpRequest, Agent } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { DEMO_API_KEY, DEMO_PROJECT_IDS, startSimulator } from '../../src/simulator/server.ts';
+import { DEMO_API_KEY, DEMO_PROJECT_IDS, startSimulator } from '../../src/simulator/index.ts';
 import { send, settle, TestApiClient, waitFor } from './client.ts';
 
 const [payments] = DEMO_PROJECT_IDS as [string];
