@@ -15,6 +15,7 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { tracer } from '../observability/tracing.ts';
 import { countingRoundTrips } from './round-trips.ts';
 import { type Clock, defaultRetryPolicy, type RetryPolicy, retryDelay, systemClock, UpstreamBreaker } from './resilience.ts';
+import { abortedBeforeSending, isDeadline, transportError } from './transport-errors.ts';
 import { errorFromResponse, type UpstreamResource } from './upstream-errors.ts';
 
 export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;
@@ -150,83 +151,46 @@ export class OpsManagerClient {
   }
 
   /** GET /groups/{GROUP-ID}/invites/{INVITATION-ID} */
-  async getInvitation(projectId: string, invitationId: string, options: CallOptions = {}): Promise<Invitation> {
-    return toInvitation(
-      await this.request(
-        {
-          method: 'GET',
-          route: '/groups/{GROUP-ID}/invites/{INVITATION-ID}',
-          path: `/groups/${projectId}/invites/${invitationId}`,
-          resource: 'invitation',
-          schema: InvitationBodySchema,
-        },
-        options,
-      ),
+  getInvitation(projectId: string, invitationId: string, options: CallOptions = {}): Promise<Invitation> {
+    return this.invitationCall(
+      { method: 'GET', route: '/groups/{GROUP-ID}/invites/{INVITATION-ID}', path: `/groups/${projectId}/invites/${invitationId}`, resource: 'invitation' },
+      options,
     );
   }
 
   /** POST /groups/{GROUP-ID}/invites */
-  async createInvitation(
-    projectId: string,
-    input: { username: string; roles: readonly ProjectRole[] },
-    options: CallOptions = {},
-  ): Promise<Invitation> {
-    return toInvitation(
-      await this.request(
-        {
-          method: 'POST',
-          route: '/groups/{GROUP-ID}/invites',
-          path: `/groups/${projectId}/invites`,
-          body: { roles: input.roles, username: input.username },
-          resource: 'project',
-          schema: InvitationBodySchema,
-        },
-        options,
-      ),
+  createInvitation(projectId: string, input: { username: string; roles: readonly ProjectRole[] }, options: CallOptions = {}): Promise<Invitation> {
+    return this.invitationCall(
+      {
+        method: 'POST',
+        route: '/groups/{GROUP-ID}/invites',
+        path: `/groups/${projectId}/invites`,
+        body: { roles: input.roles, username: input.username },
+        resource: 'project',
+      },
+      options,
     );
   }
 
   /** PATCH /groups/{GROUP-ID}/invites/{INVITATION-ID}: replaces all roles of the invitation. */
-  async updateInvitationRoles(
-    projectId: string,
-    invitationId: string,
-    roles: readonly ProjectRole[],
-    options: CallOptions = {},
-  ): Promise<Invitation> {
-    return toInvitation(
-      await this.request(
-        {
-          method: 'PATCH',
-          route: '/groups/{GROUP-ID}/invites/{INVITATION-ID}',
-          path: `/groups/${projectId}/invites/${invitationId}`,
-          body: { roles },
-          resource: 'invitation',
-          schema: InvitationBodySchema,
-        },
-        options,
-      ),
+  updateInvitationRoles(projectId: string, invitationId: string, roles: readonly ProjectRole[], options: CallOptions = {}): Promise<Invitation> {
+    return this.invitationCall(
+      {
+        method: 'PATCH',
+        route: '/groups/{GROUP-ID}/invites/{INVITATION-ID}',
+        path: `/groups/${projectId}/invites/${invitationId}`,
+        body: { roles },
+        resource: 'invitation',
+      },
+      options,
     );
   }
 
   /** PATCH /groups/{GROUP-ID}/invites with a username (the Cloud Manager form): replaces all roles. */
-  async updateInvitationRolesByUsername(
-    projectId: string,
-    username: string,
-    roles: readonly ProjectRole[],
-    options: CallOptions = {},
-  ): Promise<Invitation> {
-    return toInvitation(
-      await this.request(
-        {
-          method: 'PATCH',
-          route: '/groups/{GROUP-ID}/invites',
-          path: `/groups/${projectId}/invites`,
-          body: { roles, username },
-          resource: 'invitation',
-          schema: InvitationBodySchema,
-        },
-        options,
-      ),
+  updateInvitationRolesByUsername(projectId: string, username: string, roles: readonly ProjectRole[], options: CallOptions = {}): Promise<Invitation> {
+    return this.invitationCall(
+      { method: 'PATCH', route: '/groups/{GROUP-ID}/invites', path: `/groups/${projectId}/invites`, body: { roles, username }, resource: 'invitation' },
+      options,
     );
   }
 
@@ -243,6 +207,11 @@ export class OpsManagerClient {
       },
       options,
     );
+  }
+
+  /** A call whose answer is one invitation. */
+  private async invitationCall(spec: Omit<RequestSpec<unknown>, 'schema'>, options: CallOptions): Promise<Invitation> {
+    return toInvitation(await this.request({ ...spec, schema: InvitationBodySchema }, options));
   }
 
   /**
@@ -325,7 +294,7 @@ export class OpsManagerClient {
       if (value !== undefined) url.searchParams.set(name, value);
     }
     // The operation may have ended while this call waited for a slot: then it never leaves.
-    if (options.signal?.aborted) throw this.abortedBeforeSending(options.signal);
+    if (options.signal?.aborted) throw abortedBeforeSending(options.signal);
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     const headers: Record<string, string> = { Accept: 'application/json' };
@@ -344,7 +313,7 @@ export class OpsManagerClient {
       });
       bodyText = await response.text();
     } catch (error) {
-      const failure = this.transportError(error, spec.method, timeout, options.signal);
+      const failure = transportError(error, spec.method, timeout, options.signal);
       const status = failure.code === ErrorCode.UPSTREAM_TIMEOUT ? 'timeout' : 'network';
       this.observer.attempt?.({ method: spec.method, route: spec.route, status, durationMs: elapsed(started) });
       throw failure;
@@ -386,53 +355,6 @@ export class OpsManagerClient {
     }
     return parsed.data;
   }
-
-  private abortedBeforeSending(signal: AbortSignal): GatewayError {
-    return isDeadline(signal)
-      ? new UpstreamError(ErrorCode.UPSTREAM_TIMEOUT, 'The operation ran out of time before Ops Manager was called.', { notSent: true })
-      : new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The operation was cancelled before Ops Manager was called.', { notSent: true });
-  }
-
-  /**
-   * A call that got no HTTP answer. A change (POST/PATCH/DELETE) that may have reached
-   * Ops Manager is MUTATION_OUTCOME_UNKNOWN: it may have been applied, so it is never
-   * retried and the caller is told to read again. Only a connection that was never made
-   * is certainly harmless to repeat.
-   */
-  private transportError(error: unknown, method: string, timeout: AbortSignal, callerSignal: AbortSignal | undefined): GatewayError {
-    if (error instanceof GatewayError) return error;
-    const notSent = neverConnected(error);
-    if (method !== 'GET' && !notSent) {
-      return new OutcomeUnknownError(
-        'The change was sent to Ops Manager but no answer came back; it may or may not have been applied. Read the invitation again before retrying.',
-        { cause: error },
-      );
-    }
-    if (timeout.aborted || (callerSignal?.aborted && isDeadline(callerSignal))) {
-      return new UpstreamError(ErrorCode.UPSTREAM_TIMEOUT, 'Ops Manager did not answer in time.', { cause: error });
-    }
-    if (callerSignal?.aborted) {
-      return new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The operation was cancelled before Ops Manager answered.', { cause: error });
-    }
-    return new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Ops Manager could not be reached.', { cause: error, notSent });
-  }
-}
-
-/** The operation deadline aborts with a TimeoutError; a caller who leaves aborts with anything else. */
-function isDeadline(signal: AbortSignal): boolean {
-  return (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError';
-}
-
-const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
-
-/** Walks the cause chain of a fetch failure for a code that proves no byte was sent. */
-function neverConnected(error: unknown): boolean {
-  for (let current = error, depth = 0; current && depth < 5; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && NEVER_CONNECTED.has(code)) return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
 }
 
 function elapsed(started: number): number {
