@@ -55,6 +55,8 @@ export interface GatewayErrorOptions {
    * open): then even a mutation may be sent again.
    */
   notSent?: boolean | undefined;
+  /** The HTTP status of an answer this error fails as a whole (a request-level refusal). */
+  httpStatus?: number | undefined;
   cause?: unknown;
 }
 
@@ -77,6 +79,8 @@ export abstract class GatewayError extends GraphQLError {
     if (options.upstreamErrorCode) extensions.upstreamErrorCode = options.upstreamErrorCode;
     if (options.retryAfterSeconds !== undefined) extensions.retryAfterSeconds = options.retryAfterSeconds;
     if (options.field) extensions.field = options.field;
+    // Yoga reads the status from here and strips `http` from the body.
+    if (options.httpStatus) extensions.http = { status: options.httpStatus };
     super(message, { extensions });
     this.name = new.target.name;
     this.code = code;

@@ -18,6 +18,8 @@ import { createLoaders } from './ops-manager/loaders.ts';
 import type { ApiKey } from './auth/caller.ts';
 import { schema } from './schema/index.ts';
 import { useBodyLimit } from './security/body-limit.ts';
+import { useRequestGuard } from './security/request-guard.ts';
+import { rejectSubscriptions } from './security/no-subscriptions.ts';
 import { useStableErrorCodes } from './security/error-codes.ts';
 import { useProjectCap } from './security/project-cap.ts';
 
@@ -108,6 +110,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     plugins: [
       // First: a body over the limit is refused before anything reads it.
       useBodyLimit(security.maxBodyBytes),
+      useRequestGuard(),
       useOperationObservability({ logger: deps.logger, metrics: deps.metrics }),
       ...(deps.tracing ? [useTracing()] : []),
       // A browser cannot send a GET, or a "simple" POST, with a custom header without a CORS
@@ -153,24 +156,27 @@ export function createGateway(deps: GatewayDeps): Gateway {
 function hardening(security: SecurityConfig): Plugin[] {
   // Validation-rule protections report a validation error (400 with a code) instead of
   // throwing from inside validation, which would surface as an uncoded error.
-  const report = { exposeLimits: false, propagateOnRejection: false, onReject: [reportRejection] };
+  const report = { exposeLimits: false, errorMessage: TOO_COMPLEX, propagateOnRejection: false, onReject: [reportRejection] };
   const armor = EnvelopArmorPlugin({
     maxDepth: { n: 10, ignoreIntrospection: true, ...report },
     maxAliases: { n: 50, ...report },
-    maxTokens: { n: 3_000, exposeLimits: false },
+    maxTokens: { n: 3_000, exposeLimits: false, errorMessage: TOO_COMPLEX },
     maxDirectives: { n: 20, ...report },
     costLimit: { maxCost: 5_000, ignoreIntrospection: true, ...report },
     blockFieldSuggestion: { enabled: security.production },
   });
   return [
     armor as unknown as Plugin,
+    rejectSubscriptions(),
     useProjectCap(security.maxProjectsPerOperation),
     ...(security.introspection ? [] : [useDisableIntrospection() as Plugin]),
   ];
 }
 
-function reportRejection(context: ValidationContext | null, error: GraphQLError): void {
-  context?.reportError(new GraphQLError(error.message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+const TOO_COMPLEX = 'This operation is too large or too complex for this API.';
+
+function reportRejection(context: ValidationContext | null): void {
+  context?.reportError(new GraphQLError(TOO_COMPLEX, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
 }
 
 /**

@@ -92,7 +92,7 @@ builder.queryFields((t) => ({
     },
     resolve: (_root, { ids }) => {
       if (ids.length > MAX_PROJECT_IDS) {
-        throw new InvalidInputError(`At most ${MAX_PROJECT_IDS} project ids per call; got ${ids.length}.`, { field: 'ids' });
+        throw new InvalidInputError(`At most ${MAX_PROJECT_IDS} project ids per call; got ${ids.length}.`, { field: 'ids', httpStatus: 400 });
       }
       return ids.map((id) => ({ id }));
     },

@@ -30,7 +30,8 @@ function codeForStatus(status: number | undefined): string {
 /**
  * Every error in an answer carries a stable `extensions.code`, so a client can always switch
  * on it. Our own errors and Yoga's parse/validation errors have one; this fills in the rest
- * (a plugin's 401 or CSRF 403, a request Yoga cannot read) from the HTTP status they carry.
+ * (a plugin's 401 or CSRF 403, a request Yoga cannot read) from the HTTP status they carry,
+ * and drops the parser internals Yoga attaches to unreadable bodies.
  */
 export function useStableErrorCodes(): Plugin {
   return {
@@ -39,18 +40,20 @@ export function useStableErrorCodes(): Plugin {
       let changed = false;
       const fixed = results.map((one) => {
         const errors = (one as { errors?: readonly GraphQLError[] }).errors;
-        if (!errors?.some((error) => !error.extensions?.code)) return one;
+        if (!errors?.some((error) => !error.extensions?.code || 'originalError' in (error.extensions ?? {}))) return one;
         changed = true;
         return {
           ...one,
           errors: errors.map((error) => {
-            if (error.extensions?.code) return error;
-            const status = (error.extensions?.http as { status?: number } | undefined)?.status;
+            // Yoga puts a parser's own message in `originalError` for unreadable bodies: internals.
+            const { originalError: _internal, ...extensions } = (error.extensions ?? {}) as Record<string, unknown>;
+            if (error.extensions?.code && !_internal) return error;
+            const status = (extensions.http as { status?: number } | undefined)?.status;
             return new GraphQLError(error.message, {
               nodes: error.nodes,
               path: error.path,
               originalError: error.originalError,
-              extensions: { ...error.extensions, code: codeForStatus(status) },
+              extensions: { ...extensions, code: extensions.code ?? codeForStatus(status) },
             });
           }),
         };

@@ -36,7 +36,7 @@ export function useProjectCap(max: number): Plugin {
         setResultAndStopExecution({
           errors: [
             new GraphQLError(`This operation names ${projects.size} distinct projects; at most ${max} are allowed in one operation.`, {
-              extensions: { code: ErrorCode.BAD_USER_INPUT },
+              extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } },
             }),
           ],
         });

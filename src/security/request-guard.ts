@@ -1,0 +1,57 @@
+import type { Plugin } from 'graphql-yoga';
+
+// What this API can answer in; a POST accepting none of them is refused before it runs.
+const ANSWERABLE = new Set(['*/*', 'application/*', 'application/json', 'application/graphql-response+json', 'multipart/mixed', 'text/event-stream']);
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+function errorResponse(status: number, message: string, headers?: Headers): Response {
+  const body = JSON.stringify({ errors: [{ message, extensions: { code: CODE_BY_STATUS[status] ?? 'BAD_REQUEST' } }] });
+  const merged = new Headers(headers);
+  merged.set('content-type', 'application/json; charset=utf-8');
+  merged.delete('content-length');
+  return new Response(body, { status, headers: merged });
+}
+
+function mediaTypes(header: string): string[] {
+  return header.split(',').map((part) => part.split(';')[0]!.trim().toLowerCase());
+}
+
+/**
+ * HTTP-level guards that Yoga leaves open:
+ * - a POST whose Accept names nothing this API can answer in is refused with 406 *before*
+ *   execution (Yoga would run the operation, a mutation included, and only then answer 406);
+ * - media types are case-insensitive (RFC 9110): `Application/JSON` is JSON;
+ * - every 4xx answer has a GraphQL error body with a code (Yoga sends 406 and 415 empty).
+ */
+export function useRequestGuard(): Plugin {
+  return {
+    onRequest({ request, setRequest, endResponse }) {
+      if (request.method !== 'POST') return;
+      const accept = request.headers.get('accept');
+      if (accept !== null && !mediaTypes(accept).some((type) => ANSWERABLE.has(type))) {
+        return endResponse(errorResponse(406, 'This API answers in application/graphql-response+json or application/json.'));
+      }
+      const contentType = request.headers.get('content-type');
+      if (contentType && contentType !== contentType.toLowerCase()) {
+        const headers = new Headers(request.headers);
+        headers.set('content-type', contentType.toLowerCase());
+        setRequest(new Request(request.url, { method: 'POST', headers, body: request.body, duplex: 'half' } as RequestInit));
+      }
+    },
+    onResponse({ response, setResponse }) {
+      if (response.status >= 400 && response.status < 500 && response.body === null) {
+        const message = response.status === 415 ? 'Send the operation as application/json.' : `The request was refused (${response.status}).`;
+        setResponse(errorResponse(response.status, message, response.headers));
+      }
+    },
+  };
+}
