@@ -1,4 +1,4 @@
-import { Agent, fetch as undiciFetch } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { UpstreamConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { type FetchLike, OpsManagerClient, type OpsManagerClientOptions } from './client.ts';
@@ -41,10 +41,10 @@ export interface UpstreamOptions extends UpstreamConfig, Pick<OpsManagerClientOp
  */
 export function createUpstream(options: UpstreamOptions): Upstream {
   const agent = new Agent({ connections: options.maxInFlight, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 });
-  const pooledFetch = ((input, init) => {
+  const pooledFetch: FetchLike = (input, init) => {
     countRoundTrip();
-    return undiciFetch(input, { ...(init as object), dispatcher: agent });
-  }) as FetchLike;
+    return pooledRequest(agent, input, init);
+  };
   const transport = options.wrapTransport ? options.wrapTransport(pooledFetch) : pooledFetch;
   const digest = new DigestClient({
     credentials: { username: options.publicKey, password: options.privateKey },
@@ -95,4 +95,33 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     },
     close: () => agent.close(),
   };
+}
+
+/** Statuses whose response has no body (a Response cannot be built with one). */
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
+/**
+ * A fetch over undici's Dispatcher API (agent.request) rather than undici's fetch: the same
+ * pool and keep-alive, without fetch's WHATWG machinery (a Request object, a web
+ * ReadableStream per response, spec-mandated header processing), which cost about an eighth
+ * of each upstream call's CPU here. The body is read whole before the Response is built,
+ * which is what every caller does next anyway; the signal covers the body too.
+ */
+async function pooledRequest(agent: Agent, input: string | URL, init: RequestInit = {}): Promise<Response> {
+  const url = typeof input === 'string' ? new URL(input) : input;
+  const answer = await agent.request({
+    origin: url.origin,
+    path: `${url.pathname}${url.search}`,
+    method: (init.method ?? 'GET') as Dispatcher.HttpMethod,
+    headers: Object.fromEntries(new Headers(init.headers)),
+    body: typeof init.body === 'string' ? init.body : undefined,
+    signal: init.signal ?? undefined,
+  });
+  const body = await answer.body.text();
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(answer.headers)) {
+    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  return new Response(NULL_BODY_STATUSES.has(answer.statusCode) ? null : body, { status: answer.statusCode, headers });
 }

@@ -1,6 +1,6 @@
 import { GraphQLError, Kind } from 'graphql';
 import { ErrorCode } from '../errors.ts';
-import { EmailSchema } from '../ops-manager/schemas.ts';
+import { EmailSchema, formatTimestamp } from '../ops-manager/schemas.ts';
 import { builder } from './builder.ts';
 
 function badInput(message: string): GraphQLError {
@@ -40,7 +40,7 @@ builder.scalarType('EmailAddress', {
 
 builder.scalarType('DateTime', {
   description: 'A point in time, in ISO 8601 UTC as Ops Manager writes it: "2021-02-18T18:51:46Z".',
-  serialize: (value) => value.toISOString().replace('.000Z', 'Z'),
+  serialize: (value) => formatTimestamp(value),
   parseValue: (value) => {
     const date = typeof value === 'string' ? new Date(value) : undefined;
     if (!date || Number.isNaN(date.getTime())) throw badInput('A DateTime is an ISO 8601 string.');
