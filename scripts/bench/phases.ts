@@ -13,6 +13,11 @@ export const SETTINGS = {
   latencyConnections: 64,
   latencyMs: 20,
   scaleConnections: 16,
+  /**
+   * Fewer for long lists: the simulator renders 10,000 invitations (2.5 MB) per call on one
+   * thread, and 16 at once would pass the gateway's 10 s upstream timeout on a busy machine.
+   */
+  invitationScaleConnections: 4,
   seed: { projects: 100, invitationsPerProject: 10 },
   tunedInFlight: 128,
   sweepConnections: [1, 4, 16, 64, 256],
@@ -176,8 +181,8 @@ export interface FanOutFigures {
 
 /** CPU per operation and RSS as projects per operation (1, 10, 100) and invitations per project (10 to 10,000) grow. */
 export async function runScale(context: BenchContext): Promise<{ projects: Measurement[]; invitations: Measurement[] }> {
-  const { scaleConnections: connections, seed } = SETTINGS;
-  context.log(`\nScale: ${connections} connections, gateway only`);
+  const { scaleConnections: connections, invitationScaleConnections, seed } = SETTINGS;
+  context.log(`\nScale: ${connections} connections (projects), ${invitationScaleConnections} (invitations), gateway only`);
   const projects: Measurement[] = [];
   for (const count of [1, 10, 100]) {
     const scenario = manyProjects(count, `projects=${count}`);
@@ -190,7 +195,7 @@ export async function runScale(context: BenchContext): Promise<{ projects: Measu
       await reseed(context.simulator.origin, { projects: 1, invitationsPerProject: count });
       const scenario = singleProject(0, `invitations=${count}`, `single project with ${count} invitations`);
       await preflight(scenario, context.gateway.url, count, context.headers);
-      invitations.push(await onGateways(context, [context.gateway], scenario, 'gateway', connections, context.scaleTiming));
+      invitations.push(await onGateways(context, [context.gateway], scenario, 'gateway', invitationScaleConnections, context.scaleTiming));
     }
   } finally {
     await reseed(context.simulator.origin, seed);

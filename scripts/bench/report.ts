@@ -97,6 +97,8 @@ export function scaleTable(rows: readonly Measurement[], label: string, amount: 
     ['gw cores', (row) => row.gatewayCores],
     ['gw RSS peak MiB', (row) => row.gatewayRssPeakMiB],
     ['upstream/op', (row) => row.upstreamPerOp],
+    ['chal/1k', (row) => row.challengesPer1000],
+    ['failed', (row) => row.failed],
   ]);
 }
 
@@ -134,7 +136,14 @@ const PROFILE_CATEGORIES = ['graphql', 'graphql-yoga', '@graphql-tools/executor'
 
 /** All the tables of a run, as the terminal shows them and results/bench/<label>.md keeps them. */
 export function renderText(results: BenchResults): string {
-  const settings = results.meta['settings'] as { connections: number; latencyConnections: number; latencyMs: number; scaleConnections: number; seed: { invitationsPerProject: number } };
+  const settings = results.meta['settings'] as {
+    connections: number;
+    latencyConnections: number;
+    latencyMs: number;
+    scaleConnections: number;
+    invitationScaleConnections: number;
+    seed: { invitationsPerProject: number };
+  };
   const amountOf = (row: Measurement) => Number(row.scenario.split('=')[1]);
   const sections = [`${String(results.meta['note'])}`];
   if (results.main.length > 0) {
@@ -166,7 +175,7 @@ export function renderText(results: BenchResults): string {
     );
   }
   if (results.scaleInvitations.length > 0) {
-    sections.push(`Invitations per project (single project query, ${settings.scaleConnections} connections)\n${scaleTable(results.scaleInvitations, 'invitations', amountOf)}`);
+    sections.push(`Invitations per project (single project query, ${settings.invitationScaleConnections} connections)\n${scaleTable(results.scaleInvitations, 'invitations', amountOf)}`);
   }
   if (results.sweep.length > 0) sections.push(`Concurrency sweep, single project query\n${table(results.sweep, measurementColumns)}`);
   if (results.replicas.length > 0) sections.push(`One gateway process against two\n${table(results.replicas, measurementColumns)}`);
