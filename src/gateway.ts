@@ -5,7 +5,7 @@ import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import { GraphQLError, type GraphQLSchema, type ValidationContext } from 'graphql';
 import { createYoga, type Plugin, useExecutionCancellation, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { authenticationPlugins, callerOf } from './auth/authentication.ts';
-import type { Caller } from './auth/caller.ts';
+import type { ApiKey, Caller } from './auth/caller.ts';
 import type { SecurityConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import type { GraphiQLTab } from './graphiql.ts';
@@ -15,7 +15,6 @@ import { requestIdOf, useOperationObservability } from './observability/operatio
 import { useTracing } from './observability/tracing.ts';
 import type { OpsManagerClient } from './ops-manager/client.ts';
 import { createLoaders } from './ops-manager/loaders.ts';
-import type { ApiKey } from './auth/caller.ts';
 import { schema } from './schema/index.ts';
 import { useBodyLimit } from './security/body-limit.ts';
 import { useRequestGuard } from './security/request-guard.ts';

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ApiKey } from './auth/caller.ts';
 import type { Config } from './config.ts';
 import { createGateway } from './gateway.ts';
 import { exampleOperation, exampleTabs, type GraphiQLDemoData } from './graphiql.ts';
@@ -52,32 +53,27 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   });
   metrics.watch(upstream);
   logger.info({ authMode: config.security.authMode }, 'Caller authentication');
-  const gateway = createGateway({
+  // What the plain API and the subgraph share: one client (one in-flight cap, one breaker),
+  // one readiness probe (one cache), one security configuration.
+  const shared = {
     client: upstream.client,
-    clientFor: (apiKey) => upstream.clientFor(apiKey),
+    clientFor: (apiKey: ApiKey) => upstream.clientFor(apiKey),
     security: config.security,
     logger,
-    graphiqlDefaultQuery: exampleOperation(demoData?.projectIds),
-    graphiqlDefaultTabs: exampleTabs(demoData),
     operationTimeoutMs: config.operationTimeoutMs,
     isReady: createReadinessCheck(upstream),
+  };
+  const gateway = createGateway({
+    ...shared,
+    graphiqlDefaultQuery: exampleOperation(demoData?.projectIds),
+    graphiqlDefaultTabs: exampleTabs(demoData),
     metrics,
     tracing: config.tracing !== undefined,
   });
-  // The federation subgraph shares the client (one in-flight cap, one breaker) and serves
-  // /subgraph on the same port, only when a deployment behind a router asks for it.
+  // The federation subgraph serves /subgraph on the same port, only when a deployment
+  // behind a router asks for it.
   const subgraph = config.federationSubgraph
-    ? createGateway({
-        client: upstream.client,
-        clientFor: (apiKey) => upstream.clientFor(apiKey),
-        security: config.security,
-        logger,
-        schema: subgraphSchema,
-        graphqlEndpoint: '/subgraph',
-        graphiql: false,
-        operationTimeoutMs: config.operationTimeoutMs,
-        isReady: createReadinessCheck(upstream),
-      })
+    ? createGateway({ ...shared, schema: subgraphSchema, graphqlEndpoint: '/subgraph', graphiql: false })
     : undefined;
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];

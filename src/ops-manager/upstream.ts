@@ -46,11 +46,10 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     return pooledRequest(agent, input, init);
   };
   const transport = options.wrapTransport ? options.wrapTransport(pooledFetch) : pooledFetch;
-  const digest = new DigestClient({
-    credentials: { username: options.publicKey, password: options.privateKey },
-    fetch: transport,
-    logger: options.logger,
-  });
+  // One Digest session per key pair: the gateway's own, and one per caller in passthrough mode.
+  const digestFor = (username: string, password: string) =>
+    new DigestClient({ credentials: { username, password }, fetch: transport, logger: options.logger });
+  const digest = digestFor(options.publicKey, options.privateKey);
   const client = new OpsManagerClient({
     baseUrl: options.baseUrl,
     fetch: (input, init) => digest.fetch(input, init),
@@ -73,11 +72,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         // Map keeps insertion order: re-inserting makes this the most recently used.
         sessions.delete(apiKey.fingerprint);
       } else {
-        const callerDigest = new DigestClient({
-          credentials: { username: apiKey.publicKey, password: apiKey.privateKey },
-          fetch: transport,
-          logger: options.logger,
-        });
+        const callerDigest = digestFor(apiKey.publicKey, apiKey.privateKey);
         session = client.withFetch((input, init) => callerDigest.fetch(input, init));
         if (sessions.size >= maxSessions) sessions.delete(sessions.keys().next().value!);
       }

@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /** The code of an error that came without one, from the HTTP status it carries. */
-function codeForStatus(status: number | undefined): string {
+export function codeForStatus(status: number | undefined): string {
   switch (status) {
     case 401:
       return 'UNAUTHENTICATED';

@@ -1,20 +1,11 @@
 import type { Plugin } from 'graphql-yoga';
+import { codeForStatus } from './error-codes.ts';
 
 // What this API can answer in; a POST accepting none of them is refused before it runs.
 const ANSWERABLE = new Set(['*/*', 'application/*', 'application/json', 'application/graphql-response+json', 'multipart/mixed', 'text/event-stream']);
 
-const CODE_BY_STATUS: Record<number, string> = {
-  400: 'BAD_REQUEST',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  405: 'METHOD_NOT_ALLOWED',
-  406: 'NOT_ACCEPTABLE',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-};
-
 function errorResponse(status: number, message: string, headers?: Headers): Response {
-  const body = JSON.stringify({ errors: [{ message, extensions: { code: CODE_BY_STATUS[status] ?? 'BAD_REQUEST' } }] });
+  const body = JSON.stringify({ errors: [{ message, extensions: { code: codeForStatus(status) } }] });
   const merged = new Headers(headers);
   merged.set('content-type', 'application/json; charset=utf-8');
   merged.delete('content-length');
