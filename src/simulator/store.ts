@@ -75,6 +75,8 @@ const sameUsername = (a: string, b: string): boolean => a.toLowerCase() === b.to
 export class SimulatorStore {
   readonly #projects = new Map<string, Project>();
   readonly #invitations = new Map<string, StoredInvitation>();
+  /** The same invitations by project, in creation order: a list reads its project's only. */
+  readonly #byProject = new Map<string, Map<string, StoredInvitation>>();
   readonly #deniedUserAdmin = new Set<string>();
   readonly #now: () => number;
   readonly #seed: SeedOption;
@@ -96,6 +98,7 @@ export class SimulatorStore {
   clear(): void {
     this.#projects.clear();
     this.#invitations.clear();
+    this.#byProject.clear();
     this.#deniedUserAdmin.clear();
   }
 
@@ -135,14 +138,17 @@ export class SimulatorStore {
       extraFields: { ...input.extraFields },
     };
     this.#invitations.set(id, stored);
+    let project = this.#byProject.get(groupId);
+    if (project === undefined) this.#byProject.set(groupId, (project = new Map()));
+    project.set(id, stored);
     return this.#render(stored);
   }
 
   /** Pending invitations of a project in creation order; `username` matches the whole address, ignoring case. */
   listInvitations(groupId: string, filter: { username?: string } = {}): Invitation[] {
-    const project = groupId.toLowerCase();
-    return [...this.#invitations.values()]
-      .filter((invitation) => invitation.groupId === project)
+    const project = this.#byProject.get(groupId.toLowerCase());
+    if (project === undefined) return [];
+    return [...project.values()]
       .filter((invitation) => filter.username === undefined || sameUsername(invitation.username, filter.username))
       .map((invitation) => this.#render(invitation));
   }
@@ -156,7 +162,11 @@ export class SimulatorStore {
   }
 
   removeInvitation(invitationId: string): boolean {
-    return this.#invitations.delete(invitationId.toLowerCase());
+    const stored = this.#invitations.get(invitationId.toLowerCase());
+    if (stored === undefined) return false;
+    this.#invitations.delete(stored.id);
+    this.#byProject.get(stored.groupId)?.delete(stored.id);
+    return true;
   }
 
   /** Unknown fields added to every invitation the API returns (replaces the previous set). */
@@ -226,7 +236,7 @@ export class SimulatorStore {
     if (this.#find(groupId, invitationId) === undefined) {
       throw apiErrors.resourceNotFound(`invitation with id ${invitationId}`);
     }
-    this.#invitations.delete(invitationId.toLowerCase());
+    this.removeInvitation(invitationId);
   }
 
   #find(groupId: string | undefined, invitationId: string): StoredInvitation | undefined {
