@@ -82,6 +82,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
     schema: deps.schema ?? schema,
     graphqlEndpoint: deps.graphqlEndpoint ?? '/graphql',
     healthCheckEndpoint: '/health',
+    // useBodyLimit (below) enforces MAX_BODY_BYTES; Yoga's own limit would stream every body
+    // through a second check.
+    maxRequestBodySize: false,
     landingPage: false,
     // Expected failures are GraphQLErrors with a code and pass through; anything else
     // (a bug, a library error) is masked, in every environment: no stack trace or upstream

@@ -5,10 +5,20 @@ function tooLarge(maxBytes: number): Response {
   return new Response(JSON.stringify(body), { status: 413, headers: { 'content-type': 'application/json; charset=utf-8', connection: 'close' } });
 }
 
+function badLength(): Response {
+  const body = { errors: [{ message: 'The Content-Length header is not a single non-negative integer.', extensions: { code: 'BAD_REQUEST' } }] };
+  return new Response(JSON.stringify(body), { status: 400, headers: { 'content-type': 'application/json; charset=utf-8', connection: 'close' } });
+}
+
+/** One non-negative integer: anything else (a sign, a list, spaces) could slip past a numeric check. */
+const CONTENT_LENGTH = /^\d+$/;
+
 /**
  * Refuses request bodies over `maxBytes` before anything parses them (413, with a GraphQL
- * error body). A declared Content-Length is checked at once; a chunked body is read up to
- * the limit and no further.
+ * error body). A declared Content-Length is checked at once (Node's HTTP parser then holds
+ * the body to it); a chunked body is read up to the limit and no further. This replaces
+ * Yoga's own limit (`maxRequestBodySize: false` in gateway.ts), which pipes every body,
+ * declared or not, through a TransformStream and a second Request.
  */
 export function useBodyLimit(maxBytes: number): Plugin {
   return {
@@ -16,7 +26,8 @@ export function useBodyLimit(maxBytes: number): Plugin {
       if (!request.body) return;
       const declared = request.headers.get('content-length');
       if (declared !== null) {
-        if (Number(declared) > maxBytes) endResponse(tooLarge(maxBytes));
+        if (!CONTENT_LENGTH.test(declared)) endResponse(badLength());
+        else if (Number(declared) > maxBytes) endResponse(tooLarge(maxBytes));
         return;
       }
       const reader = request.body.getReader();

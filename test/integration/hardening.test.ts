@@ -93,6 +93,19 @@ describe('hardening (development defaults)', () => {
     expect(response.status).toBe(413);
   });
 
+  it('refuses a Content-Length that is not one non-negative integer (Node refuses them on a socket; this is the same rule in process)', async () => {
+    for (const declared of ['-1', '1e3', '12, 12', ' 12', 'abc']) {
+      const response = await stack.gateway.fetch('http://gateway.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': declared },
+        body: query('{ __typename }'),
+      });
+      expect(response.status, declared).toBe(400);
+      expect(((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('BAD_REQUEST');
+    }
+    expect(stack.simulator.counters.snapshot().requests).toBe(0);
+  });
+
   it('stops cross-site request forgery: a simple GET or form POST without the CSRF header is refused', async () => {
     const get = await fetch(`${stack.url}?query=${encodeURIComponent('{ __typename }')}`, { headers: { accept: 'application/json' } });
     expect(get.status).toBe(403);
