@@ -1,7 +1,7 @@
 import { createHash, randomBytes as cryptoRandomBytes } from 'node:crypto';
 import DigestFetch from 'digest-fetch';
 import { type DigestChallenge, parseDigestChallenge, quote } from './digest-challenge.ts';
-import { type CallToken, NonceScheduler } from './digest-scheduler.ts';
+import { type CallToken, type Lease, NonceScheduler } from './digest-scheduler.ts';
 import { NonceSession } from './digest-session.ts';
 
 export { DigestChallengeError } from './digest-challenge.ts';
@@ -163,7 +163,14 @@ export class DigestClient extends DigestFetch {
     let refusalRetried = false;
     let lane: NonceSession | undefined;
     for (let attempt = 1; ; attempt += 1) {
-      const lease = await this.#scheduler.lease(call, signal, MAX_HTTP_REQUESTS_PER_CALL - attempt + 1, lane);
+      let lease: Lease;
+      try {
+        lease = await this.#scheduler.lease(call, signal, MAX_HTTP_REQUESTS_PER_CALL - attempt + 1, lane);
+      } catch (error) {
+        // Aborted while waiting: a lane this call had just obtained stays good for the next call.
+        if (lane !== undefined) this.#scheduler.returnLane(lane);
+        throw error;
+      }
       lane = undefined;
       const session = lease.kind === 'crowd' || lease.kind === 'lane' ? lease.session : undefined;
       let response: Response | undefined;
@@ -172,13 +179,18 @@ export class DigestClient extends DigestFetch {
         response = await this.#send(request, session);
         if (response.status === 401) challenge = parseDigestChallenge(response.headers.get('www-authenticate'));
       } catch (error) {
+        this.#scheduler.finish(lease, response !== undefined);
         // A challenge we cannot answer: let the waiters find out in parallel, not one by one.
         if (response !== undefined && session === undefined) this.#scheduler.noteChallengeless();
+        // Aborted or cut off on the wire, the request leaves its lane's nonce good: the next call
+        // uses it rather than paying a probe for a new one. (Had the count not reached the server,
+        // a server that wants every count in turn refuses the next one once, and its 401 carries
+        // a fresh nonce: the same one extra request a probe would have cost.)
+        if (lease.kind === 'lane' && response === undefined) this.#scheduler.returnLane(lease.session);
         throw error;
-      } finally {
-        // Before anything else is awaited, so the scheduler's count of requests in flight is exact.
-        this.#scheduler.finish(lease, response !== undefined);
       }
+      // Before anything else is awaited, so the scheduler's count of requests in flight is exact.
+      this.#scheduler.finish(lease, true);
 
       if (challenge === undefined) {
         if (session !== undefined) session.settle(response.status === 401 ? 'refused' : 'accepted');

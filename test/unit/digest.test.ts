@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import DigestFetch from 'digest-fetch';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DigestChallengeError, DigestClient, type DigestClientOptions } from '../../src/ops-manager/digest.ts';
 
 const md5 = (text: string): string => createHash('md5').update(text).digest('hex');
@@ -404,6 +404,35 @@ describe('DigestClient and aborts', () => {
     releaseFirst();
     expect([(await primer).status, (await patient).status]).toEqual([200, 200]);
     expect(server.count()).toBe(3);
+  });
+
+  it('keeps the nonce of a lane whose request was aborted on the wire: the next call pays no probe', async () => {
+    const holds: Array<() => void> = [];
+    const hold = () => new Promise<void>((resolve) => holds.push(resolve));
+    const { server, client, url } = await setup({
+      // First, a count overtaken in flight (as in the test above) moves the client to lanes; then
+      // the request marked "hang" hangs at the server until the end of the test.
+      beforeCheck: (e) => (e.headers['x-attempt'] === 'held' && e.nc === 2) || e.headers['x-attempt'] === 'hang' ? hold() : undefined,
+    });
+    await client.fetch(url());
+    const slow = client.fetch(url(), { headers: { 'x-attempt': 'held' } });
+    await times(4, () => client.fetch(url()));
+    holds.shift()!();
+    expect((await slow).status).toBe(200);
+    // Lanes from now on, one of them idle (the one the retried call got).
+
+    const controller = new AbortController();
+    const aborted = client.fetch(url(), { headers: { 'x-attempt': 'hang' }, signal: controller.signal });
+    await vi.waitFor(() => expect(holds).toHaveLength(1));
+    controller.abort();
+    await expect(aborted).rejects.toThrow(/abort/i);
+
+    const before = server.count();
+    expect((await client.fetch(url())).status).toBe(200);
+    // The aborted request's lane, at its next count: one request, no unauthenticated probe.
+    expect(server.count() - before).toBe(1);
+    expect(server.exchanges.at(-1)?.headers.authorization).toMatch(/^Digest /);
+    holds.forEach((release) => release());
   });
 });
 
