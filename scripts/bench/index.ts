@@ -145,6 +145,7 @@ async function main(): Promise<void> {
   const context: BenchContext = {
     simulator,
     gateway,
+    root,
     gatewayRoot,
     gatewayEnv,
     headers: auth.headers,

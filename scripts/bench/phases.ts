@@ -26,6 +26,8 @@ export const SETTINGS = {
 export interface BenchContext {
   simulator: SimulatorProcess;
   gateway: GatewayProcess;
+  /** This checkout (the benchmark's own scripts). */
+  root: string;
   /** Where the gateway runs from, and its environment: to start more like it. */
   gatewayRoot: string;
   gatewayEnv: Record<string, string>;
@@ -90,10 +92,18 @@ export async function runMain(context: BenchContext): Promise<Measurement[]> {
   return rows;
 }
 
+/** The ceilings of scripts/bench/ceiling.ts, from this checkout whatever --gateway-root says. */
+const CEILINGS = [
+  { mode: 'yoga', target: 'ceiling: bare graphql-yoga' },
+  { mode: 'http', target: 'ceiling: bare node:http' },
+] as const;
+
 /**
  * Single project query with a fixed upstream latency: the gateway at 64 connections and at one
  * (its own latency, no queue in front of it), the baseline alike, and in full runs a second
- * gateway with a wider in-flight cap.
+ * gateway with a wider in-flight cap. Then the ceilings, at the same two concurrencies: the
+ * same answer after the same wait from bare graphql-yoga and from bare node:http, which say how
+ * much of the ideal this machine leaves to any GraphQL server on this framework.
  */
 export async function runLatency(context: BenchContext): Promise<LatencyFigures[]> {
   const { latencyConnections: connections, latencyMs, tunedInFlight } = SETTINGS;
@@ -126,6 +136,14 @@ export async function runLatency(context: BenchContext): Promise<LatencyFigures[
     rows.push(await baseline(connections));
     rows.push(await onGateways(context, [context.gateway], scenario, configured, 1, timing));
     rows.push(await baseline(1));
+    for (const { mode, target } of CEILINGS) {
+      const ceiling = await startGatewayProcess({ root: context.root, name: target, script: 'scripts/bench/ceiling.ts', env: { CEILING: mode, LATENCY_MS: String(latencyMs) } });
+      try {
+        for (const concurrency of [connections, 1]) rows.push(await onGateways(context, [ceiling], scenario, target, concurrency, timing));
+      } finally {
+        await ceiling.stop();
+      }
+    }
     return rows.map((row) => ({
       row,
       percentOfIdeal: round((row.opsPerS / (row.connections / (latencyMs / 1000))) * 100, 1),

@@ -131,9 +131,11 @@ export async function startGatewayProcess(options: {
   env: Record<string, string>;
   /** Node flags before the script, e.g. --cpu-prof. */
   nodeArgs?: string[];
+  /** What to run, relative to root. @default 'src/main.ts' (the gateway) */
+  script?: string;
 }): Promise<GatewayProcess> {
   const port = await freePort();
-  const args = [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'];
+  const args = [...(options.nodeArgs ?? []), '--import', 'tsx', options.script ?? 'src/main.ts'];
   const { process: handle, child } = launch(options.name, options.root, args, { ...options.env, PORT: String(port), HOST: '127.0.0.1' });
   const origin = `http://127.0.0.1:${port}`;
   await waitUntil(options.name, child, handle.output, 30_000, async () => {
