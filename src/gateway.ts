@@ -5,6 +5,7 @@ import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import { GraphQLError, type GraphQLSchema, type ValidationContext } from 'graphql';
 import { createYoga, type Plugin, useExecutionCancellation, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { authenticationPlugins, callerOf } from './auth/authentication.ts';
+import { useCompiledExecution } from './compiled-execution.ts';
 import type { ApiKey, Caller } from './auth/caller.ts';
 import type { SecurityConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
@@ -49,6 +50,8 @@ export interface GatewayDeps {
   metrics?: Metrics;
   /** Wrap requests in OpenTelemetry server spans (a provider must be registered). @default false */
   tracing?: boolean;
+  /** Run operations on graphql-jit's compiled executor (compiled-execution.ts). @default true */
+  compiledExecution?: boolean;
 }
 
 /** No caller authentication, limits sized for the documented operations, everything visible. */
@@ -126,6 +129,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       useReadinessCheck({ endpoint: '/readiness', check: () => isReady() }),
       ...(deps.metrics ? [prometheus(deps.metrics)] : []),
       useStableErrorCodes(),
+      ...(deps.compiledExecution === false ? [] : useCompiledExecution({ logger: deps.logger, metrics: deps.metrics })),
     ],
     context: (initial) => {
       const caller: Caller = callerOf(auth, initial as never);

@@ -15,6 +15,8 @@ export interface Metrics {
   operationErrors: Counter<'code'>;
   upstream: UpstreamObserver;
   loaderBatchSize: Histogram<string>;
+  /** Documents compiled by graphql-jit (see compiledExecution in gateway.ts). */
+  compilations: Counter<string>;
   /** Reads the Digest, breaker and in-flight figures of an upstream at scrape time. */
   watch(upstream: Upstream): void;
 }
@@ -66,6 +68,11 @@ export function createMetrics(registry = new Registry()): Metrics {
     buckets: [1, 2, 5, 10, 20, 50, 100],
     registers: [registry],
   });
+  const compilations = new Counter({
+    name: 'gateway_graphql_compilations_total',
+    help: 'Documents compiled by graphql-jit: one per distinct document while it stays cached; a steady rise means more distinct documents than the cache holds.',
+    registers: [registry],
+  });
 
   const watched: Upstream[] = [];
   let challengesSeen = 0;
@@ -106,6 +113,7 @@ export function createMetrics(registry = new Registry()): Metrics {
     operationDuration,
     operationErrors,
     loaderBatchSize,
+    compilations,
     upstream: {
       attempt({ method, route, status, durationMs }) {
         upstreamRequests.inc({ method, route, status });
