@@ -93,6 +93,11 @@ interface PreparedRequest {
  * Math.random cnonces, crashes on URL objects) is replaced: the nonce state lives in a NonceScheduler,
  * and each request signs with its own count. Only `fetch` is meant to be called; the inherited
  * `addAuth`/`parseAuth` keep digest-fetch's single shared state and are not used.
+ *
+ * It does not limit how many requests are in flight: callers cap that (OpsManagerClient does, with
+ * UPSTREAM_MAX_IN_FLIGHT). On a server that refuses counts arriving out of order, the session
+ * moves to one nonce per request in flight, and each nonce costs one unauthenticated probe the
+ * first time that many requests overlap: an unbounded burst would pay one probe per request.
  */
 export class DigestClient extends DigestFetch {
   readonly stats: DigestStats = { logicalRequests: 0, httpRequests: 0, challenges: 0, staleRenewals: 0 };
