@@ -17,7 +17,7 @@ import { type BenchAuth, gatewayAuth } from './auth.ts';
 import { createBaselineClient } from './baseline.ts';
 import { renderChart } from './chart.ts';
 import type { Timing } from './measure.ts';
-import { type BenchContext, mainScenarios, prime, runFanOutLatency, runLatency, runMain, runReplicas, runScale, runSweep, SETTINGS } from './phases.ts';
+import { type BenchContext, mainScenarios, prime, runFanOutLatency, runLatency, runLayers, runMain, runReplicas, runScale, runSweep, SETTINGS } from './phases.ts';
 import { installExitHandlers, killChildren, startGatewayProcess, startSimulatorProcess } from './processes.ts';
 import { profileGateway } from './profiling.ts';
 import { type BenchResults, comparisonTable, renderText } from './report.ts';
@@ -27,7 +27,7 @@ import { round } from './stats.ts';
 const HELP = `npm run bench -- [options]
   --short               CI-sized run (under 2 minutes); the default is the full run (about 9 minutes)
   --profile / --no-profile  run the gateway under --cpu-prof and summarise (default: on in full mode)
-  --only LIST           phases, comma-separated: main,latency,scale,sweep,replicas,profile
+  --only LIST           phases, comma-separated: main,latency,layers,scale,sweep,replicas,profile
                         (sweep and replicas run in full mode only)
   --auth jwt|none       how the gateway authenticates callers (default jwt: AUTH_MODE=jwt, HS256)
   --gateway-root DIR    run the gateway from another checkout (a patched copy), default: this one
@@ -69,7 +69,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const outDir = `${root}results/bench`;
 const short = args.short ?? false;
 const label = args.label ?? (short ? 'short' : 'full');
-const phases = new Set((args.only ?? (args.ab ? '' : 'main,latency,scale,sweep,replicas,profile')).split(',').map((phase) => phase.trim()));
+const phases = new Set((args.only ?? (args.ab ? '' : 'main,latency,layers,scale,sweep,replicas,profile')).split(',').map((phase) => phase.trim()));
 const profiling = phases.has('profile') && !args['no-profile'] && (args.profile ?? !short);
 const timing: Timing = short ? { warmupS: 1, measureS: 3 } : { warmupS: 3, measureS: 10 };
 const scaleTiming: Timing = short ? { warmupS: 1, measureS: 2 } : { warmupS: 2, measureS: 6 };
@@ -179,6 +179,7 @@ async function main(): Promise<void> {
     results.latency = await runLatency(context);
     if (!short) results.fanOut = await runFanOutLatency(context);
   }
+  if (phases.has('layers')) results.layers = await runLayers(context);
   if (phases.has('scale')) {
     const scale = await runScale(context);
     results.scaleProjects = scale.projects;

@@ -2,7 +2,8 @@
 import { runAutocannon } from './autocannon.ts';
 import { type BaselineClient, createBaselineClient } from './baseline.ts';
 import { measureBaseline, measureGateway, type Measurement, type Timing } from './measure.ts';
-import { type GatewayProcess, type SimulatorProcess, startGatewayProcess } from './processes.ts';
+import type { LayerFigures } from './layers.ts';
+import { type GatewayProcess, runScript, type SimulatorProcess, startGatewayProcess } from './processes.ts';
 import type { LatencyFigures } from './report.ts';
 import { aliases, manyProjects, preflight, type Scenario, singleProject, updateRoles } from './scenarios.ts';
 import { reseed, setLatency, waitForQuiet } from './simulator-controls.ts';
@@ -247,4 +248,26 @@ export async function runReplicas(context: BenchContext): Promise<Measurement[]>
     await second.stop();
   }
   return rows;
+}
+
+/**
+ * One single-project operation, layer by layer, in a fresh process of its own (scripts/bench/layers.ts):
+ * the Digest call, the REST client, bare graphql-yoga, the gateway answering from memory, the
+ * gateway through to the simulator, and the same over HTTP.
+ */
+export async function runLayers(context: BenchContext): Promise<LayerFigures[]> {
+  const rounds = context.short ? 3 : 5;
+  context.log(`\nLayers of one single-project operation, in process, 8 at a time (${rounds} rounds, medians)`);
+  const output = await runScript(context.root, 'scripts/bench/layers.ts', {
+    SIMULATOR_URL: context.simulator.baseUrl,
+    ROUNDS: String(rounds),
+    OPERATIONS: String(context.short ? 2_000 : 4_000),
+  });
+  // The gateway's own log lines (warnings) are JSON on the same stdout: keep the figures only.
+  const figures = output
+    .split('\n')
+    .filter((line) => line.startsWith('{"layer"'))
+    .map((line) => JSON.parse(line) as LayerFigures);
+  for (const row of figures) context.log(`  ${row.layer.padEnd(16)} CPU ${row.cpuMsPerOp} ms/op  ${row.opsPerS} ops/s`);
+  return figures;
 }

@@ -82,6 +82,21 @@ function launch(name: string, cwd: string, args: string[], env: Record<string, s
   return { process: handle, child };
 }
 
+/** Runs a script of this checkout to its end (`node --import tsx`); resolves with its stdout, rejects on a non-zero exit. */
+export function runScript(root: string, script: string, env: Record<string, string>): Promise<string> {
+  const { child, process: handle } = launch(script, root, ['--import', 'tsx', script], env);
+  let stdout = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code, signal) => {
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`${script} exited (${code ?? signal}):\n${handle.output()}`));
+    });
+  });
+}
+
 /** A free TCP port on 127.0.0.1 (closed again at once; nothing else here takes ports meanwhile). */
 export async function freePort(): Promise<number> {
   const server = createServer();

@@ -1,6 +1,7 @@
 /** The benchmark's tables, as text for the terminal (and the README). */
 import { type AbRow, abTable } from './ab.ts';
 import type { Measurement } from './measure.ts';
+import type { LayerFigures } from './layers.ts';
 import type { FanOutFigures } from './phases.ts';
 import type { ProfileSummary } from './profile.ts';
 import { round } from './stats.ts';
@@ -25,6 +26,8 @@ export interface BenchResults {
   sweep: Measurement[];
   replicas: Measurement[];
   profile: ProfileSummary[];
+  /** One single-project operation, layer by layer, in process. */
+  layers?: LayerFigures[];
   /** --ab runs only. */
   ab?: AbRow[];
   /** Full runs: the in-flight cap at 100 ms upstream latency. */
@@ -166,6 +169,17 @@ export function renderText(results: BenchResults): string {
         ['p99 ms', (figures) => figures.row.p99Ms],
         ['CPU ms/op', (figures) => figures.row.cpuMsPerOp],
         ['gw cores', (figures) => figures.row.gatewayCores],
+      ])}`,
+    );
+  }
+  if (results.layers && results.layers.length > 0) {
+    const yoga = results.layers.find((row) => row.layer === 'yoga');
+    sections.push(
+      `Layers of one single-project operation, in process, 8 at a time (CPU of the whole process: for gateway-http, its HTTP client too)\n${table(results.layers, [
+        ['layer', (row) => row.layer],
+        ['CPU ms/op', (row) => row.cpuMsPerOp],
+        ['x bare yoga', (row) => (yoga ? ratio(row.cpuMsPerOp, yoga.cpuMsPerOp) : null)],
+        ['ops/s', (row) => row.opsPerS],
       ])}`,
     );
   }

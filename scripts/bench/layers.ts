@@ -1,0 +1,144 @@
+/**
+ * Where one single-project operation's CPU goes, layer by layer, in one fresh process (the
+ * benchmark runs it as a child: SIMULATOR_URL, ROUNDS, OPERATIONS). Each layer does the same
+ * logical work with more of the gateway around it, 8 at a time, and is measured with
+ * process.cpuUsage over a fixed number of operations; layers alternate round by round and the
+ * median round counts, since the machine is shared. Prints one JSON line per layer. LAYERS=a,b
+ * runs only those, CONCURRENCY changes the 8 (to profile one layer: node --cpu-prof --import tsx).
+ *
+ *   digest          the Digest client: one GET through the keep-alive pool, body read
+ *   client          OpsManagerClient.listInvitations: zod, retries, breaker, in-flight cap
+ *   yoga            bare graphql-yoga in process (yoga.fetch), a schema of the same shape, data from memory
+ *   gateway-memory  the gateway's Yoga in process, its upstream answered from memory
+ *   gateway         the gateway's Yoga in process, through the real client to the simulator
+ *   gateway-http    the same behind node:http on loopback (this process's HTTP client included)
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createSchema, createYoga } from 'graphql-yoga';
+import { Agent, request } from 'undici';
+import { loadConfig } from '../../src/config.ts';
+import { createGateway } from '../../src/gateway.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createMetrics } from '../../src/observability/metrics.ts';
+import type { OpsManagerClient } from '../../src/ops-manager/client.ts';
+import { createUpstream } from '../../src/ops-manager/upstream.ts';
+import { DEMO_API_KEY } from '../../src/simulator/demo-data.ts';
+import { gatewayAuth } from './auth.ts';
+import { singleProject } from './scenarios.ts';
+
+export interface LayerFigures {
+  layer: string;
+  /** Median over rounds. */
+  cpuMsPerOp: number;
+  opsPerS: number;
+}
+
+const CONCURRENCY = Number(process.env['CONCURRENCY'] ?? 8);
+
+async function main(): Promise<void> {
+  const baseUrl = process.env['SIMULATOR_URL'];
+  if (!baseUrl) throw new Error('SIMULATOR_URL is required');
+  const rounds = Number(process.env['ROUNDS'] ?? 3);
+  const operations = Number(process.env['OPERATIONS'] ?? 4_000);
+
+  const logger = createLogger({ level: 'warn' });
+  const upstream = createUpstream({ ...DEMO_API_KEY, baseUrl, logger, timeoutMs: 10_000, maxInFlight: 32, observer: createMetrics().upstream });
+  const scenario = singleProject();
+  const projectId = (JSON.parse(scenario.bodies[0]!) as { variables: { id: string } }).variables.id;
+  const invitations = await upstream.client.listInvitations(projectId);
+
+  const auth = gatewayAuth('jwt');
+  const { security } = loadConfig({ NODE_ENV: 'production', OPS_MANAGER_BASE_URL: baseUrl, OPS_MANAGER_PUBLIC_KEY: 'k', OPS_MANAGER_PRIVATE_KEY: 'k', ...auth.env });
+  const fromMemory = { listInvitations: async () => invitations, observer: {} } as unknown as OpsManagerClient;
+  const gatewayWith = (client: OpsManagerClient) => createGateway({ client, logger, security, metrics: createMetrics() });
+  const gateway = gatewayWith(upstream.client);
+  const memoryGateway = gatewayWith(fromMemory);
+  const bare = createYoga({
+    schema: createSchema({
+      typeDefs: `scalar ObjectID
+        type Invitation { id: ObjectID! username: String! roles: [String!]! createdAt: String! expiresAt: String! expired: Boolean! }
+        type Project { id: ObjectID! invitations: [Invitation!] }
+        type Query { project(id: ObjectID!): Project }`,
+      resolvers: {
+        Query: { project: (_root: unknown, { id }: { id: string }) => ({ id }) },
+        Project: {
+          invitations: async () =>
+            invitations.map((invitation) => ({ ...invitation, roles: invitation.roleNames, createdAt: 'x', expiresAt: 'y', expired: false })),
+        },
+      },
+    }),
+    logging: false,
+  });
+  const server = createServer(gateway);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  const agent = new Agent({ connections: CONCURRENCY });
+
+  const headers = { 'content-type': 'application/json', accept: 'application/json', ...auth.headers };
+  const body = scenario.bodies[0]!;
+  const viaFetch = (handler: { fetch: (url: string, init: RequestInit) => Response | Promise<Response> }) => async () => {
+    const text = await (await handler.fetch('http://gateway.bench/graphql', { method: 'POST', headers, body })).text();
+    if (!scenario.verify(text)) throw new Error(text.slice(0, 300));
+  };
+  const layers: Record<string, () => Promise<unknown>> = {
+    digest: async () => (await upstream.digest.fetch(`${baseUrl}/groups/${projectId}/invites`, { headers: { Accept: 'application/json' } })).text(),
+    client: () => upstream.client.listInvitations(projectId),
+    yoga: viaFetch(bare),
+    'gateway-memory': viaFetch(memoryGateway),
+    gateway: viaFetch(gateway),
+    'gateway-http': async () => {
+      const answer = await request(url, { method: 'POST', dispatcher: agent, headers, body });
+      const text = await answer.body.text();
+      if (answer.statusCode !== 200 || !scenario.verify(text)) throw new Error(text.slice(0, 300));
+    },
+  };
+
+  const only = process.env['LAYERS']?.split(',');
+  if (only) for (const name of Object.keys(layers)) if (!only.includes(name)) delete layers[name];
+  const run = async (operation: () => Promise<unknown>, amount: number) => {
+    let next = 0;
+    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+      while (next++ < amount) await operation();
+    }));
+  };
+  const samples = new Map<string, { cpu: number[]; rate: number[] }>();
+  for (const [name, operation] of Object.entries(layers)) {
+    await run(operation, operations / 2); // warm-up: the JIT compilers, the pools, the caches
+    samples.set(name, { cpu: [], rate: [] });
+  }
+  for (let round = 0; round < rounds; round += 1) {
+    for (const [name, operation] of Object.entries(layers)) {
+      const cpuBefore = process.cpuUsage();
+      const startedAt = performance.now();
+      await run(operation, operations);
+      const cpu = process.cpuUsage(cpuBefore);
+      samples.get(name)!.cpu.push((cpu.user + cpu.system) / 1000 / operations);
+      samples.get(name)!.rate.push(operations / ((performance.now() - startedAt) / 1000));
+    }
+  }
+  for (const [layer, { cpu, rate }] of samples) {
+    const figures: LayerFigures = { layer, cpuMsPerOp: Math.round(median(cpu) * 1000) / 1000, opsPerS: Math.round(median(rate)) };
+    console.log(JSON.stringify(figures));
+  }
+  server.closeAllConnections();
+  server.close();
+  await agent.close();
+  await upstream.close();
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
