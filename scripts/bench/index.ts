@@ -18,7 +18,7 @@ import { createBaselineClient } from './baseline.ts';
 import { renderChart } from './chart.ts';
 import type { Timing } from './measure.ts';
 import { type BenchContext, mainScenarios, prime, runFanOutLatency, runLatency, runLayers, runMain, runReplicas, runScale, runSweep, SETTINGS } from './phases.ts';
-import { installExitHandlers, killChildren, startGatewayProcess, startSimulatorProcess } from './processes.ts';
+import { installExitHandlers, killChildren, rssBytes, startGatewayProcess, startSimulatorProcess } from './processes.ts';
 import { profileGateway } from './profiling.ts';
 import { type BenchResults, comparisonTable, renderText } from './report.ts';
 import { countersSince, readCounters } from './simulator-controls.ts';
@@ -118,6 +118,8 @@ async function main(): Promise<void> {
     timing,
     scaleTiming,
     settings: SETTINGS,
+    /** The gateway's RSS once started and answering /health, before any GraphQL operation. */
+    gatewayIdleRssMiB: undefined as number | undefined,
     note:
       'Load generator (autocannon or the baseline loop), gateway and simulator share the same 2 cores, with other work on the machine; ' +
       'nothing is pinned. Compare ratios within one run, not absolute figures across runs.',
@@ -140,6 +142,7 @@ async function main(): Promise<void> {
   };
   const gatewayRoot = args['gateway-root'] ?? root;
   const gateway = await startGatewayProcess({ root: gatewayRoot, name: 'gateway', env: gatewayEnv });
+  meta.gatewayIdleRssMiB = round(rssBytes(gateway.pid) / 2 ** 20, 1);
   const inFlight = Number(gatewayEnv['UPSTREAM_MAX_IN_FLIGHT'] ?? 32);
   const credentials = { username: DEMO_API_KEY.publicKey, password: DEMO_API_KEY.privateKey };
   const context: BenchContext = {
@@ -159,6 +162,7 @@ async function main(): Promise<void> {
   };
   // The whole run's Digest figures include the priming and every process start.
   const runBefore = await readCounters(simulator.origin);
+  log(`Gateway RSS when idle: ${meta.gatewayIdleRssMiB} MiB`);
   log('Priming the gateway (connection pool, Digest nonces): not measured');
   await prime(context, gateway, Math.max(64, inFlight));
   log(`Simulator ${simulator.baseUrl} (pid ${simulator.pid}), gateway ${gateway.url} (pid ${gateway.pid}), UPSTREAM_MAX_IN_FLIGHT ${inFlight}, auth ${args.auth}\n`);

@@ -149,6 +149,9 @@ export function renderText(results: BenchResults): string {
   };
   const amountOf = (row: Measurement) => Number(row.scenario.split('=')[1]);
   const sections = [`${String(results.meta['note'])}`];
+  if (results.meta['gatewayIdleRssMiB'] !== undefined) {
+    sections.push(`Gateway RSS when idle (started, before any operation): ${String(results.meta['gatewayIdleRssMiB'])} MiB`);
+  }
   if (results.main.length > 0) {
     sections.push(`Main scenarios (${settings.connections} connections)\n${table(results.main, measurementColumns)}`);
     sections.push(`Gateway / baseline\n${ratioTable(results.main)}`);
