@@ -34,7 +34,7 @@ export function useCompiledExecution(options: { logger: Logger; metrics?: Metric
           compiled.set(document, entry);
         },
       },
-      // A document graphql-jit cannot compile answers with the compiler's errors, masked.
+      // A valid document graphql-jit cannot compile answers with the compiler's errors: worth a log line.
       onError: (result) => options.logger.error({ errors: result.errors?.map((error) => error.message) }, 'graphql-jit could not compile a document'),
     },
   ) as Plugin;

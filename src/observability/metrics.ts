@@ -15,7 +15,7 @@ export interface Metrics {
   operationErrors: Counter<'code'>;
   upstream: UpstreamObserver;
   loaderBatchSize: Histogram<string>;
-  /** Documents compiled by graphql-jit (see compiledExecution in gateway.ts). */
+  /** Documents compiled by graphql-jit (compiled-execution.ts). */
   compilations: Counter<string>;
   /** Reads the Digest, breaker and in-flight figures of an upstream at scrape time. */
   watch(upstream: Upstream): void;

@@ -410,7 +410,7 @@ describe('DigestClient and aborts', () => {
     const holds: Array<() => void> = [];
     const hold = () => new Promise<void>((resolve) => holds.push(resolve));
     const { server, client, url } = await setup({
-      // First, a count overtaken in flight (as in the test above) moves the client to lanes; then
+      // First, a count overtaken in flight (as in 'retries a count overtaken in flight') moves the client to lanes; then
       // the request marked "hang" hangs at the server until the end of the test.
       beforeCheck: (e) => (e.headers['x-attempt'] === 'held' && e.nc === 2) || e.headers['x-attempt'] === 'hang' ? hold() : undefined,
     });
