@@ -9,7 +9,7 @@ import { type GatewayProcess, startGatewayProcess } from './processes.ts';
 import { measureGateway } from './measure.ts';
 import { preflight } from './scenarios.ts';
 import { table } from './table.ts';
-import { round } from './stats.ts';
+import { ratio, round } from './stats.ts';
 
 export interface AbRow {
   scenario: string;
@@ -70,17 +70,16 @@ export async function runAb(context: BenchContext, otherRoot: string, rounds: nu
 }
 
 export function abTable(rows: readonly AbRow[]): string {
-  const ratio = (b: number, a: number) => (a === 0 ? Number.NaN : round(b / a, 3));
   return table(
     rows.map((row) => ({ scenario: row.scenario, a: total(row.a), b: total(row.b) })),
     [
       ['scenario', (row) => row.scenario],
       ['A ops/s', (row) => row.a.opsPerS],
       ['B ops/s', (row) => row.b.opsPerS],
-      ['ops/s B/A', (row) => ratio(row.b.opsPerS, row.a.opsPerS)],
+      ['ops/s B/A', (row) => ratio(row.b.opsPerS, row.a.opsPerS, 3)],
       ['A CPU ms/op', (row) => row.a.cpuMsPerOp],
       ['B CPU ms/op', (row) => row.b.cpuMsPerOp],
-      ['CPU/op B/A', (row) => ratio(row.b.cpuMsPerOp, row.a.cpuMsPerOp)],
+      ['CPU/op B/A', (row) => ratio(row.b.cpuMsPerOp, row.a.cpuMsPerOp, 3)],
       ['A p50 ms', (row) => row.a.p50Ms],
       ['B p50 ms', (row) => row.b.p50Ms],
       ['upstream/op A', (row) => row.a.upstreamPerOp],

@@ -12,45 +12,14 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createSchema, createYoga } from 'graphql-yoga';
-import { generatedInvitationId, generatedProjectId } from '../../src/simulator/demo-data.ts';
+import { generatedProjectId } from '../../src/simulator/demo-data.ts';
+import { createBareYoga, TEN_INVITATIONS } from './bare-yoga.ts';
 
 const latencyMs = Number(process.env['LATENCY_MS'] ?? 0);
 const mode = process.env['CEILING'] ?? 'yoga';
 
-/** Ten invitations as the gateway renders them for the benchmark's seed. */
-const invitations = Array.from({ length: 10 }, (_, index) => ({
-  id: generatedInvitationId(0, index),
-  username: `user${index}@example.com`,
-  roles: ['GROUP_READ_ONLY'],
-  createdAt: '2026-11-22T10:00:00Z',
-  expiresAt: '2026-12-22T10:00:00Z',
-  expired: false,
-}));
-
-const typeDefs = /* GraphQL */ `
-  scalar ObjectID
-  type Invitation { id: ObjectID! username: String! roles: [String!]! createdAt: String! expiresAt: String! expired: Boolean! }
-  type Project { id: ObjectID! invitations: [Invitation!] }
-  type Query { project(id: ObjectID!): Project }
-`;
-
-function yogaHandler() {
-  return createYoga({
-    schema: createSchema({
-      typeDefs,
-      resolvers: {
-        Query: { project: (_root: unknown, { id }: { id: string }) => ({ id }) },
-        // The wait stands where the gateway's one upstream call is.
-        Project: { invitations: async () => (await sleep(latencyMs), invitations) },
-      },
-    }),
-    logging: false,
-  });
-}
-
 function httpHandler() {
-  const answer = JSON.stringify({ data: { project: { id: generatedProjectId(0), invitations } } });
+  const answer = JSON.stringify({ data: { project: { id: generatedProjectId(0), invitations: TEN_INVITATIONS } } });
   return (request: IncomingMessage, response: ServerResponse) => {
     if (request.method === 'GET') {
       response.end('{}');
@@ -64,6 +33,6 @@ function httpHandler() {
   };
 }
 
-const server = createServer(mode === 'http' ? httpHandler() : yogaHandler());
+const server = createServer(mode === 'http' ? httpHandler() : createBareYoga(latencyMs));
 server.listen(Number(process.env['PORT'] ?? 0), '127.0.0.1', () => console.log(`ceiling (${mode}) listening`));
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

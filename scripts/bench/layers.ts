@@ -15,7 +15,6 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSchema, createYoga } from 'graphql-yoga';
 import { Agent, request } from 'undici';
 import { loadConfig } from '../../src/config.ts';
 import { createGateway } from '../../src/gateway.ts';
@@ -25,6 +24,7 @@ import type { OpsManagerClient } from '../../src/ops-manager/client.ts';
 import { createUpstream } from '../../src/ops-manager/upstream.ts';
 import { DEMO_API_KEY } from '../../src/simulator/demo-data.ts';
 import { gatewayAuth } from './auth.ts';
+import { createBareYoga } from './bare-yoga.ts';
 import { singleProject } from './scenarios.ts';
 
 export interface LayerFigures {
@@ -54,22 +54,7 @@ async function main(): Promise<void> {
   const gatewayWith = (client: OpsManagerClient) => createGateway({ client, logger, security, metrics: createMetrics() });
   const gateway = gatewayWith(upstream.client);
   const memoryGateway = gatewayWith(fromMemory);
-  const bare = createYoga({
-    schema: createSchema({
-      typeDefs: `scalar ObjectID
-        type Invitation { id: ObjectID! username: String! roles: [String!]! createdAt: String! expiresAt: String! expired: Boolean! }
-        type Project { id: ObjectID! invitations: [Invitation!] }
-        type Query { project(id: ObjectID!): Project }`,
-      resolvers: {
-        Query: { project: (_root: unknown, { id }: { id: string }) => ({ id }) },
-        Project: {
-          invitations: async () =>
-            invitations.map((invitation) => ({ ...invitation, roles: invitation.roleNames, createdAt: 'x', expiresAt: 'y', expired: false })),
-        },
-      },
-    }),
-    logging: false,
-  });
+  const bare = createBareYoga();
   const server = createServer(gateway);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
@@ -133,12 +118,10 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -4,7 +4,7 @@ import type { Measurement } from './measure.ts';
 import type { LayerFigures } from './layers.ts';
 import type { FanOutFigures } from './phases.ts';
 import type { ProfileSummary } from './profile.ts';
-import { round } from './stats.ts';
+import { ratio, round } from './stats.ts';
 import { type Column, table } from './table.ts';
 
 export { table };
@@ -35,7 +35,6 @@ export interface BenchResults {
   run: { upstreamRequests: number; challenges: number; staleChallenges: number; challengesPer1000: number };
 }
 
-const ratio = (a: number, b: number) => (b === 0 || !Number.isFinite(a) || !Number.isFinite(b) ? Number.NaN : round(a / b, 2));
 
 export const measurementColumns: Column<Measurement>[] = [
   ['scenario', (row) => row.scenario],

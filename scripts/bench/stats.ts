@@ -64,3 +64,7 @@ export const round = (value: number, digits = 2): number => {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
 };
+
+/** a / b rounded, NaN when it means nothing (b zero, either not finite). */
+export const ratio = (a: number, b: number, digits = 2): number =>
+  b === 0 || !Number.isFinite(a) || !Number.isFinite(b) ? Number.NaN : round(a / b, digits);

@@ -184,7 +184,6 @@ export class DigestClient extends DigestFetch {
         response = await this.#send(request, session);
         if (response.status === 401) challenge = parseDigestChallenge(response.headers.get('www-authenticate'));
       } catch (error) {
-        this.#scheduler.finish(lease, response !== undefined);
         // A challenge we cannot answer: let the waiters find out in parallel, not one by one.
         if (response !== undefined && session === undefined) this.#scheduler.noteChallengeless();
         // Aborted or cut off on the wire, the request leaves its lane's nonce good: the next call
@@ -193,9 +192,10 @@ export class DigestClient extends DigestFetch {
         // a fresh nonce: the same one extra request a probe would have cost.)
         if (lease.kind === 'lane' && response === undefined) this.#scheduler.returnLane(lease.session);
         throw error;
+      } finally {
+        // Before anything else is awaited, so the scheduler's count of requests in flight is exact.
+        this.#scheduler.finish(lease, response !== undefined);
       }
-      // Before anything else is awaited, so the scheduler's count of requests in flight is exact.
-      this.#scheduler.finish(lease, true);
 
       if (challenge === undefined) {
         if (session !== undefined) session.settle(response.status === 401 ? 'refused' : 'accepted');
