@@ -80,6 +80,17 @@ export function createMetrics(registry = new Registry()): Metrics {
     registers: [registry],
   });
   const watched: Array<Pick<Upstream, 'status'>> = [];
+  let coalescedSeen = 0;
+  new Counter({
+    name: 'upstream_reads_coalesced_total',
+    help: 'Reads that shared an identical GET already in flight instead of sending their own.',
+    registers: [registry],
+    collect() {
+      const total = watched.reduce((sum, upstream) => sum + upstream.status().readsCoalesced, 0);
+      this.inc(Math.max(0, total - coalescedSeen));
+      coalescedSeen = total;
+    },
+  });
   new Gauge({
     name: 'upstream_circuit_open',
     help: 'Whether the circuit breaker to Ops Manager is open (1), half-open (0.5) or closed (0).',

@@ -4,6 +4,7 @@ import { ErrorCode, GatewayError, OutcomeUnknownError, UnauthenticatedError, Ups
 import type { Logger } from '../logger.ts';
 import { type CallReporter, reportCall, type UpstreamObserver } from './call-report.ts';
 import { newCallRecord, type UpstreamFetch } from './pipeline.ts';
+import type { ReadCoalescer } from './read-coalescing.ts';
 import {
   DeleteBodySchema,
   type Invitation,
@@ -30,6 +31,11 @@ export interface OpsManagerClientOptions {
    * authenticated (UNAUTHENTICATED, 401), not that the gateway is misconfigured. @default false
    */
   callerCredentials?: boolean | undefined;
+  /**
+   * Read coalescing shared by every client of the upstream, and the name of this client's
+   * credentials in its keys (reads never cross credentials). @default no coalescing
+   */
+  reads?: { coalescer: ReadCoalescer; credentials: string } | undefined;
 }
 
 export interface CallOptions {
@@ -74,6 +80,7 @@ export class OpsManagerClient {
   readonly #logger: Logger;
   readonly #reporter: CallReporter;
   readonly #callerCredentials: boolean;
+  readonly #reads: OpsManagerClientOptions['reads'];
 
   constructor(options: OpsManagerClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -82,6 +89,7 @@ export class OpsManagerClient {
     this.#logger = options.logger;
     this.#reporter = { logger: options.logger, observer: this.observer, host: new URL(this.baseUrl).host };
     this.#callerCredentials = options.callerCredentials ?? false;
+    this.#reads = options.reads;
   }
 
   /** GET /groups/{GROUP-ID}/invites[?username=]: all pending invitations of a project. */
@@ -179,13 +187,25 @@ export class OpsManagerClient {
     );
   }
 
-  /** One logical call. */
+  /**
+   * One logical call. A read joins an identical read in flight when coalescing is on; a change,
+   * once over (answered or not), ends the joining of reads of its project that started before it.
+   */
   #request<T>(spec: RequestSpec<T>, options: CallOptions): Promise<T> {
     const url = new URL(this.baseUrl + spec.path);
     for (const [name, value] of Object.entries(spec.query ?? {})) {
       if (value !== undefined) url.searchParams.set(name, value);
     }
-    return this.#call(spec, url.href, options);
+    const href = url.href;
+    const reads = this.#reads;
+    if (reads === undefined) return this.#call(spec, href, options);
+    if (spec.method === 'GET') {
+      return reads.coalescer.read(spec.projectId, `${reads.credentials}\n${href}`, options, (shared) => this.#call(spec, href, shared));
+    }
+    const changed = () => reads.coalescer.changed(spec.projectId);
+    const change = this.#call(spec, href, options);
+    change.then(changed, changed);
+    return change;
   }
 
   async #call<T>(spec: RequestSpec<T>, href: string, options: CallOptions): Promise<T> {

@@ -12,6 +12,13 @@ export function abortedBeforeSending(signal: AbortSignal): GatewayError {
     : new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The operation was cancelled before Ops Manager was called.', { notSent: true });
 }
 
+/** A reader that left a read it shared with others (read-coalescing.ts) while the GET was in flight. */
+export function abandoned(signal: AbortSignal): GatewayError {
+  return isDeadline(signal)
+    ? new UpstreamError(ErrorCode.UPSTREAM_TIMEOUT, 'Ops Manager did not answer in time.')
+    : new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The operation was cancelled before Ops Manager answered.');
+}
+
 /**
  * A call that got no HTTP answer. A change (POST/PATCH/DELETE) that may have reached
  * Ops Manager is MUTATION_OUTCOME_UNKNOWN: it may have been applied, so it is never

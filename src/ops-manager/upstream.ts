@@ -6,6 +6,7 @@ import type { UpstreamObserver } from './call-report.ts';
 import { OpsManagerClient } from './client.ts';
 import { DigestClient } from './digest.ts';
 import { compose, type UpstreamFetch } from './pipeline.ts';
+import { ReadCoalescer } from './read-coalescing.ts';
 import { type BreakerState, UpstreamBreaker } from './stages/breaker.ts';
 import { deadline } from './stages/deadline.ts';
 import { digestAuth } from './stages/digest.ts';
@@ -18,6 +19,8 @@ export interface UpstreamStatus {
   breaker: BreakerState;
   /** Attempts holding a slot of the in-flight cap, and attempts waiting for one. */
   inFlight: { active: number; pending: number };
+  /** Reads that shared a GET already in flight instead of sending their own, since the start. */
+  readsCoalesced: number;
 }
 
 export interface Upstream {
@@ -59,6 +62,11 @@ export interface UpstreamOptions extends UpstreamConfig {
   wrapTransport?: ((fetch: FetchLike) => FetchLike) | undefined;
   /** Passthrough mode: Digest sessions kept, one per caller key. @default 1000 */
   maxSessions?: number | undefined;
+  /**
+   * Concurrent identical reads (same project, same credentials) share one GET in flight
+   * (read-coalescing.ts). Off, every read sends its own: the benchmark compares both. @default true
+   */
+  coalesceReads?: boolean | undefined;
 }
 
 /**
@@ -76,6 +84,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   const transport = pooledTransport({ connections: options.maxInFlight, wrap: options.wrapTransport });
   const limit = inFlightLimit(options.maxInFlight);
   const breaker = new UpstreamBreaker({ ...options.breaker, logger: options.logger });
+  const coalescer = options.coalesceReads === false ? undefined : new ReadCoalescer();
   const retries = retry({ policy: options.retry, clock });
   const timeout = deadline({ timeoutMs: options.timeoutMs });
 
@@ -83,16 +92,17 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     compose([retries, limit.stage, breaker.stage, timeout, digestAuth(session)], transport.fetch);
   const sessionFor = (username: string, password: string) =>
     new DigestClient({ credentials: { username, password }, logger: options.logger, now: () => clock.now() });
-  const clientFor = (send: UpstreamFetch, callerCredentials: boolean) =>
+  const clientFor = (send: UpstreamFetch, credentials: string, callerCredentials: boolean) =>
     new OpsManagerClient({
       baseUrl: options.baseUrl,
       send,
       logger: options.logger,
       observer: options.observer,
       callerCredentials,
+      reads: coalescer && { coalescer, credentials },
     });
 
-  const client = clientFor(pipelineFor(sessionFor(options.publicKey, options.privateKey)), false);
+  const client = clientFor(pipelineFor(sessionFor(options.publicKey, options.privateKey)), 'gateway', false);
   const sessions = new Map<string, OpsManagerClient>();
   const maxSessions = options.maxSessions ?? 1_000;
   return {
@@ -104,13 +114,13 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         sessions.delete(apiKey.fingerprint);
       } else {
         const send = pipelineFor(sessionFor(apiKey.publicKey, apiKey.privateKey));
-        session = clientFor(send, true);
+        session = clientFor(send, `caller:${apiKey.fingerprint}`, true);
         if (sessions.size >= maxSessions) sessions.delete(sessions.keys().next().value!);
       }
       sessions.set(apiKey.fingerprint, session);
       return session;
     },
-    status: () => ({ breaker: breaker.state, inFlight: limit.load() }),
+    status: () => ({ breaker: breaker.state, inFlight: limit.load(), readsCoalesced: coalescer?.joined ?? 0 }),
     async reachable(timeoutMs = 2_000) {
       try {
         const response = await transport.plain(options.baseUrl, { signal: AbortSignal.timeout(timeoutMs) });

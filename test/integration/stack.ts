@@ -29,6 +29,7 @@ export interface StackOptions {
   clock?: UpstreamOptions['clock'];
   tracing?: boolean;
   security?: Partial<SecurityConfig>;
+  coalesceReads?: boolean;
 }
 
 export interface GraphQLResult<T> {
@@ -86,6 +87,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     breaker: options.breaker,
     clock: options.clock,
     observer: metrics.upstream,
+    coalesceReads: options.coalesceReads,
   });
   metrics.watch(upstream);
   const gateway = createGateway({
