@@ -9,6 +9,7 @@ import type { ApiKey, Caller } from './auth/caller.ts';
 import { useCompiledExecution } from './compiled-execution.ts';
 import type { SecurityConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
+import { RequestErrorCode } from './errors.ts';
 import type { GraphiQLTab } from './graphiql.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './observability/metrics.ts';
@@ -182,7 +183,7 @@ function hardening(security: SecurityConfig): Plugin[] {
 const TOO_COMPLEX = 'This operation is too large or too complex for this API.';
 
 function reportRejection(context: ValidationContext | null): void {
-  context?.reportError(new GraphQLError(TOO_COMPLEX, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+  context?.reportError(new GraphQLError(TOO_COMPLEX, { extensions: { code: RequestErrorCode.GRAPHQL_VALIDATION_FAILED } }));
 }
 
 /**
