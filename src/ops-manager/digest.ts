@@ -1,5 +1,6 @@
 import { createHash, randomBytes as cryptoRandomBytes } from 'node:crypto';
 import DigestFetch from 'digest-fetch';
+import { type Clock, systemClock } from '../clock.ts';
 import { type DigestChallenge, parseDigestChallenge, quote } from './digest-challenge.ts';
 import { type CallToken, type Lease, NonceScheduler } from './digest-scheduler.ts';
 import { NonceSession } from './digest-session.ts';
@@ -23,8 +24,8 @@ export interface DigestClientOptions {
   /** Source of the cnonce. @default node:crypto randomBytes */
   randomBytes?: (size: number) => Uint8Array;
   logger?: { debug(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
-  /** Clock in ms, to tell when idle keep-alive connections are probably gone. @default Date.now */
-  now?: () => number;
+  /** The clock, to tell when idle keep-alive connections are probably gone. @default systemClock */
+  clock?: Pick<Clock, 'now'>;
 }
 
 /** Counters since the client was made (a copy: reading it changes nothing). */
@@ -119,7 +120,8 @@ export class DigestClient {
     this.#fetch = options.fetch;
     this.#randomBytes = options.randomBytes ?? pooledRandomBytes();
     this.#log = options.logger;
-    this.#scheduler = new NonceScheduler({ now: options.now ?? Date.now });
+    const clock = options.clock ?? systemClock;
+    this.#scheduler = new NonceScheduler({ now: () => clock.now() });
   }
 
   get stats(): DigestStats {

@@ -91,7 +91,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   const pipelineFor = (session: DigestClient): UpstreamFetch =>
     compose([retries, limit.stage, breaker.stage, timeout, digestAuth(session)], transport.fetch);
   const sessionFor = (username: string, password: string) =>
-    new DigestClient({ credentials: { username, password }, logger: options.logger, now: () => clock.now() });
+    new DigestClient({ credentials: { username, password }, logger: options.logger, clock });
   const clientFor = (send: UpstreamFetch, credentials: string, callerCredentials: boolean) =>
     new OpsManagerClient({
       baseUrl: options.baseUrl,

@@ -30,8 +30,8 @@ export const ProjectRef = builder.objectRef<ProjectShape>('Project').implement({
       args: {
         username: t.arg({ type: 'EmailAddress', required: false, description: 'Only invitations to this email address.' }),
       },
-      resolve: async (project, { username }, { loaders }) => {
-        const invitations = await loaders.invitationsByProject.load(project.id);
+      resolve: async (project, { username }, { upstream }) => {
+        const invitations = await upstream.invitations(project.id);
         return username ? invitations.filter((invitation) => sameUsername(invitation.username, username)) : invitations;
       },
     }),
@@ -41,10 +41,7 @@ export const ProjectRef = builder.objectRef<ProjectShape>('Project').implement({
       authScopes: (project) => ({ $all: { read: true, project: project.id } }),
       description: 'One pending invitation of the project by its id, or null when the project has none with this id.',
       args: { id: t.arg({ type: 'ObjectID', required: true, description: 'The invitation id (INVITATION-ID).' }) },
-      resolve: async (project, { id }, { loaders }) => {
-        const invitations = await loaders.invitationsByProject.load(project.id);
-        return invitations.find((invitation) => invitation.id === id) ?? null;
-      },
+      resolve: async (project, { id }, { upstream }) => (await upstream.invitations(project.id)).find((invitation) => invitation.id === id) ?? null,
     }),
   }),
 });
