@@ -1,3 +1,4 @@
+import { onAbort } from './abort.ts';
 import { abortedBeforeSending, abandoned } from './transport-errors.ts';
 
 /** What a read is given by whoever asks for it. */
@@ -97,26 +98,4 @@ function join(shared: SharedRead, signal: AbortSignal | undefined): Promise<unkn
       },
     );
   });
-}
-
-/**
- * One 'abort' listener per signal, however many reads of its operation are waiting (an operation
- * over 100 projects waits on 100): a listener per read would trip Node's leak warning at 11.
- */
-const waiting = new WeakMap<AbortSignal, Set<() => void>>();
-
-function onAbort(signal: AbortSignal, leave: () => void): () => void {
-  let leavers = waiting.get(signal);
-  if (leavers === undefined) {
-    const all = new Set<() => void>();
-    leavers = all;
-    waiting.set(signal, all);
-    signal.addEventListener('abort', () => {
-      for (const each of all) each();
-      all.clear();
-    }, { once: true });
-  }
-  leavers.add(leave);
-  const mine = leavers;
-  return () => mine.delete(leave);
 }

@@ -25,7 +25,7 @@ export function abandoned(signal: AbortSignal): GatewayError {
  * retried and the caller is told to read again. Only a connection that was never made
  * is certainly harmless to repeat.
  */
-export function transportError(error: unknown, method: string, timeout: AbortSignal, callerSignal: AbortSignal | undefined): GatewayError {
+export function transportError(error: unknown, method: string, timeout: { readonly aborted: boolean }, callerSignal: AbortSignal | undefined): GatewayError {
   if (error instanceof GatewayError) return error;
   const notSent = neverConnected(error);
   if (method !== 'GET' && !notSent) {
