@@ -70,6 +70,11 @@ const EnvSchema = z
     GRAPHIQL: flag.optional(),
     /** Answer introspection queries (default: on except in production). */
     INTROSPECTION: flag.optional(),
+    /**
+     * Trusted documents: off (documents only), allow (ids of the client package's documents, or
+     * any document), require (those ids only). Default: require in production, allow elsewhere.
+     */
+    TRUSTED_DOCUMENTS: z.enum(['off', 'allow', 'require']).optional(),
     /** Port of the embedded simulator when no upstream is configured (0 picks a free one). */
     SIMULATOR_PORT: port.default(0),
   })
@@ -96,6 +101,9 @@ const EnvSchema = z
       if (env.NODE_ENV === 'production') issue('AUTH_MODE', 'none is refused with a real upstream in production: use jwt or passthrough');
       else if (!env.ALLOW_UNAUTHENTICATED) issue('AUTH_MODE', 'none with a real upstream needs ALLOW_UNAUTHENTICATED=true (anyone reaching the gateway acts with its API key)');
     }
+    if (env.GRAPHIQL === true && trustedDocumentsOf(env) === 'require') {
+      issue('GRAPHIQL', 'true needs TRUSTED_DOCUMENTS=allow or off: with require, every document GraphiQL sends is refused');
+    }
     if (!realUpstream && env.NODE_ENV === 'production') {
       ctx.addIssue({
         code: 'custom',
@@ -106,6 +114,15 @@ const EnvSchema = z
   });
 
 export type Env = z.infer<typeof EnvSchema>;
+
+/**
+ * In production the callers are the frontends built with the client package, whose documents
+ * are all in its manifest: anything else is refused (a smaller attack surface; no ad-hoc
+ * expensive documents). Elsewhere GraphiQL and ad-hoc documents work, and ids work too.
+ */
+function trustedDocumentsOf(env: { NODE_ENV: string; TRUSTED_DOCUMENTS?: 'off' | 'allow' | 'require' | undefined }) {
+  return env.TRUSTED_DOCUMENTS ?? (env.NODE_ENV === 'production' ? 'require' : 'allow');
+}
 
 /** Every variable read, for the docs' checks (README table, .env.example). */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
@@ -133,6 +150,8 @@ export interface SecurityConfig {
   jwt: JwtConfig | undefined;
   passthroughMaxSessions: number;
   corsOrigins: string[];
+  /** Which documents are accepted: by trusted id only (require), by id or text (allow), by text only (off). */
+  trustedDocuments: 'off' | 'allow' | 'require';
   maxBodyBytes: number;
   maxProjectsPerOperation: number;
   graphiql: boolean;
@@ -207,9 +226,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           : undefined,
       passthroughMaxSessions: e.PASSTHROUGH_MAX_SESSIONS,
       corsOrigins: e.CORS_ORIGINS,
+      trustedDocuments: trustedDocumentsOf(e),
       maxBodyBytes: e.MAX_BODY_BYTES,
       maxProjectsPerOperation: e.MAX_PROJECTS_PER_OPERATION,
-      graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production',
+      graphiql: e.GRAPHIQL ?? (e.NODE_ENV !== 'production' && trustedDocumentsOf(e) !== 'require'),
       introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',
       production: e.NODE_ENV === 'production',
     },

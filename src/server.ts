@@ -73,7 +73,14 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // The federation subgraph serves /subgraph on the same port, only when a deployment
   // behind a router asks for it.
   const subgraph = config.federationSubgraph
-    ? createGateway({ ...shared, schema: subgraphSchema, graphqlEndpoint: '/subgraph', graphiql: false })
+    ? createGateway({
+        ...shared,
+        // A router sends documents of its own query plans, which no manifest can list.
+        security: { ...shared.security, trustedDocuments: 'off' },
+        schema: subgraphSchema,
+        graphqlEndpoint: '/subgraph',
+        graphiql: false,
+      })
     : undefined;
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
