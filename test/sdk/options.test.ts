@@ -40,6 +40,14 @@ describe('client options', () => {
     expect(sent.every((request) => request.url === stack.url)).toBe(true);
   });
 
+  it('takes headers as an object, as [name, value] pairs, or as a Headers instance', async () => {
+    sent.length = 0;
+    for (const headers of [{ 'x-request-id': 'object' }, [['x-request-id', 'pairs']] as const, new Headers({ 'x-request-id': 'headers-instance' })]) {
+      await createInvitationsClient({ url: stack.url, fetch: recordingFetch, headers }).listInvitations(payments);
+    }
+    expect(sent.map((request) => request.headers.get('x-request-id'))).toEqual(['object', 'pairs', 'headers-instance']);
+  });
+
   it('rejects with the abort reason when the call’s signal aborts, without a GraphQL error', async () => {
     const client = createInvitationsClient({ url: stack.url });
     const controller = new AbortController();

@@ -22,6 +22,7 @@ export {
   type FetchLike,
   type FetchResponseLike,
   type HeaderRecord,
+  type HeadersLike,
   type Transport,
   type TransportOptions,
 } from './transport.js';

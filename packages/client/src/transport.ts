@@ -14,6 +14,9 @@ import { InvitationsRequestError } from './errors.js';
 /** Header names and values, as a plain object: `{ authorization: 'Bearer …' }`. */
 export type HeaderRecord = Readonly<Record<string, string>>;
 
+/** Headers as an object, as `[name, value]` pairs, or a `Headers` instance (it iterates as pairs). */
+export type HeadersLike = HeaderRecord | Iterable<readonly [string, string]>;
+
 /**
  * What the client needs of an `AbortSignal`. The global one (browser or Node) fits; it is
  * typed structurally so that no DOM or Node library is needed to type-check.
@@ -45,7 +48,7 @@ export interface TransportOptions {
    * Sent with every request. A function is called before each request and may be async
    * (a token that is refreshed when it expires).
    */
-  headers?: HeaderRecord | (() => HeaderRecord | Promise<HeaderRecord>) | undefined;
+  headers?: HeadersLike | (() => HeadersLike | Promise<HeadersLike>) | undefined;
   /** The fetch to send requests with. @default globalThis.fetch */
   fetch?: FetchLike | undefined;
   /**
@@ -77,12 +80,17 @@ function documentIdOf(document: object): string {
   return id;
 }
 
+function headerRecordOf(headers: HeadersLike | undefined): Record<string, string> {
+  if (headers === undefined) return {};
+  return Symbol.iterator in headers ? Object.fromEntries(headers as Iterable<readonly [string, string]>) : { ...(headers as HeaderRecord) };
+}
+
 export function createTransport(options: TransportOptions): Transport {
   // Looked up at call time, so that a fetch installed after this call (a test's, a polyfill) is used.
   const fetch: FetchLike = options.fetch ?? ((input, init) => (globalThis as unknown as { fetch: FetchLike }).fetch(input, init));
   return {
     async request(document, variables, { signal } = {}) {
-      const headers = typeof options.headers === 'function' ? await options.headers() : options.headers;
+      const headers = headerRecordOf(typeof options.headers === 'function' ? await options.headers() : options.headers);
       const documentId = options.sendDocumentIds ? documentIdOf(document) : undefined;
       const client = new GraphQLClient(options.url, {
         fetch: fetch as never,
