@@ -53,6 +53,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   });
   metrics.watch(upstream);
   logger.info({ authMode: config.security.authMode }, 'Caller authentication');
+  logger.info({ mode: config.security.trustedDocuments }, 'Trusted documents (TRUSTED_DOCUMENTS)');
   // What the plain API and the subgraph share: one client (one in-flight cap, one breaker),
   // one readiness probe (one cache), one security configuration.
   const shared = {
