@@ -38,8 +38,14 @@ const SHA256_ID = /^sha256:[0-9a-f]{64}$/;
  * codegen, copied there by the package's build). Read once, when the gateway is created.
  */
 export function loadTrustedDocuments(): TrustedDocuments {
-  const path = createRequire(import.meta.url).resolve('ops-manager-invitations-client/persisted-documents.json');
-  const manifest = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  let path: string;
+  let manifest: unknown;
+  try {
+    path = createRequire(import.meta.url).resolve('ops-manager-invitations-client/persisted-documents.json');
+    manifest = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error('The trusted documents manifest of ops-manager-invitations-client is missing: build the client (npm run build:client), or set TRUSTED_DOCUMENTS=off', { cause: error });
+  }
   if (typeof manifest !== 'object' || manifest === null) throw new Error(`${path}: not a persisted-documents manifest`);
   for (const [id, document] of Object.entries(manifest)) {
     if (!SHA256_ID.test(id) || typeof document !== 'string') throw new Error(`${path}: entry ${id} is not "sha256:<hex>": "<document>"`);
