@@ -41,6 +41,8 @@ const EnvSchema = z
     SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
     /** Also serve the Federation v2 subgraph schema at /subgraph, for a supergraph router. */
     FEDERATION_SUBGRAPH: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+    /** The scalar the subgraph keys `Project` by: the company graph's `Project.id` type (ID or String). */
+    FEDERATION_PROJECT_ID_TYPE: z.enum(['ID', 'String']).default('ID'),
     /** OTLP/HTTP collector base URL (traces go to <url>/v1/traces); tracing is off without it. */
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
     OTEL_SERVICE_NAME: z.string().min(1).default('ops-manager-invitations-gateway'),
@@ -157,6 +159,8 @@ export interface Config {
   breakerHalfOpenAfterMs: number;
   shutdownGraceMs: number;
   federationSubgraph: boolean;
+  /** The subgraph's `Project.id` type; the plain API keeps ObjectID. */
+  federationProjectIdType: Env['FEDERATION_PROJECT_ID_TYPE'];
   /** Absent: tracing off. */
   tracing: { endpoint: string; serviceName: string } | undefined;
   simulatorPort: number;
@@ -221,6 +225,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     breakerHalfOpenAfterMs: e.BREAKER_HALF_OPEN_AFTER_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     federationSubgraph: e.FEDERATION_SUBGRAPH,
+    federationProjectIdType: e.FEDERATION_PROJECT_ID_TYPE,
     tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT ? { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME } : undefined,
     simulatorPort: e.SIMULATOR_PORT,
   };
