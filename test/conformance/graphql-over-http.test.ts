@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import jwt from 'jsonwebtoken';
 import { type Audit, type AuditResult, serverAudits } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -139,6 +140,12 @@ describe.each(CONFIGURATIONS)('graphql-http audit, $name configuration', (config
     }
   });
 
+  it('passed and failed what the README says, by level', () => {
+    const row = README_SECTION.split('\n').find((line) => line.startsWith(`| ${configuration.name} `));
+    const cells = row?.split('|').slice(2, 5).map((cell) => cell.trim());
+    expect(cells).toEqual((['MUST', 'SHOULD', 'MAY'] as const).map((level) => `${passed[level]}/${total[level]}`));
+  });
+
   it('passes the CSRF-refused GET audits once the CSRF header is sent (but for introspection): CSRF prevention is their only reason', async () => {
     const withCsrf = serverAudits({ url: () => stack.url, fetchFn: fetchWith({ ...configuration.headers, [CSRF_HEADER]: '1' }) });
     for (const audit of withCsrf.filter((one) => one.id in MAY_NOT_PASSING)) {
@@ -147,6 +154,13 @@ describe.each(CONFIGURATIONS)('graphql-http audit, $name configuration', (config
       else expect(result.status, await describeFailure(result)).toBe('ok');
     }
   });
+});
+
+/** The README's part on the simulator and the audit, where the counts and the exceptions are written. */
+const README_SECTION = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').split('### The simulator')[1]?.split('\n### ')[0] ?? '';
+
+it('the README names every audit that does not pass', () => {
+  for (const id of [...Object.keys(MAY_NOT_PASSING), ...Object.keys(INTROSPECTION_PROBES)]) expect(README_SECTION).toContain(`\`${id}\``);
 });
 
 /** The audit failed only because its document asks for introspection, which this configuration refuses. */

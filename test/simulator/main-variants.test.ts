@@ -1,4 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -108,5 +109,14 @@ describe('npm run simulator: the variants from the environment', () => {
     expect(code).toBe(2);
     expect(errors).toContain(name);
     expect(errors).toContain(`"${value}"`);
+  });
+});
+
+describe('the README', () => {
+  it('documents exactly the SIMULATOR_* variables main.ts reads', () => {
+    const read = (file: string) => readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
+    const names = (text: string) => new Set([...text.matchAll(/\bSIMULATOR_[A-Z_]+[A-Z]\b/g)].map((match) => match[0]));
+    // SIMULATOR_PORT is the gateway's (config.ts) as well as main.ts's.
+    expect([...names(read('README.md'))].sort()).toEqual([...names(read('src/simulator/main.ts'))].sort());
   });
 });
