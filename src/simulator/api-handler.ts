@@ -26,8 +26,8 @@ export interface InvitesOutcome extends ApiResult {
 
 /**
  * Runs one invites call against the store. Checks run in the order Ops Manager's resource does:
- * method, project id, project, caller's role, body, invitation. Expected failures are thrown as
- * OpsManagerError.
+ * method, content type, project id, project, caller's role, body, invitation. Expected failures
+ * are thrown as OpsManagerError. `variants` says how a create and a delete answer.
  */
 export function handleInvitesRequest(store: SimulatorStore, request: InvitesRequest, variants: SimulatorVariants): InvitesOutcome {
   const { method, route, query, body } = request;
