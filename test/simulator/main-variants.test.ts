@@ -77,10 +77,10 @@ describe('npm run simulator: the variants from the environment', () => {
   });
 
   it('SIMULATOR_NONCE_LIFETIME_MS: a nonce older than that is answered 401 stale=true, and SIMULATOR_DELETE_RESPONSE=empty-body', async () => {
-    const { baseUrl } = await startMain({ SIMULATOR_NONCE_LIFETIME_MS: '1000', SIMULATOR_DELETE_RESPONSE: 'empty-body' });
+    const { baseUrl } = await startMain({ SIMULATOR_NONCE_LIFETIME_MS: '2000', SIMULATOR_DELETE_RESPONSE: 'empty-body' });
     const one = `/groups/${payments}/invites/${JANE}`;
     const sign = signer(baseUrl, await freshNonce(baseUrl + one));
-    await sleep(1_100);
+    await sleep(2_100);
     const stale = await send(baseUrl + one, 'DELETE', { authorization: sign('DELETE', one, 1) });
     expect(stale.status).toBe(401);
     expect(parseChallenge(stale.headers.get('www-authenticate')).stale).toBe('true');
