@@ -41,6 +41,8 @@ const EnvSchema = z
     SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
     /** Also serve the Federation v2 subgraph schema at /subgraph, for a supergraph router. */
     FEDERATION_SUBGRAPH: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+    /** The scalar the subgraph keys `Project` by: the company graph's `Project.id` type (ID or String). */
+    FEDERATION_PROJECT_ID_TYPE: z.enum(['ID', 'String']).default('ID'),
     /** OTLP/HTTP collector base URL (traces go to <url>/v1/traces); tracing is off without it. */
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
     OTEL_SERVICE_NAME: z.string().min(1).default('ops-manager-invitations-gateway'),
@@ -72,9 +74,11 @@ const EnvSchema = z
     INTROSPECTION: flag.optional(),
     /**
      * Trusted documents: off (documents only), allow (ids of the client package's documents, or
-     * any document), require (those ids only). Default: require in production, allow elsewhere.
+     * any document), require (those ids only). `allow` in every environment: require refuses
+     * every caller not built with the client package (scripts, other services, GraphiQL), so it
+     * is turned on by a deployment whose callers all send ids.
      */
-    TRUSTED_DOCUMENTS: z.enum(['off', 'allow', 'require']).optional(),
+    TRUSTED_DOCUMENTS: z.enum(['off', 'allow', 'require']).default('allow'),
     /** Port of the embedded simulator when no upstream is configured (0 picks a free one). */
     SIMULATOR_PORT: port.default(0),
   })
@@ -101,7 +105,7 @@ const EnvSchema = z
       if (env.NODE_ENV === 'production') issue('AUTH_MODE', 'none is refused with a real upstream in production: use jwt or passthrough');
       else if (!env.ALLOW_UNAUTHENTICATED) issue('AUTH_MODE', 'none with a real upstream needs ALLOW_UNAUTHENTICATED=true (anyone reaching the gateway acts with its API key)');
     }
-    if (env.GRAPHIQL === true && trustedDocumentsOf(env) === 'require') {
+    if (env.GRAPHIQL === true && env.TRUSTED_DOCUMENTS === 'require') {
       issue('GRAPHIQL', 'true needs TRUSTED_DOCUMENTS=allow or off: with require, every document GraphiQL sends is refused');
     }
     if (!realUpstream && env.NODE_ENV === 'production') {
@@ -114,15 +118,6 @@ const EnvSchema = z
   });
 
 export type Env = z.infer<typeof EnvSchema>;
-
-/**
- * In production the callers are the frontends built with the client package, whose documents
- * are all in its manifest: anything else is refused (a smaller attack surface; no ad-hoc
- * expensive documents). Elsewhere GraphiQL and ad-hoc documents work, and ids work too.
- */
-function trustedDocumentsOf(env: { NODE_ENV: string; TRUSTED_DOCUMENTS?: 'off' | 'allow' | 'require' | undefined }) {
-  return env.TRUSTED_DOCUMENTS ?? (env.NODE_ENV === 'production' ? 'require' : 'allow');
-}
 
 /** Every variable read, for the docs' checks (README table, .env.example). */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
@@ -176,6 +171,8 @@ export interface Config {
   breakerHalfOpenAfterMs: number;
   shutdownGraceMs: number;
   federationSubgraph: boolean;
+  /** The subgraph's `Project.id` type; the plain API keeps ObjectID. */
+  federationProjectIdType: Env['FEDERATION_PROJECT_ID_TYPE'];
   /** Absent: tracing off. */
   tracing: { endpoint: string; serviceName: string } | undefined;
   simulatorPort: number;
@@ -226,10 +223,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           : undefined,
       passthroughMaxSessions: e.PASSTHROUGH_MAX_SESSIONS,
       corsOrigins: e.CORS_ORIGINS,
-      trustedDocuments: trustedDocumentsOf(e),
+      trustedDocuments: e.TRUSTED_DOCUMENTS,
       maxBodyBytes: e.MAX_BODY_BYTES,
       maxProjectsPerOperation: e.MAX_PROJECTS_PER_OPERATION,
-      graphiql: e.GRAPHIQL ?? (e.NODE_ENV !== 'production' && trustedDocumentsOf(e) !== 'require'),
+      graphiql: e.GRAPHIQL ?? (e.NODE_ENV !== 'production' && e.TRUSTED_DOCUMENTS !== 'require'),
       introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',
       production: e.NODE_ENV === 'production',
     },
@@ -241,6 +238,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     breakerHalfOpenAfterMs: e.BREAKER_HALF_OPEN_AFTER_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     federationSubgraph: e.FEDERATION_SUBGRAPH,
+    federationProjectIdType: e.FEDERATION_PROJECT_ID_TYPE,
     tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT ? { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME } : undefined,
     simulatorPort: e.SIMULATOR_PORT,
   };

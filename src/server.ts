@@ -9,7 +9,7 @@ import { createMetrics } from './observability/metrics.ts';
 import { startTracing } from './observability/tracing.ts';
 import { createUpstream } from './ops-manager/upstream.ts';
 import { createReadinessCheck } from './readiness.ts';
-import { subgraphSchema } from './schema/index.ts';
+import { subgraphSchemaFor } from './schema/index.ts';
 
 export interface RunningServer {
   url: string;
@@ -72,13 +72,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     tracing: config.tracing !== undefined,
   });
   // The federation subgraph serves /subgraph on the same port, only when a deployment
-  // behind a router asks for it.
+  // behind a router asks for it, with Project keyed by the company graph's id scalar.
   const subgraph = config.federationSubgraph
     ? createGateway({
         ...shared,
         // A router sends documents of its own query plans, which no manifest can list.
         security: { ...shared.security, trustedDocuments: 'off' },
-        schema: subgraphSchema,
+        schema: subgraphSchemaFor(config.federationProjectIdType),
         graphqlEndpoint: '/subgraph',
         graphiql: false,
       })
@@ -93,7 +93,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   });
   const url = `http://${config.host}:${(server.address() as AddressInfo).port}/graphql`;
   logger.info({ url, upstream: upstreamConfig.baseUrl }, 'Gateway listening; open this URL in a browser for GraphiQL');
-  if (subgraph) logger.info({ url: url.replace(/\/graphql$/, '/subgraph') }, 'Federation subgraph served (FEDERATION_SUBGRAPH=true)');
+  if (subgraph) {
+    logger.info(
+      { url: url.replace(/\/graphql$/, '/subgraph'), projectIdType: config.federationProjectIdType },
+      'Federation subgraph served (FEDERATION_SUBGRAPH=true)',
+    );
+  }
 
   return {
     url,

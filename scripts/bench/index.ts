@@ -133,8 +133,6 @@ async function main(): Promise<void> {
   });
   const gatewayEnv: Record<string, string> = {
     NODE_ENV: 'production',
-    // The scenarios send their documents' text, as GraphQL tools do.
-    TRUSTED_DOCUMENTS: 'allow',
     LOG_LEVEL: 'warn',
     OPS_MANAGER_BASE_URL: simulator.baseUrl,
     OPS_MANAGER_PUBLIC_KEY: DEMO_API_KEY.publicKey,

@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const invitations = await upstream.client.listInvitations(projectId);
 
   const auth = gatewayAuth('jwt');
-  const { security } = loadConfig({ NODE_ENV: 'production', TRUSTED_DOCUMENTS: 'allow', OPS_MANAGER_BASE_URL: baseUrl, OPS_MANAGER_PUBLIC_KEY: 'k', OPS_MANAGER_PRIVATE_KEY: 'k', ...auth.env });
+  const { security } = loadConfig({ NODE_ENV: 'production', OPS_MANAGER_BASE_URL: baseUrl, OPS_MANAGER_PUBLIC_KEY: 'k', OPS_MANAGER_PRIVATE_KEY: 'k', ...auth.env });
   const fromMemory = { listInvitations: async () => invitations, observer: {} } as unknown as OpsManagerClient;
   const gatewayWith = (client: OpsManagerClient) => createGateway({ client, logger, security, metrics: createMetrics() });
   const gateway = gatewayWith(upstream.client);

@@ -44,7 +44,7 @@ describe('the trusted documents manifest', () => {
   });
 });
 
-describe('TRUSTED_DOCUMENTS=allow (the default outside production)', () => {
+describe('TRUSTED_DOCUMENTS=allow (the default)', () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack({ logLevel: 'silent' });
@@ -154,11 +154,11 @@ describe('TRUSTED_DOCUMENTS=off', () => {
 describe('TRUSTED_DOCUMENTS defaults', () => {
   const production = { NODE_ENV: 'production', OPS_MANAGER_BASE_URL: 'https://om.example.com/api/public/v1.0', OPS_MANAGER_PUBLIC_KEY: 'k', OPS_MANAGER_PRIVATE_KEY: 'p', AUTH_MODE: 'passthrough' };
 
-  it('requires trusted documents in production and allows any elsewhere; GraphiQL is off where they are required', () => {
+  it('allows any document in every environment unless told; GraphiQL is off where ids are required', () => {
     expect(loadConfig({}).security).toMatchObject({ trustedDocuments: 'allow', graphiql: true });
-    expect(loadConfig(production).security).toMatchObject({ trustedDocuments: 'require', graphiql: false });
+    expect(loadConfig(production).security).toMatchObject({ trustedDocuments: 'allow', graphiql: false });
     expect(loadConfig({ TRUSTED_DOCUMENTS: 'require' }).security).toMatchObject({ trustedDocuments: 'require', graphiql: false });
-    expect(loadConfig({ ...production, TRUSTED_DOCUMENTS: 'allow' }).security.trustedDocuments).toBe('allow');
+    expect(loadConfig({ ...production, TRUSTED_DOCUMENTS: 'require' }).security.trustedDocuments).toBe('require');
   });
 
   it('refuses GRAPHIQL=true with require, and an unknown mode, naming the variable', () => {
