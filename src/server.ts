@@ -53,6 +53,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   });
   metrics.watch(upstream);
   logger.info({ authMode: config.security.authMode }, 'Caller authentication');
+  logger.info({ mode: config.security.trustedDocuments }, 'Trusted documents (TRUSTED_DOCUMENTS)');
   // What the plain API and the subgraph share: one client (one in-flight cap, one breaker),
   // one readiness probe (one cache), one security configuration.
   const shared = {
@@ -75,6 +76,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const subgraph = config.federationSubgraph
     ? createGateway({
         ...shared,
+        // A router sends documents of its own query plans, which no manifest can list.
+        security: { ...shared.security, trustedDocuments: 'off' },
         schema: subgraphSchemaFor(config.federationProjectIdType),
         graphqlEndpoint: '/subgraph',
         graphiql: false,
