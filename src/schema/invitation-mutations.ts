@@ -12,7 +12,6 @@ function checkRoles(roles: readonly ProjectRole[]): ProjectRole[] {
   return [...new Set(roles)];
 }
 
-
 const InvitationSelector = builder.inputType('InvitationSelector', {
   description: 'Which invitation of the project: exactly one of `id` or `username`.',
   isOneOf: true,
@@ -57,18 +56,9 @@ builder.mutationFields((t) => ({
       invitation: t.arg({ type: InvitationSelector, required: true, description: 'Which invitation: by id or by username.' }),
       roles: t.arg({ type: [ProjectRoleEnum], required: true, description: 'The complete new set of roles; at least one.' }),
     },
-    resolve: async (_root, { projectId, invitation, roles }, { client, loaders, signal, deadlineAt, requestId }) => {
-      const wanted = checkRoles(roles);
-      try {
-        const updated = invitation.id
-          ? await client.updateInvitationRoles(projectId, invitation.id, wanted, { signal, deadlineAt, requestId })
-          : await client.updateInvitationRolesByUsername(projectId, invitation.username!, wanted, { signal, deadlineAt, requestId });
-        return { invitation: updated };
-      } finally {
-        // Whatever happened, this operation's cached list of the project may be stale now.
-        loaders.invitationsByProject.clear(projectId);
-      }
-    },
+    resolve: async (_root, { projectId, invitation, roles }, { upstream }) => ({
+      invitation: await upstream.updateInvitationRoles(projectId, invitation, checkRoles(roles)),
+    }),
   }),
   createInvitation: t.field({
     type: InvitationCreated,
@@ -80,14 +70,9 @@ builder.mutationFields((t) => ({
       username: t.arg({ type: 'EmailAddress', required: true, description: 'The email address to invite.' }),
       roles: t.arg({ type: [ProjectRoleEnum], required: true, description: 'The roles the user gets on accepting; at least one.' }),
     },
-    resolve: async (_root, { projectId, username, roles }, { client, loaders, signal, deadlineAt, requestId }) => {
-      const wanted = checkRoles(roles);
-      try {
-        return { invitation: await client.createInvitation(projectId, { username, roles: wanted }, { signal, deadlineAt, requestId }) };
-      } finally {
-        loaders.invitationsByProject.clear(projectId);
-      }
-    },
+    resolve: async (_root, { projectId, username, roles }, { upstream }) => ({
+      invitation: await upstream.createInvitation(projectId, { username, roles: checkRoles(roles) }),
+    }),
   }),
   deleteInvitation: t.field({
     type: InvitationDeleted,
@@ -98,13 +83,7 @@ builder.mutationFields((t) => ({
       projectId: t.arg({ type: 'ObjectID', required: true, description: 'The project id (GROUP-ID).' }),
       invitationId: t.arg({ type: 'ObjectID', required: true, description: 'The invitation id (INVITATION-ID).' }),
     },
-    resolve: async (_root, { projectId, invitationId }, { client, loaders, signal, deadlineAt, requestId }) => {
-      try {
-        await client.deleteInvitation(projectId, invitationId, { signal, deadlineAt, requestId });
-        return { invitationId, projectId };
-      } finally {
-        loaders.invitationsByProject.clear(projectId);
-      }
-    },
+    resolve: async (_root, { projectId, invitationId }, { upstream }) =>
+      upstream.deleteInvitation(projectId, invitationId).then(() => ({ invitationId, projectId })),
   }),
 }));
