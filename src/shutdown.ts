@@ -42,17 +42,19 @@ export function shutdownOnSignal(options: ShutdownOptions): (signal: NodeJS.Sign
   const now = options.now ?? Date.now;
   const duplicateWindowMs = options.duplicateWindowMs ?? 500;
   let first: { signal: NodeJS.Signals; at: number } | undefined;
+  let deadline: NodeJS.Timeout | undefined;
 
   return (signal) => {
     if (first) {
       if (signal === first.signal && now() - first.at < duplicateWindowMs) return;
       logger.warn({ signal }, 'Second signal during shutdown: exiting now');
+      clearTimeout(deadline);
       exit(forcedExitCode(signal));
       return;
     }
     const started = (first = { signal, at: now() });
     logger.info({ signal, graceMs }, 'Shutting down: finishing in-flight operations');
-    const deadline = setTimeout(() => {
+    deadline = setTimeout(() => {
       logger.error({ graceMs }, 'Shutdown grace period over: exiting without waiting for the steps still running');
       exit(forcedExitCode(started.signal));
     }, graceMs);
