@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { promisify } from 'node:util';
 import jwt from 'jsonwebtoken';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -99,6 +101,38 @@ beforeAll(async () => {
   // The production path runs what `npm run build` makes of the sources as they are now.
   await promisify(execFile)(process.execPath, [`${ROOT}node_modules/tsup/dist/cli-default.js`], { cwd: ROOT });
 }, 60_000);
+
+describe('the production build (dist/, what `node dist/main.js` runs)', () => {
+  it('imports only production dependencies and node built-ins, so `npm ci --omit=dev` is all it needs', () => {
+    const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { dependencies: Record<string, string> };
+    const files = readdirSync(`${ROOT}dist`).filter((file) => file.endsWith('.js'));
+    // The simulator is a chunk of its own, loaded only when no upstream is configured.
+    expect(files).toEqual(expect.arrayContaining(['main.js', expect.stringMatching(/^simulator-.*\.js$/)]));
+    const imported = new Set<string>();
+    for (const file of files) {
+      const code = readFileSync(`${ROOT}dist/${file}`, 'utf8');
+      for (const [, specifier] of code.matchAll(/(?:\bfrom|\bimport\(?)\s*"([^".][^"]*)"/g)) imported.add(specifier!);
+    }
+    const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+    const outside = [...imported].filter((specifier) => !specifier.startsWith('node:') && !builtinModules.includes(specifier) && !(packageOf(specifier) in pkg.dependencies));
+    expect(outside).toEqual([]);
+    expect(imported).toContain('graphql-yoga');
+  });
+
+  it('serves GraphiQL (its page is imported lazily) and answers an operation', async () => {
+    const gateway = await launchGateway('dist', {});
+    try {
+      const page = await fetch(gateway.url, { headers: { accept: 'text/html' } });
+      expect(await page.text()).toMatch(/<html[\s\S]*graphiql/i);
+      const answer = await readTwoProjects(gateway, {});
+      expect(answer.data?.a.invitations.length).toBeGreaterThan(0);
+      process.kill(gateway.pid, 'SIGTERM');
+      expect((await gateway.exited)[0]).toBe(0);
+    } finally {
+      killGroup(gateway.pid);
+    }
+  }, 40_000);
+});
 
 describe.each([
   // Development without npm: node with tsx's loader, the path where the issue's harness hung most.
