@@ -1,21 +1,27 @@
 # A starting point, not run here (no Docker engine on the development machines).
 # Production runs compiled JavaScript: no TypeScript loader, no dev dependencies, node as PID 1.
 
-# Build: dist/ from the sources (tsup is a dev dependency).
+# Build: dist/ from the sources (tsup is a dev dependency). The client package is a workspace:
+# npm ci links it and its `prepare` builds it (the gateway reads its trusted-documents manifest
+# and typed documents).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY packages ./packages
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsup.config.ts ./
 COPY src ./src
 RUN npm run build
 
-# Run: production dependencies and dist/ only.
+# Run: production dependencies, the client package as built above, and dist/.
+# --ignore-scripts: the client's `prepare` needs dev tools (it was built in the build stage), and
+# no production dependency has an install script.
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/packages ./packages
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 4000

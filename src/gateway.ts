@@ -21,6 +21,7 @@ import { useBodyLimit } from './security/body-limit.ts';
 import { useRequestGuard } from './security/request-guard.ts';
 import { rejectSubscriptions } from './security/no-subscriptions.ts';
 import { useStableErrorCodes } from './security/error-codes.ts';
+import { loadTrustedDocuments, type TrustedDocuments, useTrustedDocuments } from './security/trusted-documents.ts';
 import { useProjectCap } from './security/project-cap.ts';
 
 export interface GatewayDeps {
@@ -52,6 +53,8 @@ export interface GatewayDeps {
   tracing?: boolean;
   /** Run operations on graphql-jit's compiled executor (compiled-execution.ts). @default true */
   compiledExecution?: boolean;
+  /** The trusted documents, id → text. @default the client package's persisted-documents.json, read once here */
+  trustedDocuments?: TrustedDocuments;
 }
 
 /** No caller authentication, limits sized for the documented operations, everything visible. */
@@ -60,6 +63,7 @@ export const defaultSecurity: SecurityConfig = {
   jwt: undefined,
   passthroughMaxSessions: 1_000,
   corsOrigins: [],
+  trustedDocuments: 'allow',
   maxBodyBytes: 100_000,
   maxProjectsPerOperation: 100,
   graphiql: true,
@@ -81,6 +85,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const isReady = deps.isReady ?? (async () => true);
   const auth = { mode: security.authMode, jwt: security.jwt };
   let graphiqlPage: Promise<string> | undefined;
+  const trustedDocuments =
+    security.trustedDocuments === 'off' ? [] : useTrustedDocuments(security.trustedDocuments, deps.trustedDocuments ?? loadTrustedDocuments());
   return createYoga<Record<string, never>, GatewayContext>({
     schema: deps.schema ?? schema,
     graphqlEndpoint: deps.graphqlEndpoint ?? '/graphql',
@@ -122,6 +128,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
       // preflight: requiring one (or a JSON content type) stops cross-site request forgery.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       ...authenticationPlugins(auth),
+      // A document named by its id is looked up here; with TRUSTED_DOCUMENTS=require any other
+      // is refused before it is parsed.
+      ...trustedDocuments,
       ...hardening(security),
       // A caller who goes away stops execution, and its signal aborts the upstream calls.
       useExecutionCancellation(),
