@@ -47,6 +47,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     timeoutMs: config.upstreamTimeoutMs,
     maxInFlight: config.upstreamMaxInFlight,
     retry: { maxRetries: config.upstreamMaxRetries },
+    coalesceReads: config.upstreamCoalesceReads,
     breaker: { failureThreshold: config.breakerFailureThreshold, halfOpenAfterMs: config.breakerHalfOpenAfterMs },
     observer: metrics.upstream,
     maxSessions: config.security.passthroughMaxSessions,
