@@ -33,7 +33,9 @@ registerSecret(SECRET);
 
 /** Half the runs as the issue's first report (jwt, debug logs), half with the defaults. */
 function setting(run: number): { env: Record<string, string>; headers: Record<string, string> } {
-  const env = { SHUTDOWN_GRACE_MS: String(GRACE_MS) };
+  // Coalescing off: each of the dozen concurrent operations sends its own two reads, so the
+  // simulator's count below says every operation went through to it (shared GETs would not).
+  const env = { SHUTDOWN_GRACE_MS: String(GRACE_MS), UPSTREAM_COALESCE_READS: 'false' };
   if (run % 2 === 1) return { env: { ...env, LOG_LEVEL: 'info' }, headers: {} };
   const token = jwt.sign({ scope: 'invitations:read', projects: [payments, analytics] }, SECRET, {
     issuer: ISSUER,
