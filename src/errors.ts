@@ -38,6 +38,12 @@ export const ErrorCode = {
    * applied. Never retried by the gateway; read the invitation again before trying again.
    */
   MUTATION_OUTCOME_UNKNOWN: 'MUTATION_OUTCOME_UNKNOWN',
+  /** The Idempotency-Key header is not 1 to 255 printable ASCII characters. HTTP 400. */
+  IDEMPOTENCY_KEY_INVALID: 'IDEMPOTENCY_KEY_INVALID',
+  /** A request with this Idempotency-Key is still running. HTTP 409. */
+  IDEMPOTENCY_KEY_IN_USE: 'IDEMPOTENCY_KEY_IN_USE',
+  /** This Idempotency-Key was used by the same caller for a different request. HTTP 422. */
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -24,6 +24,9 @@ const codeDescriptions: Record<ErrorCode, string> = {
   UPSTREAM_BAD_RESPONSE: 'Ops Manager answered with something the gateway cannot read.',
   UPSTREAM_REJECTED: 'Ops Manager refused the request for another reason.',
   MUTATION_OUTCOME_UNKNOWN: 'The change was sent but no answer came back: it may or may not have been applied. Read again before retrying.',
+  IDEMPOTENCY_KEY_INVALID: 'The Idempotency-Key header is not 1 to 255 printable ASCII characters (HTTP 400).',
+  IDEMPOTENCY_KEY_IN_USE: 'A request with this Idempotency-Key is still running; retry after it has answered (HTTP 409).',
+  IDEMPOTENCY_KEY_REUSED: 'This Idempotency-Key was already used for a different request (HTTP 422).',
 };
 
 export const ErrorCodeEnum = builder.enumType('ErrorCode', {

@@ -1,3 +1,4 @@
+import { attemptChange } from '../changes/attempts.ts';
 import { AlreadyExistsError, InvalidInputError } from '../errors.ts';
 import type { Invitation, ProjectRole } from '../ops-manager/schemas.ts';
 import { builder } from './builder.ts';
@@ -57,13 +58,21 @@ builder.mutationFields((t) => ({
       invitation: t.arg({ type: InvitationSelector, required: true, description: 'Which invitation: by id or by username.' }),
       roles: t.arg({ type: [ProjectRoleEnum], required: true, description: 'The complete new set of roles; at least one.' }),
     },
-    resolve: async (_root, { projectId, invitation, roles }, { client, loaders, signal, deadlineAt, requestId }) => {
-      const wanted = checkRoles(roles);
+    resolve: async (_root, { projectId, invitation, roles }, { client, loaders, signal, deadlineAt, requestId, changes }) => {
+      const change = { action: 'updateInvitationRoles', projectId, invitationId: invitation.id ?? undefined, username: invitation.username ?? undefined, roles } as const;
       try {
-        const updated = invitation.id
-          ? await client.updateInvitationRoles(projectId, invitation.id, wanted, { signal, deadlineAt, requestId })
-          : await client.updateInvitationRolesByUsername(projectId, invitation.username!, wanted, { signal, deadlineAt, requestId });
-        return { invitation: updated };
+        return await attemptChange(
+          changes,
+          change,
+          async () => {
+            const wanted = checkRoles(roles);
+            const updated = invitation.id
+              ? await client.updateInvitationRoles(projectId, invitation.id, wanted, { signal, deadlineAt, requestId })
+              : await client.updateInvitationRolesByUsername(projectId, invitation.username!, wanted, { signal, deadlineAt, requestId });
+            return { invitation: updated };
+          },
+          ({ invitation: updated }) => ({ result: 'InvitationRolesUpdated', invitationId: updated.id }),
+        );
       } finally {
         // Whatever happened, this operation's cached list of the project may be stale now.
         loaders.invitationsByProject.clear(projectId);
@@ -80,10 +89,17 @@ builder.mutationFields((t) => ({
       username: t.arg({ type: 'EmailAddress', required: true, description: 'The email address to invite.' }),
       roles: t.arg({ type: [ProjectRoleEnum], required: true, description: 'The roles the user gets on accepting; at least one.' }),
     },
-    resolve: async (_root, { projectId, username, roles }, { client, loaders, signal, deadlineAt, requestId }) => {
-      const wanted = checkRoles(roles);
+    resolve: async (_root, { projectId, username, roles }, { client, loaders, signal, deadlineAt, requestId, changes }) => {
       try {
-        return { invitation: await client.createInvitation(projectId, { username, roles: wanted }, { signal, deadlineAt, requestId }) };
+        return await attemptChange(
+          changes,
+          { action: 'createInvitation', projectId, username, roles },
+          async () => {
+            const wanted = checkRoles(roles);
+            return { invitation: await client.createInvitation(projectId, { username, roles: wanted }, { signal, deadlineAt, requestId }) };
+          },
+          ({ invitation }) => ({ result: 'InvitationCreated', invitationId: invitation.id }),
+        );
       } finally {
         loaders.invitationsByProject.clear(projectId);
       }
@@ -98,10 +114,17 @@ builder.mutationFields((t) => ({
       projectId: t.arg({ type: 'ObjectID', required: true, description: 'The project id (GROUP-ID).' }),
       invitationId: t.arg({ type: 'ObjectID', required: true, description: 'The invitation id (INVITATION-ID).' }),
     },
-    resolve: async (_root, { projectId, invitationId }, { client, loaders, signal, deadlineAt, requestId }) => {
+    resolve: async (_root, { projectId, invitationId }, { client, loaders, signal, deadlineAt, requestId, changes }) => {
       try {
-        await client.deleteInvitation(projectId, invitationId, { signal, deadlineAt, requestId });
-        return { invitationId, projectId };
+        return await attemptChange(
+          changes,
+          { action: 'deleteInvitation', projectId, invitationId },
+          async () => {
+            await client.deleteInvitation(projectId, invitationId, { signal, deadlineAt, requestId });
+            return { invitationId, projectId };
+          },
+          () => ({ result: 'InvitationDeleted' }),
+        );
       } finally {
         loaders.invitationsByProject.clear(projectId);
       }

@@ -1,0 +1,57 @@
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { callerScope } from '../idempotency/key.ts';
+import type { Caller } from '../auth/caller.ts';
+import type { ChangeAttempt, ChangeJournal } from './attempts.ts';
+
+/**
+ * The audit trail: one JSON line per change attempt, on its own channel (`"channel":"audit"`),
+ * whatever LOG_LEVEL says. It names who (the token's subject, or the hash of a passthrough
+ * key: never a key), what (action, project, invitation, roles asked), how it ended (the result
+ * member, its code, Ops Manager's status) and how to find the rest (request id, idempotency key).
+ */
+export interface AuditLog {
+  write(line: AuditLine): void;
+}
+
+export interface AuditLine extends ChangeAttempt {
+  caller: string;
+  requestId: string;
+  idempotencyKey: string | undefined;
+}
+
+/** `AUDIT_LOG`: stdout, off, or a file path (appended to; created with its folder). */
+export type AuditDestination = 'stdout' | 'off' | { file: string };
+
+export function createAuditLog(destination: AuditDestination | DestinationStream): AuditLog | undefined {
+  if (destination === 'off') return undefined;
+  const stream =
+    destination === 'stdout'
+      ? pino.destination({ dest: 1, sync: false })
+      : 'file' in destination
+        ? pino.destination({ dest: destination.file, mkdir: true, append: true, sync: false })
+        : destination;
+  const logger: Logger = pino({ level: 'info', base: { service: 'ops-manager-invitations-gateway', channel: 'audit' } }, stream);
+  return { write: (line) => logger.info(line, 'change attempt') };
+}
+
+/** One operation's journal: keeps its attempts (for the idempotency plugin) and audits each. */
+export function createChangeJournal(options: {
+  audit: AuditLog | undefined;
+  caller: Caller;
+  requestId: string;
+  idempotencyKey: () => string | undefined;
+}): ChangeJournal {
+  const attempts: ChangeAttempt[] = [];
+  return {
+    attempts,
+    record(attempt) {
+      attempts.push(attempt);
+      options.audit?.write({
+        ...attempt,
+        caller: callerScope(options.caller),
+        requestId: options.requestId,
+        idempotencyKey: options.idempotencyKey(),
+      });
+    },
+  };
+}
