@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import type { Invitation } from './ops-manager/schemas.ts';
 
 /**
  * The stable error codes of this gateway. Queries carry them in `extensions.code`;
@@ -142,8 +143,12 @@ export class UpstreamError extends GatewayError {
 
 /** A mutation was sent, and whether Ops Manager applied it cannot be known. */
 export class OutcomeUnknownError extends GatewayError {
-  constructor(message: string, options: GatewayErrorOptions = {}) {
+  /** What a read of the project afterwards showed; undefined when no read succeeded. */
+  readonly readBack: { invitation: Invitation | null } | undefined;
+
+  constructor(message: string, options: GatewayErrorOptions & { readBack?: { invitation: Invitation | null } } = {}) {
     super(ErrorCode.MUTATION_OUTCOME_UNKNOWN, message, options);
+    this.readBack = options.readBack;
   }
 }
 

@@ -22,6 +22,8 @@ export interface ChangeAttempt extends ChangeRequest {
   code?: ErrorCode | undefined;
   /** Ops Manager's HTTP status, when it answered. */
   upstreamStatus?: number | undefined;
+  /** A success confirmed by reading the project again after the answer was lost. */
+  confirmedByReadBack?: boolean | undefined;
 }
 
 /** Where every attempt of an operation is reported: the audit trail, the idempotency plugin. */
@@ -46,12 +48,12 @@ export async function attemptChange<T>(
   journal: ChangeJournal,
   request: ChangeRequest,
   run: () => Promise<T>,
-  success: (value: T) => { result: string; invitationId?: string | undefined },
+  success: (value: T) => { result: string; invitationId?: string | undefined; confirmedByReadBack?: boolean | undefined },
 ): Promise<T> {
   try {
     const value = await run();
-    const { result, invitationId } = success(value);
-    journal.record({ ...request, invitationId: invitationId ?? request.invitationId, result });
+    const { result, invitationId, confirmedByReadBack } = success(value);
+    journal.record({ ...request, invitationId: invitationId ?? request.invitationId, result, confirmedByReadBack });
     return value;
   } catch (error) {
     journal.record(

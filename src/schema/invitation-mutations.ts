@@ -1,5 +1,6 @@
 import { attemptChange } from '../changes/attempts.ts';
-import { AlreadyExistsError, InvalidInputError } from '../errors.ts';
+import { settleByReadingBack } from '../changes/read-back.ts';
+import { AlreadyExistsError, InvalidInputError, OutcomeUnknownError } from '../errors.ts';
 import type { Invitation, ProjectRole } from '../ops-manager/schemas.ts';
 import { builder } from './builder.ts';
 import { commonMutationErrors } from './errors.ts';
@@ -27,21 +28,37 @@ const InvitationSelector = builder.inputType('InvitationSelector', {
   }),
 });
 
-const InvitationRolesUpdated = builder.objectRef<{ invitation: Invitation }>('InvitationRolesUpdated').implement({
+/** Whether a success was read back rather than answered (see settleByReadingBack). */
+interface Confirmation {
+  confirmedByReadBack: boolean;
+}
+
+const CONFIRMED_DESCRIPTION =
+  'False when Ops Manager answered the change. True when its answer was lost (a timeout, a dropped connection, ' +
+  'an unreadable answer) and the gateway confirmed the change by reading the project again: the state asked for holds.';
+
+const InvitationRolesUpdated = builder.objectRef<{ invitation: Invitation } & Confirmation>('InvitationRolesUpdated').implement({
   description: 'The invitation now carries exactly the roles given.',
-  fields: (t) => ({ invitation: t.field({ type: InvitationRef, description: 'The invitation as Ops Manager now has it.', resolve: (r) => r.invitation }) }),
+  fields: (t) => ({
+    invitation: t.field({ type: InvitationRef, description: 'The invitation as Ops Manager now has it.', resolve: (r) => r.invitation }),
+    confirmedByReadBack: t.exposeBoolean('confirmedByReadBack', { description: CONFIRMED_DESCRIPTION }),
+  }),
 });
 
-const InvitationCreated = builder.objectRef<{ invitation: Invitation }>('InvitationCreated').implement({
+const InvitationCreated = builder.objectRef<{ invitation: Invitation } & Confirmation>('InvitationCreated').implement({
   description: 'Ops Manager sent the invitation.',
-  fields: (t) => ({ invitation: t.field({ type: InvitationRef, description: 'The new invitation.', resolve: (r) => r.invitation }) }),
+  fields: (t) => ({
+    invitation: t.field({ type: InvitationRef, description: 'The new invitation.', resolve: (r) => r.invitation }),
+    confirmedByReadBack: t.exposeBoolean('confirmedByReadBack', { description: CONFIRMED_DESCRIPTION }),
+  }),
 });
 
-const InvitationDeleted = builder.objectRef<{ invitationId: string; projectId: string }>('InvitationDeleted').implement({
+const InvitationDeleted = builder.objectRef<{ invitationId: string; projectId: string } & Confirmation>('InvitationDeleted').implement({
   description: 'The invitation is gone; the user can no longer accept it.',
   fields: (t) => ({
     invitationId: t.field({ type: 'ObjectID', description: 'The id of the deleted invitation.', resolve: (r) => r.invitationId }),
     project: t.field({ type: ProjectRef, description: 'The project, to read what is left.', resolve: (r) => ({ id: r.projectId }) }),
+    confirmedByReadBack: t.exposeBoolean('confirmedByReadBack', { description: CONFIRMED_DESCRIPTION }),
   }),
 });
 
@@ -66,12 +83,19 @@ builder.mutationFields((t) => ({
           change,
           async () => {
             const wanted = checkRoles(roles);
-            const updated = invitation.id
-              ? await client.updateInvitationRoles(projectId, invitation.id, wanted, { signal, deadlineAt, requestId })
-              : await client.updateInvitationRolesByUsername(projectId, invitation.username!, wanted, { signal, deadlineAt, requestId });
-            return { invitation: updated };
+            const options = { signal, deadlineAt, requestId };
+            try {
+              const updated = invitation.id
+                ? await client.updateInvitationRoles(projectId, invitation.id, wanted, options)
+                : await client.updateInvitationRolesByUsername(projectId, invitation.username!, wanted, options);
+              return { invitation: updated, confirmedByReadBack: false };
+            } catch (error) {
+              if (!(error instanceof OutcomeUnknownError)) throw error;
+              const desired = { kind: 'roles', invitationId: invitation.id ?? undefined, username: invitation.username ?? undefined, roles: wanted } as const;
+              return settleByReadingBack(client, projectId, desired, error, options, (read) => ({ invitation: read!, confirmedByReadBack: true }));
+            }
           },
-          ({ invitation: updated }) => ({ result: 'InvitationRolesUpdated', invitationId: updated.id }),
+          ({ invitation: updated, confirmedByReadBack }) => ({ result: 'InvitationRolesUpdated', invitationId: updated.id, confirmedByReadBack }),
         );
       } finally {
         // Whatever happened, this operation's cached list of the project may be stale now.
@@ -96,9 +120,16 @@ builder.mutationFields((t) => ({
           { action: 'createInvitation', projectId, username, roles },
           async () => {
             const wanted = checkRoles(roles);
-            return { invitation: await client.createInvitation(projectId, { username, roles: wanted }, { signal, deadlineAt, requestId }) };
+            const options = { signal, deadlineAt, requestId };
+            try {
+              return { invitation: await client.createInvitation(projectId, { username, roles: wanted }, options), confirmedByReadBack: false };
+            } catch (error) {
+              if (!(error instanceof OutcomeUnknownError)) throw error;
+              const desired = { kind: 'invited', username, roles: wanted } as const;
+              return settleByReadingBack(client, projectId, desired, error, options, (read) => ({ invitation: read!, confirmedByReadBack: true }));
+            }
           },
-          ({ invitation }) => ({ result: 'InvitationCreated', invitationId: invitation.id }),
+          ({ invitation, confirmedByReadBack }) => ({ result: 'InvitationCreated', invitationId: invitation.id, confirmedByReadBack }),
         );
       } finally {
         loaders.invitationsByProject.clear(projectId);
@@ -120,10 +151,16 @@ builder.mutationFields((t) => ({
           changes,
           { action: 'deleteInvitation', projectId, invitationId },
           async () => {
-            await client.deleteInvitation(projectId, invitationId, { signal, deadlineAt, requestId });
-            return { invitationId, projectId };
+            const options = { signal, deadlineAt, requestId };
+            try {
+              await client.deleteInvitation(projectId, invitationId, options);
+              return { invitationId, projectId, confirmedByReadBack: false };
+            } catch (error) {
+              if (!(error instanceof OutcomeUnknownError)) throw error;
+              return settleByReadingBack(client, projectId, { kind: 'gone', invitationId }, error, options, () => ({ invitationId, projectId, confirmedByReadBack: true }));
+            }
           },
-          () => ({ result: 'InvitationDeleted' }),
+          ({ confirmedByReadBack }) => ({ result: 'InvitationDeleted', confirmedByReadBack }),
         );
       } finally {
         loaders.invitationsByProject.clear(projectId);

@@ -100,10 +100,17 @@ describe('the audit trail: one line per change attempt, for every result member'
     const forbidden = await change(stack, DELETE, { p: payments, i: first().id });
     expect(forbidden.lines[0]).toMatchObject({ result: 'ForbiddenError', code: 'FORBIDDEN', upstreamStatus: 403, action: 'deleteInvitation' });
 
-    stack.simulator.faults.inject({ kind: 'reset', after: 'apply' }, { match: { method: 'POST' } });
+    // Reset before Ops Manager applied it: the read back does not show it, the outcome stays unknown.
+    stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' } });
     const unknown = await change(stack, CREATE, { p: payments, u: 'maybe@example.com', r: ['GROUP_READ_ONLY'] });
     expect(unknown.member).toBe('OutcomeUnknownError');
     expect(unknown.lines[0]).toMatchObject({ result: 'OutcomeUnknownError', code: 'MUTATION_OUTCOME_UNKNOWN', username: 'maybe@example.com' });
+
+    // Reset after Ops Manager applied it: confirmed by reading back, and the trail says so.
+    stack.simulator.faults.inject({ kind: 'reset', after: 'apply' }, { match: { method: 'POST' } });
+    const confirmed = await change(stack, CREATE, { p: payments, u: 'surely@example.com', r: ['GROUP_READ_ONLY'] });
+    expect(confirmed.member).toBe('InvitationCreated');
+    expect(confirmed.lines[0]).toMatchObject({ result: 'InvitationCreated', confirmedByReadBack: true });
   });
 
   it('queries write nothing to the audit trail', async () => {
