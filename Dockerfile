@@ -4,6 +4,9 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000
 COPY package.json package-lock.json ./
+# The client package is a workspace: npm ci links it and its `prepare` builds it (the gateway
+# reads its trusted-documents manifest and typed documents).
+COPY packages ./packages
 # tsx is a devDependency: keep dev dependencies (it is what runs the sources).
 RUN npm ci --include=dev --no-audit --no-fund && npm cache clean --force
 COPY tsconfig.json ./

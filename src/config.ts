@@ -42,6 +42,8 @@ const EnvSchema = z
     SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
     /** Also serve the Federation v2 subgraph schema at /subgraph, for a supergraph router. */
     FEDERATION_SUBGRAPH: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+    /** The scalar the subgraph keys `Project` by: the company graph's `Project.id` type (ID or String). */
+    FEDERATION_PROJECT_ID_TYPE: z.enum(['ID', 'String']).default('ID'),
     /** OTLP/HTTP collector base URL (traces go to <url>/v1/traces); tracing is off without it. */
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
     OTEL_SERVICE_NAME: z.string().min(1).default('ops-manager-invitations-gateway'),
@@ -71,6 +73,13 @@ const EnvSchema = z
     GRAPHIQL: flag.optional(),
     /** Answer introspection queries (default: on except in production). */
     INTROSPECTION: flag.optional(),
+    /**
+     * Trusted documents: off (documents only), allow (ids of the client package's documents, or
+     * any document), require (those ids only). `allow` in every environment: require refuses
+     * every caller not built with the client package (scripts, other services, GraphiQL), so it
+     * is turned on by a deployment whose callers all send ids.
+     */
+    TRUSTED_DOCUMENTS: z.enum(['off', 'allow', 'require']).default('allow'),
     /** Port of the embedded simulator when no upstream is configured (0 picks a free one). */
     SIMULATOR_PORT: port.default(0),
     /** The audit trail of change attempts: stdout, off, or a file path (appended to). */
@@ -102,6 +111,9 @@ const EnvSchema = z
     if (env.AUTH_MODE === 'none' && realUpstream) {
       if (env.NODE_ENV === 'production') issue('AUTH_MODE', 'none is refused with a real upstream in production: use jwt or passthrough');
       else if (!env.ALLOW_UNAUTHENTICATED) issue('AUTH_MODE', 'none with a real upstream needs ALLOW_UNAUTHENTICATED=true (anyone reaching the gateway acts with its API key)');
+    }
+    if (env.GRAPHIQL === true && env.TRUSTED_DOCUMENTS === 'require') {
+      issue('GRAPHIQL', 'true needs TRUSTED_DOCUMENTS=allow or off: with require, every document GraphiQL sends is refused');
     }
     if (!realUpstream && env.NODE_ENV === 'production') {
       ctx.addIssue({
@@ -140,6 +152,8 @@ export interface SecurityConfig {
   jwt: JwtConfig | undefined;
   passthroughMaxSessions: number;
   corsOrigins: string[];
+  /** Which documents are accepted: by trusted id only (require), by id or text (allow), by text only (off). */
+  trustedDocuments: 'off' | 'allow' | 'require';
   maxBodyBytes: number;
   maxProjectsPerOperation: number;
   graphiql: boolean;
@@ -164,6 +178,8 @@ export interface Config {
   breakerHalfOpenAfterMs: number;
   shutdownGraceMs: number;
   federationSubgraph: boolean;
+  /** The subgraph's `Project.id` type; the plain API keeps ObjectID. */
+  federationProjectIdType: Env['FEDERATION_PROJECT_ID_TYPE'];
   /** Absent: tracing off. */
   tracing: { endpoint: string; serviceName: string } | undefined;
   simulatorPort: number;
@@ -216,9 +232,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           : undefined,
       passthroughMaxSessions: e.PASSTHROUGH_MAX_SESSIONS,
       corsOrigins: e.CORS_ORIGINS,
+      trustedDocuments: e.TRUSTED_DOCUMENTS,
       maxBodyBytes: e.MAX_BODY_BYTES,
       maxProjectsPerOperation: e.MAX_PROJECTS_PER_OPERATION,
-      graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production',
+      graphiql: e.GRAPHIQL ?? (e.NODE_ENV !== 'production' && e.TRUSTED_DOCUMENTS !== 'require'),
       introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',
       production: e.NODE_ENV === 'production',
     },
@@ -230,6 +247,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     breakerHalfOpenAfterMs: e.BREAKER_HALF_OPEN_AFTER_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     federationSubgraph: e.FEDERATION_SUBGRAPH,
+    federationProjectIdType: e.FEDERATION_PROJECT_ID_TYPE,
     tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT ? { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME } : undefined,
     simulatorPort: e.SIMULATOR_PORT,
     audit: e.AUDIT_LOG === 'stdout' || e.AUDIT_LOG === 'off' ? e.AUDIT_LOG : { file: e.AUDIT_LOG },

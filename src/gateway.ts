@@ -24,6 +24,7 @@ import { useBodyLimit } from './security/body-limit.ts';
 import { useRequestGuard } from './security/request-guard.ts';
 import { rejectSubscriptions } from './security/no-subscriptions.ts';
 import { useStableErrorCodes } from './security/error-codes.ts';
+import { loadTrustedDocuments, type TrustedDocuments, useTrustedDocuments } from './security/trusted-documents.ts';
 import { useProjectCap } from './security/project-cap.ts';
 
 export interface GatewayDeps {
@@ -59,6 +60,8 @@ export interface GatewayDeps {
   audit?: AuditLog;
   /** Idempotency keys for mutations (the `Idempotency-Key` header). @default keys are ignored */
   idempotency?: Omit<IdempotencyOptions, 'logger'>;
+  /** The trusted documents, id → text. @default the client package's persisted-documents.json, read once here */
+  trustedDocuments?: TrustedDocuments;
 }
 
 /** No caller authentication, limits sized for the documented operations, everything visible. */
@@ -67,6 +70,7 @@ export const defaultSecurity: SecurityConfig = {
   jwt: undefined,
   passthroughMaxSessions: 1_000,
   corsOrigins: [],
+  trustedDocuments: 'allow',
   maxBodyBytes: 100_000,
   maxProjectsPerOperation: 100,
   graphiql: true,
@@ -88,6 +92,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const isReady = deps.isReady ?? (async () => true);
   const auth = { mode: security.authMode, jwt: security.jwt };
   let graphiqlPage: Promise<string> | undefined;
+  const trustedDocuments =
+    security.trustedDocuments === 'off' ? [] : useTrustedDocuments(security.trustedDocuments, deps.trustedDocuments ?? loadTrustedDocuments());
   return createYoga<Record<string, never>, GatewayContext>({
     schema: deps.schema ?? schema,
     graphqlEndpoint: deps.graphqlEndpoint ?? '/graphql',
@@ -129,6 +135,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
       // preflight: requiring one (or a JSON content type) stops cross-site request forgery.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       ...authenticationPlugins(auth),
+      // A document named by its id is looked up here; with TRUSTED_DOCUMENTS=require any other
+      // is refused before it is parsed.
+      ...trustedDocuments,
       ...hardening(security),
       // A caller who goes away stops execution, and its signal aborts the upstream calls.
       useExecutionCancellation(),

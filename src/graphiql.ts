@@ -12,7 +12,7 @@ import {
   DeleteInvitationDocument,
   ProjectInvitationDocument,
   UpdateInvitationRolesDocument,
-} from './sdk/generated/graphql.ts';
+} from 'ops-manager-invitations-client/documents';
 
 /** One GraphiQL tab, as graphql-yoga's `graphiql.defaultTabs` takes it. */
 export type GraphiQLTab = NonNullable<GraphiQLOptions['defaultTabs']>[number];

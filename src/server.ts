@@ -12,7 +12,7 @@ import { createMetrics } from './observability/metrics.ts';
 import { startTracing } from './observability/tracing.ts';
 import { createUpstream } from './ops-manager/upstream.ts';
 import { createReadinessCheck } from './readiness.ts';
-import { subgraphSchema } from './schema/index.ts';
+import { subgraphSchemaFor } from './schema/index.ts';
 
 export interface RunningServer {
   url: string;
@@ -56,6 +56,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   });
   metrics.watch(upstream);
   logger.info({ authMode: config.security.authMode }, 'Caller authentication');
+  logger.info({ mode: config.security.trustedDocuments }, 'Trusted documents (TRUSTED_DOCUMENTS)');
   // What the plain API and the subgraph share: one client (one in-flight cap, one breaker),
   // one readiness probe (one cache), one security configuration.
   const idempotencyStore = config.idempotency.redisUrl
@@ -85,9 +86,16 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     tracing: config.tracing !== undefined,
   });
   // The federation subgraph serves /subgraph on the same port, only when a deployment
-  // behind a router asks for it.
+  // behind a router asks for it, with Project keyed by the company graph's id scalar.
   const subgraph = config.federationSubgraph
-    ? createGateway({ ...shared, schema: subgraphSchema, graphqlEndpoint: '/subgraph', graphiql: false })
+    ? createGateway({
+        ...shared,
+        // A router sends documents of its own query plans, which no manifest can list.
+        security: { ...shared.security, trustedDocuments: 'off' },
+        schema: subgraphSchemaFor(config.federationProjectIdType),
+        graphqlEndpoint: '/subgraph',
+        graphiql: false,
+      })
     : undefined;
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
@@ -99,7 +107,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   });
   const url = `http://${config.host}:${(server.address() as AddressInfo).port}/graphql`;
   logger.info({ url, upstream: upstreamConfig.baseUrl }, 'Gateway listening; open this URL in a browser for GraphiQL');
-  if (subgraph) logger.info({ url: url.replace(/\/graphql$/, '/subgraph') }, 'Federation subgraph served (FEDERATION_SUBGRAPH=true)');
+  if (subgraph) {
+    logger.info(
+      { url: url.replace(/\/graphql$/, '/subgraph'), projectIdType: config.federationProjectIdType },
+      'Federation subgraph served (FEDERATION_SUBGRAPH=true)',
+    );
+  }
 
   return {
     url,

@@ -1,11 +1,23 @@
 import { InvalidInputError } from '../errors.ts';
 import { sameUsername } from '../ops-manager/schemas.ts';
+import type { GatewayContext } from '../context.ts';
 import { builder } from './builder.ts';
 import { InvitationRef } from './invitation.ts';
 
 /** A project is known by its id alone: its invitations are fetched only when asked for. */
 export interface ProjectShape {
   id: string;
+  /**
+   * Set when a router's representation carried an id Ops Manager cannot have: every field of
+   * ours on this project fails with it, before any upstream call.
+   */
+  rejected?: InvalidInputError;
+}
+
+/** The project's pending invitations, through the operation's loader (one GET per project). */
+function invitationsOf(project: ProjectShape, loaders: GatewayContext['loaders']) {
+  if (project.rejected) throw project.rejected;
+  return loaders.invitationsByProject.load(project.id);
 }
 
 /** The most projects one `projects(ids:)` call may name. */
@@ -31,7 +43,7 @@ export const ProjectRef = builder.objectRef<ProjectShape>('Project').implement({
         username: t.arg({ type: 'EmailAddress', required: false, description: 'Only invitations to this email address.' }),
       },
       resolve: async (project, { username }, { loaders }) => {
-        const invitations = await loaders.invitationsByProject.load(project.id);
+        const invitations = await invitationsOf(project, loaders);
         return username ? invitations.filter((invitation) => sameUsername(invitation.username, username)) : invitations;
       },
     }),
@@ -42,7 +54,7 @@ export const ProjectRef = builder.objectRef<ProjectShape>('Project').implement({
       description: 'One pending invitation of the project by its id, or null when the project has none with this id.',
       args: { id: t.arg({ type: 'ObjectID', required: true, description: 'The invitation id (INVITATION-ID).' }) },
       resolve: async (project, { id }, { loaders }) => {
-        const invitations = await loaders.invitationsByProject.load(project.id);
+        const invitations = await invitationsOf(project, loaders);
         return invitations.find((invitation) => invitation.id === id) ?? null;
       },
     }),
@@ -57,22 +69,24 @@ export const ProjectRef = builder.objectRef<ProjectShape>('Project').implement({
  */
 builder.asEntity(ProjectRef, {
   key: builder.selection<{ id: string }>('id'),
-  // Async on purpose: @apollo/subgraph resolves all representations in one synchronous map,
-  // so a synchronous throw would fail every entity of the request, not just this one.
-  resolveReference: async ({ id }) => ({ id: projectIdFromRepresentation(id) }),
+  resolveReference: ({ id }) => projectFromRepresentation(id),
 });
 
 /**
- * Representations arrive as `_Any`, so the ObjectID scalar never sees them: check them here,
- * the same way, before any call to Ops Manager.
+ * Representations arrive as `_Any`, and in the subgraph `Project.id` is the company's key
+ * scalar (`ID` by default), so the ObjectID scalar never sees them: check them here, the same
+ * way, before any call to Ops Manager. A bad id is not a bad reference (the company's graph
+ * has that project): the entity resolves, and each of our fields on it answers null with
+ * BAD_USER_INPUT at its own path, so a router shows exactly which project and field failed.
  */
-function projectIdFromRepresentation(id: unknown): string {
-  if (typeof id !== 'string' || !/^[0-9a-fA-F]{24}$/.test(id)) {
-    throw new InvalidInputError('A Project representation needs an `id` of 24 hexadecimal characters.', {
+function projectFromRepresentation(id: unknown): ProjectShape {
+  if (typeof id === 'string' && /^[0-9a-fA-F]{24}$/.test(id)) return { id: id.toLowerCase() };
+  return {
+    id: String(id),
+    rejected: new InvalidInputError('This Project id is not an Ops Manager project id (24 hexadecimal characters).', {
       field: 'representations',
-    });
-  }
-  return id.toLowerCase();
+    }),
+  };
 }
 
 builder.queryFields((t) => ({

@@ -63,6 +63,8 @@ export const apiErrors = {
     new OpsManagerError(400, 'MISSING_ATTRIBUTE', `The required attribute ${attribute} was not specified.`, [
       attribute,
     ]),
+  attributeReadOnly: (attribute: string) =>
+    new OpsManagerError(400, 'ATTRIBUTE_READ_ONLY', `The attribute ${attribute} is read-only and cannot be changed by the user.`, [attribute]),
   invalidAttribute: (attribute: string) =>
     new OpsManagerError(400, 'INVALID_ATTRIBUTE', `Invalid attribute ${attribute} specified.`, [attribute]),
   invalidRoleForGroup: (role: string, groupId: string) =>
@@ -86,6 +88,8 @@ export const apiErrors = {
     new OpsManagerError(405, undefined, `HTTP method ${method} is not allowed for this resource.`, [], {
       Allow: allowed.join(', '),
     }),
+  // What a JAX-RS server answers for a body it has no reader for; Ops Manager's error envelope, no errorCode.
+  unsupportedMediaType: () => new OpsManagerError(415, undefined, 'The request body must be application/json.'),
   payloadTooLarge: (limitBytes: number) =>
     new OpsManagerError(413, undefined, `The request body is larger than ${limitBytes} bytes.`),
   rateLimited: (resource: string) =>

@@ -17,4 +17,13 @@ export type { CounterSnapshot, SimulatorCounters } from './counters.ts';
 export type { Fault, FaultMatch, FaultOptions, SimulatorFaults } from './faults.ts';
 export { PROJECT_ROLES, type ProjectRole } from './roles.ts';
 export { API_BASE_PATH } from './routes.ts';
+export {
+  API_KEY_INVITERS,
+  CREATE_STATUSES,
+  DELETE_RESPONSES,
+  DOCUMENTED_VARIANTS,
+  type ApiKeyInviter,
+  type DeleteResponse,
+  type SimulatorVariants,
+} from './variants.ts';
 export { DIGEST_REALM } from './digest.ts';

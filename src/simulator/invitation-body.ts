@@ -18,14 +18,16 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * since an invitation without roles is meaningless); a value of the wrong JSON type →
  * INVALID_JSON_ATTRIBUTE; an unknown role → INVALID_ROLE_FOR_GROUP; a bad address →
  * INVALID_EMAIL_ADDRESS. Duplicate roles are dropped, keeping the first occurrence.
+ * `optional` attributes may be absent (or null); when present they are checked the same way.
  */
-export function parseInvitationBody<A extends InvitationAttribute>(
+export function parseInvitationBody<A extends InvitationAttribute, O extends InvitationAttribute = never>(
   raw: Buffer,
   groupId: string,
   attributes: readonly A[],
-): Pick<InvitationRequest, A> {
+  optional: readonly O[] = [],
+): Pick<InvitationRequest, A> & Partial<Pick<InvitationRequest, O>> {
   const body = parseJsonObject(raw);
-  const allowed: ReadonlySet<string> = new Set(attributes);
+  const allowed: ReadonlySet<string> = new Set([...attributes, ...optional]);
   for (const attribute of Object.keys(body)) {
     if (!allowed.has(attribute)) throw apiErrors.invalidAttribute(attribute);
   }
@@ -35,10 +37,11 @@ export function parseInvitationBody<A extends InvitationAttribute>(
       throw apiErrors.missingAttribute(attribute);
     }
   }
+  const present = (attribute: InvitationAttribute) => allowed.has(attribute) && body[attribute] !== undefined && body[attribute] !== null;
   const parsed: Partial<InvitationRequest> = {};
-  if (allowed.has('roles')) parsed.roles = parseRoles(body['roles'], groupId);
-  if (allowed.has('username')) parsed.username = parseUsername(body['username']);
-  return parsed as Pick<InvitationRequest, A>;
+  if (present('roles')) parsed.roles = parseRoles(body['roles'], groupId);
+  if (present('username')) parsed.username = parseUsername(body['username']);
+  return parsed as Pick<InvitationRequest, A> & Partial<Pick<InvitationRequest, O>>;
 }
 
 function parseJsonObject(raw: Buffer): Record<string, unknown> {

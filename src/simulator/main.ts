@@ -8,8 +8,26 @@
  *   SIMULATOR_SEED_PROJECTS      generated projects instead of the demo data (ids: generatedProjectId)
  *   SIMULATOR_SEED_INVITATIONS   invitations per generated project (default 10; needs SIMULATOR_SEED_PROJECTS)
  *   SIMULATOR_LATENCY_MS         fixed latency added to every API response (default 0)
+ *
+ * And the variants, where real servers answer differently (defaults: what the Ops Manager docs say;
+ * see SimulatorOptions):
+ *   SIMULATOR_CREATE_STATUS      201 (default) or 200
+ *   SIMULATOR_DELETE_RESPONSE    no-content (default: 204), empty-object (200 {}), empty-body (200, no body)
+ *   SIMULATOR_INVITER            owner (default: the key owner's email) or public-key
+ *   SIMULATOR_NONCE_LIFETIME_MS  Digest nonce lifetime (default 300000)
+ *   SIMULATOR_NONCE_COUNT_CHECK  true (default: a nonce count that does not rise is refused) or false
  */
-import { DEMO_API_KEY, DEMO_PROJECTS, generatedProjectId, type SeedOption, startSimulator } from './index.ts';
+import {
+  API_KEY_INVITERS,
+  CREATE_STATUSES,
+  DELETE_RESPONSES,
+  DEMO_API_KEY,
+  DEMO_PROJECTS,
+  DOCUMENTED_VARIANTS,
+  generatedProjectId,
+  type SeedOption,
+  startSimulator,
+} from './index.ts';
 
 /** Seeds larger than this would take minutes and gigabytes to build; no benchmark needs them. */
 const MAX_SEEDED_INVITATIONS = 5_000_000;
@@ -32,6 +50,15 @@ function readInteger(names: readonly string[], fallback: number, min: number, ma
   return value;
 }
 
+/** One of `choices` (as written), or `fallback` when unset or empty. */
+function readChoice<T extends string | number>(name: string, choices: readonly T[], fallback: T): T {
+  const raw = process.env[name];
+  if (!raw) return fallback;
+  const choice = choices.find((candidate) => String(candidate) === raw);
+  if (choice === undefined) refuse(`${name} must be one of ${choices.join(', ')}, got "${raw}"`);
+  return choice;
+}
+
 function readSeed(): SeedOption {
   const projectsSet = Boolean(process.env['SIMULATOR_SEED_PROJECTS']);
   if (!projectsSet) {
@@ -50,8 +77,15 @@ function readSeed(): SeedOption {
 const port = readInteger(['PORT', 'SIMULATOR_PORT'], 8080, 0, 65535);
 const seed = readSeed();
 const latencyMs = readInteger(['SIMULATOR_LATENCY_MS'], 0, 0, 600_000);
+const variants = {
+  createStatus: readChoice('SIMULATOR_CREATE_STATUS', CREATE_STATUSES, DOCUMENTED_VARIANTS.createStatus),
+  deleteResponse: readChoice('SIMULATOR_DELETE_RESPONSE', DELETE_RESPONSES, DOCUMENTED_VARIANTS.deleteResponse),
+  apiKeyInviter: readChoice('SIMULATOR_INVITER', API_KEY_INVITERS, DOCUMENTED_VARIANTS.apiKeyInviter),
+};
+const nonceLifetimeMs = readInteger(['SIMULATOR_NONCE_LIFETIME_MS'], 300_000, 1, 86_400_000);
+const checkNonceCount = readChoice('SIMULATOR_NONCE_COUNT_CHECK', ['true', 'false'], 'true') === 'true';
 
-const simulator = await startSimulator({ port, host: '127.0.0.1', seed, latencyMs });
+const simulator = await startSimulator({ port, host: '127.0.0.1', seed, latencyMs, ...variants, nonceLifetimeMs, checkNonceCount });
 console.log(`Ops Manager simulator listening: ${simulator.baseUrl}`);
 console.log(`Digest API key: public "${DEMO_API_KEY.publicKey}", private "${DEMO_API_KEY.privateKey}"`);
 if (seed === 'demo') {
@@ -61,6 +95,10 @@ if (seed === 'demo') {
   console.log(`Generated ${seed.projects} projects with ${seed.invitationsPerProject} invitations each (ids ${range})`);
 }
 if (latencyMs > 0) console.log(`Fixed latency: ${latencyMs} ms on every API response`);
+console.log(
+  `Variants: create ${variants.createStatus}, delete ${variants.deleteResponse}, inviter ${variants.apiKeyInviter}; ` +
+    `Digest nonce lifetime ${nonceLifetimeMs} ms, nonce-count check ${checkNonceCount ? 'on' : 'off'}`,
+);
 console.log(`Test controls: ${simulator.origin}/__simulator/counters (and faults, latency, reset)`);
 
 let stopping = false;

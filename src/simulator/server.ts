@@ -14,6 +14,7 @@ import { NonceRegistry } from './nonces.ts';
 import { errorResult, responseFormat, sendApiResult, sendChallenge, type ApiResult } from './responses.ts';
 import { API_BASE_PATH, matchRoute, routeKey } from './routes.ts';
 import { SimulatorStore } from './store.ts';
+import { type ApiKeyInviter, type DeleteResponse, DOCUMENTED_VARIANTS, type SimulatorVariants } from './variants.ts';
 
 
 export interface SimulatorApiKey {
@@ -32,10 +33,24 @@ export interface SimulatorOptions {
   apiKeys?: SimulatorApiKey[];
   /** 'none' is for when Apache does Digest in front of the simulator. @default 'digest' */
   auth?: 'digest' | 'none';
-  /** @default 300_000 (Apache's default) */
+  /** How long a Digest nonce may be used before the answer is 401 with `stale=true`. @default 300_000 (Apache's default) */
   nonceLifetimeMs?: number;
-  /** Refuse a nonce count that does not rise. @default true */
+  /** Refuse a nonce count (`nc`) that does not rise, as Apache's AuthDigestNcCheck does. @default true */
   checkNonceCount?: boolean;
+  /** Status of a create: 201 as the Ops Manager docs say, or 200 as Atlas was recorded answering. @default 201 */
+  createStatus?: 201 | 200;
+  /**
+   * What a delete answers: 'no-content' (204, as the docs' example), 'empty-object' (200 `{}`,
+   * the docs' "empty JSON object"), 'empty-body' (200, no body, typed application/json: the
+   * official Go client's test mock). @default 'no-content'
+   */
+  deleteResponse?: DeleteResponse;
+  /**
+   * `inviterUsername` of an invitation created through an API key: 'owner', the key owner's
+   * email (`ownerUsername`), as the docs' examples show; 'public-key', the key's public key, as
+   * a real recording shows. @default 'owner'
+   */
+  apiKeyInviter?: ApiKeyInviter;
   /** Fixed latency added to every API response. @default 0 */
   latencyMs?: number;
   /** @default 'demo' */
@@ -68,6 +83,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const apiKeys: readonly SimulatorApiKey[] = options.apiKeys ?? [DEMO_API_KEY];
   const keyOwners = new Map(apiKeys.map((key) => [key.publicKey, key.ownerUsername ?? DEFAULT_API_KEY_OWNER]));
+  const variants: SimulatorVariants = {
+    createStatus: options.createStatus ?? DOCUMENTED_VARIANTS.createStatus,
+    deleteResponse: options.deleteResponse ?? DOCUMENTED_VARIANTS.deleteResponse,
+    apiKeyInviter: options.apiKeyInviter ?? DOCUMENTED_VARIANTS.apiKeyInviter,
+  };
+  /** Who an invitation created by this key says invited the user. */
+  const inviterOf = (publicKey: string | undefined): string => {
+    if (publicKey === undefined) return DEFAULT_API_KEY_OWNER;
+    return variants.apiKeyInviter === 'public-key' ? publicKey : (keyOwners.get(publicKey) ?? DEFAULT_API_KEY_OWNER);
+  };
   const digest =
     options.auth === 'none'
       ? undefined
@@ -132,14 +157,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         ? await readRequestBody(request, maxBodyBytes)
         : { tooLarge: false as const, body: Buffer.alloc(0) };
       if (read.tooLarge) throw apiErrors.payloadTooLarge(maxBodyBytes);
-      const outcome = handleInvitesRequest(store, {
-        method,
-        route,
-        query: url.searchParams,
-        body: read.body,
-        publicKey,
-        callerUsername: (publicKey === undefined ? undefined : keyOwners.get(publicKey)) ?? DEFAULT_API_KEY_OWNER,
-      });
+      const outcome = handleInvitesRequest(
+        store,
+        {
+          method,
+          route,
+          query: url.searchParams,
+          body: read.body,
+          contentType: request.headers['content-type'],
+          publicKey,
+          callerUsername: inviterOf(publicKey),
+        },
+        variants,
+      );
       if (outcome.applied) counters.recordApplied();
       result = outcome;
     } catch (error) {

@@ -217,10 +217,14 @@ export class SimulatorStore {
     return this.addInvitation({ groupId, username: request.username, roles: request.roles, inviterUsername });
   }
 
-  /** Replaces all roles of the invitation. */
-  updateInvitationRoles(groupId: string, invitationId: string, roles: string[]): Invitation {
+  /**
+   * Replaces all roles of the invitation. A `username` given beside them (seed 003's example
+   * request does) must be the invitation's own, ignoring case: an invitation's user cannot change.
+   */
+  updateInvitationRoles(groupId: string, invitationId: string, roles: string[], username?: string): Invitation {
     const stored = this.#find(groupId, invitationId);
     if (stored === undefined) throw apiErrors.resourceNotFound(`invitation with id ${invitationId}`);
+    if (username !== undefined && !sameUsername(stored.username, username)) throw apiErrors.attributeReadOnly('username');
     stored.roles = [...roles];
     return this.#render(stored);
   }

@@ -8,6 +8,7 @@ import {
   errorLogLines,
   type Expected,
   expectRefused,
+  refusalFlaws,
   expectStillServing,
   expectUpstreamPathServing,
   MISSING_PROJECT,
@@ -72,18 +73,26 @@ function raw(body: BodyInit, headers: Record<string, string>): Call {
   return { method: 'POST', headers, body };
 }
 
+/** Plain `Accept: application/json`, as curl, fetch and older clients send it. */
+const JSON_ONLY = { 'content-type': 'application/json', accept: 'application/json' };
+
 /**
- * FAILING UNTIL THE GATEWAY IS FIXED. Each of these gets a wrong answer today (the comment says
- * which); they run as `it.fails`, so the suite passes while they fail and fails as soon as one
- * is fixed: then move it into BAD_REQUESTS below.
+ * Requests that are not well-formed GraphQL-over-HTTP requests, under plain `Accept:
+ * application/json`: the spec says 400 (not the 200 it keeps for a document that fails to parse
+ * or validate). These answered 200 once: useStableErrorCodes dropped the parser internals Yoga
+ * reads to choose 400 (audits BCF8, A5BF); a missing query answered 200 in Yoga itself.
  */
-const FAILING_UNTIL_FIXED: BadRequest[] = [
-  // Today: 200. A request with no query is not a well-formed GraphQL-over-HTTP request: 400 even
-  // for application/json. Yoga keeps 200 for legacy application/json clients here.
-  { name: 'missing query, Accept: application/json', call: () => raw(JSON.stringify({ variables: {} }), { 'content-type': 'application/json', accept: 'application/json' }) },
+const MALFORMED_UNDER_JSON: BadRequest[] = [
+  { name: 'missing query, Accept: application/json', call: () => raw(JSON.stringify({ variables: {} }), JSON_ONLY), expected: { status: [400], codes: ['BAD_REQUEST'] } },
+  { name: 'malformed JSON, Accept: application/json', call: () => raw('{"query": ', JSON_ONLY), expected: { status: [400], codes: ['BAD_REQUEST'] } },
+  { name: 'an empty body, Accept: application/json', call: () => raw('', JSON_ONLY), expected: { status: [400], codes: ['BAD_REQUEST'] } },
+  { name: 'a JSON null body, Accept: application/json', call: () => raw('null', JSON_ONLY), expected: { status: [400], codes: ['BAD_REQUEST'] } },
+  { name: 'query is a number, Accept: application/json', call: () => raw('{"query":42}', JSON_ONLY), expected: { status: [400], codes: ['BAD_REQUEST'] } },
+  { name: 'malformed JSON, Accept: application/json, over HTTP', call: () => raw('{"query": ', JSON_ONLY), transport: 'http', expected: { status: [400], codes: ['BAD_REQUEST'] } },
+  { name: 'an empty body without Accept, over HTTP', call: () => raw('', { 'content-type': 'application/json' }), transport: 'http', expected: { status: [400], codes: ['BAD_REQUEST'] } },
 ];
 
-/** Once in FAILING_UNTIL_FIXED; fixed in the gateway (request guard, subscription rule, 4xx limits). */
+/** Fixed in the gateway once (request guard, subscription rule, 4xx limits, stable error codes). */
 const FIXED: BadRequest[] = [
   // Refused before execution: the mutation must not run (it used to, and then answer 406).
   {
@@ -115,6 +124,7 @@ const FIXED: BadRequest[] = [
 
 const BAD_REQUESTS: BadRequest[] = [
   ...FIXED,
+  ...MALFORMED_UNDER_JSON,
   // Bodies
   { name: 'malformed JSON', call: () => post('{"query": '), expected: { status: [400], codes: ['BAD_REQUEST'] } },
   { name: 'an empty body', call: () => post(''), expected: { status: [400], codes: ['BAD_REQUEST'] } },
@@ -272,11 +282,22 @@ describe('bad requests', () => {
     }
   });
 
-  it.fails.each(FAILING_UNTIL_FIXED)('FAILING UNTIL FIXED, $name: a clear 4xx with a documented code, no upstream call', async (badRequest) => {
-    try {
-      await check(badRequest);
-    } finally {
-      await recordServing(badRequest.name, badRequest.transport);
+  it.each([
+    ['a syntax error', '{ project(id: '],
+    ['an unknown field', '{ projekt(id: "x") { id } }'],
+  ])('%s under plain Accept: application/json: 200 with the error, as the spec keeps for a well-formed request', async (_name, query) => {
+    const answer = await send(stack, raw(JSON.stringify({ query }), JSON_ONLY), 'http');
+    expect(answer.status).toBe(200);
+    expect(answer.contentType).toMatch(/^application\/json/);
+    expect(refusalFlaws(answer)).toEqual([]);
+    expect(answer.upstreamRequests).toBe(0);
+  });
+
+  it('keeps the JSON parser’s own words out of an unreadable body’s answer', async () => {
+    for (const accept of ['application/json', ACCEPT]) {
+      const answer = await send(stack, raw('{"query": ', { 'content-type': 'application/json', accept }), 'http');
+      expect(answer.status).toBe(400);
+      expect(answer.json).toEqual({ errors: [{ message: 'POST body sent invalid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
     }
   });
 

@@ -1,63 +1,103 @@
 import { readFileSync } from 'node:fs';
-import { composeServices } from '@theguild/federation-composition';
-import { type DocumentNode, parse } from 'graphql';
+import { printSubgraphSchema } from '@apollo/subgraph';
+import { buildSchema, type GraphQLObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { printedSubgraphSchema } from '../../src/schema/print.ts';
-import { COMPANY_SUBGRAPH_SDL } from './company-subgraph.ts';
-import { composeSupergraph, PINNED_URLS, SUPERGRAPH_FILE } from './supergraph.ts';
+import { subgraphSchemaFor } from '../../src/schema/index.ts';
+import { COMPANY_SHAPES, type CompanyShape, ORGANIZATIONS_SHAPE, PROJECTS_SHAPE, SHAREABLE_SHAPE, STRING_KEYED_SHAPE } from './company-shapes.ts';
+import { COMPOSERS } from './composers.ts';
+import { composeSupergraph, supergraphInputs, SUPERGRAPH_FILE } from './supergraph.ts';
 
-/** `Type` and `Type.field` of every definition in a subgraph, with its description. */
-function describedElements(document: DocumentNode): Map<string, string | undefined> {
-  const elements = new Map<string, string | undefined>();
-  for (const definition of document.definitions) {
-    if (!('name' in definition) || definition.name === undefined || !('description' in definition)) continue;
-    const typeName = definition.name.value;
-    elements.set(typeName, definition.description?.value);
-    if ('fields' in definition) {
-      for (const field of definition.fields ?? []) elements.set(`${typeName}.${field.name.value}`, field.description?.value);
-    }
-  }
-  return elements;
+/** The released subgraph.graphql (before Project was keyed by ID and lost its root fields). */
+const RELEASED_SUBGRAPH = readFileSync(new URL('../../contracts/released/subgraph.graphql', import.meta.url), 'utf8');
+
+/** The fields of a type of an API schema, printed `name: Type`. */
+function fieldsOf(apiSdl: string, typeName: string): string[] {
+  const type = buildSchema(apiSdl).getType(typeName) as GraphQLObjectType;
+  return Object.values(type.getFields()).map((field) => `${field.name}: ${field.type}`);
 }
 
-describe('composition with a company subgraph that owns Project { id name }', () => {
-  const ours = parse(printedSubgraphSchema());
-  const company = parse(COMPANY_SUBGRAPH_SDL);
+/** The root Query fields a company shape declares itself. */
+function companyQueryFields(shape: CompanyShape): string[] {
+  return [...new Set(shape.subgraphs.flatMap(({ sdl }) => Object.keys(buildSchema(sdl, { assumeValidSDL: true }).getQueryType()?.getFields() ?? {})))];
+}
 
-  it('composes without errors', () => {
-    const result = composeServices([
-      { name: 'invitations', url: PINNED_URLS.invitations, typeDefs: ours },
-      { name: 'company', url: PINNED_URLS.company, typeDefs: company },
-    ]);
-    expect(result.errors).toBeUndefined();
-    // The public API: Project gets its name from the company and its invitations from us.
-    expect(result.publicSdl).toMatch(/type Project \{[^}]*\bid: ObjectID!/);
-    expect(result.publicSdl).toMatch(/type Project \{[^}]*\bname: String!/);
-    expect(result.publicSdl).toMatch(/type Project \{[^}]*\binvitations\(/);
-    expect(result.publicSdl).not.toMatch(/_entities|_service|_Any/);
+/**
+ * Apollo's hints per shape, as measured: the only one is the `DateTime` scalar of shape (a),
+ * which both graphs define and describe differently (the supergraph keeps ours; harmless).
+ */
+const EXPECTED_APOLLO_HINTS: Record<string, string[]> = {
+  [PROJECTS_SHAPE.label]: ['INCONSISTENT_DESCRIPTION: Element "DateTime"'],
+  [ORGANIZATIONS_SHAPE.label]: [],
+  [SHAREABLE_SHAPE.label]: [],
+};
+
+describe.each(COMPANY_SHAPES.map((shape) => [shape.label, shape] as const))('with company shape %s', (_label, shape) => {
+  describe.each(Object.entries(COMPOSERS))('under %s composition', (composerName, compose) => {
+    const result = compose(supergraphInputs(shape));
+
+    it('composes with zero errors', () => {
+      expect(result.errors).toEqual([]);
+    });
+
+    it('gives Project their name and our invitations, keyed by ID!', () => {
+      const project = fieldsOf(result.apiSdl!, 'Project');
+      expect(project).toEqual(expect.arrayContaining(['id: ID!', 'name: String!', 'invitations: [Invitation!]', 'invitation: Invitation']));
+      expect(result.apiSdl).not.toMatch(/_entities|_service|_Any/);
+    });
+
+    it('leaves every root query field to the company, and the mutations to us', () => {
+      expect(fieldsOf(result.apiSdl!, 'Query').map((field) => field.split(':')[0]).sort()).toEqual(companyQueryFields(shape).sort());
+      expect(fieldsOf(result.apiSdl!, 'Mutation').map((field) => field.split(':')[0]).sort()).toEqual([
+        'createInvitation',
+        'deleteInvitation',
+        'updateInvitationRoles',
+      ]);
+    });
+
+    it('joins Project on id in our subgraph and theirs', () => {
+      expect(result.supergraphSdl).toMatch(/type Project[^{]*@join__type\(graph: INVITATIONS, key: "id"\)/);
+      for (const { name } of shape.subgraphs) {
+        expect(result.supergraphSdl).toMatch(new RegExp(`type Project[^{]*@join__type\\(graph: ${name.toUpperCase()}, key: "id"\\)`));
+      }
+      expect(result.supergraphSdl).toMatch(/invitations\([^)]*\): \[Invitation!\] @join__field\(graph: INVITATIONS\)/);
+    });
+
+    if (composerName === 'apollo') {
+      it('hints only what was measured', () => {
+        expect(result.hints.map((hint) => hint.split(' has ')[0])).toEqual(EXPECTED_APOLLO_HINTS[shape.label]);
+      });
+    }
+
+    it('did not compose with the released subgraph (ObjectID key, its own project/projects)', () => {
+      const released = compose(supergraphInputs(shape, {}, RELEASED_SUBGRAPH));
+      expect(released.errors).toContainEqual(expect.stringMatching(/Type of field "Project\.id" is incompatible across subgraphs/));
+    });
+  });
+});
+
+describe('a company keyed by String! (FEDERATION_PROJECT_ID_TYPE=String)', () => {
+  const keyedByString = printSubgraphSchema(subgraphSchemaFor('String'));
+
+  it.each(Object.entries(COMPOSERS))('composes with the String-keyed subgraph under %s composition', (_name, compose) => {
+    const result = compose(supergraphInputs(STRING_KEYED_SHAPE, {}, keyedByString));
+    expect(result.errors).toEqual([]);
+    expect(fieldsOf(result.apiSdl!, 'Project')).toEqual(expect.arrayContaining(['id: String!', 'name: String!', 'invitations: [Invitation!]']));
   });
 
-  it('leaves no two subgraphs describing a shared element differently (what composition hints would flag)', () => {
-    // @theguild/federation-composition reports errors but no hints; the hint that matters
-    // here is an inconsistent description, where the supergraph would keep one at random.
-    const mine = describedElements(ours);
-    const theirs = describedElements(company);
-    const shared = [...theirs.keys()].filter((name) => mine.has(name)).sort();
-    expect(shared).toEqual(['ObjectID', 'Project', 'Project.id', 'Query']);
-    const conflicting = shared.filter((name) => mine.get(name) && theirs.get(name) && mine.get(name) !== theirs.get(name));
-    expect(conflicting).toEqual([]);
+  it.each(Object.entries(COMPOSERS))('does not compose with the default (ID) subgraph under %s composition', (_name, compose) => {
+    const result = compose(supergraphInputs(STRING_KEYED_SHAPE));
+    expect(result.errors).toEqual([expect.stringMatching(/Type of field "Project\.id" is incompatible across subgraphs/)]);
   });
+});
 
-  it('joins Project on its id in both subgraphs', () => {
-    const supergraph = composeSupergraph();
-    expect(supergraph).toContain('type Project @join__type(graph: COMPANY, key: "id") @join__type(graph: INVITATIONS, key: "id")');
-    expect(supergraph).toMatch(/invitations\([^)]*\): \[Invitation!\] @join__field\(graph: INVITATIONS\)/);
-    expect(supergraph).toContain('name: String! @join__field(graph: COMPANY)');
-    // Invitation is no entity: only our subgraph resolves it, and only through a Project.
-    expect(supergraph).toContain('type Invitation @join__type(graph: INVITATIONS) {');
-  });
-
-  it('is the checked-in supergraph (after a schema change: npx tsx test/federation/write-supergraph.ts)', () => {
+describe('the pinned supergraph', () => {
+  it('is our subgraph with shape (a) (after a schema change: npm run schema && npm run supergraph)', () => {
     expect(readFileSync(SUPERGRAPH_FILE, 'utf8')).toBe(composeSupergraph());
+  });
+
+  it('takes name from the company and invitations from us; Invitation is no entity', () => {
+    const supergraph = composeSupergraph();
+    expect(supergraph).toMatch(/name: String! @join__field\(graph: PROJECTS\)/);
+    expect(supergraph).toContain('type Invitation @join__type(graph: INVITATIONS) {');
   });
 });

@@ -7,8 +7,9 @@ import type { FetchLike } from '../../src/ops-manager/client.ts';
 import { createUpstream, type Upstream } from '../../src/ops-manager/upstream.ts';
 import { subgraphSchema } from '../../src/schema/index.ts';
 import { DEMO_API_KEY, type Simulator, startSimulator } from '../../src/simulator/index.ts';
-import { closeServer, type CompanySubgraph, startCompanySubgraph } from './company-subgraph.ts';
-import { composeSupergraph } from './supergraph.ts';
+import { type CompanyShape, PROJECTS_SHAPE } from './company-shapes.ts';
+import { catalogOf, closeServer, type CompanyCatalog, type RunningCompanySubgraph, startCompanySubgraph } from './company-server.ts';
+import { composeSupergraph, OURS } from './supergraph.ts';
 
 /** The headers a router must pass on to our subgraph. */
 export const FORWARDED_HEADERS = ['authorization', 'x-request-id'] as const;
@@ -18,11 +19,19 @@ export interface RouterResult {
   errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
 }
 
+/** One request the router sent to a subgraph. */
+export interface RouterFetch {
+  url: string;
+  /** The GraphQL request body as sent (query and variables). */
+  body: string;
+}
+
 /**
  * A supergraph on loopback, as a company would run it: the Ops Manager simulator, our
- * gateway serving `subgraphSchema` at /subgraph, the company example subgraph, and Hive
- * Gateway's runtime in process composing the two. Nothing leaves 127.0.0.1: the supergraph
- * is given as SDL (no CDN, no polling) and no usage reporting is configured.
+ * gateway serving `subgraphSchema` at /subgraph, a company graph in one of the shapes of
+ * company-shapes.ts, and Hive Gateway's runtime in process composing them. Nothing leaves
+ * 127.0.0.1: the supergraph is given as SDL (no CDN, no polling) and no usage reporting is
+ * configured.
  */
 export interface FederatedStack {
   simulator: Simulator;
@@ -31,14 +40,22 @@ export interface FederatedStack {
   subgraphUrl: string;
   /** Headers of every request our subgraph's HTTP server received, in order. */
   subgraphRequests: IncomingHttpHeaders[];
-  /** Every URL the router fetched. */
-  routerFetches: string[];
+  /** The company's data; tests change it between cases. */
+  catalog: CompanyCatalog;
+  /** Every request the router sent, to any subgraph. */
+  routerFetches: RouterFetch[];
+  /** The GraphQL requests the router sent to our subgraph, parsed. */
+  requestsToUs(): Array<{ query: string; variables?: Record<string, unknown> }>;
   /** Sends an operation to the router, in process, with the given client headers. */
   query(query: string, headers?: Record<string, string>): Promise<RouterResult>;
   close(): Promise<void>;
 }
 
 export interface FederatedStackOptions {
+  /** The company graph. @default PROJECTS_SHAPE, shape (a) */
+  company?: CompanyShape;
+  /** The company's projects and organizations. @default catalogOf(25): the simulator's first 25 projects */
+  catalog?: CompanyCatalog;
   /** @default { projects: 50, invitationsPerProject: 2 } */
   seed?: { projects: number; invitationsPerProject: number };
   /** The client's in-flight cap. @default 32 */
@@ -79,23 +96,28 @@ export async function startFederatedStack(options: FederatedStackOptions = {}): 
   await new Promise<void>((resolve) => subgraphServer.listen(0, '127.0.0.1', resolve));
   const subgraphUrl = `http://127.0.0.1:${(subgraphServer.address() as AddressInfo).port}/subgraph`;
 
-  let company: CompanySubgraph | undefined;
+  const catalog = options.catalog ?? catalogOf(25);
+  const shape = options.company ?? PROJECTS_SHAPE;
+  const company: RunningCompanySubgraph[] = [];
   try {
-    company = await startCompanySubgraph();
+    for (const definition of shape.subgraphs) company.push(await startCompanySubgraph(definition, catalog));
   } catch (error) {
-    await closeServer(subgraphServer);
+    await Promise.all([...company.map((subgraph) => subgraph.close()), closeServer(subgraphServer)]);
     throw error;
   }
+  const urls = Object.fromEntries([[OURS, subgraphUrl], ...shape.subgraphs.map(({ name }, i) => [name, company[i]!.url])]);
 
-  const routerFetches: string[] = [];
+  const routerFetches: RouterFetch[] = [];
   const router: GatewayRuntime = createGatewayRuntime({
-    supergraph: composeSupergraph({ invitations: subgraphUrl, company: company.url }),
+    supergraph: composeSupergraph(shape, urls),
     logging: false,
     propagateHeaders: {
       fromClientToSubgraphs: ({ request }) =>
         Object.fromEntries(FORWARDED_HEADERS.map((name) => [name, request.headers.get(name)])),
     },
-    plugins: () => [{ onFetch: ({ url }) => void routerFetches.push(url) }],
+    plugins: () => [
+      { onFetch: ({ url, options: init }) => void routerFetches.push({ url, body: typeof init.body === 'string' ? init.body : '' }) },
+    ],
   });
 
   return {
@@ -103,7 +125,9 @@ export async function startFederatedStack(options: FederatedStackOptions = {}): 
     upstream,
     subgraphUrl,
     subgraphRequests,
+    catalog,
     routerFetches,
+    requestsToUs: () => routerFetches.filter(({ url }) => url === subgraphUrl).map(({ body }) => JSON.parse(body)),
     async query(query, headers = {}) {
       const response = await router.fetch('http://127.0.0.1/graphql', {
         method: 'POST',
@@ -114,7 +138,7 @@ export async function startFederatedStack(options: FederatedStackOptions = {}): 
     },
     async close() {
       await router.dispose();
-      await company.close();
+      await Promise.all(company.map((subgraph) => subgraph.close()));
       await closeServer(subgraphServer);
       await upstream.close();
       await simulator.close();

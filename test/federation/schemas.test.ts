@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { getNamedType, type GraphQLSchema, isObjectType, isUnionType, printSchema, specifiedDirectives } from 'graphql';
+import { getNamedType, type GraphQLSchema, isObjectType, isSpecifiedScalarType, isUnionType, printSchema, specifiedDirectives } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { createGateway } from '../../src/gateway.ts';
 import { createLogger } from '../../src/logger.ts';
 import { OpsManagerClient } from '../../src/ops-manager/client.ts';
-import { schema, subgraphSchema } from '../../src/schema/index.ts';
+import { schema, subgraphSchema, subgraphSchemaFor } from '../../src/schema/index.ts';
 import { SUBGRAPH_FILE } from '../../src/schema/print.ts';
+import { printSubgraphSchema } from '@apollo/subgraph';
 
 const FEDERATION_TYPES = ['_Any', '_Entity', '_Service', 'link__Import', 'link__Purpose', 'federation__FieldSet', 'FieldSet'];
 
@@ -35,22 +36,39 @@ describe('the plain schema has no federation noise', () => {
 });
 
 describe('the subgraph schema', () => {
-  it('adds _service and _entities, and Project is the only entity', () => {
-    expect(queryFields(subgraphSchema)).toEqual(['_entities', '_service', 'project', 'projects']);
+  it('adds _service and _entities, claims no other root query field, and Project is the only entity', () => {
+    // project/projects are the company graph's to own: a second owner fails composition.
+    expect(queryFields(subgraphSchema)).toEqual(['_entities', '_service']);
     const entities = subgraphSchema.getQueryType()!.getFields()._entities!;
     expect(entities.args.map((arg) => `${arg.name}: ${arg.type}`)).toEqual(['representations: [_Any!]!']);
     const entity = getNamedType(entities.type);
     expect(isUnionType(entity) && entity.getTypes().map((type) => type.name)).toEqual(['Project']);
   });
 
-  it('keeps every type and field of the plain API', () => {
-    for (const type of Object.values(schema.getTypeMap())) {
+  it('keeps every type and field of the plain API, with the same types but Project.id', () => {
+    // Built-in scalars it does not use (Float) are not listed in a schema's type map.
+    for (const type of Object.values(schema.getTypeMap()).filter((t) => !isSpecifiedScalarType(t))) {
       const twin = subgraphSchema.getType(type.name);
       expect(twin?.toString(), type.name).toBe(type.name);
       if (isObjectType(type) && type.name !== 'Query') {
-        expect(Object.keys((twin as typeof type).getFields())).toEqual(Object.keys(type.getFields()));
+        const fields = (twin as typeof type).getFields();
+        expect(Object.keys(fields)).toEqual(Object.keys(type.getFields()));
+        for (const [name, field] of Object.entries(type.getFields())) {
+          const expected = `${type.name}.${name}` === 'Project.id' ? 'ID!' : String(field.type);
+          expect(String(fields[name]!.type), `${type.name}.${name}`).toBe(expected);
+        }
       }
     }
+  });
+
+  it('keys Project by the scalar asked for (FEDERATION_PROJECT_ID_TYPE), in the schema and its SDL', () => {
+    const keyedByString = subgraphSchemaFor('String');
+    const project = keyedByString.getType('Project');
+    expect(isObjectType(project) && String(project.getFields().id!.type)).toBe('String!');
+    const sdl = printSubgraphSchema(keyedByString);
+    expect(sdl).toMatch(/type Project\s+@key\(fields: "id"\)\s*\{[^}]*\bid: String!/);
+    // Only that line differs from the pinned default.
+    expect(sdl.replace(/(type Project[^}]*\bid: )String!/, '$1ID!')).toBe(printSubgraphSchema(subgraphSchema));
   });
 
   it('answers _service { sdl } with subgraph.graphql, without calling Ops Manager', async () => {
@@ -67,5 +85,23 @@ describe('the subgraph schema', () => {
     });
     const { data } = (await response.json()) as { data: { _service: { sdl: string } } };
     expect(`${data._service.sdl}\n`).toBe(readFileSync(SUBGRAPH_FILE, 'utf8'));
+  });
+
+  it('answers _service { sdl } with the String-keyed SDL when keyed by String', async () => {
+    const keyedByString = subgraphSchemaFor('String');
+    const gateway = createGateway({
+      client: unreachableClient(),
+      logger: createLogger({ level: 'silent' }),
+      schema: keyedByString,
+      graphqlEndpoint: '/subgraph',
+    });
+    const response = await gateway.fetch('http://127.0.0.1/subgraph', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ _service { sdl } }' }),
+    });
+    const { data } = (await response.json()) as { data: { _service: { sdl: string } } };
+    expect(data._service.sdl).toBe(printSubgraphSchema(keyedByString));
+    expect(data._service.sdl).toMatch(/\bid: String!/);
   });
 });

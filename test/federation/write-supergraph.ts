@@ -1,6 +1,6 @@
 /**
- * Rewrites test/federation/supergraph.graphql, the supergraph the composition test pins:
- * `npx tsx test/federation/write-supergraph.ts` (after `npm run schema`).
+ * Rewrites test/federation/supergraph.graphql, the supergraph the composition test pins (our
+ * subgraph with company shape (a)): `npm run supergraph` (after `npm run schema`).
  */
 import { writeFileSync } from 'node:fs';
 import { composeSupergraph, SUPERGRAPH_FILE } from './supergraph.ts';

@@ -8,7 +8,7 @@ import {
   ProjectInvitationsDocument,
   ProjectsInvitationsDocument,
   UpdateInvitationRolesDocument,
-} from '../../src/sdk/generated/graphql.ts';
+} from 'ops-manager-invitations-client/documents';
 import { DEMO_EXPIRED_INVITATION_ID, DEMO_INVITATIONS, DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
 import { type Stack, startStack } from './stack.ts';
 

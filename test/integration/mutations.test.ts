@@ -4,7 +4,7 @@ import {
   DeleteInvitationDocument,
   ProjectInvitationsDocument,
   UpdateInvitationRolesDocument,
-} from '../../src/sdk/generated/graphql.ts';
+} from 'ops-manager-invitations-client/documents';
 import { DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
 import { LIST_ROUTE, type Stack, startStack } from './stack.ts';
 

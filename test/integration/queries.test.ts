@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ProjectInvitationDocument, ProjectInvitationsDocument, ProjectsInvitationsDocument } from '../../src/sdk/generated/graphql.ts';
+import { ProjectInvitationDocument, ProjectInvitationsDocument, ProjectsInvitationsDocument } from 'ops-manager-invitations-client/documents';
 import { DEMO_EXPIRED_INVITATION_ID, DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
 import { LIST_ROUTE, type Stack, startStack } from './stack.ts';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DeleteInvitationDocument, ProjectInvitationsDocument, UpdateInvitationRolesDocument } from '../../src/sdk/generated/graphql.ts';
+import { DeleteInvitationDocument, ProjectInvitationsDocument, UpdateInvitationRolesDocument } from 'ops-manager-invitations-client/documents';
 import { DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
 import { type Clock, systemClock } from '../../src/ops-manager/resilience.ts';
 import { LIST_ROUTE, type Stack, startStack } from './stack.ts';

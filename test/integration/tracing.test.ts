@@ -2,7 +2,7 @@ import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTracing } from '../../src/observability/tracing.ts';
-import { ProjectsInvitationsDocument } from '../../src/sdk/generated/graphql.ts';
+import { ProjectsInvitationsDocument } from 'ops-manager-invitations-client/documents';
 import { DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
 import { type Stack, startStack } from './stack.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DeleteInvitationDocument, ProjectInvitationsDocument, ProjectsInvitationsDocument, UpdateInvitationRolesDocument } from '../../src/sdk/generated/graphql.ts';
+import { DeleteInvitationDocument, ProjectInvitationsDocument, ProjectsInvitationsDocument, UpdateInvitationRolesDocument } from 'ops-manager-invitations-client/documents';
 import { DEMO_API_KEY, DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
 import { LIST_ROUTE, type Stack, startStack } from './stack.ts';
 

@@ -1,6 +1,8 @@
 /**
- * `npm run codegen:check` guards the typed documents the SDK is built on: it must pass on the
- * checked-in files and fail when an operation or the schema changes without `npm run codegen`.
+ * `npm run codegen:check` guards what the client package is built on (typed documents with
+ * their trusted document ids, the persisted-documents manifest, Apollo's possibleTypes, the
+ * shipped schema.graphql): it must pass on the checked-in files and fail, naming each stale
+ * file, when an operation or the schema changes without `npm run codegen`.
  * Each case runs the real CLI on a temporary copy of its inputs and outputs, so the repository
  * is never touched; the three run at once to keep the test fast.
  */
@@ -13,7 +15,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CODEGEN_BIN = join(ROOT, 'node_modules/@graphql-codegen/cli/esm/bin.js');
-const GENERATED = 'src/sdk/generated';
+const GENERATED = 'packages/client/src/generated';
+const SHIPPED_SCHEMA = 'packages/client/schema.graphql';
 const run = promisify(execFile);
 const copies: string[] = [];
 
@@ -21,7 +24,7 @@ const copies: string[] = [];
 async function checkCopy(edit: (dir: string) => Promise<void>) {
   const dir = await mkdtemp(join(tmpdir(), 'codegen-check-'));
   copies.push(dir);
-  for (const path of ['codegen.ts', 'schema.graphql', 'operations', GENERATED]) {
+  for (const path of ['codegen.ts', 'schema.graphql', 'operations', GENERATED, SHIPPED_SCHEMA, 'packages/client/src/scalars.ts']) {
     await cp(join(ROOT, path), join(dir, path), { recursive: true });
   }
   // codegen resolves its preset and plugins from the working directory.
@@ -60,5 +63,11 @@ describe('codegen --check', () => {
       expect(stale.output).toContain(`${GENERATED}/graphql.ts`);
       expect(stale.rewroteOutput).toBe(false);
     }
+    // One field fewer changes the documents' text, so their ids and the manifest.
+    expect(operationChanged.output).toContain(`${GENERATED}/persisted-documents.json`);
+    expect(operationChanged.output).not.toContain(SHIPPED_SCHEMA);
+    // A schema change reaches the shipped schema; the union members (possibleTypes) did not change.
+    expect(schemaChanged.output).toContain(SHIPPED_SCHEMA);
+    expect(schemaChanged.output).not.toContain('possible-types.ts');
   }, 60_000);
 });

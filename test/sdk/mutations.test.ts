@@ -9,7 +9,7 @@ import {
   type InvitationsClient,
   InvitationsRequestError,
   type MutationError,
-} from '../../src/sdk/index.ts';
+} from 'ops-manager-invitations-client';
 import { DEMO_INVITATIONS, DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
 import { type Stack, startStack } from '../integration/stack.ts';
 

@@ -3,7 +3,7 @@
  * the stack helper only starts it (simulator with demo data, real Digest, real socket).
  */
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { createInvitationsClient, type Invitation, type InvitationsClient, InvitationsRequestError } from '../../src/sdk/index.ts';
+import { createInvitationsClient, type Invitation, type InvitationsClient, InvitationsRequestError } from 'ops-manager-invitations-client';
 import { DEMO_INVITATIONS, DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
 import { type Stack, startStack } from '../integration/stack.ts';
 

@@ -10,7 +10,7 @@ export interface TestResponse {
 }
 
 export interface RequestOptions {
-  /** Serialised as JSON unless it is already a string. */
+  /** Serialised as JSON unless it is already a string; bytes are sent as they are, with no Content-Type. */
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
@@ -19,8 +19,10 @@ export interface RequestOptions {
 export async function send(url: string, method: string, options: RequestOptions & { authorization?: string } = {}): Promise<TestResponse> {
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   if (options.authorization !== undefined) headers['Authorization'] = options.authorization;
-  let body: string | undefined;
-  if (options.body !== undefined) {
+  let body: BodyInit | undefined;
+  if (options.body instanceof Uint8Array) {
+    body = options.body as Uint8Array<ArrayBuffer>;
+  } else if (options.body !== undefined) {
     body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
     headers['Content-Type'] ??= 'application/json';
   }

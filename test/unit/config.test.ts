@@ -98,3 +98,14 @@ describe('loadConfig: caller authentication', () => {
     expect(config.security).toMatchObject({ graphiql: false, introspection: false, production: true });
   });
 });
+
+describe('FEDERATION_PROJECT_ID_TYPE', () => {
+  it('keys the subgraph by ID unless told String', () => {
+    expect(loadConfig({}).federationProjectIdType).toBe('ID');
+    expect(loadConfig({ FEDERATION_PROJECT_ID_TYPE: 'String' }).federationProjectIdType).toBe('String');
+  });
+
+  it('refuses any other scalar, naming the variable', () => {
+    expect(problems({ FEDERATION_PROJECT_ID_TYPE: 'ObjectID' })).toEqual([expect.stringMatching(/^FEDERATION_PROJECT_ID_TYPE: /)]);
+  });
+});

@@ -1,4 +1,4 @@
-import type { ErrorCode } from './generated/graphql.ts';
+import type { ErrorCode } from './generated/graphql.js';
 
 /** One entry of a GraphQL response's `errors[]`, with its `extensions.code` lifted out. */
 export interface GatewayError {
@@ -14,7 +14,7 @@ export interface GatewayError {
 interface ResponseLike {
   status: number;
   data?: unknown;
-  errors?: readonly { message: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[];
+  errors?: readonly { message: string; path?: readonly (string | number)[] | undefined; extensions?: Record<string, unknown> | undefined }[] | undefined;
 }
 
 /**

@@ -1,0 +1,77 @@
+
+      export type PossibleTypesResultData = {
+  "possibleTypes": {
+    "CreateInvitationResult": [
+      "AlreadyExistsError",
+      "ForbiddenError",
+      "InvalidInputError",
+      "InvitationCreated",
+      "NotFoundError",
+      "OutcomeUnknownError",
+      "UpstreamError"
+    ],
+    "DeleteInvitationResult": [
+      "ForbiddenError",
+      "InvalidInputError",
+      "InvitationDeleted",
+      "NotFoundError",
+      "OutcomeUnknownError",
+      "UpstreamError"
+    ],
+    "Error": [
+      "AlreadyExistsError",
+      "ForbiddenError",
+      "InvalidInputError",
+      "NotFoundError",
+      "OutcomeUnknownError",
+      "UpstreamError"
+    ],
+    "UpdateInvitationRolesResult": [
+      "ForbiddenError",
+      "InvalidInputError",
+      "InvitationRolesUpdated",
+      "NotFoundError",
+      "OutcomeUnknownError",
+      "UpstreamError"
+    ]
+  }
+};
+      const result: PossibleTypesResultData = {
+  "possibleTypes": {
+    "CreateInvitationResult": [
+      "AlreadyExistsError",
+      "ForbiddenError",
+      "InvalidInputError",
+      "InvitationCreated",
+      "NotFoundError",
+      "OutcomeUnknownError",
+      "UpstreamError"
+    ],
+    "DeleteInvitationResult": [
+      "ForbiddenError",
+      "InvalidInputError",
+      "InvitationDeleted",
+      "NotFoundError",
+      "OutcomeUnknownError",
+      "UpstreamError"
+    ],
+    "Error": [
+      "AlreadyExistsError",
+      "ForbiddenError",
+      "InvalidInputError",
+      "NotFoundError",
+      "OutcomeUnknownError",
+      "UpstreamError"
+    ],
+    "UpdateInvitationRolesResult": [
+      "ForbiddenError",
+      "InvalidInputError",
+      "InvitationRolesUpdated",
+      "NotFoundError",
+      "OutcomeUnknownError",
+      "UpstreamError"
+    ]
+  }
+};
+      export default result;
+    
