@@ -180,7 +180,7 @@ for (const o of [...lostAcknowledged, ...appliedFailures]) console.log(`  BROKEN
 for (const o of unknown) console.log(`  unknown: ${o.change.kind} ${'invitationId' in o.change ? o.change.invitationId : o.change.username} → ${o.applied ? 'applied' : 'not applied'}`);
 console.log(`\nunhandled rejections: ${unhandled}`);
 console.log(`RSS: ${(rssStart / 2 ** 20).toFixed(0)} MiB at start, ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB at end`);
-console.log(`breaker: ${upstream.client.breaker.state}; upstream in flight: ${JSON.stringify(upstream.client.load)}`);
+console.log(`breaker: ${upstream.status().breaker}; upstream in flight: ${JSON.stringify(upstream.status().inFlight)}`);
 
 const broken = [
   lostAcknowledged.length > 0 && `${lostAcknowledged.length} acknowledged changes are not applied`,

@@ -1,21 +1,20 @@
 import type { Caller } from './auth/caller.ts';
 import type { ChangeJournal } from './changes/attempts.ts';
+import type { Clock } from './clock.ts';
 import type { Logger } from './logger.ts';
-import type { OpsManagerClient } from './ops-manager/client.ts';
-import type { Loaders } from './ops-manager/loaders.ts';
+import type { UpstreamSession } from './ops-manager/session.ts';
 
 /** What every resolver of one GraphQL operation sees. */
 export interface GatewayContext {
-  client: OpsManagerClient;
-  /** New for every operation: caching never crosses operations or callers. */
-  loaders: Loaders;
+  /**
+   * Ops Manager for this operation: the caller's credentials, the operation's signal, deadline
+   * and request id, and its loader. New for every operation: caching never crosses operations
+   * or callers.
+   */
+  upstream: UpstreamSession;
   /** The injected clock (tests pin it); decides whether an invitation has expired. */
-  now: () => Date;
+  clock: Clock;
   logger: Logger;
-  /** Aborted when the caller goes away or the operation deadline passes; passed to every upstream call. */
-  signal: AbortSignal | undefined;
-  /** When the operation must have answered (ms since epoch). */
-  deadlineAt: number | undefined;
   /** From the caller's `x-request-id`, or generated; in every log line of the operation. */
   requestId: string;
   /** Who is calling and what they may do (scope-auth checks it on the fields). */

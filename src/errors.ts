@@ -2,51 +2,86 @@ import { GraphQLError } from 'graphql';
 import type { Invitation } from './ops-manager/schemas.ts';
 
 /**
- * The stable error codes of this gateway. Queries carry them in `extensions.code`;
- * mutations return them as the `code` of a typed member of their result union.
- * The README's error table is written from this list; renaming one is a breaking change.
+ * The stable error codes of expected failures, and what each means: the one table of them. The
+ * schema's `ErrorCode` enum takes its values and descriptions from here (schema/errors.ts), and
+ * the README's error table is written from it; renaming a code is a breaking change. Queries
+ * carry a code in `extensions.code`; mutations return it as the `code` of a typed member of
+ * their result union.
  */
-export const ErrorCode = {
-  /** An argument is well-formed for GraphQL but breaks a rule (empty roles, too many ids, ...). */
-  BAD_USER_INPUT: 'BAD_USER_INPUT',
-  /** The caller brought no valid credentials (bearer token, or API key in passthrough mode). HTTP 401. */
+export const errorCodeDescriptions = {
+  // Empty roles, too many ids, a bad id or email format.
+  BAD_USER_INPUT: 'An argument breaks a rule (empty roles, too many ids, bad id or email format).',
+  // A bearer token, or an API key in passthrough mode, missing or refused.
+  UNAUTHENTICATED: 'The caller brought no valid credentials (HTTP 401).',
+  // Ops Manager's GROUP_NOT_FOUND, INVALID_GROUP_ID.
+  PROJECT_NOT_FOUND: 'Ops Manager knows no project with this id.',
+  // Ops Manager's RESOURCE_NOT_FOUND.
+  INVITATION_NOT_FOUND: 'No pending invitation with this id or username in the project.',
+  // Ops Manager's USER_ALREADY_EXISTS.
+  INVITATION_ALREADY_EXISTS: 'The project already has a pending invitation or a member with this username.',
+  // A missing scope, a project outside the token's list, or Ops Manager refusing the key here (NOT_GROUP_USER_ADMIN, IP access list).
+  FORBIDDEN: 'The caller may not do this here (scope or project list), or Ops Manager refused the API key for this project.',
+  // Digest authentication with the gateway's own key pair failed.
+  UPSTREAM_UNAUTHENTICATED: 'Ops Manager rejected the gateway’s API key pair.',
+  // 429 RATE_LIMITED.
+  UPSTREAM_RATE_LIMITED: 'Ops Manager is rate limiting; see retryAfterSeconds.',
+  UPSTREAM_TIMEOUT: 'Ops Manager did not answer in time.',
+  // 5xx, reset, refused, circuit open.
+  UPSTREAM_UNAVAILABLE: 'Ops Manager could not be reached or had a server error.',
+  // Not JSON, or not the documented shape.
+  UPSTREAM_BAD_RESPONSE: 'Ops Manager answered with something the gateway cannot read.',
+  // An unexpected 4xx.
+  UPSTREAM_REJECTED: 'Ops Manager refused the request for another reason.',
+  // Never retried by the gateway.
+  MUTATION_OUTCOME_UNKNOWN: 'The change was sent but no answer came back: it may or may not have been applied. Read again before retrying.',
+} as const;
+
+export type ErrorCode = keyof typeof errorCodeDescriptions;
+
+/** The codes by name: `ErrorCode.PROJECT_NOT_FOUND === 'PROJECT_NOT_FOUND'`. */
+export const ErrorCode = Object.freeze(
+  Object.fromEntries(Object.keys(errorCodeDescriptions).map((code) => [code, code])) as { [Code in ErrorCode]: Code },
+);
+
+/**
+ * Codes of requests refused as a whole, before any resolver ran (HTTP, parsing, validation): no
+ * mutation result can carry them, so they are not in the schema's enum; the README lists them.
+ */
+export const RequestErrorCode = {
+  BAD_REQUEST: 'BAD_REQUEST',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
-  /** Ops Manager knows no project with this id (GROUP_NOT_FOUND, INVALID_GROUP_ID). */
-  PROJECT_NOT_FOUND: 'PROJECT_NOT_FOUND',
-  /** No pending invitation with this id or username in the project (RESOURCE_NOT_FOUND). */
-  INVITATION_NOT_FOUND: 'INVITATION_NOT_FOUND',
-  /** The project already has a pending invitation (or a member) with this username (USER_ALREADY_EXISTS). */
-  INVITATION_ALREADY_EXISTS: 'INVITATION_ALREADY_EXISTS',
-  /**
-   * The caller may not do this: a missing scope or a project outside its token's list, or Ops
-   * Manager refused the API key for this project (NOT_GROUP_USER_ADMIN, IP access list, ...).
-   */
   FORBIDDEN: 'FORBIDDEN',
-  /** Ops Manager rejected the gateway's API key pair (Digest authentication failed). */
-  UPSTREAM_UNAUTHENTICATED: 'UPSTREAM_UNAUTHENTICATED',
-  /** Ops Manager asked us to slow down (429 RATE_LIMITED); `retryAfterSeconds` says for how long when known. */
-  UPSTREAM_RATE_LIMITED: 'UPSTREAM_RATE_LIMITED',
-  /** Ops Manager did not answer in time. */
-  UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
-  /** Ops Manager could not be reached or answered with a server error (5xx, reset, refused). */
-  UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
-  /** Ops Manager answered with a body this gateway cannot read (not JSON, or not the documented shape). */
-  UPSTREAM_BAD_RESPONSE: 'UPSTREAM_BAD_RESPONSE',
-  /** Ops Manager refused the request for a reason not listed above (an unexpected 4xx). */
-  UPSTREAM_REJECTED: 'UPSTREAM_REJECTED',
-  /**
-   * A change was sent but no answer came back (timeout, reset): it may or may not have been
-   * applied. Never retried by the gateway; read the invitation again before trying again.
-   */
-  MUTATION_OUTCOME_UNKNOWN: 'MUTATION_OUTCOME_UNKNOWN',
-  /** The Idempotency-Key header is not 1 to 255 printable ASCII characters. HTTP 400. */
+  NOT_FOUND: 'NOT_FOUND',
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+  NOT_ACCEPTABLE: 'NOT_ACCEPTABLE',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  /** TRUSTED_DOCUMENTS=require and the request sent a document's text instead of its id (403). */
+  TRUSTED_DOCUMENT_REQUIRED: 'TRUSTED_DOCUMENT_REQUIRED',
+  /** The id names no trusted document of this gateway (400; Apollo's link then sends the text). */
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  /** A mutation's Idempotency-Key is not 1 to 255 printable ASCII characters (400). */
   IDEMPOTENCY_KEY_INVALID: 'IDEMPOTENCY_KEY_INVALID',
-  /** A request with this Idempotency-Key is still running. HTTP 409. */
+  /** The same caller's request with this Idempotency-Key is still running (409). */
   IDEMPOTENCY_KEY_IN_USE: 'IDEMPOTENCY_KEY_IN_USE',
-  /** This Idempotency-Key was used by the same caller for a different request. HTTP 422. */
+  /** The same caller used this Idempotency-Key for a different request (422). */
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
 } as const;
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+export type RequestErrorCode = (typeof RequestErrorCode)[keyof typeof RequestErrorCode];
+
+/**
+ * A whole-request refusal as a GraphQL error body (`{"errors":[{message, extensions:{code}}]}`),
+ * for answers made before Yoga runs (body limit, request guard). `headers` are kept, except a
+ * content type or length of another body.
+ */
+export function errorResponse(status: number, code: RequestErrorCode, message: string, headers?: HeadersInit): Response {
+  const merged = new Headers(headers);
+  merged.set('content-type', 'application/json; charset=utf-8');
+  merged.delete('content-length');
+  return new Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), { status, headers: merged });
+}
 
 export interface GatewayErrorOptions {
   /** The upstream's own error code (Ops Manager `errorCode`), kept for logs and for clients that want it. */

@@ -8,8 +8,10 @@ import { authenticationPlugins, callerOf } from './auth/authentication.ts';
 import type { ApiKey, Caller } from './auth/caller.ts';
 import { createChangeJournal, type AuditLog } from './changes/audit-log.ts';
 import { useCompiledExecution } from './compiled-execution.ts';
+import { type Clock, systemClock } from './clock.ts';
 import type { SecurityConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
+import { RequestErrorCode } from './errors.ts';
 import type { GraphiQLTab } from './graphiql.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './observability/metrics.ts';
@@ -18,7 +20,7 @@ import { useTracing } from './observability/tracing.ts';
 import type { OpsManagerClient } from './ops-manager/client.ts';
 import { type IdempotencyOptions, useIdempotency } from './idempotency/plugin.ts';
 import { parseIdempotencyKey } from './idempotency/key.ts';
-import { createLoaders } from './ops-manager/loaders.ts';
+import { UpstreamSession } from './ops-manager/session.ts';
 import { schema } from './schema/index.ts';
 import { useBodyLimit } from './security/body-limit.ts';
 import { useRequestGuard } from './security/request-guard.ts';
@@ -34,8 +36,11 @@ export interface GatewayDeps {
   clientFor?: (apiKey: ApiKey) => OpsManagerClient;
   /** Who may call and the hardening limits. @default defaultSecurity: no auth, development limits */
   security?: Partial<SecurityConfig>;
-  /** The clock; tests pin it. @default () => new Date() */
-  now?: () => Date;
+  /**
+   * The clock: invitation expiry and the operation deadline. The same one the upstream's retries
+   * compare that deadline with (createUpstream's `clock`); tests pin it. @default systemClock
+   */
+  clock?: Clock;
   /** Serve GraphiQL on GET /graphql. @default security.graphiql */
   graphiql?: boolean;
   /** The operation GraphiQL opens with, and that a new tab starts with. */
@@ -87,7 +92,7 @@ export type Gateway = YogaServerInstance<Record<string, never>, GatewayContext>;
  */
 export function createGateway(deps: GatewayDeps): Gateway {
   const security: SecurityConfig = { ...defaultSecurity, ...deps.security };
-  const now = deps.now ?? (() => new Date());
+  const clock = deps.clock ?? systemClock;
   const operationTimeoutMs = deps.operationTimeoutMs ?? 15_000;
   const isReady = deps.isReady ?? (async () => true);
   const auth = { mode: security.authMode, jwt: security.jwt };
@@ -154,15 +159,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
       // The operation's deadline aborts with a TimeoutError, which the client tells apart
       // from a caller who left (UPSTREAM_TIMEOUT versus a cancelled call).
       const signal = AbortSignal.any([initial.request.signal, AbortSignal.timeout(operationTimeoutMs)]);
-      const deadlineAt = Date.now() + operationTimeoutMs;
       const requestId = requestIdOf(initial.request);
       return {
-        client,
-        loaders: createLoaders(client, { signal, deadlineAt, requestId }),
-        now,
+        upstream: new UpstreamSession(client, { signal, deadlineAt: clock.now() + operationTimeoutMs, requestId }),
+        clock,
         logger: deps.logger,
-        signal,
-        deadlineAt,
         requestId,
         caller,
         changes: createChangeJournal({
@@ -208,7 +209,7 @@ function hardening(security: SecurityConfig): Plugin[] {
 const TOO_COMPLEX = 'This operation is too large or too complex for this API.';
 
 function reportRejection(context: ValidationContext | null): void {
-  context?.reportError(new GraphQLError(TOO_COMPLEX, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+  context?.reportError(new GraphQLError(TOO_COMPLEX, { extensions: { code: RequestErrorCode.GRAPHQL_VALIDATION_FAILED } }));
 }
 
 /**

@@ -6,8 +6,8 @@
  * median round counts, since the machine is shared. Prints one JSON line per layer. LAYERS=a,b
  * runs only those, CONCURRENCY changes the 8 (to profile one layer: node --cpu-prof --import tsx).
  *
- *   digest          the Digest client: one GET through the keep-alive pool, body read
- *   client          OpsManagerClient.listInvitations: zod, retries, breaker, in-flight cap
+ *   digest          a Digest session over its own keep-alive pool: one GET, body read
+ *   client          OpsManagerClient.listInvitations: the whole upstream pipeline, zod
  *   yoga            bare graphql-yoga in process (yoga.fetch), a schema of the same shape, data from memory
  *   gateway-memory  the gateway's Yoga in process, its upstream answered from memory
  *   gateway         the gateway's Yoga in process, through the real client to the simulator
@@ -21,6 +21,8 @@ import { createGateway } from '../../src/gateway.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
 import type { OpsManagerClient } from '../../src/ops-manager/client.ts';
+import { DigestClient } from '../../src/ops-manager/digest.ts';
+import { pooledTransport } from '../../src/ops-manager/stages/transport.ts';
 import { createUpstream } from '../../src/ops-manager/upstream.ts';
 import { DEMO_API_KEY } from '../../src/simulator/demo-data.ts';
 import { gatewayAuth } from './auth.ts';
@@ -43,7 +45,11 @@ async function main(): Promise<void> {
   const operations = Number(process.env['OPERATIONS'] ?? 4_000);
 
   const logger = createLogger({ level: 'warn' });
-  const upstream = createUpstream({ ...DEMO_API_KEY, baseUrl, logger, timeoutMs: 10_000, maxInFlight: 32, observer: createMetrics().upstream });
+  // Read coalescing off: 8 identical operations at a time would share GETs, and each layer is
+  // meant to measure the work of one whole operation.
+  const upstream = createUpstream({ ...DEMO_API_KEY, baseUrl, logger, timeoutMs: 10_000, maxInFlight: 32, observer: createMetrics().upstream, coalesceReads: false });
+  const digestPool = pooledTransport({ connections: 32 });
+  const digest = new DigestClient({ credentials: { username: DEMO_API_KEY.publicKey, password: DEMO_API_KEY.privateKey }, fetch: digestPool.plain });
   const scenario = singleProject();
   const projectId = (JSON.parse(scenario.bodies[0]!) as { variables: { id: string } }).variables.id;
   const invitations = await upstream.client.listInvitations(projectId);
@@ -67,7 +73,7 @@ async function main(): Promise<void> {
     if (!scenario.verify(text)) throw new Error(text.slice(0, 300));
   };
   const layers: Record<string, () => Promise<unknown>> = {
-    digest: async () => (await upstream.digest.fetch(`${baseUrl}/groups/${projectId}/invites`, { headers: { Accept: 'application/json' } })).text(),
+    digest: async () => (await digest.fetch(`${baseUrl}/groups/${projectId}/invites`, { headers: { Accept: 'application/json' } })).text(),
     client: () => upstream.client.listInvitations(projectId),
     yoga: viaFetch(bare),
     'gateway-memory': viaFetch(memoryGateway),
@@ -110,6 +116,7 @@ async function main(): Promise<void> {
   server.close();
   await agent.close();
   await upstream.close();
+  await digestPool.close();
 }
 
 function median(values: number[]): number {

@@ -30,6 +30,56 @@ export interface ChangeAttempt extends ChangeRequest {
 export interface ChangeJournal {
   readonly attempts: ChangeAttempt[];
   record(attempt: ChangeAttempt): void;
+  /**
+   * Runs one change and reports how it ended, success or failure, then hands the outcome on
+   * unchanged (a GatewayError is still thrown, for the errors plugin to turn into its member).
+   */
+  attempt<T extends ChangeSuccess>(request: ChangeRequest, run: () => Promise<T>): Promise<T>;
+}
+
+/** What a change's success carries that the trail records. */
+export interface ChangeSuccess {
+  invitation?: { id: string } | undefined;
+  confirmedByReadBack: boolean;
+}
+
+/** The success member of each mutation's result union. */
+const SUCCESS_MEMBER: Record<ChangeAction, string> = {
+  createInvitation: 'InvitationCreated',
+  updateInvitationRoles: 'InvitationRolesUpdated',
+  deleteInvitation: 'InvitationDeleted',
+};
+
+/** A journal that keeps the attempts and hands each to `report` (the audit trail). */
+export function createJournal(report: (attempt: ChangeAttempt) => void): ChangeJournal {
+  const attempts: ChangeAttempt[] = [];
+  const record = (attempt: ChangeAttempt) => {
+    attempts.push(attempt);
+    report(attempt);
+  };
+  return {
+    attempts,
+    record,
+    async attempt(request, run) {
+      try {
+        const value = await run();
+        record({
+          ...request,
+          invitationId: value.invitation?.id ?? request.invitationId,
+          result: SUCCESS_MEMBER[request.action],
+          confirmedByReadBack: value.confirmedByReadBack,
+        });
+        return value;
+      } catch (error) {
+        record(
+          error instanceof GatewayError
+            ? { ...request, result: error.name, code: error.code, upstreamStatus: error.upstreamStatus }
+            : { ...request, result: 'UnexpectedError' },
+        );
+        throw error;
+      }
+    },
+  };
 }
 
 /** Members whose outcome may still change: a retry of the same request can end differently. */
@@ -38,31 +88,6 @@ const TRANSIENT_RESULTS = new Set(['UpstreamError', 'OutcomeUnknownError', 'Unex
 /** Whether every attempt ended for good (a success, or a refusal that a retry would meet again). */
 export function allSettled(attempts: readonly ChangeAttempt[]): boolean {
   return attempts.every((attempt) => !TRANSIENT_RESULTS.has(attempt.result));
-}
-
-/**
- * Runs one change and reports how it ended, success or failure, then hands the outcome on
- * unchanged (a GatewayError is still thrown for the errors plugin to turn into its member).
- */
-export async function attemptChange<T>(
-  journal: ChangeJournal,
-  request: ChangeRequest,
-  run: () => Promise<T>,
-  success: (value: T) => { result: string; invitationId?: string | undefined; confirmedByReadBack?: boolean | undefined },
-): Promise<T> {
-  try {
-    const value = await run();
-    const { result, invitationId, confirmedByReadBack } = success(value);
-    journal.record({ ...request, invitationId: invitationId ?? request.invitationId, result, confirmedByReadBack });
-    return value;
-  } catch (error) {
-    journal.record(
-      error instanceof GatewayError
-        ? { ...request, result: error.name, code: error.code, upstreamStatus: error.upstreamStatus }
-        : { ...request, result: 'UnexpectedError' },
-    );
-    throw error;
-  }
 }
 
 /**

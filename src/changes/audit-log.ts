@@ -1,7 +1,7 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { callerScope } from '../idempotency/key.ts';
 import type { Caller } from '../auth/caller.ts';
-import type { ChangeAttempt, ChangeJournal } from './attempts.ts';
+import { type ChangeAttempt, type ChangeJournal, createJournal } from './attempts.ts';
 
 /**
  * The audit trail: one JSON line per change attempt, on its own channel (`"channel":"audit"`),
@@ -41,17 +41,12 @@ export function createChangeJournal(options: {
   requestId: string;
   idempotencyKey: () => string | undefined;
 }): ChangeJournal {
-  const attempts: ChangeAttempt[] = [];
-  return {
-    attempts,
-    record(attempt) {
-      attempts.push(attempt);
-      options.audit?.write({
-        ...attempt,
-        caller: callerScope(options.caller),
-        requestId: options.requestId,
-        idempotencyKey: options.idempotencyKey(),
-      });
-    },
-  };
+  return createJournal((attempt) =>
+    options.audit?.write({
+      ...attempt,
+      caller: callerScope(options.caller),
+      requestId: options.requestId,
+      idempotencyKey: options.idempotencyKey(),
+    }),
+  );
 }

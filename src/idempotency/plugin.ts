@@ -2,7 +2,7 @@ import { getOperationAST, GraphQLError, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { allSettled } from '../changes/attempts.ts';
 import type { GatewayContext } from '../context.ts';
-import { ErrorCode } from '../errors.ts';
+import { RequestErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { callerScope, parseIdempotencyKey, requestFingerprint, storeKey } from './key.ts';
 import type { IdempotencyStore } from './store.ts';
@@ -50,7 +50,7 @@ export function useIdempotency(options: IdempotencyOptions): Plugin<GatewayConte
       if (header.kind === 'absent') return;
       if (header.kind === 'invalid') {
         count('invalid');
-        setResultAndStopExecution(refusal(ErrorCode.IDEMPOTENCY_KEY_INVALID, 400, 'Idempotency-Key must be 1 to 255 printable ASCII characters, as a string ("...").'));
+        setResultAndStopExecution(refusal(RequestErrorCode.IDEMPOTENCY_KEY_INVALID, 400, 'Idempotency-Key must be 1 to 255 printable ASCII characters, as a string ("...").'));
         return;
       }
       const key = storeKey(callerScope(context.caller), header.key);
@@ -71,10 +71,10 @@ export function useIdempotency(options: IdempotencyOptions): Plugin<GatewayConte
         const { entry } = claim;
         if (entry.fingerprint !== fingerprint) {
           count('reused');
-          setResultAndStopExecution(refusal(ErrorCode.IDEMPOTENCY_KEY_REUSED, 422, 'This Idempotency-Key was used for a different request. Use a new key for a new request.'));
+          setResultAndStopExecution(refusal(RequestErrorCode.IDEMPOTENCY_KEY_REUSED, 422, 'This Idempotency-Key was used for a different request. Use a new key for a new request.'));
         } else if (entry.state === 'running') {
           count('in_use');
-          setResultAndStopExecution(refusal(ErrorCode.IDEMPOTENCY_KEY_IN_USE, 409, 'A request with this Idempotency-Key is still running. Retry after it has answered.'));
+          setResultAndStopExecution(refusal(RequestErrorCode.IDEMPOTENCY_KEY_IN_USE, 409, 'A request with this Idempotency-Key is still running. Retry after it has answered.'));
         } else {
           count('replayed');
           const answer = JSON.parse(entry.answer) as ExecutionResult;
@@ -103,6 +103,6 @@ export function useIdempotency(options: IdempotencyOptions): Plugin<GatewayConte
   };
 }
 
-function refusal(code: ErrorCode, status: number, message: string): ExecutionResult {
+function refusal(code: RequestErrorCode, status: number, message: string): ExecutionResult {
   return { errors: [new GraphQLError(message, { extensions: { code, http: { status } } })] };
 }

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { UpstreamObserver } from '../ops-manager/client.ts';
+import type { UpstreamObserver } from '../ops-manager/call-report.ts';
 import type { Upstream } from '../ops-manager/upstream.ts';
 
 /**
@@ -19,8 +19,8 @@ export interface Metrics {
   compilations: Counter<string>;
   /** Mutations that carried an Idempotency-Key, by what became of the key. */
   idempotency: Counter<'outcome'>;
-  /** Reads the Digest, breaker and in-flight figures of an upstream at scrape time. */
-  watch(upstream: Upstream): void;
+  /** Reads the breaker and in-flight figures of an upstream at scrape time (its `status()`). */
+  watch(upstream: Pick<Upstream, 'status'>): void;
 }
 
 const LATENCY_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -82,16 +82,21 @@ export function createMetrics(registry = new Registry()): Metrics {
     registers: [registry],
   });
 
-  const watched: Upstream[] = [];
-  let challengesSeen = 0;
-  new Counter({
+  const digestChallenges = new Counter({
     name: 'upstream_digest_challenges_total',
     help: 'Digest challenges (401 with WWW-Authenticate) received from Ops Manager.',
     registers: [registry],
+  });
+  const watched: Array<Pick<Upstream, 'status'>> = [];
+  let coalescedSeen = 0;
+  new Counter({
+    name: 'upstream_reads_coalesced_total',
+    help: 'Reads that shared an identical GET already in flight instead of sending their own.',
+    registers: [registry],
     collect() {
-      const total = watched.reduce((sum, upstream) => sum + upstream.digest.stats.challenges, 0);
-      this.inc(Math.max(0, total - challengesSeen));
-      challengesSeen = total;
+      const total = watched.reduce((sum, upstream) => sum + upstream.status().readsCoalesced, 0);
+      this.inc(Math.max(0, total - coalescedSeen));
+      coalescedSeen = total;
     },
   });
   new Gauge({
@@ -99,7 +104,7 @@ export function createMetrics(registry = new Registry()): Metrics {
     help: 'Whether the circuit breaker to Ops Manager is open (1), half-open (0.5) or closed (0).',
     registers: [registry],
     collect() {
-      const state = watched[0]?.client.breaker.state;
+      const state = watched[0]?.status().breaker;
       this.set(state === 'open' ? 1 : state === 'half-open' ? 0.5 : 0);
     },
   });
@@ -109,7 +114,7 @@ export function createMetrics(registry = new Registry()): Metrics {
     labelNames: ['state'] as const,
     registers: [registry],
     collect() {
-      const load = watched[0]?.client.load ?? { active: 0, pending: 0 };
+      const load = watched[0]?.status().inFlight ?? { active: 0, pending: 0 };
       this.set({ state: 'active' }, load.active);
       this.set({ state: 'pending' }, load.pending);
     },
@@ -124,12 +129,13 @@ export function createMetrics(registry = new Registry()): Metrics {
     compilations,
     idempotency,
     upstream: {
-      attempt({ method, route, status, durationMs }) {
-        upstreamRequests.inc({ method, route, status });
-        upstreamDuration.observe({ method, route }, durationMs / 1000);
-      },
-      retry({ method, route, code }) {
-        upstreamRetries.inc({ method, route, code });
+      call({ method, route, attempts, retries, challenges }) {
+        for (const { status, durationMs } of attempts) {
+          upstreamRequests.inc({ method, route, status });
+          upstreamDuration.observe({ method, route }, durationMs / 1000);
+        }
+        for (const { code } of retries) upstreamRetries.inc({ method, route, code });
+        if (challenges > 0) digestChallenges.inc(challenges);
       },
       batch(size) {
         loaderBatchSize.observe(size);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { getOperationAST } from 'graphql';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Plugin } from 'graphql-yoga';
+import { RequestErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -83,7 +84,7 @@ export function useOperationObservability(options: { logger: Logger; metrics?: M
       if (!record || Array.isArray(result) || !result || !('errors' in result || 'data' in result)) return;
       const { data, errors } = result as { data?: unknown; errors?: ReadonlyArray<{ extensions?: { code?: unknown } }> };
       record.hasData = data !== undefined && data !== null;
-      for (const error of errors ?? []) record.codes.push(String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+      for (const error of errors ?? []) record.codes.push(String(error.extensions?.code ?? RequestErrorCode.INTERNAL_SERVER_ERROR));
     },
     onResponse({ request, response }) {
       const record = records.get(request);

@@ -1,5 +1,6 @@
 import { createHash, randomBytes as cryptoRandomBytes } from 'node:crypto';
 import DigestFetch from 'digest-fetch';
+import { type Clock, systemClock } from '../clock.ts';
 import { type DigestChallenge, parseDigestChallenge, quote } from './digest-challenge.ts';
 import { type CallToken, type Lease, NonceScheduler } from './digest-scheduler.ts';
 import { NonceSession } from './digest-session.ts';
@@ -15,16 +16,19 @@ export interface DigestCredentials {
 
 export interface DigestClientOptions {
   credentials: DigestCredentials;
-  /** The WHATWG fetch that carries the requests (undici's, or a test fake). Globals are never touched. */
-  fetch: (input: string | URL, init?: RequestInit) => Promise<Response>;
+  /**
+   * The WHATWG fetch that carries the requests (undici's, or a test fake), unless each call brings
+   * its own (`send`, as the upstream pipeline does). Globals are never touched.
+   */
+  fetch?: (input: string | URL, init?: RequestInit) => Promise<Response>;
   /** Source of the cnonce. @default node:crypto randomBytes */
   randomBytes?: (size: number) => Uint8Array;
   logger?: { debug(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
-  /** Clock in ms, to tell when idle keep-alive connections are probably gone. @default Date.now */
-  now?: () => number;
+  /** The clock, to tell when idle keep-alive connections are probably gone. @default systemClock */
+  clock?: Pick<Clock, 'now'>;
 }
 
-/** Counters since the client was made; read them, don't write them. */
+/** Counters since the client was made (a copy: reading it changes nothing). */
 export interface DigestStats {
   /** Calls to DigestClient.fetch. */
   logicalRequests: number;
@@ -36,24 +40,21 @@ export interface DigestStats {
   staleRenewals: number;
 }
 
+/** How one call is carried, when not by the client's own `fetch` (the upstream pipeline's Digest stage). */
+export interface DigestCallOptions {
+  /** Sends each HTTP request of this call. @default the client's `fetch` */
+  send?: FetchLike | undefined;
+  /** Told of every Digest challenge this call meets (the call's record). */
+  cost?: { challenges: number } | undefined;
+}
+
+type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;
+
 /** No logical request costs more than this many HTTP requests, whatever the server answers. */
 const MAX_HTTP_REQUESTS_PER_CALL = 3;
 const CNONCE_BYTES = 16;
 
 const md5 = (text: string): string => createHash('md5').update(text, 'utf8').digest('hex');
-
-/**
- * The RFC 2617 request-digest for qop=auth (or RFC 2069's when `qop` is empty), MD5. A pure
- * function for known-answer tests; the client computes the same thing with digest-fetch's hashing.
- */
-export function digestResponse(p: {
-  username: string; password: string; realm: string; method: string; uri: string;
-  nonce: string; nc: string; cnonce: string; qop: string;
-}): string {
-  const ha1 = md5(`${p.username}:${p.realm}:${p.password}`);
-  const ha2 = md5(`${p.method}:${p.uri}`);
-  return p.qop === '' ? md5(`${ha1}:${p.nonce}:${ha2}`) : md5(`${ha1}:${p.nonce}:${p.nc}:${p.cnonce}:${p.qop}:${ha2}`);
-}
 
 /**
  * crypto.randomBytes, drawn from a 4 KiB buffer refilled when used up: one call into the system's
@@ -87,21 +88,27 @@ interface PreparedRequest {
 /**
  * An HTTP Digest session over an injected fetch, correct under concurrency.
  *
- * Built on digest-fetch's class: its constructor keeps the credentials and picks the hash, and its
- * `hashWithAlgorithm`/`computeHash` do the MD5. What it gets wrong when requests overlap (one
- * shared nc bumped after the response, no single flight, a failed retry wiping the shared state,
- * Math.random cnonces, crashes on URL objects) is replaced: the nonce state lives in a NonceScheduler,
- * and each request signs with its own count. Only `fetch` is meant to be called; the inherited
- * `addAuth`/`parseAuth` keep digest-fetch's single shared state and are not used.
+ * It wraps digest-fetch rather than extending it. digest-fetch still serves as the keeper of the
+ * key pair and the HA1 hash (its `computeHash`, MD5 over `user:realm:password`, computed once per
+ * realm): its instance lives in a private field, so the credentials are reachable only through
+ * this class, and its `fetch`, `addAuth` and `parseAuth` (one shared nonce count bumped after the
+ * response, Math.random cnonces, regex challenge parsing, crashes on URL objects) cannot be
+ * called. Everything else is this module's: the challenge is read by digest-challenge.ts, nonces
+ * and counts are handed out by a NonceScheduler (each request signs with its own count), request
+ * digests use node:crypto's MD5 (digest-fetch's pure-JavaScript MD5 cost a sixth of each upstream
+ * call's CPU here), and cnonces come from a cryptographic source.
  *
- * It does not limit how many requests are in flight: callers cap that (OpsManagerClient does, with
- * UPSTREAM_MAX_IN_FLIGHT). On a server that refuses counts arriving out of order, the session
- * moves to one nonce per request in flight, and each nonce costs one unauthenticated probe the
- * first time that many requests overlap: an unbounded burst would pay one probe per request.
+ * It does not limit how many requests are in flight: callers cap that (the upstream pipeline's
+ * in-flight stage, UPSTREAM_MAX_IN_FLIGHT). On a server that refuses counts arriving out of
+ * order, the session moves to one nonce per request in flight, and each nonce costs one
+ * unauthenticated probe the first time that many requests overlap: an unbounded burst would pay
+ * one probe per request.
  */
-export class DigestClient extends DigestFetch {
-  readonly stats: DigestStats = { logicalRequests: 0, httpRequests: 0, challenges: 0, staleRenewals: 0 };
-  readonly #fetch: DigestClientOptions['fetch'];
+export class DigestClient {
+  readonly #stats: DigestStats = { logicalRequests: 0, httpRequests: 0, challenges: 0, staleRenewals: 0 };
+  /** digest-fetch's client: holds the key pair, computes HA1. Never exposed. */
+  readonly #keys: DigestFetch;
+  readonly #fetch: FetchLike | undefined;
   readonly #randomBytes: (size: number) => Uint8Array;
   readonly #log: DigestClientOptions['logger'];
   readonly #scheduler: NonceScheduler;
@@ -109,29 +116,16 @@ export class DigestClient extends DigestFetch {
   readonly #ha1ByRealm = new Map<string, string>();
 
   constructor(options: DigestClientOptions) {
-    super(options.credentials.username, options.credentials.password, { algorithm: 'MD5' });
+    this.#keys = new DigestFetch(options.credentials.username, options.credentials.password, { algorithm: 'MD5' });
     this.#fetch = options.fetch;
     this.#randomBytes = options.randomBytes ?? pooledRandomBytes();
     this.#log = options.logger;
-    this.#scheduler = new NonceScheduler({ now: options.now ?? Date.now });
+    const clock = options.clock ?? systemClock;
+    this.#scheduler = new NonceScheduler({ now: () => clock.now() });
   }
 
-  /** digest-fetch would reach for the global fetch or import node-fetch; we only use the injected one. */
-  override async getClient(): Promise<typeof fetch> {
-    return this.#fetch as typeof fetch;
-  }
-
-  /**
-   * MD5 from node:crypto. digest-fetch hashes with the `md5` package, pure JavaScript over byte
-   * arrays: with the pooled cnonce below, a sixth of each upstream call's CPU here.
-   */
-  override hashWithAlgorithm(data: string): string {
-    return md5(data);
-  }
-
-  /** A cnonce from a cryptographic source (digest-fetch uses Math.random). */
-  override makeNonce(): string {
-    return Buffer.from(this.#randomBytes(CNONCE_BYTES)).toString('hex');
+  get stats(): DigestStats {
+    return { ...this.#stats };
   }
 
   /**
@@ -139,12 +133,14 @@ export class DigestClient extends DigestFetch {
    * are refused, and rejects on network errors, on abort, and on a challenge it cannot answer
    * (DigestChallengeError). `init.body` must be a string (or absent) so it can be sent again.
    */
-  override async fetch(input: string | URL, init: RequestInit = {}): Promise<Response> {
-    this.stats.logicalRequests += 1;
+  async fetch(input: string | URL, init: RequestInit = {}, via: DigestCallOptions = {}): Promise<Response> {
+    const send = via.send ?? this.#fetch;
+    if (send === undefined) throw new TypeError('DigestClient: no fetch to send with (give `fetch` to the constructor or `send` to the call)');
+    this.#stats.logicalRequests += 1;
     const request = prepare(input, init);
     const call: CallToken = {};
     try {
-      return await this.#run(request, call);
+      return await this.#run(request, call, send, via.cost);
     } finally {
       this.#scheduler.release(call);
     }
@@ -163,7 +159,7 @@ export class DigestClient extends DigestFetch {
    *   server, so the fresh one from the 401 is used.
    *   A second refusal is the caller's answer: wrong credentials fail once, cleanly, without a loop.
    */
-  async #run(request: PreparedRequest, call: CallToken): Promise<Response> {
+  async #run(request: PreparedRequest, call: CallToken, send: FetchLike, cost: DigestCallOptions['cost']): Promise<Response> {
     const signal = request.init.signal ?? undefined;
     let refusalRetried = false;
     let lane: NonceSession | undefined;
@@ -181,7 +177,7 @@ export class DigestClient extends DigestFetch {
       let response: Response | undefined;
       let challenge: DigestChallenge | undefined;
       try {
-        response = await this.#send(request, session);
+        response = await this.#send(request, session, send);
         if (response.status === 401) challenge = parseDigestChallenge(response.headers.get('www-authenticate'));
       } catch (error) {
         // A challenge we cannot answer: let the waiters find out in parallel, not one by one.
@@ -203,7 +199,8 @@ export class DigestClient extends DigestFetch {
         if (lease.kind === 'lane') this.#scheduler.returnLane(lease.session);
         return response;
       }
-      this.stats.challenges += 1;
+      this.#stats.challenges += 1;
+      if (cost !== undefined) cost.challenges += 1;
       const refused = session !== undefined && !challenge.stale;
       if (refused) session.settle('refused');
       if (attempt === MAX_HTTP_REQUESTS_PER_CALL || (refused && refusalRetried)) {
@@ -219,10 +216,10 @@ export class DigestClient extends DigestFetch {
         // A lane is used by one request at a time, so nothing can overtake its counts: whether
         // stale or refused, the fresh nonce from the 401 is the one to continue with.
         lane = this.#newNonce(challenge, challenge.stale ? 'stale lane' : 'refused lane');
-        if (challenge.stale) this.stats.staleRenewals += 1;
+        if (challenge.stale) this.#stats.staleRenewals += 1;
         refusalRetried ||= refused;
       } else if (challenge.stale) {
-        if (this.#adoptCrowd(challenge, lease.session, call, 'stale')) this.stats.staleRenewals += 1;
+        if (this.#adoptCrowd(challenge, lease.session, call, 'stale')) this.#stats.staleRenewals += 1;
       } else {
         refusalRetried = true;
         if (lease.session.trial === 'accepted') this.#stopSharingNonces(request);
@@ -257,35 +254,34 @@ export class DigestClient extends DigestFetch {
     return response;
   }
 
-  #send(request: PreparedRequest, session: NonceSession | undefined): Promise<Response> {
+  #send(request: PreparedRequest, session: NonceSession | undefined, send: FetchLike): Promise<Response> {
     // A fresh copy per attempt: the caller's headers are never touched, and a retry never
     // carries the previous attempt's Authorization.
     const headers = new Headers(request.headers);
     if (session !== undefined) headers.set('authorization', this.#authorization(request, session.challenge, session.nextCount()));
-    this.stats.httpRequests += 1;
-    return this.#fetch(request.href, { ...request.init, method: request.method, headers, body: request.body });
+    this.#stats.httpRequests += 1;
+    return send(request.href, { ...request.init, method: request.method, headers, body: request.body });
   }
 
   /** The Authorization value for one request: RFC 7616 §3.4 with MD5 or MD5-sess. */
   #authorization(request: PreparedRequest, challenge: DigestChallenge, nc: string): string {
-    const hash = (text: string): string => this.hashWithAlgorithm(text);
-    const cnonce = this.makeNonce();
+    const cnonce = Buffer.from(this.#randomBytes(CNONCE_BYTES)).toString('hex');
     let ha1 = this.#ha1ByRealm.get(challenge.realm);
     if (ha1 === undefined) {
-      ha1 = this.computeHash(this.user, challenge.realm, this.password) as string;
+      ha1 = String(this.#keys.computeHash(this.#keys.user, challenge.realm, this.#keys.password));
       this.#ha1ByRealm.set(challenge.realm, ha1);
     }
-    if (challenge.session) ha1 = hash(`${ha1}:${challenge.nonce}:${cnonce}`);
+    if (challenge.session) ha1 = md5(`${ha1}:${challenge.nonce}:${cnonce}`);
     const a2 = challenge.qop === 'auth-int'
-      ? `${request.method}:${request.uri}:${hash(request.body ?? '')}`
+      ? `${request.method}:${request.uri}:${md5(request.body ?? '')}`
       : `${request.method}:${request.uri}`;
-    const ha2 = hash(a2);
+    const ha2 = md5(a2);
     const response = challenge.qop === undefined
-      ? hash(`${ha1}:${challenge.nonce}:${ha2}`)
-      : hash(`${ha1}:${challenge.nonce}:${nc}:${cnonce}:${challenge.qop}:${ha2}`);
+      ? md5(`${ha1}:${challenge.nonce}:${ha2}`)
+      : md5(`${ha1}:${challenge.nonce}:${nc}:${cnonce}:${challenge.qop}:${ha2}`);
 
     const parts = [
-      `username=${quote(String(this.user))}`,
+      `username=${quote(String(this.#keys.user))}`,
       `realm=${quote(challenge.realm)}`,
       `nonce=${quote(challenge.nonce)}`,
       `uri=${quote(request.uri)}`,

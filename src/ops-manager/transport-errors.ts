@@ -12,13 +12,20 @@ export function abortedBeforeSending(signal: AbortSignal): GatewayError {
     : new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The operation was cancelled before Ops Manager was called.', { notSent: true });
 }
 
+/** A reader that left a read it shared with others (read-coalescing.ts) while the GET was in flight. */
+export function abandoned(signal: AbortSignal): GatewayError {
+  return isDeadline(signal)
+    ? new UpstreamError(ErrorCode.UPSTREAM_TIMEOUT, 'Ops Manager did not answer in time.')
+    : new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The operation was cancelled before Ops Manager answered.');
+}
+
 /**
  * A call that got no HTTP answer. A change (POST/PATCH/DELETE) that may have reached
  * Ops Manager is MUTATION_OUTCOME_UNKNOWN: it may have been applied, so it is never
  * retried and the caller is told to read again. Only a connection that was never made
  * is certainly harmless to repeat.
  */
-export function transportError(error: unknown, method: string, timeout: AbortSignal, callerSignal: AbortSignal | undefined): GatewayError {
+export function transportError(error: unknown, method: string, timeout: { readonly aborted: boolean }, callerSignal: AbortSignal | undefined): GatewayError {
   if (error instanceof GatewayError) return error;
   const notSent = neverConnected(error);
   if (method !== 'GET' && !notSent) {

@@ -1,6 +1,7 @@
 import {
   AlreadyExistsError,
   ErrorCode,
+  errorCodeDescriptions,
   ForbiddenError,
   GatewayError,
   InvalidInputError,
@@ -12,29 +13,10 @@ import type { Invitation } from '../ops-manager/schemas.ts';
 import { builder } from './builder.ts';
 import { InvitationRef } from './invitation.ts';
 
-const codeDescriptions: Record<ErrorCode, string> = {
-  BAD_USER_INPUT: 'An argument breaks a rule (empty roles, too many ids, bad id or email format).',
-  UNAUTHENTICATED: 'The caller brought no valid credentials (HTTP 401).',
-  PROJECT_NOT_FOUND: 'Ops Manager knows no project with this id.',
-  INVITATION_NOT_FOUND: 'No pending invitation with this id or username in the project.',
-  INVITATION_ALREADY_EXISTS: 'The project already has a pending invitation or a member with this username.',
-  FORBIDDEN: 'The caller may not do this here (scope or project list), or Ops Manager refused the API key for this project.',
-  UPSTREAM_UNAUTHENTICATED: 'Ops Manager rejected the gateway’s API key pair.',
-  UPSTREAM_RATE_LIMITED: 'Ops Manager is rate limiting; see retryAfterSeconds.',
-  UPSTREAM_TIMEOUT: 'Ops Manager did not answer in time.',
-  UPSTREAM_UNAVAILABLE: 'Ops Manager could not be reached or had a server error.',
-  UPSTREAM_BAD_RESPONSE: 'Ops Manager answered with something the gateway cannot read.',
-  UPSTREAM_REJECTED: 'Ops Manager refused the request for another reason.',
-  MUTATION_OUTCOME_UNKNOWN: 'The change was sent but no answer came back: it may or may not have been applied. Read again before retrying.',
-  IDEMPOTENCY_KEY_INVALID: 'The Idempotency-Key header is not 1 to 255 printable ASCII characters (HTTP 400).',
-  IDEMPOTENCY_KEY_IN_USE: 'A request with this Idempotency-Key is still running; retry after it has answered (HTTP 409).',
-  IDEMPOTENCY_KEY_REUSED: 'This Idempotency-Key was already used for a different request (HTTP 422).',
-};
-
 export const ErrorCodeEnum = builder.enumType('ErrorCode', {
   description: 'Stable codes of expected failures. Queries carry them in `errors[].extensions.code`.',
   values: Object.fromEntries(
-    Object.values(ErrorCode).map((code) => [code, { value: code, description: codeDescriptions[code] }]),
+    Object.values(ErrorCode).map((code) => [code, { value: code, description: errorCodeDescriptions[code] }]),
   ) as { [Code in ErrorCode]: { value: Code; description: string } },
 });
 

@@ -1,7 +1,6 @@
-import { attemptChange } from '../changes/attempts.ts';
-import { settleByReadingBack } from '../changes/read-back.ts';
-import { AlreadyExistsError, InvalidInputError, OutcomeUnknownError } from '../errors.ts';
+import { AlreadyExistsError, InvalidInputError } from '../errors.ts';
 import type { Invitation, ProjectRole } from '../ops-manager/schemas.ts';
+import type { Changed } from '../ops-manager/session.ts';
 import { builder } from './builder.ts';
 import { commonMutationErrors } from './errors.ts';
 import { InvitationRef } from './invitation.ts';
@@ -13,7 +12,6 @@ function checkRoles(roles: readonly ProjectRole[]): ProjectRole[] {
   if (roles.length === 0) throw new InvalidInputError('Give at least one role.', { field: 'roles' });
   return [...new Set(roles)];
 }
-
 
 const InvitationSelector = builder.inputType('InvitationSelector', {
   description: 'Which invitation of the project: exactly one of `id` or `username`.',
@@ -28,16 +26,11 @@ const InvitationSelector = builder.inputType('InvitationSelector', {
   }),
 });
 
-/** Whether a success was read back rather than answered (see settleByReadingBack). */
-interface Confirmation {
-  confirmedByReadBack: boolean;
-}
-
 const CONFIRMED_DESCRIPTION =
   'False when Ops Manager answered the change. True when its answer was lost (a timeout, a dropped connection, ' +
   'an unreadable answer) and the gateway confirmed the change by reading the project again: the state asked for holds.';
 
-const InvitationRolesUpdated = builder.objectRef<{ invitation: Invitation } & Confirmation>('InvitationRolesUpdated').implement({
+const InvitationRolesUpdated = builder.objectRef<Changed<{ invitation: Invitation }>>('InvitationRolesUpdated').implement({
   description: 'The invitation now carries exactly the roles given.',
   fields: (t) => ({
     invitation: t.field({ type: InvitationRef, description: 'The invitation as Ops Manager now has it.', resolve: (r) => r.invitation }),
@@ -45,7 +38,7 @@ const InvitationRolesUpdated = builder.objectRef<{ invitation: Invitation } & Co
   }),
 });
 
-const InvitationCreated = builder.objectRef<{ invitation: Invitation } & Confirmation>('InvitationCreated').implement({
+const InvitationCreated = builder.objectRef<Changed<{ invitation: Invitation }>>('InvitationCreated').implement({
   description: 'Ops Manager sent the invitation.',
   fields: (t) => ({
     invitation: t.field({ type: InvitationRef, description: 'The new invitation.', resolve: (r) => r.invitation }),
@@ -53,7 +46,7 @@ const InvitationCreated = builder.objectRef<{ invitation: Invitation } & Confirm
   }),
 });
 
-const InvitationDeleted = builder.objectRef<{ invitationId: string; projectId: string } & Confirmation>('InvitationDeleted').implement({
+const InvitationDeleted = builder.objectRef<Changed<{ invitationId: string; projectId: string }>>('InvitationDeleted').implement({
   description: 'The invitation is gone; the user can no longer accept it.',
   fields: (t) => ({
     invitationId: t.field({ type: 'ObjectID', description: 'The id of the deleted invitation.', resolve: (r) => r.invitationId }),
@@ -75,33 +68,10 @@ builder.mutationFields((t) => ({
       invitation: t.arg({ type: InvitationSelector, required: true, description: 'Which invitation: by id or by username.' }),
       roles: t.arg({ type: [ProjectRoleEnum], required: true, description: 'The complete new set of roles; at least one.' }),
     },
-    resolve: async (_root, { projectId, invitation, roles }, { client, loaders, signal, deadlineAt, requestId, changes }) => {
-      const change = { action: 'updateInvitationRoles', projectId, invitationId: invitation.id ?? undefined, username: invitation.username ?? undefined, roles } as const;
-      try {
-        return await attemptChange(
-          changes,
-          change,
-          async () => {
-            const wanted = checkRoles(roles);
-            const options = { signal, deadlineAt, requestId };
-            try {
-              const updated = invitation.id
-                ? await client.updateInvitationRoles(projectId, invitation.id, wanted, options)
-                : await client.updateInvitationRolesByUsername(projectId, invitation.username!, wanted, options);
-              return { invitation: updated, confirmedByReadBack: false };
-            } catch (error) {
-              if (!(error instanceof OutcomeUnknownError)) throw error;
-              const desired = { kind: 'roles', invitationId: invitation.id ?? undefined, username: invitation.username ?? undefined, roles: wanted } as const;
-              return settleByReadingBack(client, projectId, desired, error, options, (read) => ({ invitation: read!, confirmedByReadBack: true }));
-            }
-          },
-          ({ invitation: updated, confirmedByReadBack }) => ({ result: 'InvitationRolesUpdated', invitationId: updated.id, confirmedByReadBack }),
-        );
-      } finally {
-        // Whatever happened, this operation's cached list of the project may be stale now.
-        loaders.invitationsByProject.clear(projectId);
-      }
-    },
+    resolve: (_root, { projectId, invitation, roles }, { upstream, changes }) =>
+      changes.attempt({ action: 'updateInvitationRoles', projectId, invitationId: invitation.id ?? undefined, username: invitation.username ?? undefined, roles }, () =>
+        upstream.updateInvitationRoles(projectId, invitation, checkRoles(roles)),
+      ),
   }),
   createInvitation: t.field({
     type: InvitationCreated,
@@ -113,28 +83,10 @@ builder.mutationFields((t) => ({
       username: t.arg({ type: 'EmailAddress', required: true, description: 'The email address to invite.' }),
       roles: t.arg({ type: [ProjectRoleEnum], required: true, description: 'The roles the user gets on accepting; at least one.' }),
     },
-    resolve: async (_root, { projectId, username, roles }, { client, loaders, signal, deadlineAt, requestId, changes }) => {
-      try {
-        return await attemptChange(
-          changes,
-          { action: 'createInvitation', projectId, username, roles },
-          async () => {
-            const wanted = checkRoles(roles);
-            const options = { signal, deadlineAt, requestId };
-            try {
-              return { invitation: await client.createInvitation(projectId, { username, roles: wanted }, options), confirmedByReadBack: false };
-            } catch (error) {
-              if (!(error instanceof OutcomeUnknownError)) throw error;
-              const desired = { kind: 'invited', username, roles: wanted } as const;
-              return settleByReadingBack(client, projectId, desired, error, options, (read) => ({ invitation: read!, confirmedByReadBack: true }));
-            }
-          },
-          ({ invitation, confirmedByReadBack }) => ({ result: 'InvitationCreated', invitationId: invitation.id, confirmedByReadBack }),
-        );
-      } finally {
-        loaders.invitationsByProject.clear(projectId);
-      }
-    },
+    resolve: (_root, { projectId, username, roles }, { upstream, changes }) =>
+      changes.attempt({ action: 'createInvitation', projectId, username, roles }, () =>
+        upstream.createInvitation(projectId, { username, roles: checkRoles(roles) }),
+      ),
   }),
   deleteInvitation: t.field({
     type: InvitationDeleted,
@@ -145,26 +97,7 @@ builder.mutationFields((t) => ({
       projectId: t.arg({ type: 'ObjectID', required: true, description: 'The project id (GROUP-ID).' }),
       invitationId: t.arg({ type: 'ObjectID', required: true, description: 'The invitation id (INVITATION-ID).' }),
     },
-    resolve: async (_root, { projectId, invitationId }, { client, loaders, signal, deadlineAt, requestId, changes }) => {
-      try {
-        return await attemptChange(
-          changes,
-          { action: 'deleteInvitation', projectId, invitationId },
-          async () => {
-            const options = { signal, deadlineAt, requestId };
-            try {
-              await client.deleteInvitation(projectId, invitationId, options);
-              return { invitationId, projectId, confirmedByReadBack: false };
-            } catch (error) {
-              if (!(error instanceof OutcomeUnknownError)) throw error;
-              return settleByReadingBack(client, projectId, { kind: 'gone', invitationId }, error, options, () => ({ invitationId, projectId, confirmedByReadBack: true }));
-            }
-          },
-          ({ confirmedByReadBack }) => ({ result: 'InvitationDeleted', confirmedByReadBack }),
-        );
-      } finally {
-        loaders.invitationsByProject.clear(projectId);
-      }
-    },
+    resolve: (_root, { projectId, invitationId }, { upstream, changes }) =>
+      changes.attempt({ action: 'deleteInvitation', projectId, invitationId }, () => upstream.deleteInvitation(projectId, invitationId)),
   }),
 }));

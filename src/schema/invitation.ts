@@ -38,7 +38,7 @@ InvitationRef.implement({
     }),
     expired: t.boolean({
       description: 'Whether `expiresAt` has passed (by the gateway’s clock); an expired invitation can no longer be accepted.',
-      resolve: (invitation, _args, { now }) => invitation.expiresAt.getTime() <= now().getTime(),
+      resolve: (invitation, _args, { clock }) => invitation.expiresAt.getTime() <= clock.now(),
     }),
   }),
 });

@@ -14,10 +14,10 @@ export interface ProjectShape {
   rejected?: InvalidInputError;
 }
 
-/** The project's pending invitations, through the operation's loader (one GET per project). */
-function invitationsOf(project: ProjectShape, loaders: GatewayContext['loaders']) {
+/** The project's pending invitations, through the operation's session (one GET per project). */
+function invitationsOf(project: ProjectShape, upstream: GatewayContext['upstream']) {
   if (project.rejected) throw project.rejected;
-  return loaders.invitationsByProject.load(project.id);
+  return upstream.invitations(project.id);
 }
 
 /** The most projects one `projects(ids:)` call may name. */
@@ -42,8 +42,8 @@ export const ProjectRef = builder.objectRef<ProjectShape>('Project').implement({
       args: {
         username: t.arg({ type: 'EmailAddress', required: false, description: 'Only invitations to this email address.' }),
       },
-      resolve: async (project, { username }, { loaders }) => {
-        const invitations = await invitationsOf(project, loaders);
+      resolve: async (project, { username }, { upstream }) => {
+        const invitations = await invitationsOf(project, upstream);
         return username ? invitations.filter((invitation) => sameUsername(invitation.username, username)) : invitations;
       },
     }),
@@ -53,10 +53,7 @@ export const ProjectRef = builder.objectRef<ProjectShape>('Project').implement({
       authScopes: (project) => ({ $all: { read: true, project: project.id } }),
       description: 'One pending invitation of the project by its id, or null when the project has none with this id.',
       args: { id: t.arg({ type: 'ObjectID', required: true, description: 'The invitation id (INVITATION-ID).' }) },
-      resolve: async (project, { id }, { loaders }) => {
-        const invitations = await invitationsOf(project, loaders);
-        return invitations.find((invitation) => invitation.id === id) ?? null;
-      },
+      resolve: async (project, { id }, { upstream }) => (await invitationsOf(project, upstream)).find((invitation) => invitation.id === id) ?? null,
     }),
   }),
 });

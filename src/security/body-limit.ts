@@ -1,13 +1,15 @@
 import type { Plugin } from 'graphql-yoga';
+import { errorResponse, RequestErrorCode } from '../errors.ts';
+
+// The body was not read: the connection cannot be reused for another request.
+const CLOSE = { connection: 'close' };
 
 function tooLarge(maxBytes: number): Response {
-  const body = { errors: [{ message: `The request body is larger than ${maxBytes} bytes.`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] };
-  return new Response(JSON.stringify(body), { status: 413, headers: { 'content-type': 'application/json; charset=utf-8', connection: 'close' } });
+  return errorResponse(413, RequestErrorCode.PAYLOAD_TOO_LARGE, `The request body is larger than ${maxBytes} bytes.`, CLOSE);
 }
 
 function badLength(): Response {
-  const body = { errors: [{ message: 'The Content-Length header is not a single non-negative integer.', extensions: { code: 'BAD_REQUEST' } }] };
-  return new Response(JSON.stringify(body), { status: 400, headers: { 'content-type': 'application/json; charset=utf-8', connection: 'close' } });
+  return errorResponse(400, RequestErrorCode.BAD_REQUEST, 'The Content-Length header is not a single non-negative integer.', CLOSE);
 }
 
 /** One non-negative integer: anything else (a sign, a list, spaces) could slip past a numeric check. */

@@ -1,29 +1,30 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { RequestErrorCode } from '../errors.ts';
 
 /** The code of an error that came without one, from the HTTP status it carries. */
-export function codeForStatus(status: number | undefined): string {
+export function codeForStatus(status: number | undefined): RequestErrorCode {
   switch (status) {
     case 401:
-      return 'UNAUTHENTICATED';
+      return RequestErrorCode.UNAUTHENTICATED;
     case 403:
-      return 'FORBIDDEN';
+      return RequestErrorCode.FORBIDDEN;
     case 404:
-      return 'NOT_FOUND';
+      return RequestErrorCode.NOT_FOUND;
     case 405:
-      return 'METHOD_NOT_ALLOWED';
+      return RequestErrorCode.METHOD_NOT_ALLOWED;
     case 406:
-      return 'NOT_ACCEPTABLE';
+      return RequestErrorCode.NOT_ACCEPTABLE;
     case 413:
-      return 'PAYLOAD_TOO_LARGE';
+      return RequestErrorCode.PAYLOAD_TOO_LARGE;
     case 415:
-      return 'UNSUPPORTED_MEDIA_TYPE';
+      return RequestErrorCode.UNSUPPORTED_MEDIA_TYPE;
     case undefined:
     case 200:
     case 500:
-      return 'INTERNAL_SERVER_ERROR';
+      return RequestErrorCode.INTERNAL_SERVER_ERROR;
     default:
-      return status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST';
+      return status >= 500 ? RequestErrorCode.INTERNAL_SERVER_ERROR : RequestErrorCode.BAD_REQUEST;
   }
 }
 
@@ -44,7 +45,7 @@ interface HttpExtension {
  */
 function isMalformedRequest(extensions: Record<string, unknown>): boolean {
   const http = extensions.http as HttpExtension | undefined;
-  return extensions.code === 'BAD_REQUEST' && http?.spec === true && http.status === 400;
+  return extensions.code === RequestErrorCode.BAD_REQUEST && http?.spec === true && http.status === 400;
 }
 
 /**

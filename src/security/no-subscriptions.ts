@@ -1,5 +1,6 @@
 import { GraphQLError, type OperationDefinitionNode, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { RequestErrorCode } from '../errors.ts';
 
 /**
  * The schema has no subscriptions; graphql-js would accept a subscription document in
@@ -11,7 +12,7 @@ export function rejectSubscriptions(): Plugin {
       addValidationRule((context: ValidationContext) => ({
         OperationDefinition(node: OperationDefinitionNode) {
           if (node.operation === 'subscription') {
-            context.reportError(new GraphQLError('This API has no subscriptions.', { nodes: [node], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+            context.reportError(new GraphQLError('This API has no subscriptions.', { nodes: [node], extensions: { code: RequestErrorCode.GRAPHQL_VALIDATION_FAILED } }));
           }
         },
       }));

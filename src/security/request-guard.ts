@@ -1,16 +1,9 @@
 import type { Plugin } from 'graphql-yoga';
+import { errorResponse } from '../errors.ts';
 import { codeForStatus } from './error-codes.ts';
 
 // What this API can answer in; a POST accepting none of them is refused before it runs.
 const ANSWERABLE = new Set(['*/*', 'application/*', 'application/json', 'application/graphql-response+json', 'multipart/mixed', 'text/event-stream']);
-
-function errorResponse(status: number, message: string, headers?: Headers): Response {
-  const body = JSON.stringify({ errors: [{ message, extensions: { code: codeForStatus(status) } }] });
-  const merged = new Headers(headers);
-  merged.set('content-type', 'application/json; charset=utf-8');
-  merged.delete('content-length');
-  return new Response(body, { status, headers: merged });
-}
 
 function mediaTypes(header: string): string[] {
   return header.split(',').map((part) => part.split(';')[0]!.trim().toLowerCase());
@@ -29,7 +22,7 @@ export function useRequestGuard(): Plugin {
       if (request.method !== 'POST') return;
       const accept = request.headers.get('accept');
       if (accept !== null && !mediaTypes(accept).some((type) => ANSWERABLE.has(type))) {
-        return endResponse(errorResponse(406, 'This API answers in application/graphql-response+json or application/json.'));
+        return endResponse(errorResponse(406, codeForStatus(406), 'This API answers in application/graphql-response+json or application/json.'));
       }
       const contentType = request.headers.get('content-type');
       if (contentType && contentType !== contentType.toLowerCase()) {
@@ -41,7 +34,7 @@ export function useRequestGuard(): Plugin {
     onResponse({ response, setResponse }) {
       if (response.status >= 400 && response.status < 500 && response.body === null) {
         const message = response.status === 415 ? 'Send the operation as application/json.' : `The request was refused (${response.status}).`;
-        setResponse(errorResponse(response.status, message, response.headers));
+        setResponse(errorResponse(response.status, codeForStatus(response.status), message, response.headers));
       }
     },
   };

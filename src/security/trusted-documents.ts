@@ -18,18 +18,12 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
+import { RequestErrorCode } from '../errors.ts';
 
 export type TrustedDocumentsMode = 'off' | 'allow' | 'require';
 
 /** Document id (`sha256:<hex>`) → the document's text. */
 export type TrustedDocuments = Readonly<Record<string, string>>;
-
-export const TrustedDocumentCode = {
-  /** TRUSTED_DOCUMENTS=require and the request sent a document's text instead of its id (403). */
-  TRUSTED_DOCUMENT_REQUIRED: 'TRUSTED_DOCUMENT_REQUIRED',
-  /** The id names no trusted document of this gateway (400). */
-  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
-} as const;
 
 const SHA256_ID = /^sha256:[0-9a-f]{64}$/;
 
@@ -70,7 +64,7 @@ export function useTrustedDocuments(mode: TrustedDocumentsMode, documents: Trust
   if (mode === 'off') return [];
   const required = {
     message: 'This gateway runs trusted documents only: send the operation’s documentId (see persisted-documents.json of ops-manager-invitations-client), not its text.',
-    extensions: { code: TrustedDocumentCode.TRUSTED_DOCUMENT_REQUIRED, http: { status: 403 } },
+    extensions: { code: RequestErrorCode.TRUSTED_DOCUMENT_REQUIRED, http: { status: 403 } },
   };
   return [
     usePersistedOperations({
@@ -80,10 +74,10 @@ export function useTrustedDocuments(mode: TrustedDocumentsMode, documents: Trust
       customErrors: {
         notFound: {
           message: 'No trusted document has this id: this gateway knows the operations of its client package’s version only.',
-          extensions: { code: TrustedDocumentCode.PERSISTED_QUERY_NOT_FOUND, http: { status: 400 } },
+          extensions: { code: RequestErrorCode.PERSISTED_QUERY_NOT_FOUND, http: { status: 400 } },
         },
         persistedQueryOnly: required,
-        keyNotFound: mode === 'require' ? required : { message: 'The request names no document: send `query`, or a `documentId`.', extensions: { code: 'BAD_REQUEST', http: { status: 400 } } },
+        keyNotFound: mode === 'require' ? required : { message: 'The request names no document: send `query`, or a `documentId`.', extensions: { code: RequestErrorCode.BAD_REQUEST, http: { status: 400 } } },
       },
     }) as Plugin,
   ];

@@ -18,7 +18,7 @@ function queryFields(target: GraphQLSchema): string[] {
 function unreachableClient(): OpsManagerClient {
   return new OpsManagerClient({
     baseUrl: 'http://127.0.0.1:9/api/public/v1.0',
-    fetch: () => Promise.reject(new Error('no upstream call expected')),
+    send: () => Promise.reject(new Error('no upstream call expected')),
     logger: createLogger({ level: 'silent' }),
   });
 }

@@ -165,6 +165,7 @@ describe('jwt mode with a JWKS URL', () => {
 
 describe('passthrough mode', () => {
   const alice = { publicKey: 'alice-public', privateKey: 'alice-private-key-1' };
+  const signers: string[] = [];
   let stack: Stack;
   const basic = (key: { publicKey: string; privateKey: string }) => {
     registerSecret(key.privateKey);
@@ -173,16 +174,28 @@ describe('passthrough mode', () => {
     return { authorization: `Basic ${encoded}` };
   };
   beforeAll(async () => {
-    stack = await startStack({ security: { authMode: 'passthrough' }, simulator: { apiKeys: [DEMO_API_KEY, alice] } });
+    stack = await startStack({
+      security: { authMode: 'passthrough' },
+      simulator: { apiKeys: [DEMO_API_KEY, alice] },
+      // Who signed each request that reached the wire (the Digest username), counted below the Digest stage.
+      wrapTransport: (fetch) => (input, init) => {
+        const signer = /username="([^"]*)"/.exec(new Headers(init?.headers).get('authorization') ?? '')?.[1];
+        if (signer !== undefined) signers.push(signer);
+        return fetch(input, init);
+      },
+    });
   });
   afterAll(() => stack.close());
   beforeEach(() => stack.simulator.counters.reset());
 
   it('uses the caller’s own key for Digest: Ops Manager sees the caller', async () => {
+    signers.length = 0;
     const { status, body } = await call(stack, READ_BOTH, basic(alice));
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
-    expect(stack.upstream.digest.stats.logicalRequests).toBe(0);
+    // Every signed request carried the caller's key; the gateway's own was never used.
+    expect(signers.length).toBeGreaterThan(0);
+    expect(new Set(signers)).toEqual(new Set([alice.publicKey]));
   });
 
   it('answers missing credentials with 401 and a Basic challenge, calling nothing', async () => {

@@ -1,5 +1,6 @@
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/clock.ts';
 import { createGateway, type Gateway } from '../../src/gateway.ts';
 import { createLogger } from '../../src/logger.ts';
 import {
@@ -15,6 +16,8 @@ import { type Stack, startStack } from './stack.ts';
 const [payments, analytics, internalTools] = DEMO_PROJECT_IDS as [string, string, string];
 const [jane] = DEMO_INVITATIONS as [(typeof DEMO_INVITATIONS)[number]];
 const NOW = new Date('2026-11-22T12:00:00Z');
+/** The real clock, stopped at NOW: which invitations have expired is fixed. */
+const clock = { ...systemClock, now: () => NOW.getTime() };
 const UNKNOWN = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 
 interface Case {
@@ -36,8 +39,8 @@ describe('compiled execution (graphql-jit)', () => {
 
   beforeAll(async () => {
     // The breaker stays out of it: both runs of a failing case must meet Ops Manager itself.
-    stack = await startStack({ now: () => NOW, simulator: { now: () => NOW.getTime() }, breaker: { failureThreshold: 1_000 } });
-    standard = createGateway({ client: stack.upstream.client, logger: createLogger({ level: 'silent' }), now: () => NOW, compiledExecution: false });
+    stack = await startStack({ clock, simulator: { now: () => NOW.getTime() }, breaker: { failureThreshold: 1_000 } });
+    standard = createGateway({ client: stack.upstream.client, logger: createLogger({ level: 'silent' }), clock, compiledExecution: false });
   });
   afterAll(() => stack.close());
 

@@ -5,6 +5,7 @@ import {
   ProjectInvitationsDocument,
   UpdateInvitationRolesDocument,
 } from 'ops-manager-invitations-client/documents';
+import { systemClock } from '../../src/clock.ts';
 import { DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
 import { LIST_ROUTE, type Stack, startStack } from './stack.ts';
 
@@ -16,7 +17,8 @@ describe('mutations over HTTP against the simulator', () => {
   let stack: Stack;
   const NOW = new Date('2030-01-01T00:00:00Z');
   beforeAll(async () => {
-    stack = await startStack({ now: () => NOW });
+    // The real clock stopped at NOW (expiry is fixed), for the gateway and the upstream alike.
+    stack = await startStack({ clock: { ...systemClock, now: () => NOW.getTime() } });
   });
   afterAll(() => stack.close());
   beforeEach(() => {

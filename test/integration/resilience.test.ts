@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeleteInvitationDocument, ProjectInvitationsDocument, UpdateInvitationRolesDocument } from 'ops-manager-invitations-client/documents';
 import { DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
-import { type Clock, systemClock } from '../../src/ops-manager/resilience.ts';
+import { type Clock, systemClock } from '../../src/clock.ts';
 import { LIST_ROUTE, type Stack, startStack } from './stack.ts';
 
 const [payments] = DEMO_PROJECT_IDS as [string];
@@ -96,7 +96,7 @@ describe('resilience against a misbehaving Ops Manager', () => {
     expect(codes(result)).toEqual(['UPSTREAM_TIMEOUT']);
     // Far below the 30 s call timeout: the operation deadline ended it.
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(stack.upstream.client.load).toEqual({ active: 0, pending: 0 });
+    expect(stack.upstream.status().inFlight).toEqual({ active: 0, pending: 0 });
     expect(stack.upstreamCalls(LIST_ROUTE)).toBe(2);
   });
 
@@ -110,11 +110,11 @@ describe('resilience against a misbehaving Ops Manager', () => {
       body: JSON.stringify({ query: `{ project(id: "${payments}") { invitations { id } } }` }),
       signal: caller.signal,
     }).catch(() => 'aborted');
-    const client = stack.upstream.client;
-    await eventually(() => client.load.active === 1);
+    const upstream = stack.upstream;
+    await eventually(() => upstream.status().inFlight.active === 1);
     caller.abort();
     expect(await pending).toBe('aborted');
-    await eventually(() => client.load.active === 0);
+    await eventually(() => upstream.status().inFlight.active === 0);
   });
 
   const UPDATE_WITH_READ_BACK = `mutation($p: ObjectID!, $i: ObjectID!, $r: [ProjectRole!]!) {
@@ -214,7 +214,7 @@ describe('resilience against a misbehaving Ops Manager', () => {
     // Three attempts (one call and its two retries) fail: the circuit opens.
     expect(codes(await stack.execute(ProjectInvitationsDocument, { projectId: payments }))).toEqual(['UPSTREAM_UNAVAILABLE']);
     expect(stack.upstreamCalls(LIST_ROUTE)).toBe(3);
-    expect(stack.upstream.client.breaker.state).toBe('open');
+    expect(stack.upstream.status().breaker).toBe('open');
     expect(await readiness()).toBe(503);
 
     // Open: the answer comes at once, and Ops Manager is not called.
@@ -229,7 +229,7 @@ describe('resilience against a misbehaving Ops Manager', () => {
     await new Promise((resolve) => setTimeout(resolve, 350));
     const recovered = await stack.execute(ProjectInvitationsDocument, { projectId: payments });
     expect(recovered.errors).toBeUndefined();
-    expect(stack.upstream.client.breaker.state).toBe('closed');
+    expect(stack.upstream.status().breaker).toBe('closed');
     expect(stack.upstreamCalls(LIST_ROUTE)).toBe(4);
     expect(await readiness()).toBe(200);
   });

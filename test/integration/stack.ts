@@ -20,7 +20,6 @@ export interface StackOptions {
   simulator?: SimulatorOptions;
   /** Credentials the gateway uses; the simulator's demo key by default. */
   apiKey?: { publicKey: string; privateKey: string };
-  now?: () => Date;
   timeoutMs?: number;
   maxInFlight?: number;
   logLevel?: string;
@@ -28,11 +27,13 @@ export interface StackOptions {
   operationTimeoutMs?: number;
   retry?: UpstreamOptions['retry'];
   breaker?: UpstreamOptions['breaker'];
+  /** The one clock of the stack: the upstream's retries and the gateway's deadlines and expiry. */
   clock?: UpstreamOptions['clock'];
   tracing?: boolean;
   security?: Partial<SecurityConfig>;
   /** Where idempotency keys are kept. @default a new in-memory store */
   idempotencyStore?: IdempotencyStore;
+  coalesceReads?: boolean;
 }
 
 export interface GraphQLResult<T> {
@@ -103,6 +104,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     breaker: options.breaker,
     clock: options.clock,
     observer: metrics.upstream,
+    coalesceReads: options.coalesceReads,
   });
   metrics.watch(upstream);
   const gateway = createGateway({
@@ -110,9 +112,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     clientFor: (apiKey) => upstream.clientFor(apiKey),
     security: options.security,
     logger,
-    now: options.now,
+    clock: options.clock,
     operationTimeoutMs: options.operationTimeoutMs,
-    isReady: createReadinessCheck(upstream, { cacheMs: 0 }),
+    isReady: createReadinessCheck(upstream, { cacheMs: 0, clock: options.clock }),
     metrics,
     tracing: options.tracing,
     audit,

@@ -69,7 +69,7 @@ describe('upstream failures become stable codes', () => {
     stack.simulator.faults.inject({ kind: 'hang' });
     const result = await stack.execute(ProjectInvitationsDocument, { projectId: payments });
     expect(codeOf(result)).toEqual(['UPSTREAM_TIMEOUT']);
-    expect(stack.upstream.client.load).toEqual({ active: 0, pending: 0 });
+    expect(stack.upstream.status().inFlight).toEqual({ active: 0, pending: 0 });
   });
 });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/clock.ts';
 import { DEFAULT_API_KEY_OWNER, DEMO_API_KEY, DEMO_PROJECT_IDS, type SimulatorOptions } from '../../src/simulator/index.ts';
 import { type Stack, startStack } from './stack.ts';
 
@@ -98,7 +99,7 @@ describe.each(VARIANTS)('variant: $name', (variant) => {
   answers.set(variant.name, mine);
 
   beforeAll(async () => {
-    stack = await startStack({ logLevel: 'warn', simulator: { ...variant.simulator, now: () => clock }, now: () => new Date(clock) });
+    stack = await startStack({ logLevel: 'warn', simulator: { ...variant.simulator, now: () => clock }, clock: { ...systemClock, now: () => clock } });
   });
   afterAll(async () => {
     if (stack) {

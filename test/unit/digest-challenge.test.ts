@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DigestChallengeError, parseChallenges, parseDigestChallenge } from '../../src/ops-manager/digest-challenge.ts';
-import { DigestClient, type DigestClientOptions, digestResponse } from '../../src/ops-manager/digest.ts';
+import { DigestClient, type DigestClientOptions } from '../../src/ops-manager/digest.ts';
 
 const md5 = (text: string): string => createHash('md5').update(text).digest('hex');
 
@@ -42,12 +42,12 @@ const rfcClient = (fetch: DigestClientOptions['fetch']): DigestClient =>
   });
 
 describe('known answers', () => {
-  it('computes the RFC 2617 §3.5 request-digest', () => {
-    const response = digestResponse({
-      username: RFC.username, password: RFC.password, realm: RFC.realm, method: 'GET', uri: RFC.uri,
-      nonce: RFC.nonce, nc: '00000001', cnonce: '0a4f113b', qop: 'auth',
-    });
-    expect(response).toBe(RFC.response);
+  it('keeps the key pair out of reach: no digest-fetch method, no credential in any own property', () => {
+    const client = rfcClient(recordedServer(RFC_CHALLENGE).fetch);
+    // digest-fetch's shared-state methods are not inherited (the client wraps it, it does not extend it).
+    for (const name of ['addAuth', 'parseAuth', 'addBasicAuth', 'computeHash', 'makeNonce', 'getClient']) expect(name in client).toBe(false);
+    expect(Object.keys(client)).toEqual([]);
+    expect(JSON.stringify(client)).not.toContain(RFC.password);
   });
 
   it('sends exactly the RFC 2617 §3.5 Authorization header for fixed inputs', async () => {

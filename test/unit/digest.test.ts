@@ -135,7 +135,7 @@ async function setup(options: TestServerOptions = {}, credentials = USER, now?: 
   const fetch = ((input, init) => undiciFetch(input, { ...(init as object), dispatcher: agent })) as DigestClientOptions['fetch'];
   const logs: unknown[] = [];
   const logger = { debug: (obj: object, msg?: string) => logs.push(obj, msg), warn: (obj: object, msg?: string) => logs.push(obj, msg) };
-  const client = new DigestClient({ credentials, fetch, logger, ...(now ? { now } : {}) });
+  const client = new DigestClient({ credentials, fetch, logger, ...(now ? { clock: { now } } : {}) });
   return { server, client, logs, fetch, url: (path = '/groups/1/invites') => `${server.baseUrl}${path}` };
 }
 

@@ -10,12 +10,6 @@ export type ErrorCode =
   | 'BAD_USER_INPUT'
   /** The caller may not do this here (scope or project list), or Ops Manager refused the API key for this project. */
   | 'FORBIDDEN'
-  /** The Idempotency-Key header is not 1 to 255 printable ASCII characters (HTTP 400). */
-  | 'IDEMPOTENCY_KEY_INVALID'
-  /** A request with this Idempotency-Key is still running; retry after it has answered (HTTP 409). */
-  | 'IDEMPOTENCY_KEY_IN_USE'
-  /** This Idempotency-Key was already used for a different request (HTTP 422). */
-  | 'IDEMPOTENCY_KEY_REUSED'
   /** The project already has a pending invitation or a member with this username. */
   | 'INVITATION_ALREADY_EXISTS'
   /** No pending invitation with this id or username in the project. */

@@ -1,0 +1,41 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.ts';
+import { createUpstream, type Upstream } from '../../src/ops-manager/upstream.ts';
+import { DEMO_API_KEY, generatedProjectId, type Simulator, startSimulator } from '../../src/simulator/index.ts';
+import { registerSecret } from '../secrets-sweep.ts';
+
+const alice = { publicKey: 'alice-public', privateKey: 'alice-private-key-1', fingerprint: 'alice' };
+const project = generatedProjectId(0);
+
+describe('one upstream, one pipeline: passthrough callers share the cap and the breaker', () => {
+  let simulator: Simulator | undefined;
+  let upstream: Upstream | undefined;
+  afterEach(async () => {
+    await upstream?.close();
+    await simulator?.close();
+  });
+
+  it('a circuit opened by the gateway key’s calls stops a passthrough caller’s call before it is sent', async () => {
+    registerSecret(alice.privateKey);
+    simulator = await startSimulator({ apiKeys: [DEMO_API_KEY, alice], seed: { projects: 1, invitationsPerProject: 1 } });
+    upstream = createUpstream({
+      baseUrl: simulator.baseUrl,
+      ...DEMO_API_KEY,
+      logger: createLogger({ level: 'silent' }),
+      timeoutMs: 5_000,
+      maxInFlight: 4,
+      retry: { maxRetries: 0 },
+      breaker: { failureThreshold: 2, halfOpenAfterMs: 60_000 },
+    });
+    const caller = upstream.clientFor(alice);
+    expect(await caller.listInvitations(project)).toHaveLength(1);
+
+    simulator.faults.inject({ kind: 'status', status: 503 }, { times: 2 });
+    for (let i = 0; i < 2; i += 1) await expect(upstream.client.listInvitations(project)).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    expect(upstream.status().breaker).toBe('open');
+
+    simulator.counters.reset();
+    await expect(caller.listInvitations(project)).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', notSent: true });
+    expect(simulator.counters.snapshot().requests).toBe(0);
+  });
+});
