@@ -1,18 +1,32 @@
 # A starting point, not run here (no Docker engine on the development machines).
-# The gateway runs its TypeScript with tsx, as `npm start` does.
+# Production runs compiled JavaScript: no TypeScript loader, no dev dependencies, node as PID 1.
+
+# Build: dist/ from the sources (tsup is a dev dependency). The client package is a workspace:
+# npm ci links it and its `prepare` builds it (the gateway reads its trusted-documents manifest
+# and typed documents).
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY packages ./packages
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsup.config.ts ./
+COPY src ./src
+RUN npm run build
+
+# Run: production dependencies, the client package as built above, and dist/.
+# --ignore-scripts: the client's `prepare` needs dev tools (it was built in the build stage), and
+# no production dependency has an install script.
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000
 COPY package.json package-lock.json ./
-# The client package is a workspace: npm ci links it and its `prepare` builds it (the gateway
-# reads its trusted-documents manifest and typed documents).
-COPY packages ./packages
-# tsx is a devDependency: keep dev dependencies (it is what runs the sources).
-RUN npm ci --include=dev --no-audit --no-fund && npm cache clean --force
-COPY tsconfig.json ./
-COPY src ./src
+COPY --from=build /app/packages ./packages
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:4000/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# SIGTERM from `docker stop` is handled: in-flight operations finish, then exit 0.
-CMD ["node", "--import", "tsx", "src/main.ts"]
+# node receives `docker stop`'s SIGTERM itself (no npm, no tsx in between): in-flight operations
+# finish, exit 0; the whole shutdown is bounded by SHUTDOWN_GRACE_MS (default 10 s), past it the
+# process exits 143. Keep SHUTDOWN_GRACE_MS below the stop timeout (`docker stop -t`, default 10 s).
+CMD ["node", "dist/main.js"]

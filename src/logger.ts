@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
+import { stdoutDestination } from './log-destination.ts';
 
 export type Logger = PinoLogger;
 
@@ -6,6 +7,8 @@ export type Logger = PinoLogger;
  * Structured JSON logs. Secrets are never passed to the logger in the first place;
  * redaction is the second line of defence for anything that slips through
  * (an Authorization header, a key field).
+ * By default the lines go to stdout through `stdoutDestination()`, not pino's own destination:
+ * see src/log-destination.ts for why.
  */
 export function createLogger(options: { level?: string; destination?: DestinationStream } = {}): Logger {
   return pino(
@@ -25,6 +28,6 @@ export function createLogger(options: { level?: string; destination?: Destinatio
         censor: '[redacted]',
       },
     },
-    options.destination,
+    options.destination ?? stdoutDestination(),
   );
 }

@@ -1,12 +1,14 @@
 /**
  * The entry point: read the configuration (and a .env file, if present), start, and shut
- * down cleanly on SIGTERM/SIGINT: stop accepting, let in-flight operations finish within
- * SHUTDOWN_GRACE_MS, exit 0.
+ * down on SIGTERM/SIGINT within SHUTDOWN_GRACE_MS, whatever happens to the log output
+ * (see src/shutdown.ts for the exit codes).
  */
 import { existsSync } from 'node:fs';
 import { ConfigError, type Config, loadConfig } from './config.ts';
+import { stdoutDestination } from './log-destination.ts';
 import { createLogger } from './logger.ts';
 import { startServer } from './server.ts';
+import { shutdownOnSignal } from './shutdown.ts';
 
 function readConfig(): Config {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -23,27 +25,18 @@ function readConfig(): Config {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const logger = createLogger({ level: config.logLevel });
+  const output = stdoutDestination();
+  const logger = createLogger({ level: config.logLevel, destination: output });
   const server = await startServer(config, logger);
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'Shutting down: finishing in-flight operations');
-    server.stop().then(
-      () => {
-        logger.info('Stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'Shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  const onSignal = shutdownOnSignal({
+    graceMs: config.shutdownGraceMs,
+    stop: () => server.stop(),
+    logger,
+    drainLogs: (timeoutMs) => output.drain(timeoutMs),
+  });
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
 
 main().catch((error: unknown) => {
