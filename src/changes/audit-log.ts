@@ -1,4 +1,7 @@
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { type LogDestination, stdoutDestination, streamDestination } from '../log-destination.ts';
 import { callerScope } from '../idempotency/key.ts';
 import type { Caller } from '../auth/caller.ts';
 import { type ChangeAttempt, type ChangeJournal, createJournal } from './attempts.ts';
@@ -24,12 +27,10 @@ export type AuditDestination = 'stdout' | 'off' | { file: string };
 
 export function createAuditLog(destination: AuditDestination | DestinationStream): AuditLog | undefined {
   if (destination === 'off') return undefined;
+  // Never pino's own destination: its exit-time flush can spin on a failed write (see
+  // log-destination.ts). A file that fails (a full disk) drops lines, reported once on stderr.
   const stream =
-    destination === 'stdout'
-      ? pino.destination({ dest: 1, sync: false })
-      : 'file' in destination
-        ? pino.destination({ dest: destination.file, mkdir: true, append: true, sync: false })
-        : destination;
+    destination === 'stdout' ? stdoutDestination() : 'file' in destination ? fileDestination(destination.file) : destination;
   const logger: Logger = pino({ level: 'info', base: { service: 'ops-manager-invitations-gateway', channel: 'audit' } }, stream);
   return { write: (line) => logger.info(line, 'change attempt') };
 }
@@ -49,4 +50,11 @@ export function createChangeJournal(options: {
       idempotencyKey: options.idempotencyKey(),
     }),
   );
+}
+
+function fileDestination(file: string): LogDestination {
+  mkdirSync(dirname(file), { recursive: true });
+  return streamDestination(createWriteStream(file, { flags: 'a' }), (error) => {
+    process.stderr.write(`Audit log file failed (${(error as NodeJS.ErrnoException).code ?? error.message}): audit lines are dropped from now on\n`);
+  });
 }
