@@ -1,4 +1,5 @@
 import type { Caller } from './auth/caller.ts';
+import type { ChangeJournal } from './changes/attempts.ts';
 import type { Clock } from './clock.ts';
 import type { Logger } from './logger.ts';
 import type { UpstreamSession } from './ops-manager/session.ts';
@@ -18,4 +19,6 @@ export interface GatewayContext {
   requestId: string;
   /** Who is calling and what they may do (scope-auth checks it on the fields). */
   caller: Caller;
+  /** The operation's change attempts: audited one by one, and read by the idempotency plugin. */
+  changes: ChangeJournal;
 }

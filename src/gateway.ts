@@ -6,6 +6,7 @@ import { GraphQLError, type GraphQLSchema, type ValidationContext } from 'graphq
 import { createYoga, type Plugin, useExecutionCancellation, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { authenticationPlugins, callerOf } from './auth/authentication.ts';
 import type { ApiKey, Caller } from './auth/caller.ts';
+import { createChangeJournal, type AuditLog } from './changes/audit-log.ts';
 import { useCompiledExecution } from './compiled-execution.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { SecurityConfig } from './config.ts';
@@ -17,6 +18,8 @@ import type { Metrics } from './observability/metrics.ts';
 import { requestIdOf, useOperationObservability } from './observability/operation-plugin.ts';
 import { useTracing } from './observability/tracing.ts';
 import type { OpsManagerClient } from './ops-manager/client.ts';
+import { type IdempotencyOptions, useIdempotency } from './idempotency/plugin.ts';
+import { parseIdempotencyKey } from './idempotency/key.ts';
 import { UpstreamSession } from './ops-manager/session.ts';
 import { schema } from './schema/index.ts';
 import { useBodyLimit } from './security/body-limit.ts';
@@ -58,6 +61,10 @@ export interface GatewayDeps {
   tracing?: boolean;
   /** Run operations on graphql-jit's compiled executor (compiled-execution.ts). @default true */
   compiledExecution?: boolean;
+  /** The audit trail: one line per change attempt. @default none */
+  audit?: AuditLog;
+  /** Idempotency keys for mutations (the `Idempotency-Key` header). @default keys are ignored */
+  idempotency?: Omit<IdempotencyOptions, 'logger'>;
   /** The trusted documents, id → text. @default the client package's persisted-documents.json, read once here */
   trustedDocuments?: TrustedDocuments;
 }
@@ -142,6 +149,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       // Liveness (/health) stays cheap; readiness says whether Ops Manager can be used now.
       useReadinessCheck({ endpoint: '/readiness', check: () => isReady() }),
       ...(deps.metrics ? [prometheus(deps.metrics)] : []),
+      ...(deps.idempotency ? [useIdempotency({ ...deps.idempotency, logger: deps.logger })] : []),
       useStableErrorCodes(),
       ...(deps.compiledExecution === false ? [] : useCompiledExecution({ logger: deps.logger, metrics: deps.metrics })),
     ],
@@ -158,6 +166,15 @@ export function createGateway(deps: GatewayDeps): Gateway {
         logger: deps.logger,
         requestId,
         caller,
+        changes: createChangeJournal({
+          audit: deps.audit,
+          caller,
+          requestId,
+          idempotencyKey: () => {
+            const header = parseIdempotencyKey(initial.request.headers.get('idempotency-key'));
+            return header.kind === 'key' ? header.key : undefined;
+          },
+        }),
       };
     },
   });

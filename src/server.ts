@@ -2,7 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApiKey } from './auth/caller.ts';
 import type { Config } from './config.ts';
+import { createAuditLog } from './changes/audit-log.ts';
 import { createGateway } from './gateway.ts';
+import { createRedisStore } from './idempotency/redis-store.ts';
+import { createMemoryStore } from './idempotency/store.ts';
 import { exampleOperation, exampleTabs, type GraphiQLDemoData } from './graphiql.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics } from './observability/metrics.ts';
@@ -56,7 +59,18 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   logger.info({ mode: config.security.trustedDocuments }, 'Trusted documents (TRUSTED_DOCUMENTS)');
   // What the plain API and the subgraph share: one client (one in-flight cap, one breaker),
   // one readiness probe (one cache), one security configuration.
+  const idempotencyStore = config.idempotency.redisUrl
+    ? createRedisStore({ url: config.idempotency.redisUrl, logger })
+    : createMemoryStore();
   const shared = {
+    audit: createAuditLog(config.audit),
+    idempotency: {
+      store: idempotencyStore,
+      windowMs: config.idempotency.windowMs,
+      // A replica that dies mid-change frees its keys once the operation could no longer be running.
+      runningTtlMs: config.operationTimeoutMs + 5_000,
+      onOutcome: (outcome: string) => metrics.idempotency.inc({ outcome }),
+    },
     client: upstream.client,
     clientFor: (apiKey: ApiKey) => upstream.clientFor(apiKey),
     security: config.security,
@@ -115,6 +129,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       clearInterval(sweeper);
       clearTimeout(grace);
       await upstream.close();
+      await idempotencyStore.close();
       await stopSimulator?.();
       await stopTracing?.();
     },

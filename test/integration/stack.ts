@@ -5,7 +5,9 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { GraphQLClient } from 'graphql-request';
 import type { SecurityConfig } from '../../src/config.ts';
+import { createAuditLog } from '../../src/changes/audit-log.ts';
 import { createGateway, type Gateway } from '../../src/gateway.ts';
+import { createMemoryStore, type IdempotencyStore } from '../../src/idempotency/store.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { FetchLike } from '../../src/ops-manager/client.ts';
 import { createUpstream, type Upstream, type UpstreamOptions } from '../../src/ops-manager/upstream.ts';
@@ -29,6 +31,8 @@ export interface StackOptions {
   clock?: UpstreamOptions['clock'];
   tracing?: boolean;
   security?: Partial<SecurityConfig>;
+  /** Where idempotency keys are kept. @default a new in-memory store */
+  idempotencyStore?: IdempotencyStore;
   coalesceReads?: boolean;
 }
 
@@ -49,6 +53,8 @@ export interface Stack {
   gateway: Gateway;
   url: string;
   logLines: string[];
+  /** The audit trail's lines, parsed. */
+  auditLines: Array<Record<string, unknown>>;
   /** Typed request; throws when the answer has errors. */
   request<T, V extends Record<string, unknown>>(document: TypedDocumentNode<T, V>, variables?: V): Promise<T>;
   /** Any request, keeping data and errors (partial results). */
@@ -71,6 +77,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
     }),
   });
+  const auditLines: Array<Record<string, unknown>> = [];
+  const audit = createAuditLog(
+    new Writable({
+      write(chunk, _encoding, done) {
+        recordLogLine(String(chunk));
+        auditLines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+        done();
+      },
+    }),
+  );
+  const idempotencyStore = options.idempotencyStore ?? createMemoryStore();
   const apiKey = options.apiKey ?? DEMO_API_KEY;
   registerSecret(apiKey.privateKey);
   if (options.security?.jwt?.secret) registerSecret(options.security.jwt.secret);
@@ -100,6 +117,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     isReady: createReadinessCheck(upstream, { cacheMs: 0, clock: options.clock }),
     metrics,
     tracing: options.tracing,
+    audit,
+    idempotency: {
+      store: idempotencyStore,
+      windowMs: 60_000,
+      runningTtlMs: 30_000,
+      onOutcome: (outcome) => metrics.idempotency.inc({ outcome }),
+    },
   });
   const server: Server = createServer(gateway);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -113,6 +137,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     gateway,
     url,
     logLines,
+    auditLines,
     // graphql-request's conditional variable types do not survive this generic signature.
     request: <T, V extends Record<string, unknown>>(document: TypedDocumentNode<T, V>, variables?: V) =>
       client.request<T>({ document, variables } as never),
@@ -137,6 +162,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await upstream.close();
+      await idempotencyStore.close();
       await simulator.close();
     },
   };
