@@ -12,9 +12,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { createGateway } from '../src/gateway.ts';
-import { createLogger } from '../src/logger.ts';
-import { createUpstream } from '../src/ops-manager/upstream.ts';
+import { createApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
 import { generatedInvitationId, generatedProjectId } from '../src/simulator/demo-data.ts';
 import type { Fault } from '../src/simulator/faults.ts';
 import { DEMO_API_KEY, startSimulator } from '../src/simulator/index.ts';
@@ -66,18 +65,19 @@ let unhandled = 0;
 process.on('unhandledRejection', () => (unhandled += 1));
 
 const simulator = await startSimulator({ seed: { projects: PROJECTS, invitationsPerProject: INVITATIONS } });
-const logger = createLogger({ level: 'silent' });
-const upstream = createUpstream({
-  baseUrl: simulator.baseUrl,
-  publicKey: DEMO_API_KEY.publicKey,
-  privateKey: DEMO_API_KEY.privateKey,
-  logger,
-  timeoutMs: 1_000,
-  maxInFlight: 32,
-  breaker: { failureThreshold: 8, halfOpenAfterMs: 500 },
+const config = loadConfig({
+  LOG_LEVEL: 'silent',
+  AUDIT_LOG: 'off',
+  GRAPHIQL: 'false',
+  UPSTREAM_TIMEOUT_MS: '1000',
+  UPSTREAM_MAX_IN_FLIGHT: '32',
+  BREAKER_FAILURE_THRESHOLD: '8',
+  BREAKER_HALF_OPEN_AFTER_MS: '500',
+  OPERATION_TIMEOUT_MS: '2500',
 });
-const gateway = createGateway({ client: upstream.client, logger, operationTimeoutMs: 2_500, graphiql: false });
-const server = createServer(gateway);
+const app = await createApp(config, { upstream: { baseUrl: simulator.baseUrl, ...DEMO_API_KEY } });
+const { upstream } = app;
+const server = createServer(app.handle);
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
 
@@ -194,6 +194,6 @@ console.log(broken.length ? `\nFAILED: ${broken.join('; ')}` : '\nOK: nothing lo
 
 server.closeAllConnections();
 server.close();
-await upstream.close();
+await app.close();
 await simulator.close();
 process.exit(broken.length ? 1 : 0);

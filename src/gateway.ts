@@ -34,8 +34,8 @@ export interface GatewayDeps {
   logger: Logger;
   /** Passthrough mode: the client speaking with a caller's own API key. */
   clientFor?: (apiKey: ApiKey) => OpsManagerClient;
-  /** Who may call and the hardening limits. @default defaultSecurity: no auth, development limits */
-  security?: Partial<SecurityConfig>;
+  /** Who may call and the hardening limits (config.ts, the one place their defaults are written). */
+  security: SecurityConfig;
   /**
    * The clock: invitation expiry and the operation deadline. The same one the upstream's retries
    * compare that deadline with (createUpstream's `clock`); tests pin it. @default systemClock
@@ -51,8 +51,8 @@ export interface GatewayDeps {
   schema?: GraphQLSchema;
   /** @default '/graphql' */
   graphqlEndpoint?: string;
-  /** Deadline of one GraphQL operation in ms: its upstream calls are aborted then. @default 15000 */
-  operationTimeoutMs?: number;
+  /** Deadline of one GraphQL operation in ms: its upstream calls are aborted then (OPERATION_TIMEOUT_MS). */
+  operationTimeoutMs: number;
   /** Answers GET /readiness: 200 when true, 503 when false. @default always ready */
   isReady?: () => Promise<boolean>;
   /** Prometheus metrics, served at /metrics. @default none */
@@ -69,31 +69,16 @@ export interface GatewayDeps {
   trustedDocuments?: TrustedDocuments;
 }
 
-/** No caller authentication, limits sized for the documented operations, everything visible. */
-export const defaultSecurity: SecurityConfig = {
-  authMode: 'none',
-  jwt: undefined,
-  passthroughMaxSessions: 1_000,
-  corsOrigins: [],
-  trustedDocuments: 'allow',
-  maxBodyBytes: 100_000,
-  maxProjectsPerOperation: 100,
-  graphiql: true,
-  introspection: true,
-  production: false,
-};
-
 export type Gateway = YogaServerInstance<Record<string, never>, GatewayContext>;
 
 /**
  * Builds the GraphQL server: schema, authentication, hardening, per-operation context,
- * GraphiQL, logging and metrics. It neither reads the environment nor listens; server.ts
- * does, and tests drive the instance directly or put it behind a socket on port 0.
+ * GraphiQL, logging and metrics. It neither reads the environment nor listens: createApp (app.ts)
+ * builds it from the configuration, and server.ts or a test puts it behind a socket.
  */
 export function createGateway(deps: GatewayDeps): Gateway {
-  const security: SecurityConfig = { ...defaultSecurity, ...deps.security };
+  const { security, operationTimeoutMs } = deps;
   const clock = deps.clock ?? systemClock;
-  const operationTimeoutMs = deps.operationTimeoutMs ?? 15_000;
   const isReady = deps.isReady ?? (async () => true);
   const auth = { mode: security.authMode, jwt: security.jwt };
   let graphiqlPage: Promise<string> | undefined;
@@ -166,6 +151,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         logger: deps.logger,
         requestId,
         caller,
+        limits: { projectIds: security.maxProjectsPerOperation },
         changes: createChangeJournal({
           audit: deps.audit,
           caller,
