@@ -72,29 +72,28 @@ describe('the subgraph schema', () => {
     expect(sdl.replace(/(type Project[^}]*\bid: )String!/, '$1ID!')).toBe(printSubgraphSchema(subgraphSchema));
   });
 
+  /** `_service { sdl }` as a router asks it, from our service with the subgraph on, keyed by `projectIdType`. */
+  async function serviceSdl(projectIdType: 'ID' | 'String'): Promise<string> {
+    const app = await subgraphApp(projectIdType);
+    try {
+      const response = await app.subgraph!.fetch('http://127.0.0.1/subgraph', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ _service { sdl } }' }),
+      });
+      return ((await response.json()) as { data: { _service: { sdl: string } } }).data._service.sdl;
+    } finally {
+      await app.close();
+    }
+  }
+
   it('answers _service { sdl } with subgraph.graphql, without calling Ops Manager', async () => {
-    const app = await subgraphApp('ID');
-    const response = await app.subgraph!.fetch('http://127.0.0.1/subgraph', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ _service { sdl } }' }),
-    });
-    const { data } = (await response.json()) as { data: { _service: { sdl: string } } };
-    await app.close();
-    expect(`${data._service.sdl}\n`).toBe(readFileSync(SUBGRAPH_FILE, 'utf8'));
+    expect(`${await serviceSdl('ID')}\n`).toBe(readFileSync(SUBGRAPH_FILE, 'utf8'));
   });
 
   it('answers _service { sdl } with the String-keyed SDL when keyed by String', async () => {
-    const keyedByString = subgraphSchemaFor('String');
-    const app = await subgraphApp('String');
-    const response = await app.subgraph!.fetch('http://127.0.0.1/subgraph', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ _service { sdl } }' }),
-    });
-    const { data } = (await response.json()) as { data: { _service: { sdl: string } } };
-    await app.close();
-    expect(data._service.sdl).toBe(printSubgraphSchema(keyedByString));
-    expect(data._service.sdl).toMatch(/\bid: String!/);
+    const sdl = await serviceSdl('String');
+    expect(sdl).toBe(printSubgraphSchema(subgraphSchemaFor('String')));
+    expect(sdl).toMatch(/\bid: String!/);
   });
 });

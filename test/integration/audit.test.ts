@@ -2,7 +2,7 @@ import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
 import { registerSecret } from '../secrets-sweep.ts';
-import { type Stack, startStack } from './stack.ts';
+import { type Stack, startStack, useStack } from './stack.ts';
 
 const [payments] = DEMO_PROJECT_IDS as [string];
 const MISSING = 'aaaaaaaaaaaaaaaaaaaaaaaa';
@@ -35,15 +35,7 @@ async function change(stack: Stack, query: string, variables: Record<string, unk
 }
 
 describe('the audit trail: one line per change attempt, for every result member', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(() => stack.close());
-  beforeEach(() => {
-    stack.simulator.store.reset();
-    stack.simulator.faults.clear();
-  });
+  const stack = useStack();
   const first = () => stack.simulator.store.listInvitations(payments)[0]!;
 
   it('InvitationCreated: who, what, how it ended, the idempotency key', async () => {

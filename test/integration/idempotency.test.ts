@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { IdempotencyStore } from '../../src/idempotency/store.ts';
 import { DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
 import { registerSecret } from '../secrets-sweep.ts';
-import { type Stack, startStack } from './stack.ts';
+import { type Stack, startStack, useStack } from './stack.ts';
 
 const [payments] = DEMO_PROJECT_IDS as [string];
 const CREATE_ROUTE = 'POST /groups/{groupId}/invites';
@@ -32,16 +32,7 @@ async function metric(stack: Stack, outcome: string): Promise<number> {
 }
 
 describe('Idempotency-Key on mutations (in-memory store)', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(() => stack.close());
-  beforeEach(() => {
-    stack.simulator.store.reset();
-    stack.simulator.counters.reset();
-    stack.simulator.faults.clear();
-  });
+  const stack = useStack();
 
   it('a repeat with the same key gets the first answer again, without calling Ops Manager', async () => {
     const variables = { p: payments, u: 'repeat@example.com' };

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
 import type { Invitation } from '../../src/simulator/store.ts';
-import { LIST_ROUTE, type Stack, startStack } from './stack.ts';
+import { LIST_ROUTE, useStack } from './stack.ts';
 
 const [payments] = DEMO_PROJECT_IDS as [string];
 
@@ -28,16 +28,7 @@ const DELETE = `mutation($p: ObjectID!, $i: ObjectID!) {
 }`;
 
 describe('a change whose answer was lost is settled by reading the project back', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(() => stack.close());
-  beforeEach(() => {
-    stack.simulator.store.reset();
-    stack.simulator.counters.reset();
-    stack.simulator.faults.clear();
-  });
+  const stack = useStack();
 
   it('an answered change is not marked (confirmedByReadBack: false) and costs no read', async () => {
     const { data } = await stack.execute<any>(CREATE, { p: payments, u: 'plain@example.com', r: ['GROUP_READ_ONLY'] });

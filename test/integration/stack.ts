@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { GraphQLClient } from 'graphql-request';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type App, type AppOverrides, createApp } from '../../src/app.ts';
 import type { Clock } from '../../src/clock.ts';
 import { loadConfig, type SecurityConfig } from '../../src/config.ts';
@@ -180,6 +181,25 @@ export function appOverrides(options: StackOptions): AppOverrides {
     tracing: options.tracing,
     idempotencyStore: options.idempotencyStore,
   };
+}
+
+/**
+ * One stack for the enclosing describe block, its simulator's data, counters and faults reset
+ * before each test. The stack it returns stands for the one started in beforeAll (it forwards
+ * to it), so tests use it as they would a `let stack` set there.
+ */
+export function useStack(options: StackOptions = {}): Stack {
+  let current: Stack | undefined;
+  beforeAll(async () => {
+    current = await startStack(options);
+  });
+  afterAll(() => current?.close());
+  beforeEach(() => {
+    current!.simulator.store.reset();
+    current!.simulator.counters.reset();
+    current!.simulator.faults.clear();
+  });
+  return new Proxy({} as Stack, { get: (_target, member) => current![member as keyof Stack] });
 }
 
 export const LIST_ROUTE = 'GET /groups/{groupId}/invites';
