@@ -12,9 +12,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { createGateway } from '../src/gateway.ts';
-import { createLogger } from '../src/logger.ts';
-import { createUpstream } from '../src/ops-manager/upstream.ts';
+import { createApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
 import { generatedInvitationId, generatedProjectId } from '../src/simulator/demo-data.ts';
 import type { Fault } from '../src/simulator/faults.ts';
 import { DEMO_API_KEY, startSimulator } from '../src/simulator/index.ts';
@@ -66,18 +65,19 @@ let unhandled = 0;
 process.on('unhandledRejection', () => (unhandled += 1));
 
 const simulator = await startSimulator({ seed: { projects: PROJECTS, invitationsPerProject: INVITATIONS } });
-const logger = createLogger({ level: 'silent' });
-const upstream = createUpstream({
-  baseUrl: simulator.baseUrl,
-  publicKey: DEMO_API_KEY.publicKey,
-  privateKey: DEMO_API_KEY.privateKey,
-  logger,
-  timeoutMs: 1_000,
-  maxInFlight: 32,
-  breaker: { failureThreshold: 8, halfOpenAfterMs: 500 },
+const config = loadConfig({
+  LOG_LEVEL: 'silent',
+  AUDIT_LOG: 'off',
+  GRAPHIQL: 'false',
+  UPSTREAM_TIMEOUT_MS: '1000',
+  UPSTREAM_MAX_IN_FLIGHT: '32',
+  BREAKER_FAILURE_THRESHOLD: '8',
+  BREAKER_HALF_OPEN_AFTER_MS: '500',
+  OPERATION_TIMEOUT_MS: '2500',
 });
-const gateway = createGateway({ client: upstream.client, logger, operationTimeoutMs: 2_500, graphiql: false });
-const server = createServer(gateway);
+const app = await createApp(config, { upstream: { baseUrl: simulator.baseUrl, ...DEMO_API_KEY } });
+const { upstream } = app;
+const server = createServer(app.handle);
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
 
@@ -92,7 +92,7 @@ async function graphql(query: string, variables: Record<string, unknown>) {
 
 const answers = new Map<string, number>();
 const count = (key: string) => answers.set(key, (answers.get(key) ?? 0) + 1);
-const changes: Array<{ change: Change; verdict: Verdict; typename: string }> = [];
+const changes: Array<{ change: Change; verdict: Verdict; typename: string; confirmedByReadBack: boolean }> = [];
 
 async function read(): Promise<void> {
   const ids = Array.from({ length: 1 + Math.floor(random() * 5) }, () => generatedProjectId(Math.floor(random() * PROJECTS)));
@@ -114,18 +114,19 @@ async function change(n: number): Promise<void> {
   } else {
     change = { kind: 'delete', projectId: generatedProjectId(target.p), invitationId: generatedInvitationId(target.p, target.i) };
   }
-  const select = '__typename ... on Error { code }';
+  const select = (success: string) => `__typename ... on Error { code } ... on ${success} { confirmedByReadBack }`;
   const { body } =
     change.kind === 'create'
-      ? await graphql(`mutation($p: ObjectID!, $u: EmailAddress!) { r: createInvitation(projectId: $p, username: $u, roles: [GROUP_READ_ONLY]) { ${select} } }`, { p: change.projectId, u: change.username })
+      ? await graphql(`mutation($p: ObjectID!, $u: EmailAddress!) { r: createInvitation(projectId: $p, username: $u, roles: [GROUP_READ_ONLY]) { ${select('InvitationCreated')} } }`, { p: change.projectId, u: change.username })
       : change.kind === 'update'
-        ? await graphql(`mutation($p: ObjectID!, $i: ObjectID!, $r: [ProjectRole!]!) { r: updateInvitationRoles(projectId: $p, invitation: { id: $i }, roles: $r) { ${select} } }`, { p: change.projectId, i: change.invitationId, r: change.roles })
-        : await graphql(`mutation($p: ObjectID!, $i: ObjectID!) { r: deleteInvitation(projectId: $p, invitationId: $i) { ${select} } }`, { p: change.projectId, i: change.invitationId });
-  const result = body.data?.r as { __typename: string; code?: string } | undefined;
+        ? await graphql(`mutation($p: ObjectID!, $i: ObjectID!, $r: [ProjectRole!]!) { r: updateInvitationRoles(projectId: $p, invitation: { id: $i }, roles: $r) { ${select('InvitationRolesUpdated')} } }`, { p: change.projectId, i: change.invitationId, r: change.roles })
+        : await graphql(`mutation($p: ObjectID!, $i: ObjectID!) { r: deleteInvitation(projectId: $p, invitationId: $i) { ${select('InvitationDeleted')} } }`, { p: change.projectId, i: change.invitationId });
+  const result = body.data?.r as { __typename: string; code?: string; confirmedByReadBack?: boolean } | undefined;
   const typename = result?.__typename ?? `errors: ${body.errors?.map((e) => e.extensions?.code).join('+')}`;
   const verdict: Verdict = !result ? 'failed' : result.__typename === 'OutcomeUnknownError' ? 'unknown' : result.code ? 'failed' : 'acknowledged';
-  changes.push({ change, verdict, typename });
-  count(`change: ${result?.code ?? typename}`);
+  const confirmedByReadBack = result?.confirmedByReadBack === true;
+  changes.push({ change, verdict, typename, confirmedByReadBack });
+  count(`change: ${result?.code ?? typename}${confirmedByReadBack ? ' (confirmed by reading back)' : ''}`);
 }
 
 /** What the simulator's data says happened to a change. */
@@ -160,6 +161,8 @@ const acknowledged = outcomes.filter((o) => o.verdict === 'acknowledged');
 const failed = outcomes.filter((o) => o.verdict === 'failed');
 const unknown = outcomes.filter((o) => o.verdict === 'unknown');
 const lostAcknowledged = acknowledged.filter((o) => !o.applied);
+const confirmed = acknowledged.filter((o) => o.confirmedByReadBack);
+const falselyConfirmed = confirmed.filter((o) => !o.applied);
 const appliedFailures = failed.filter((o) => o.applied);
 const appliedAtSimulator = simulator.counters.snapshot().applied;
 const appliedSeen = outcomes.filter((o) => o.applied).length;
@@ -171,6 +174,8 @@ console.log('\nchanges:');
 console.log(`  sent ${outcomes.length}; acknowledged ${acknowledged.length}; failed ${failed.length}; outcome unknown ${unknown.length}`);
 console.log(`  applied at the simulator: ${appliedAtSimulator} (counter) = ${appliedSeen} (read back from its data)`);
 console.log(`  acknowledged and applied: ${acknowledged.length - lostAcknowledged.length}/${acknowledged.length}; failed yet applied: ${appliedFailures.length}`);
+console.log(`  answer lost, then confirmed by reading back: ${confirmed.length} (true at the simulator: ${confirmed.length - falselyConfirmed.length})`);
+console.log(`  outcome unknown that were in fact applied: ${unknown.filter((o) => o.applied).length}/${unknown.length}`);
 for (const o of [...lostAcknowledged, ...appliedFailures]) console.log(`  BROKEN: ${o.change.kind} ${JSON.stringify(o.change)} → ${o.typename}, applied ${o.applied}`);
 for (const o of unknown) console.log(`  unknown: ${o.change.kind} ${'invitationId' in o.change ? o.change.invitationId : o.change.username} → ${o.applied ? 'applied' : 'not applied'}`);
 console.log(`\nunhandled rejections: ${unhandled}`);
@@ -179,14 +184,16 @@ console.log(`breaker: ${upstream.status().breaker}; upstream in flight: ${JSON.s
 
 const broken = [
   lostAcknowledged.length > 0 && `${lostAcknowledged.length} acknowledged changes are not applied`,
+  falselyConfirmed.length > 0 && `${falselyConfirmed.length} changes confirmed by reading back are not applied`,
   appliedFailures.length > 0 && `${appliedFailures.length} changes reported as failed were applied`,
   appliedAtSimulator !== appliedSeen && 'the simulator applied a change twice or one nobody sent',
   unhandled > 0 && 'unhandled rejections',
+  acknowledged.length === 0 && 'no change was acknowledged: the run tested nothing',
 ].filter(Boolean);
 console.log(broken.length ? `\nFAILED: ${broken.join('; ')}` : '\nOK: nothing lost, nothing doubled');
 
 server.closeAllConnections();
 server.close();
-await upstream.close();
+await app.close();
 await simulator.close();
 process.exit(broken.length ? 1 : 0);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AuditDestination } from './changes/audit-log.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -83,6 +84,12 @@ const EnvSchema = z
     TRUSTED_DOCUMENTS: z.enum(['off', 'allow', 'require']).default('allow'),
     /** Port of the embedded simulator when no upstream is configured (0 picks a free one). */
     SIMULATOR_PORT: port.default(0),
+    /** The audit trail of change attempts: stdout, off, or a file path (appended to). */
+    AUDIT_LOG: z.string().min(1).default('stdout'),
+    /** Redis URL for idempotency keys shared by every replica (redis:// or rediss://); in memory without it. */
+    IDEMPOTENCY_REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    /** How long a mutation's answer is kept for its Idempotency-Key, in seconds. */
+    IDEMPOTENCY_WINDOW_SECONDS: positiveInt.max(30 * 24 * 3600).default(24 * 3600),
   })
   .superRefine((env, ctx) => {
     const issue = (name: string, message: string) => ctx.addIssue({ code: 'custom', path: [name], message });
@@ -179,6 +186,8 @@ export interface Config {
   /** Absent: tracing off. */
   tracing: { endpoint: string; serviceName: string } | undefined;
   simulatorPort: number;
+  audit: AuditDestination;
+  idempotency: { redisUrl: string | undefined; windowMs: number };
 }
 
 export class ConfigError extends Error {
@@ -245,5 +254,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     federationProjectIdType: e.FEDERATION_PROJECT_ID_TYPE,
     tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT ? { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME } : undefined,
     simulatorPort: e.SIMULATOR_PORT,
+    audit: e.AUDIT_LOG === 'stdout' || e.AUDIT_LOG === 'off' ? e.AUDIT_LOG : { file: e.AUDIT_LOG },
+    idempotency: { redisUrl: e.IDEMPOTENCY_REDIS_URL, windowMs: e.IDEMPOTENCY_WINDOW_SECONDS * 1000 },
   };
 }

@@ -1,4 +1,5 @@
 import type { Caller } from './auth/caller.ts';
+import type { ChangeJournal } from './changes/attempts.ts';
 import type { Clock } from './clock.ts';
 import type { Logger } from './logger.ts';
 import type { UpstreamSession } from './ops-manager/session.ts';
@@ -18,4 +19,8 @@ export interface GatewayContext {
   requestId: string;
   /** Who is calling and what they may do (scope-auth checks it on the fields). */
   caller: Caller;
+  /** Limits from the configuration that resolvers check: ids per `projects(ids:)` (MAX_PROJECTS_PER_OPERATION). */
+  limits: { projectIds: number };
+  /** The operation's change attempts: audited one by one, and read by the idempotency plugin. */
+  changes: ChangeJournal;
 }

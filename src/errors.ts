@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import type { Invitation } from './ops-manager/schemas.ts';
 
 /**
  * The stable error codes of expected failures, and what each means: the one table of them. The
@@ -61,6 +62,12 @@ export const RequestErrorCode = {
   TRUSTED_DOCUMENT_REQUIRED: 'TRUSTED_DOCUMENT_REQUIRED',
   /** The id names no trusted document of this gateway (400; Apollo's link then sends the text). */
   PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  /** A mutation's Idempotency-Key is not 1 to 255 printable ASCII characters (400). */
+  IDEMPOTENCY_KEY_INVALID: 'IDEMPOTENCY_KEY_INVALID',
+  /** The same caller's request with this Idempotency-Key is still running (409). */
+  IDEMPOTENCY_KEY_IN_USE: 'IDEMPOTENCY_KEY_IN_USE',
+  /** The same caller used this Idempotency-Key for a different request (422). */
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
 } as const;
 export type RequestErrorCode = (typeof RequestErrorCode)[keyof typeof RequestErrorCode];
 
@@ -171,8 +178,12 @@ export class UpstreamError extends GatewayError {
 
 /** A mutation was sent, and whether Ops Manager applied it cannot be known. */
 export class OutcomeUnknownError extends GatewayError {
-  constructor(message: string, options: GatewayErrorOptions = {}) {
+  /** What a read of the project afterwards showed; undefined when no read succeeded. */
+  readonly readBack: { invitation: Invitation | null } | undefined;
+
+  constructor(message: string, options: GatewayErrorOptions & { readBack?: { invitation: Invitation | null } } = {}) {
     super(ErrorCode.MUTATION_OUTCOME_UNKNOWN, message, options);
+    this.readBack = options.readBack;
   }
 }
 

@@ -6,6 +6,7 @@ import { GraphQLError, type GraphQLSchema, type ValidationContext } from 'graphq
 import { createYoga, type Plugin, useExecutionCancellation, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { authenticationPlugins, callerOf } from './auth/authentication.ts';
 import type { ApiKey, Caller } from './auth/caller.ts';
+import { createChangeJournal, type AuditLog } from './changes/audit-log.ts';
 import { useCompiledExecution } from './compiled-execution.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { SecurityConfig } from './config.ts';
@@ -17,6 +18,8 @@ import type { Metrics } from './observability/metrics.ts';
 import { requestIdOf, useOperationObservability } from './observability/operation-plugin.ts';
 import { useTracing } from './observability/tracing.ts';
 import type { OpsManagerClient } from './ops-manager/client.ts';
+import { type IdempotencyOptions, useIdempotency } from './idempotency/plugin.ts';
+import { parseIdempotencyKey } from './idempotency/key.ts';
 import { UpstreamSession } from './ops-manager/session.ts';
 import { schema } from './schema/index.ts';
 import { useBodyLimit } from './security/body-limit.ts';
@@ -31,8 +34,8 @@ export interface GatewayDeps {
   logger: Logger;
   /** Passthrough mode: the client speaking with a caller's own API key. */
   clientFor?: (apiKey: ApiKey) => OpsManagerClient;
-  /** Who may call and the hardening limits. @default defaultSecurity: no auth, development limits */
-  security?: Partial<SecurityConfig>;
+  /** Who may call and the hardening limits (config.ts, the one place their defaults are written). */
+  security: SecurityConfig;
   /**
    * The clock: invitation expiry and the operation deadline. The same one the upstream's retries
    * compare that deadline with (createUpstream's `clock`); tests pin it. @default systemClock
@@ -48,8 +51,8 @@ export interface GatewayDeps {
   schema?: GraphQLSchema;
   /** @default '/graphql' */
   graphqlEndpoint?: string;
-  /** Deadline of one GraphQL operation in ms: its upstream calls are aborted then. @default 15000 */
-  operationTimeoutMs?: number;
+  /** Deadline of one GraphQL operation in ms: its upstream calls are aborted then (OPERATION_TIMEOUT_MS). */
+  operationTimeoutMs: number;
   /** Answers GET /readiness: 200 when true, 503 when false. @default always ready */
   isReady?: () => Promise<boolean>;
   /** Prometheus metrics, served at /metrics. @default none */
@@ -58,35 +61,24 @@ export interface GatewayDeps {
   tracing?: boolean;
   /** Run operations on graphql-jit's compiled executor (compiled-execution.ts). @default true */
   compiledExecution?: boolean;
+  /** The audit trail: one line per change attempt. @default none */
+  audit?: AuditLog;
+  /** Idempotency keys for mutations (the `Idempotency-Key` header). @default keys are ignored */
+  idempotency?: Omit<IdempotencyOptions, 'logger'>;
   /** The trusted documents, id → text. @default the client package's persisted-documents.json, read once here */
   trustedDocuments?: TrustedDocuments;
 }
-
-/** No caller authentication, limits sized for the documented operations, everything visible. */
-export const defaultSecurity: SecurityConfig = {
-  authMode: 'none',
-  jwt: undefined,
-  passthroughMaxSessions: 1_000,
-  corsOrigins: [],
-  trustedDocuments: 'allow',
-  maxBodyBytes: 100_000,
-  maxProjectsPerOperation: 100,
-  graphiql: true,
-  introspection: true,
-  production: false,
-};
 
 export type Gateway = YogaServerInstance<Record<string, never>, GatewayContext>;
 
 /**
  * Builds the GraphQL server: schema, authentication, hardening, per-operation context,
- * GraphiQL, logging and metrics. It neither reads the environment nor listens; server.ts
- * does, and tests drive the instance directly or put it behind a socket on port 0.
+ * GraphiQL, logging and metrics. It neither reads the environment nor listens: createApp (app.ts)
+ * builds it from the configuration, and server.ts or a test puts it behind a socket.
  */
 export function createGateway(deps: GatewayDeps): Gateway {
-  const security: SecurityConfig = { ...defaultSecurity, ...deps.security };
+  const { security, operationTimeoutMs } = deps;
   const clock = deps.clock ?? systemClock;
-  const operationTimeoutMs = deps.operationTimeoutMs ?? 15_000;
   const isReady = deps.isReady ?? (async () => true);
   const auth = { mode: security.authMode, jwt: security.jwt };
   let graphiqlPage: Promise<string> | undefined;
@@ -142,6 +134,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       // Liveness (/health) stays cheap; readiness says whether Ops Manager can be used now.
       useReadinessCheck({ endpoint: '/readiness', check: () => isReady() }),
       ...(deps.metrics ? [prometheus(deps.metrics)] : []),
+      ...(deps.idempotency ? [useIdempotency({ ...deps.idempotency, logger: deps.logger })] : []),
       useStableErrorCodes(),
       ...(deps.compiledExecution === false ? [] : useCompiledExecution({ logger: deps.logger, metrics: deps.metrics })),
     ],
@@ -158,6 +151,16 @@ export function createGateway(deps: GatewayDeps): Gateway {
         logger: deps.logger,
         requestId,
         caller,
+        limits: { projectIds: security.maxProjectsPerOperation },
+        changes: createChangeJournal({
+          audit: deps.audit,
+          caller,
+          requestId,
+          idempotencyKey: () => {
+            const header = parseIdempotencyKey(initial.request.headers.get('idempotency-key'));
+            return header.kind === 'key' ? header.key : undefined;
+          },
+        }),
       };
     },
   });

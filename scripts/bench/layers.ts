@@ -17,13 +17,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
 import { loadConfig } from '../../src/config.ts';
-import { createGateway } from '../../src/gateway.ts';
+import { createApp } from '../../src/app.ts';
 import { createLogger } from '../../src/logger.ts';
-import { createMetrics } from '../../src/observability/metrics.ts';
 import type { OpsManagerClient } from '../../src/ops-manager/client.ts';
 import { DigestClient } from '../../src/ops-manager/digest.ts';
 import { pooledTransport } from '../../src/ops-manager/stages/transport.ts';
-import { createUpstream } from '../../src/ops-manager/upstream.ts';
 import { DEMO_API_KEY } from '../../src/simulator/demo-data.ts';
 import { gatewayAuth } from './auth.ts';
 import { createBareYoga } from './bare-yoga.ts';
@@ -37,6 +35,7 @@ export interface LayerFigures {
 }
 
 const CONCURRENCY = Number(process.env['CONCURRENCY'] ?? 8);
+const DEMO_KEY_ENV = { OPS_MANAGER_PUBLIC_KEY: DEMO_API_KEY.publicKey, OPS_MANAGER_PRIVATE_KEY: DEMO_API_KEY.privateKey };
 
 async function main(): Promise<void> {
   const baseUrl = process.env['SIMULATOR_URL'];
@@ -45,21 +44,22 @@ async function main(): Promise<void> {
   const operations = Number(process.env['OPERATIONS'] ?? 4_000);
 
   const logger = createLogger({ level: 'warn' });
+  const auth = gatewayAuth('jwt');
+  // As production runs it (jwt, limits, metrics), minus the audit trail's stdout.
+  const config = loadConfig({ NODE_ENV: 'production', OPS_MANAGER_BASE_URL: baseUrl, ...DEMO_KEY_ENV, AUDIT_LOG: 'off', LOG_LEVEL: 'warn', ...auth.env });
   // Read coalescing off: 8 identical operations at a time would share GETs, and each layer is
   // meant to measure the work of one whole operation.
-  const upstream = createUpstream({ ...DEMO_API_KEY, baseUrl, logger, timeoutMs: 10_000, maxInFlight: 32, observer: createMetrics().upstream, coalesceReads: false });
+  const app = await createApp(config, { logger, coalesceReads: false });
+  const { upstream, gateway } = app;
   const digestPool = pooledTransport({ connections: 32 });
   const digest = new DigestClient({ credentials: { username: DEMO_API_KEY.publicKey, password: DEMO_API_KEY.privateKey }, fetch: digestPool.plain });
   const scenario = singleProject();
   const projectId = (JSON.parse(scenario.bodies[0]!) as { variables: { id: string } }).variables.id;
   const invitations = await upstream.client.listInvitations(projectId);
 
-  const auth = gatewayAuth('jwt');
-  const { security } = loadConfig({ NODE_ENV: 'production', OPS_MANAGER_BASE_URL: baseUrl, OPS_MANAGER_PUBLIC_KEY: 'k', OPS_MANAGER_PRIVATE_KEY: 'k', ...auth.env });
   const fromMemory = { listInvitations: async () => invitations, observer: {} } as unknown as OpsManagerClient;
-  const gatewayWith = (client: OpsManagerClient) => createGateway({ client, logger, security, metrics: createMetrics() });
-  const gateway = gatewayWith(upstream.client);
-  const memoryGateway = gatewayWith(fromMemory);
+  const memoryApp = await createApp(config, { logger, coalesceReads: false, client: fromMemory });
+  const memoryGateway = memoryApp.gateway;
   const bare = createBareYoga();
   const server = createServer(gateway);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -115,7 +115,8 @@ async function main(): Promise<void> {
   server.closeAllConnections();
   server.close();
   await agent.close();
-  await upstream.close();
+  await app.close();
+  await memoryApp.close();
   await digestPool.close();
 }
 

@@ -17,6 +17,8 @@ export interface Metrics {
   loaderBatchSize: Histogram<string>;
   /** Documents compiled by graphql-jit (compiled-execution.ts). */
   compilations: Counter<string>;
+  /** Mutations that carried an Idempotency-Key, by what became of the key. */
+  idempotency: Counter<'outcome'>;
   /** Reads the breaker and in-flight figures of an upstream at scrape time (its `status()`). */
   watch(upstream: Pick<Upstream, 'status'>): void;
 }
@@ -73,6 +75,12 @@ export function createMetrics(registry = new Registry()): Metrics {
     help: 'Documents compiled by graphql-jit: one per distinct document while it stays cached; a steady rise means more distinct documents than the cache holds.',
     registers: [registry],
   });
+  const idempotency = new Counter({
+    name: 'gateway_idempotency_requests_total',
+    help: 'Mutations with an Idempotency-Key, by outcome: stored, replayed, released (not kept: worth retrying), in_use (409), reused (422), invalid (400), store_error (the store could not be reached: the change ran without the guarantee).',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
 
   const digestChallenges = new Counter({
     name: 'upstream_digest_challenges_total',
@@ -119,6 +127,7 @@ export function createMetrics(registry = new Registry()): Metrics {
     operationErrors,
     loaderBatchSize,
     compilations,
+    idempotency,
     upstream: {
       call({ method, route, attempts, retries, challenges }) {
         for (const { status, durationMs } of attempts) {

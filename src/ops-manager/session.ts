@@ -1,3 +1,5 @@
+import { type DesiredState, settleByReadingBack } from '../changes/read-back.ts';
+import { OutcomeUnknownError } from '../errors.ts';
 import type { CallOptions, OpsManagerClient } from './client.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
 import type { Invitation, ProjectRole } from './schemas.ts';
@@ -31,29 +33,58 @@ export class UpstreamSession {
     return this.#loaders.invitationsByProject.load(projectId);
   }
 
-  createInvitation(projectId: string, input: { username: string; roles: readonly ProjectRole[] }): Promise<Invitation> {
-    return this.#change(projectId, () => this.#client.createInvitation(projectId, input, this.#call));
-  }
-
-  /** Replaces ALL roles of the invitation (PATCH by id, or the Cloud Manager form by username). */
-  updateInvitationRoles(projectId: string, selector: InvitationSelector, roles: readonly ProjectRole[]): Promise<Invitation> {
-    return this.#change(projectId, () =>
-      selector.id
-        ? this.#client.updateInvitationRoles(projectId, selector.id, roles, this.#call)
-        : this.#client.updateInvitationRolesByUsername(projectId, selector.username!, roles, this.#call),
+  createInvitation(projectId: string, input: { username: string; roles: readonly ProjectRole[] }): Promise<Changed<{ invitation: Invitation }>> {
+    return this.#change(
+      projectId,
+      async () => ({ invitation: await this.#client.createInvitation(projectId, input, this.#call) }),
+      { kind: 'invited', username: input.username, roles: input.roles },
+      (read) => ({ invitation: read! }),
     );
   }
 
-  deleteInvitation(projectId: string, invitationId: string): Promise<void> {
-    return this.#change(projectId, () => this.#client.deleteInvitation(projectId, invitationId, this.#call));
+  /** Replaces ALL roles of the invitation (PATCH by id, or the Cloud Manager form by username). */
+  updateInvitationRoles(projectId: string, selector: InvitationSelector, roles: readonly ProjectRole[]): Promise<Changed<{ invitation: Invitation }>> {
+    return this.#change(
+      projectId,
+      async () => ({
+        invitation: selector.id
+          ? await this.#client.updateInvitationRoles(projectId, selector.id, roles, this.#call)
+          : await this.#client.updateInvitationRolesByUsername(projectId, selector.username!, roles, this.#call),
+      }),
+      { kind: 'roles', invitationId: selector.id ?? undefined, username: selector.username ?? undefined, roles },
+      (read) => ({ invitation: read! }),
+    );
   }
 
-  async #change<T>(projectId: string, send: () => Promise<T>): Promise<T> {
+  deleteInvitation(projectId: string, invitationId: string): Promise<Changed<{ invitationId: string; projectId: string }>> {
+    return this.#change(
+      projectId,
+      async () => {
+        await this.#client.deleteInvitation(projectId, invitationId, this.#call);
+        return { invitationId, projectId };
+      },
+      { kind: 'gone', invitationId },
+      () => ({ invitationId, projectId }),
+    );
+  }
+
+  /**
+   * One change. When its outcome is unknown (its answer was lost), the project is read again
+   * and the change is confirmed if the state it asked for holds (settleByReadingBack).
+   */
+  async #change<T>(projectId: string, send: () => Promise<T>, desired: DesiredState, confirmed: (read: Invitation | null) => T): Promise<Changed<T>> {
     try {
-      return await send();
+      return { ...(await send()), confirmedByReadBack: false };
+    } catch (error) {
+      if (!(error instanceof OutcomeUnknownError)) throw error;
+      const read = await settleByReadingBack(this.#client, projectId, desired, error, this.#call, confirmed);
+      return { ...read, confirmedByReadBack: true };
     } finally {
       // Whatever happened, this operation's cached list of the project may be stale now.
       this.#loaders.invitationsByProject.clear(projectId);
     }
   }
 }
+
+/** A change's answer, and whether it was confirmed by reading back rather than answered. */
+export type Changed<T> = T & { confirmedByReadBack: boolean };

@@ -50,18 +50,18 @@ export interface UpstreamOptions extends UpstreamConfig {
   timeoutMs: number;
   /** Upstream requests in flight at once, for the whole process (and the pool's connections). */
   maxInFlight: number;
-  /** Retries of failed calls. @default defaultRetryPolicy */
-  retry?: Partial<RetryPolicy> | undefined;
-  /** The circuit breaker. @default 5 failures, 5 s open */
-  breaker?: { failureThreshold?: number | undefined; halfOpenAfterMs?: number | undefined } | undefined;
+  /** Retries of failed calls (UPSTREAM_MAX_RETRIES), and optionally the backoff timings. */
+  retry: Pick<RetryPolicy, 'maxRetries'> & Partial<RetryPolicy>;
+  /** The circuit breaker (BREAKER_FAILURE_THRESHOLD, BREAKER_HALF_OPEN_AFTER_MS). */
+  breaker: { failureThreshold: number; halfOpenAfterMs: number };
   /** @default systemClock */
   clock?: Clock | undefined;
   /** Told of every call and loader batch (metrics). */
   observer?: UpstreamObserver | undefined;
   /** Wraps the pooled HTTP transport under the Digest stage (tests count with it). */
   wrapTransport?: ((fetch: FetchLike) => FetchLike) | undefined;
-  /** Passthrough mode: Digest sessions kept, one per caller key. @default 1000 */
-  maxSessions?: number | undefined;
+  /** Passthrough mode: Digest sessions kept, one per caller key (PASSTHROUGH_MAX_SESSIONS). */
+  maxSessions: number;
   /**
    * Concurrent identical reads (same project, same credentials) share one GET in flight
    * (read-coalescing.ts). Off, every read sends its own: the benchmark compares both. @default true
@@ -104,7 +104,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
 
   const client = clientFor(pipelineFor(sessionFor(options.publicKey, options.privateKey)), 'gateway', false);
   const sessions = new Map<string, OpsManagerClient>();
-  const maxSessions = options.maxSessions ?? 1_000;
+  const { maxSessions } = options;
   return {
     client,
     clientFor(apiKey) {

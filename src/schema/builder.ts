@@ -4,6 +4,7 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import FederationPlugin from '@pothos/plugin-federation';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { mayAccessProject } from '../auth/caller.ts';
+import { recordRefusedChange } from '../changes/attempts.ts';
 import type { GatewayContext } from '../context.ts';
 import { forbiddenFor } from './auth.ts';
 
@@ -33,7 +34,12 @@ export const builder = new SchemaBuilder<SchemaTypes>({
       write: caller.canWrite,
       project: (projectId) => mayAccessProject(caller, projectId),
     }),
-    unauthorizedError: (_parent, context, _info, result) => forbiddenFor(result.failure, context.caller),
+    unauthorizedError: (_parent, context, info, result) => {
+      const error = forbiddenFor(result.failure, context.caller);
+      // A refused change is still a change attempt: the audit trail shows it.
+      if (info.parentType.name === 'Mutation') recordRefusedChange(context.changes, info, error);
+      return error;
+    },
   },
 });
 

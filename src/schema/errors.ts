@@ -9,7 +9,9 @@ import {
   OutcomeUnknownError,
   UpstreamError,
 } from '../errors.ts';
+import type { Invitation } from '../ops-manager/schemas.ts';
 import { builder } from './builder.ts';
+import { InvitationRef } from './invitation.ts';
 
 export const ErrorCodeEnum = builder.enumType('ErrorCode', {
   description: 'Stable codes of expected failures. Queries carry them in `errors[].extensions.code`.',
@@ -68,12 +70,34 @@ builder.objectType(UpstreamError, {
   }),
 });
 
+const InvitationReadBack = builder.objectRef<{ invitation: Invitation | null }>('InvitationReadBack').implement({
+  description: 'What a read of the project showed after a change whose outcome was unknown.',
+  fields: (t) => ({
+    invitation: t.field({
+      type: InvitationRef,
+      nullable: true,
+      description: 'The invitation the change is about, as Ops Manager had it then; null when the project had none.',
+      resolve: (readBack) => readBack.invitation,
+    }),
+  }),
+});
+
 builder.objectType(OutcomeUnknownError, {
   name: 'OutcomeUnknownError',
   description:
-    'The change was sent to Ops Manager but no answer came back (timeout, dropped connection): it may or may not ' +
-    'have been applied. The gateway never retries it; read the project again before deciding to retry.',
+    'The change was sent to Ops Manager but no readable answer came back (timeout, dropped connection, unreadable ' +
+    'answer), and a read of the project afterwards did not show the change: it may or may not be applied, and may ' +
+    'still apply. The gateway never resends a change; read again before deciding to retry (or retry with the same ' +
+    'Idempotency-Key).',
   interfaces: [ErrorInterface],
+  fields: (t) => ({
+    readBack: t.field({
+      type: InvitationReadBack,
+      nullable: true,
+      description: 'What the read after the change showed; null when that read failed too.',
+      resolve: (error) => error.readBack ?? null,
+    }),
+  }),
 });
 
 /** The failures every mutation can meet; each mutation adds its own. */

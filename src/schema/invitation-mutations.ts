@@ -1,5 +1,6 @@
 import { AlreadyExistsError, InvalidInputError } from '../errors.ts';
 import type { Invitation, ProjectRole } from '../ops-manager/schemas.ts';
+import type { Changed } from '../ops-manager/session.ts';
 import { builder } from './builder.ts';
 import { commonMutationErrors } from './errors.ts';
 import { InvitationRef } from './invitation.ts';
@@ -25,21 +26,32 @@ const InvitationSelector = builder.inputType('InvitationSelector', {
   }),
 });
 
-const InvitationRolesUpdated = builder.objectRef<{ invitation: Invitation }>('InvitationRolesUpdated').implement({
+const CONFIRMED_DESCRIPTION =
+  'False when Ops Manager answered the change. True when its answer was lost (a timeout, a dropped connection, ' +
+  'an unreadable answer) and the gateway confirmed the change by reading the project again: the state asked for holds.';
+
+const InvitationRolesUpdated = builder.objectRef<Changed<{ invitation: Invitation }>>('InvitationRolesUpdated').implement({
   description: 'The invitation now carries exactly the roles given.',
-  fields: (t) => ({ invitation: t.field({ type: InvitationRef, description: 'The invitation as Ops Manager now has it.', resolve: (r) => r.invitation }) }),
+  fields: (t) => ({
+    invitation: t.field({ type: InvitationRef, description: 'The invitation as Ops Manager now has it.', resolve: (r) => r.invitation }),
+    confirmedByReadBack: t.exposeBoolean('confirmedByReadBack', { description: CONFIRMED_DESCRIPTION }),
+  }),
 });
 
-const InvitationCreated = builder.objectRef<{ invitation: Invitation }>('InvitationCreated').implement({
+const InvitationCreated = builder.objectRef<Changed<{ invitation: Invitation }>>('InvitationCreated').implement({
   description: 'Ops Manager sent the invitation.',
-  fields: (t) => ({ invitation: t.field({ type: InvitationRef, description: 'The new invitation.', resolve: (r) => r.invitation }) }),
+  fields: (t) => ({
+    invitation: t.field({ type: InvitationRef, description: 'The new invitation.', resolve: (r) => r.invitation }),
+    confirmedByReadBack: t.exposeBoolean('confirmedByReadBack', { description: CONFIRMED_DESCRIPTION }),
+  }),
 });
 
-const InvitationDeleted = builder.objectRef<{ invitationId: string; projectId: string }>('InvitationDeleted').implement({
+const InvitationDeleted = builder.objectRef<Changed<{ invitationId: string; projectId: string }>>('InvitationDeleted').implement({
   description: 'The invitation is gone; the user can no longer accept it.',
   fields: (t) => ({
     invitationId: t.field({ type: 'ObjectID', description: 'The id of the deleted invitation.', resolve: (r) => r.invitationId }),
     project: t.field({ type: ProjectRef, description: 'The project, to read what is left.', resolve: (r) => ({ id: r.projectId }) }),
+    confirmedByReadBack: t.exposeBoolean('confirmedByReadBack', { description: CONFIRMED_DESCRIPTION }),
   }),
 });
 
@@ -56,9 +68,10 @@ builder.mutationFields((t) => ({
       invitation: t.arg({ type: InvitationSelector, required: true, description: 'Which invitation: by id or by username.' }),
       roles: t.arg({ type: [ProjectRoleEnum], required: true, description: 'The complete new set of roles; at least one.' }),
     },
-    resolve: async (_root, { projectId, invitation, roles }, { upstream }) => ({
-      invitation: await upstream.updateInvitationRoles(projectId, invitation, checkRoles(roles)),
-    }),
+    resolve: (_root, { projectId, invitation, roles }, { upstream, changes }) =>
+      changes.attempt({ action: 'updateInvitationRoles', projectId, invitationId: invitation.id ?? undefined, username: invitation.username ?? undefined, roles }, () =>
+        upstream.updateInvitationRoles(projectId, invitation, checkRoles(roles)),
+      ),
   }),
   createInvitation: t.field({
     type: InvitationCreated,
@@ -70,9 +83,10 @@ builder.mutationFields((t) => ({
       username: t.arg({ type: 'EmailAddress', required: true, description: 'The email address to invite.' }),
       roles: t.arg({ type: [ProjectRoleEnum], required: true, description: 'The roles the user gets on accepting; at least one.' }),
     },
-    resolve: async (_root, { projectId, username, roles }, { upstream }) => ({
-      invitation: await upstream.createInvitation(projectId, { username, roles: checkRoles(roles) }),
-    }),
+    resolve: (_root, { projectId, username, roles }, { upstream, changes }) =>
+      changes.attempt({ action: 'createInvitation', projectId, username, roles }, () =>
+        upstream.createInvitation(projectId, { username, roles: checkRoles(roles) }),
+      ),
   }),
   deleteInvitation: t.field({
     type: InvitationDeleted,
@@ -83,7 +97,7 @@ builder.mutationFields((t) => ({
       projectId: t.arg({ type: 'ObjectID', required: true, description: 'The project id (GROUP-ID).' }),
       invitationId: t.arg({ type: 'ObjectID', required: true, description: 'The invitation id (INVITATION-ID).' }),
     },
-    resolve: async (_root, { projectId, invitationId }, { upstream }) =>
-      upstream.deleteInvitation(projectId, invitationId).then(() => ({ invitationId, projectId })),
+    resolve: (_root, { projectId, invitationId }, { upstream, changes }) =>
+      changes.attempt({ action: 'deleteInvitation', projectId, invitationId }, () => upstream.deleteInvitation(projectId, invitationId)),
   }),
 }));

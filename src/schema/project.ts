@@ -20,9 +20,6 @@ function invitationsOf(project: ProjectShape, upstream: GatewayContext['upstream
   return upstream.invitations(project.id);
 }
 
-/** The most projects one `projects(ids:)` call may name. */
-export const MAX_PROJECT_IDS = 100;
-
 export const ProjectRef = builder.objectRef<ProjectShape>('Project').implement({
   description: 'An Ops Manager project (called a group in the REST API).',
   fields: (t) => ({
@@ -97,13 +94,15 @@ builder.queryFields((t) => ({
   }),
   projects: t.field({
     type: [ProjectRef],
-    description: `Several projects by id, in the order given (at most ${MAX_PROJECT_IDS} ids). Each distinct project costs one Ops Manager call per operation; one failing project does not fail the others.`,
+    description:
+      'Several projects by id, in the order given (at most MAX_PROJECTS_PER_OPERATION ids, 100 unless configured). ' +
+      'Each distinct project costs one Ops Manager call per operation; one failing project does not fail the others.',
     args: {
-      ids: t.arg({ type: ['ObjectID'], required: true, description: `Project ids, at most ${MAX_PROJECT_IDS}.` }),
+      ids: t.arg({ type: ['ObjectID'], required: true, description: 'Project ids, at most MAX_PROJECTS_PER_OPERATION (100 unless configured).' }),
     },
-    resolve: (_root, { ids }) => {
-      if (ids.length > MAX_PROJECT_IDS) {
-        throw new InvalidInputError(`At most ${MAX_PROJECT_IDS} project ids per call; got ${ids.length}.`, { field: 'ids', httpStatus: 400 });
+    resolve: (_root, { ids }, { limits }) => {
+      if (ids.length > limits.projectIds) {
+        throw new InvalidInputError(`At most ${limits.projectIds} project ids per call; got ${ids.length}.`, { field: 'ids', httpStatus: 400 });
       }
       return ids.map((id) => ({ id }));
     },

@@ -1,11 +1,10 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
-import { createGateway } from '../../src/gateway.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createApp } from '../../src/app.ts';
 import type { FetchLike } from '../../src/ops-manager/client.ts';
-import { createUpstream, type Upstream } from '../../src/ops-manager/upstream.ts';
-import { subgraphSchema } from '../../src/schema/index.ts';
+import type { Upstream } from '../../src/ops-manager/upstream.ts';
+import { appOverrides, stackConfig } from '../integration/stack.ts';
 import { DEMO_API_KEY, type Simulator, startSimulator } from '../../src/simulator/index.ts';
 import { type CompanyShape, PROJECTS_SHAPE } from './company-shapes.ts';
 import { catalogOf, closeServer, type CompanyCatalog, type RunningCompanySubgraph, startCompanySubgraph } from './company-server.ts';
@@ -66,32 +65,28 @@ export interface FederatedStackOptions {
 
 export async function startFederatedStack(options: FederatedStackOptions = {}): Promise<FederatedStack> {
   const simulator = await startSimulator({ seed: options.seed ?? { projects: 50, invitationsPerProject: 2 } });
-  const logger = createLogger({ level: 'silent' });
-  const upstream = createUpstream({
-    baseUrl: simulator.baseUrl,
-    publicKey: DEMO_API_KEY.publicKey,
-    privateKey: DEMO_API_KEY.privateKey,
-    logger,
+  // Our service as a company runs it behind a router: FEDERATION_SUBGRAPH on, the rest as configured.
+  const stackOptions = {
+    env: { FEDERATION_SUBGRAPH: 'true' },
+    logLevel: 'silent',
     timeoutMs: 5_000,
-    maxInFlight: options.maxInFlight ?? 32,
-    wrapTransport: options.wrapTransport,
+    maxInFlight: options.maxInFlight,
     // One quick retry keeps failure tests fast and their GET counts exact.
     retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 },
+    wrapTransport: options.wrapTransport,
+  };
+  const app = await createApp(stackConfig(stackOptions), {
+    ...appOverrides(stackOptions),
+    upstream: { baseUrl: simulator.baseUrl, publicKey: DEMO_API_KEY.publicKey, privateKey: DEMO_API_KEY.privateKey },
   });
-  const subgraph = createGateway({
-    client: upstream.client,
-    logger,
-    schema: subgraphSchema,
-    graphqlEndpoint: '/subgraph',
-    graphiql: false,
-  });
+  const { upstream } = app;
 
-  // createGateway takes no extra plugins, so the forwarded headers are observed where they
-  // arrive: at our subgraph's HTTP server, before Yoga builds the context from that request.
+  // The forwarded headers are observed where they arrive: at our service's HTTP server, before
+  // Yoga builds the context from that request.
   const subgraphRequests: IncomingHttpHeaders[] = [];
   const subgraphServer: Server = createServer((request, response) => {
     subgraphRequests.push(request.headers);
-    void subgraph(request, response);
+    app.handle(request, response);
   });
   await new Promise<void>((resolve) => subgraphServer.listen(0, '127.0.0.1', resolve));
   const subgraphUrl = `http://127.0.0.1:${(subgraphServer.address() as AddressInfo).port}/subgraph`;
@@ -140,7 +135,7 @@ export async function startFederatedStack(options: FederatedStackOptions = {}): 
       await router.dispose();
       await Promise.all(company.map((subgraph) => subgraph.close()));
       await closeServer(subgraphServer);
-      await upstream.close();
+      await app.close();
       await simulator.close();
     },
   };

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { getNamedType, type GraphQLSchema, isObjectType, isSpecifiedScalarType, isUnionType, printSchema, specifiedDirectives } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { createGateway } from '../../src/gateway.ts';
-import { createLogger } from '../../src/logger.ts';
-import { OpsManagerClient } from '../../src/ops-manager/client.ts';
+import { type App, createApp } from '../../src/app.ts';
 import { schema, subgraphSchema, subgraphSchemaFor } from '../../src/schema/index.ts';
 import { SUBGRAPH_FILE } from '../../src/schema/print.ts';
+import { appOverrides, stackConfig } from '../integration/stack.ts';
 import { printSubgraphSchema } from '@apollo/subgraph';
 
 const FEDERATION_TYPES = ['_Any', '_Entity', '_Service', 'link__Import', 'link__Purpose', 'federation__FieldSet', 'FieldSet'];
@@ -15,11 +14,13 @@ function queryFields(target: GraphQLSchema): string[] {
 }
 
 /** A client for operations that must not reach Ops Manager: any call fails the test. */
-function unreachableClient(): OpsManagerClient {
-  return new OpsManagerClient({
-    baseUrl: 'http://127.0.0.1:9/api/public/v1.0',
-    send: () => Promise.reject(new Error('no upstream call expected')),
-    logger: createLogger({ level: 'silent' }),
+/** Our service with the subgraph on (keyed by `projectIdType`), whose every Ops Manager call fails the test. */
+async function subgraphApp(projectIdType: 'ID' | 'String'): Promise<App> {
+  const options = { logLevel: 'silent', env: { FEDERATION_SUBGRAPH: 'true', FEDERATION_PROJECT_ID_TYPE: projectIdType } };
+  return createApp(stackConfig(options), {
+    ...appOverrides(options),
+    upstream: { baseUrl: 'http://127.0.0.1:9/api/public/v1.0', publicKey: 'unused', privateKey: 'unused-private-key' },
+    wrapTransport: () => () => Promise.reject(new Error('no upstream call expected')),
   });
 }
 
@@ -71,37 +72,28 @@ describe('the subgraph schema', () => {
     expect(sdl.replace(/(type Project[^}]*\bid: )String!/, '$1ID!')).toBe(printSubgraphSchema(subgraphSchema));
   });
 
+  /** `_service { sdl }` as a router asks it, from our service with the subgraph on, keyed by `projectIdType`. */
+  async function serviceSdl(projectIdType: 'ID' | 'String'): Promise<string> {
+    const app = await subgraphApp(projectIdType);
+    try {
+      const response = await app.subgraph!.fetch('http://127.0.0.1/subgraph', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ _service { sdl } }' }),
+      });
+      return ((await response.json()) as { data: { _service: { sdl: string } } }).data._service.sdl;
+    } finally {
+      await app.close();
+    }
+  }
+
   it('answers _service { sdl } with subgraph.graphql, without calling Ops Manager', async () => {
-    const gateway = createGateway({
-      client: unreachableClient(),
-      logger: createLogger({ level: 'silent' }),
-      schema: subgraphSchema,
-      graphqlEndpoint: '/subgraph',
-    });
-    const response = await gateway.fetch('http://127.0.0.1/subgraph', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ _service { sdl } }' }),
-    });
-    const { data } = (await response.json()) as { data: { _service: { sdl: string } } };
-    expect(`${data._service.sdl}\n`).toBe(readFileSync(SUBGRAPH_FILE, 'utf8'));
+    expect(`${await serviceSdl('ID')}\n`).toBe(readFileSync(SUBGRAPH_FILE, 'utf8'));
   });
 
   it('answers _service { sdl } with the String-keyed SDL when keyed by String', async () => {
-    const keyedByString = subgraphSchemaFor('String');
-    const gateway = createGateway({
-      client: unreachableClient(),
-      logger: createLogger({ level: 'silent' }),
-      schema: keyedByString,
-      graphqlEndpoint: '/subgraph',
-    });
-    const response = await gateway.fetch('http://127.0.0.1/subgraph', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ _service { sdl } }' }),
-    });
-    const { data } = (await response.json()) as { data: { _service: { sdl: string } } };
-    expect(data._service.sdl).toBe(printSubgraphSchema(keyedByString));
-    expect(data._service.sdl).toMatch(/\bid: String!/);
+    const sdl = await serviceSdl('String');
+    expect(sdl).toBe(printSubgraphSchema(subgraphSchemaFor('String')));
+    expect(sdl).toMatch(/\bid: String!/);
   });
 });

@@ -1,8 +1,8 @@
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.ts';
-import { createGateway, type Gateway } from '../../src/gateway.ts';
-import { createLogger } from '../../src/logger.ts';
+import { type App, createApp } from '../../src/app.ts';
+import type { Gateway } from '../../src/gateway.ts';
 import {
   DeleteInvitationDocument,
   ProjectInvitationDocument,
@@ -10,8 +10,8 @@ import {
   ProjectsInvitationsDocument,
   UpdateInvitationRolesDocument,
 } from 'ops-manager-invitations-client/documents';
-import { DEMO_EXPIRED_INVITATION_ID, DEMO_INVITATIONS, DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
-import { type Stack, startStack } from './stack.ts';
+import { DEMO_API_KEY, DEMO_EXPIRED_INVITATION_ID, DEMO_INVITATIONS, DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
+import { appOverrides, type Stack, stackConfig, startStack } from './stack.ts';
 
 const [payments, analytics, internalTools] = DEMO_PROJECT_IDS as [string, string, string];
 const [jane] = DEMO_INVITATIONS as [(typeof DEMO_INVITATIONS)[number]];
@@ -36,13 +36,23 @@ interface Case {
 describe('compiled execution (graphql-jit)', () => {
   let stack: Stack;
   let standard: Gateway;
+  let standardApp: App;
 
   beforeAll(async () => {
     // The breaker stays out of it: both runs of a failing case must meet Ops Manager itself.
-    stack = await startStack({ clock, simulator: { now: () => NOW.getTime() }, breaker: { failureThreshold: 1_000 } });
-    standard = createGateway({ client: stack.upstream.client, logger: createLogger({ level: 'silent' }), clock, compiledExecution: false });
+    const options = { clock, breaker: { failureThreshold: 1_000 } };
+    stack = await startStack({ ...options, simulator: { now: () => NOW.getTime() } });
+    // The same service over the same simulator, with graphql-js's standard executor.
+    standardApp = await createApp(stackConfig({ ...options, logLevel: 'silent' }), {
+      ...appOverrides({ ...options, compiledExecution: false }),
+      upstream: { baseUrl: stack.simulator.baseUrl, ...DEMO_API_KEY },
+    });
+    standard = standardApp.gateway;
   });
-  afterAll(() => stack.close());
+  afterAll(async () => {
+    await standardApp.close();
+    await stack.close();
+  });
 
   const post = async (gateway: Gateway, { query, variables }: Case) => {
     const response = await gateway.fetch('http://gateway.test/graphql', {

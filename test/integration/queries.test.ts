@@ -105,6 +105,19 @@ describe('queries over HTTP against the simulator', () => {
     expect(stack.simulator.counters.snapshot().requests).toBe(0);
   });
 
+  it('caps projects(ids:) at MAX_PROJECTS_PER_OPERATION, repeats counted, as configured', async () => {
+    const capped = await startStack({ env: { MAX_PROJECTS_PER_OPERATION: '3' } });
+    try {
+      const three = await capped.execute(ProjectsInvitationsDocument, { projectIds: [payments, payments, payments] });
+      expect(three.errors).toBeUndefined();
+      const four = await capped.execute(ProjectsInvitationsDocument, { projectIds: [payments, payments, payments, payments] });
+      expect(four.status).toBe(400);
+      expect(four.errors?.[0]).toMatchObject({ message: 'At most 3 project ids per call; got 4.', extensions: { code: 'BAD_USER_INPUT' } });
+    } finally {
+      await capped.close();
+    }
+  });
+
   it.each([
     ['a short id', { projectId: '5e8f8268' }],
     ['a non-hex id', { projectId: 'zzzzzzzzzzzzzzzzzzzzzzzz' }],

@@ -117,45 +117,60 @@ describe('resilience against a misbehaving Ops Manager', () => {
     await eventually(() => upstream.status().inFlight.active === 0);
   });
 
-  it('never retries a change that may have been applied: a reset after apply is applied once and reported as outcome unknown', async () => {
+  const UPDATE_WITH_READ_BACK = `mutation($p: ObjectID!, $i: ObjectID!, $r: [ProjectRole!]!) {
+    updateInvitationRoles(projectId: $p, invitation: { id: $i }, roles: $r) {
+      __typename
+      ... on InvitationRolesUpdated { confirmedByReadBack invitation { roles } }
+      ... on OutcomeUnknownError { code readBack { invitation { id roles } } }
+    }
+  }`;
+
+  it('never retries a change that may have been applied: a reset after apply is applied once, then confirmed by reading back', async () => {
     stack = await startStack();
     const target = stack.simulator.store.listInvitations(payments)[0]!;
     stack.simulator.faults.inject({ kind: 'reset', after: 'apply' }, { match: { method: 'PATCH' } });
-    const { updateInvitationRoles } = await stack.request(UpdateInvitationRolesDocument, {
-      projectId: payments,
-      invitation: { id: target.id },
-      roles: ['GROUP_BACKUP_ADMIN'],
-    });
-    expect(updateInvitationRoles).toMatchObject({ __typename: 'OutcomeUnknownError', code: 'MUTATION_OUTCOME_UNKNOWN' });
+    const { data } = await stack.execute<any>(UPDATE_WITH_READ_BACK, { p: payments, i: target.id, r: ['GROUP_BACKUP_ADMIN'] });
+    expect(data.updateInvitationRoles).toEqual({ __typename: 'InvitationRolesUpdated', confirmedByReadBack: true, invitation: { roles: ['GROUP_BACKUP_ADMIN'] } });
     expect(stack.simulator.counters.snapshot().applied).toBe(1);
     expect(stack.upstreamCalls(PATCH_BY_ID)).toBe(1);
+    // The confirmation is one fresh read of the project, after the change.
+    expect(stack.upstreamCalls(LIST_ROUTE)).toBe(1);
     expect(stack.simulator.store.getInvitation(target.id)!.roles).toEqual(['GROUP_BACKUP_ADMIN']);
   });
 
-  it('reports a change that timed out as outcome unknown, without retrying it', async () => {
+  it('reports a change that timed out as outcome unknown, without retrying it, with what a read showed', async () => {
     stack = await startStack({ timeoutMs: 1_000 });
     await warmUp(stack);
     const target = stack.simulator.store.listInvitations(payments)[0]!;
+    const before = [...target.roles];
     stack.simulator.faults.inject({ kind: 'hang' }, { match: { method: 'PATCH' } });
-    const { updateInvitationRoles } = await stack.request(UpdateInvitationRolesDocument, {
-      projectId: payments,
-      invitation: { id: target.id },
-      roles: ['GROUP_OWNER'],
+    const { data } = await stack.execute<any>(UPDATE_WITH_READ_BACK, { p: payments, i: target.id, r: ['GROUP_AUTOMATION_ADMIN', 'GROUP_USER_ADMIN'] });
+    expect(data.updateInvitationRoles).toEqual({
+      __typename: 'OutcomeUnknownError',
+      code: 'MUTATION_OUTCOME_UNKNOWN',
+      readBack: { invitation: { id: target.id, roles: before } },
     });
-    expect(updateInvitationRoles).toMatchObject({ __typename: 'OutcomeUnknownError', code: 'MUTATION_OUTCOME_UNKNOWN' });
     expect(stack.upstreamCalls(PATCH_BY_ID)).toBe(1);
   });
 
-  it('reports a change answered 2xx with an unreadable body as outcome unknown, not as a failure', async () => {
+  it('reports a change answered 2xx with an unreadable body as outcome unknown when a read does not show it, not as a failure', async () => {
     stack = await startStack();
     const target = stack.simulator.store.listInvitations(payments)[0]!;
     stack.simulator.faults.inject({ kind: 'malformed-json' }, { match: { method: 'PATCH' } });
-    const { updateInvitationRoles } = await stack.request(UpdateInvitationRolesDocument, {
-      projectId: payments,
-      invitation: { id: target.id },
-      roles: ['GROUP_OWNER'],
-    });
-    expect(updateInvitationRoles).toMatchObject({ __typename: 'OutcomeUnknownError', code: 'MUTATION_OUTCOME_UNKNOWN' });
+    const { data } = await stack.execute<any>(UPDATE_WITH_READ_BACK, { p: payments, i: target.id, r: ['GROUP_AUTOMATION_ADMIN', 'GROUP_USER_ADMIN'] });
+    expect(data.updateInvitationRoles).toMatchObject({ __typename: 'OutcomeUnknownError', code: 'MUTATION_OUTCOME_UNKNOWN', readBack: { invitation: { id: target.id } } });
+    expect(stack.upstreamCalls(PATCH_BY_ID)).toBe(1);
+  });
+
+  it('keeps an outcome unknown, with no read-back state, when the read after the change fails too', async () => {
+    stack = await startStack({ retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+    const target = stack.simulator.store.listInvitations(payments)[0]!;
+    stack.simulator.faults.inject({ kind: 'reset', after: 'apply' }, { match: { method: 'PATCH' } });
+    stack.simulator.faults.inject({ kind: 'status', status: 503 }, { match: { method: 'GET' }, times: Infinity });
+    const { data } = await stack.execute<any>(UPDATE_WITH_READ_BACK, { p: payments, i: target.id, r: ['GROUP_OWNER'] });
+    expect(data.updateInvitationRoles).toEqual({ __typename: 'OutcomeUnknownError', code: 'MUTATION_OUTCOME_UNKNOWN', readBack: null });
+    // The read was retried like any read (1 + 1 retry); the change was not.
+    expect(stack.upstreamCalls(LIST_ROUTE)).toBe(2);
     expect(stack.upstreamCalls(PATCH_BY_ID)).toBe(1);
   });
 

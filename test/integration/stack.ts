@@ -4,13 +4,16 @@ import { Writable } from 'node:stream';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { GraphQLClient } from 'graphql-request';
-import type { SecurityConfig } from '../../src/config.ts';
-import { createGateway, type Gateway } from '../../src/gateway.ts';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { type App, type AppOverrides, createApp } from '../../src/app.ts';
+import type { Clock } from '../../src/clock.ts';
+import { loadConfig, type SecurityConfig } from '../../src/config.ts';
+import type { Gateway } from '../../src/gateway.ts';
+import type { IdempotencyStore } from '../../src/idempotency/store.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { FetchLike } from '../../src/ops-manager/client.ts';
-import { createUpstream, type Upstream, type UpstreamOptions } from '../../src/ops-manager/upstream.ts';
-import { createMetrics } from '../../src/observability/metrics.ts';
-import { createReadinessCheck } from '../../src/readiness.ts';
+import type { RetryPolicy } from '../../src/ops-manager/stages/retry.ts';
+import type { Upstream } from '../../src/ops-manager/upstream.ts';
 import { recordLogLine, registerSecret } from '../secrets-sweep.ts';
 import { DEMO_API_KEY, type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/index.ts';
 
@@ -18,18 +21,30 @@ export interface StackOptions {
   simulator?: SimulatorOptions;
   /** Credentials the gateway uses; the simulator's demo key by default. */
   apiKey?: { publicKey: string; privateKey: string };
+  /** UPSTREAM_TIMEOUT_MS. @default 5000 (shorter than production's, for failure tests) */
   timeoutMs?: number;
+  /** UPSTREAM_MAX_IN_FLIGHT */
   maxInFlight?: number;
+  /** LOG_LEVEL. @default 'debug' (every line goes through the secrets sweep) */
   logLevel?: string;
   wrapTransport?: (fetch: FetchLike) => FetchLike;
+  /** OPERATION_TIMEOUT_MS */
   operationTimeoutMs?: number;
-  retry?: UpstreamOptions['retry'];
-  breaker?: UpstreamOptions['breaker'];
+  /** UPSTREAM_MAX_RETRIES, and the backoff timings. */
+  retry?: Partial<RetryPolicy>;
+  /** BREAKER_FAILURE_THRESHOLD, BREAKER_HALF_OPEN_AFTER_MS */
+  breaker?: { failureThreshold?: number; halfOpenAfterMs?: number };
   /** The one clock of the stack: the upstream's retries and the gateway's deadlines and expiry. */
-  clock?: UpstreamOptions['clock'];
+  clock?: Clock;
   tracing?: boolean;
+  /** Changes to the security configuration the environment gives. */
   security?: Partial<SecurityConfig>;
+  /** Where idempotency keys are kept. @default a new in-memory store */
+  idempotencyStore?: IdempotencyStore;
   coalesceReads?: boolean;
+  compiledExecution?: boolean;
+  /** More environment variables, as a deployment would set them (FEDERATION_SUBGRAPH, ...). */
+  env?: Record<string, string>;
 }
 
 export interface GraphQLResult<T> {
@@ -44,11 +59,14 @@ export interface GraphQLResult<T> {
  * behind a real socket on port 0. Every log line is kept, so tests can look for secrets.
  */
 export interface Stack {
+  app: App;
   simulator: Simulator;
   upstream: Upstream;
   gateway: Gateway;
   url: string;
   logLines: string[];
+  /** The audit trail's lines, parsed. */
+  auditLines: Array<Record<string, unknown>>;
   /** Typed request; throws when the answer has errors. */
   request<T, V extends Record<string, unknown>>(document: TypedDocumentNode<T, V>, variables?: V): Promise<T>;
   /** Any request, keeping data and errors (partial results). */
@@ -71,48 +89,39 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
     }),
   });
+  const auditLines: Array<Record<string, unknown>> = [];
   const apiKey = options.apiKey ?? DEMO_API_KEY;
   registerSecret(apiKey.privateKey);
   if (options.security?.jwt?.secret) registerSecret(options.security.jwt.secret);
-  const metrics = createMetrics();
-  const upstream = createUpstream({
-    baseUrl: simulator.baseUrl,
-    publicKey: apiKey.publicKey,
-    privateKey: apiKey.privateKey,
+  const app = await createApp(stackConfig(options), {
+    ...appOverrides(options),
     logger,
-    timeoutMs: options.timeoutMs ?? 5_000,
-    maxInFlight: options.maxInFlight ?? 32,
-    wrapTransport: options.wrapTransport,
-    retry: options.retry,
-    breaker: options.breaker,
-    clock: options.clock,
-    observer: metrics.upstream,
-    coalesceReads: options.coalesceReads,
+    upstream: { baseUrl: simulator.baseUrl, publicKey: apiKey.publicKey, privateKey: apiKey.privateKey },
+    audit: new Writable({
+      write(chunk, _encoding, done) {
+        recordLogLine(String(chunk));
+        auditLines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+        done();
+      },
+    }),
+    // Readiness tests change Ops Manager's state between probes.
+    readinessCacheMs: 0,
   });
-  metrics.watch(upstream);
-  const gateway = createGateway({
-    client: upstream.client,
-    clientFor: (apiKey) => upstream.clientFor(apiKey),
-    security: options.security,
-    logger,
-    clock: options.clock,
-    operationTimeoutMs: options.operationTimeoutMs,
-    isReady: createReadinessCheck(upstream, { cacheMs: 0, clock: options.clock }),
-    metrics,
-    tracing: options.tracing,
-  });
-  const server: Server = createServer(gateway);
+  const { upstream, gateway } = app;
+  const server: Server = createServer(app.handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   const client = new GraphQLClient(url);
   const partial = new GraphQLClient(url, { errorPolicy: 'all' });
 
   return {
+    app,
     simulator,
     upstream,
     gateway,
     url,
     logLines,
+    auditLines,
     // graphql-request's conditional variable types do not survive this generic signature.
     request: <T, V extends Record<string, unknown>>(document: TypedDocumentNode<T, V>, variables?: V) =>
       client.request<T>({ document, variables } as never),
@@ -136,10 +145,61 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await upstream.close();
+      await app.close();
       await simulator.close();
     },
   };
+}
+
+/**
+ * The configuration a deployment would give, as environment variables through loadConfig (so the
+ * stack runs on the same defaults as production), with the test's security changes on top.
+ */
+export function stackConfig(options: StackOptions = {}) {
+  const env: Record<string, string | undefined> = {
+    LOG_LEVEL: options.logLevel ?? 'debug',
+    UPSTREAM_TIMEOUT_MS: String(options.timeoutMs ?? 5_000),
+    UPSTREAM_MAX_IN_FLIGHT: options.maxInFlight === undefined ? undefined : String(options.maxInFlight),
+    OPERATION_TIMEOUT_MS: options.operationTimeoutMs === undefined ? undefined : String(options.operationTimeoutMs),
+    UPSTREAM_MAX_RETRIES: options.retry?.maxRetries === undefined ? undefined : String(options.retry.maxRetries),
+    BREAKER_FAILURE_THRESHOLD: options.breaker?.failureThreshold === undefined ? undefined : String(options.breaker.failureThreshold),
+    BREAKER_HALF_OPEN_AFTER_MS: options.breaker?.halfOpenAfterMs === undefined ? undefined : String(options.breaker.halfOpenAfterMs),
+    ...options.env,
+  };
+  const config = loadConfig(env);
+  return { ...config, security: { ...config.security, ...options.security } };
+}
+
+/** What of the options is no setting. */
+export function appOverrides(options: StackOptions): AppOverrides {
+  return {
+    clock: options.clock,
+    retryTimings: { baseDelayMs: options.retry?.baseDelayMs, maxDelayMs: options.retry?.maxDelayMs },
+    wrapTransport: options.wrapTransport,
+    coalesceReads: options.coalesceReads,
+    compiledExecution: options.compiledExecution,
+    tracing: options.tracing,
+    idempotencyStore: options.idempotencyStore,
+  };
+}
+
+/**
+ * One stack for the enclosing describe block, its simulator's data, counters and faults reset
+ * before each test. The stack it returns stands for the one started in beforeAll (it forwards
+ * to it), so tests use it as they would a `let stack` set there.
+ */
+export function useStack(options: StackOptions = {}): Stack {
+  let current: Stack | undefined;
+  beforeAll(async () => {
+    current = await startStack(options);
+  });
+  afterAll(() => current?.close());
+  beforeEach(() => {
+    current!.simulator.store.reset();
+    current!.simulator.counters.reset();
+    current!.simulator.faults.clear();
+  });
+  return new Proxy({} as Stack, { get: (_target, member) => current![member as keyof Stack] });
 }
 
 export const LIST_ROUTE = 'GET /groups/{groupId}/invites';

@@ -26,6 +26,7 @@ describe('one upstream, one pipeline: passthrough callers share the cap and the 
       maxInFlight: 4,
       retry: { maxRetries: 0 },
       breaker: { failureThreshold: 2, halfOpenAfterMs: 60_000 },
+      maxSessions: 10,
     });
     const caller = upstream.clientFor(alice);
     expect(await caller.listInvitations(project)).toHaveLength(1);

@@ -79,7 +79,7 @@ describe('SDK mutations', () => {
 
   it('deletes an invitation, returning the project’s remaining invitations; a second delete is NotFoundError', async () => {
     const deleted = await client.deleteInvitation(internalTools, onCall.id);
-    expect(deleted).toEqual({ __typename: 'InvitationDeleted', invitationId: onCall.id, project: { id: internalTools, invitations: [{ id: anna.id }] } });
+    expect(deleted).toEqual({ __typename: 'InvitationDeleted', confirmedByReadBack: false, invitationId: onCall.id, project: { id: internalTools, invitations: [{ id: anna.id }] } });
     expect(await client.deleteInvitation(internalTools, onCall.id)).toMatchObject({ __typename: 'NotFoundError', code: 'INVITATION_NOT_FOUND' });
     expect((await client.listInvitations(internalTools)).map((invitation) => invitation.id)).toEqual([anna.id]);
   });

@@ -21,7 +21,7 @@ import { getInvitation } from './operations/get-invitation.js';
 import { listInvitations, type ListInvitationsOptions } from './operations/list-invitations.js';
 import { listInvitationsOfProjects } from './operations/list-invitations-of-projects.js';
 import { updateInvitationRoles } from './operations/update-invitation-roles.js';
-import { type CallOptions, createTransport, type TransportOptions } from './transport.js';
+import { type CallOptions, createTransport, type MutationOptions, type TransportOptions } from './transport.js';
 import type {
   CreateInvitationResult,
   DeleteInvitationResult,
@@ -46,10 +46,10 @@ export interface InvitationsClient {
     projectId: string,
     selector: InvitationSelector,
     roles: readonly ProjectRole[],
-    options?: CallOptions,
+    options?: MutationOptions,
   ): Promise<UpdateInvitationRolesResult>;
-  createInvitation(projectId: string, username: string, roles: readonly ProjectRole[], options?: CallOptions): Promise<CreateInvitationResult>;
-  deleteInvitation(projectId: string, invitationId: string, options?: CallOptions): Promise<DeleteInvitationResult>;
+  createInvitation(projectId: string, username: string, roles: readonly ProjectRole[], options?: MutationOptions): Promise<CreateInvitationResult>;
+  deleteInvitation(projectId: string, invitationId: string, options?: MutationOptions): Promise<DeleteInvitationResult>;
 }
 
 export function createInvitationsClient(options: InvitationsClientOptions): InvitationsClient {

@@ -23,6 +23,8 @@ export {
   type FetchResponseLike,
   type HeaderRecord,
   type HeadersLike,
+  type MutationOptions,
+  newIdempotencyKey,
   type Transport,
   type TransportOptions,
 } from './transport.js';

@@ -57,11 +57,46 @@ export interface TransportOptions {
    * @default false
    */
   sendDocumentIds?: boolean | undefined;
+  /**
+   * Give every mutation an `Idempotency-Key` (a random UUID) unless the call names its own:
+   * the gateway then answers a repeat of the same change with the first answer instead of
+   * making it again. @default true
+   */
+  idempotencyKeys?: boolean | undefined;
+  /**
+   * How many times a mutation whose answer never arrived (the connection failed, no HTTP
+   * answer) is sent again, with the same idempotency key, so that it is made at most once.
+   * Only with a key. @default 1
+   */
+  resendLostMutations?: number | undefined;
 }
 
 /** Per call: an `AbortSignal` to cancel it (React Query and friends hand one over). */
 export interface CallOptions {
   signal?: AbortSignalLike | undefined;
+}
+
+/**
+ * Per mutation: the `Idempotency-Key` to send. Keep the key of a change you may retry later (a
+ * user clicking again, an app restarted after a crash) and pass it again: the gateway answers
+ * the first answer. `null` sends none. @default a new key per call (see `idempotencyKeys`)
+ */
+export interface MutationOptions extends CallOptions {
+  idempotencyKey?: string | null | undefined;
+}
+
+/** A new idempotency key: a random UUID (version 4). */
+export function newIdempotencyKey(): string {
+  const crypto = (globalThis as unknown as { crypto?: { randomUUID?: () => string; getRandomValues?: (bytes: Uint8Array) => Uint8Array } }).crypto;
+  // randomUUID exists in Node and in browsers on secure origins; elsewhere, build one.
+  if (crypto?.randomUUID) return crypto.randomUUID();
+  const bytes = new Uint8Array(16);
+  if (crypto?.getRandomValues) crypto.getRandomValues(bytes);
+  else for (let i = 0; i < 16; i += 1) bytes[i] = Math.floor(Math.random() * 256);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** Sends typed documents to the gateway; create one with `createTransport` and share it. */
@@ -70,6 +105,12 @@ export interface Transport {
     document: TypedDocumentNode<Result, Variables>,
     variables: Variables,
     options?: CallOptions,
+  ): Promise<Result>;
+  /** Sends a mutation with its idempotency key, sending it again (same key) when its answer was lost. */
+  mutate<Result, Variables extends object>(
+    document: TypedDocumentNode<Result, Variables>,
+    variables: Variables,
+    options?: MutationOptions,
   ): Promise<Result>;
 }
 
@@ -88,33 +129,53 @@ function headerRecordOf(headers: HeadersLike | undefined): Record<string, string
 export function createTransport(options: TransportOptions): Transport {
   // Looked up at call time, so that a fetch installed after this call (a test's, a polyfill) is used.
   const fetch: FetchLike = options.fetch ?? ((input, init) => (globalThis as unknown as { fetch: FetchLike }).fetch(input, init));
+  async function send<Result, Variables extends object>(
+    document: TypedDocumentNode<Result, Variables>,
+    variables: Variables,
+    signal: AbortSignalLike | undefined,
+    extraHeaders: Record<string, string>,
+  ): Promise<Result> {
+    const headers = { ...headerRecordOf(typeof options.headers === 'function' ? await options.headers() : options.headers), ...extraHeaders };
+    const documentId = options.sendDocumentIds ? documentIdOf(document) : undefined;
+    const client = new GraphQLClient(options.url, {
+      fetch: fetch as never,
+      // The id replaces the document's text: the GraphQL-over-HTTP persisted documents form.
+      ...(documentId && {
+        requestMiddleware: (request) => {
+          const { query: _text, ...rest } = JSON.parse(String(request.body)) as Record<string, unknown>;
+          return { ...request, body: JSON.stringify({ documentId, ...rest }) };
+        },
+      }),
+    });
+    let data: unknown;
+    try {
+      // graphql-request's conditional `variables` typing does not resolve for a generic V.
+      data = await client.request({ document, variables, signal, requestHeaders: headers } as unknown as RequestOptions);
+    } catch (error) {
+      // ClientError: the gateway answered, with errors (or not GraphQL at all). Anything else
+      // (a refused connection, an abort) is fetch's own error and passes through unchanged.
+      if (error instanceof ClientError) throw new InvitationsRequestError(error.response);
+      throw error;
+    }
+    // A 2xx JSON body with neither data nor errors is not a GraphQL answer either.
+    if (data == null) throw new InvitationsRequestError({ status: 200 });
+    return data as Result;
+  }
   return {
-    async request(document, variables, { signal } = {}) {
-      const headers = headerRecordOf(typeof options.headers === 'function' ? await options.headers() : options.headers);
-      const documentId = options.sendDocumentIds ? documentIdOf(document) : undefined;
-      const client = new GraphQLClient(options.url, {
-        fetch: fetch as never,
-        // The id replaces the document's text: the GraphQL-over-HTTP persisted documents form.
-        ...(documentId && {
-          requestMiddleware: (request) => {
-            const { query: _text, ...rest } = JSON.parse(String(request.body)) as Record<string, unknown>;
-            return { ...request, body: JSON.stringify({ documentId, ...rest }) };
-          },
-        }),
-      });
-      let data: unknown;
-      try {
-        // graphql-request's conditional `variables` typing does not resolve for a generic V.
-        data = await client.request({ document, variables, signal, requestHeaders: headers } as unknown as RequestOptions);
-      } catch (error) {
-        // ClientError: the gateway answered, with errors (or not GraphQL at all). Anything else
-        // (a refused connection, an abort) is fetch's own error and passes through unchanged.
-        if (error instanceof ClientError) throw new InvitationsRequestError(error.response);
-        throw error;
+    request: (document, variables, { signal } = {}) => send(document, variables, signal, {}),
+    async mutate(document, variables, { signal, idempotencyKey } = {}) {
+      const key = idempotencyKey === undefined ? (options.idempotencyKeys === false ? null : newIdempotencyKey()) : idempotencyKey;
+      if (key === null) return send(document, variables, signal, {});
+      const resends = options.resendLostMutations ?? 1;
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          return await send(document, variables, signal, { 'idempotency-key': `"${key}"` });
+        } catch (error) {
+          // Only a lost answer is sent again: an HTTP answer (InvitationsRequestError) is an
+          // answer, and a cancelled call stays cancelled.
+          if (error instanceof InvitationsRequestError || signal?.aborted || attempt >= resends) throw error;
+        }
       }
-      // A 2xx JSON body with neither data nor errors is not a GraphQL answer either.
-      if (data == null) throw new InvitationsRequestError({ status: 200 });
-      return data as never;
     },
   };
 }

@@ -22,10 +22,10 @@ export class CircuitOpenError extends UpstreamError {
 }
 
 export interface BreakerOptions {
-  /** Consecutive failed attempts that open the circuit. @default 5 */
-  failureThreshold?: number | undefined;
-  /** How long the circuit stays open before one probe call is let through, in ms. @default 5000 */
-  halfOpenAfterMs?: number | undefined;
+  /** Consecutive failed attempts that open the circuit (BREAKER_FAILURE_THRESHOLD). */
+  failureThreshold: number;
+  /** How long the circuit stays open before one probe call is let through, in ms (BREAKER_HALF_OPEN_AFTER_MS). */
+  halfOpenAfterMs: number;
   logger: Logger;
 }
 
@@ -50,8 +50,8 @@ export class UpstreamBreaker {
 
   constructor(options: BreakerOptions) {
     this.#policy = circuitBreaker(handleAll, {
-      halfOpenAfter: options.halfOpenAfterMs ?? 5_000,
-      breaker: new ConsecutiveBreaker(options.failureThreshold ?? 5),
+      halfOpenAfter: options.halfOpenAfterMs,
+      breaker: new ConsecutiveBreaker(options.failureThreshold),
     });
     this.#policy.onStateChange((state) => {
       const level = state === CircuitState.Open ? 'warn' : 'info';

@@ -5,7 +5,7 @@ import { parseRetryAfter } from '../upstream-errors.ts';
 import { CircuitOpenError } from './breaker.ts';
 
 export interface RetryPolicy {
-  /** Retries after the first attempt. @default 2 */
+  /** Retries after the first attempt (UPSTREAM_MAX_RETRIES). */
   maxRetries: number;
   /** First backoff in ms; doubles each retry. @default 100 */
   baseDelayMs: number;
@@ -13,7 +13,8 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = { maxRetries: 2, baseDelayMs: 100, maxDelayMs: 2_000 };
+/** The backoff timings: no setting, part of the retry stage's behaviour. */
+export const backoffTimings: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'> = { baseDelayMs: 100, maxDelayMs: 2_000 };
 
 /** What retryDelay needs to know about a failed attempt. */
 export type RetryableFailure = Pick<GatewayError, 'code' | 'notSent' | 'retryAfterSeconds'>;
@@ -31,7 +32,7 @@ export type RetryableFailure = Pick<GatewayError, 'code' | 'notSent' | 'retryAft
 export function retryDelay(
   failure: RetryableFailure,
   context: { attempt: number; idempotent: boolean; now: number; deadlineAt: number | undefined; random: number },
-  policy: RetryPolicy = defaultRetryPolicy,
+  policy: RetryPolicy,
 ): number | undefined {
   if (context.attempt >= policy.maxRetries) return undefined;
   const transient = failure.code === ErrorCode.UPSTREAM_UNAVAILABLE || failure.code === ErrorCode.UPSTREAM_RATE_LIMITED;
@@ -53,8 +54,8 @@ export function retryDelay(
  * maps it) and the last failure thrown. A failure that is not a GatewayError (a bug below) becomes
  * UPSTREAM_UNAVAILABLE. Each retry is written into the call's record, with its backoff.
  */
-export function retry(options: { policy?: Partial<RetryPolicy> | undefined; clock: Clock }): Stage {
-  const policy: RetryPolicy = { ...defaultRetryPolicy, ...options.policy };
+export function retry(options: { policy: Pick<RetryPolicy, 'maxRetries'> & Partial<RetryPolicy>; clock: Clock }): Stage {
+  const policy: RetryPolicy = { ...backoffTimings, ...options.policy };
   const { clock } = options;
   return (next) => async (url, init, call) => {
     const idempotent = init.method === 'GET';

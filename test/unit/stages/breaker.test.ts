@@ -21,7 +21,7 @@ describe('breaker stage', () => {
   });
 
   it('counts timeouts and connection failures, not 4xx answers, not expected errors', async () => {
-    const breaker = new UpstreamBreaker({ failureThreshold: 2, logger });
+    const breaker = new UpstreamBreaker({ failureThreshold: 2, halfOpenAfterMs: 5_000, logger });
     const timeout = new UpstreamError(ErrorCode.UPSTREAM_TIMEOUT, 'slow');
     const send = breaker.stage(scripted(status(404), new NotFoundError(ErrorCode.PROJECT_NOT_FOUND, 'no'), status(429), timeout, timeout));
     await send(URL_, GET, record());
@@ -34,7 +34,7 @@ describe('breaker stage', () => {
   });
 
   it('does not count a call whose caller left (it says nothing about Ops Manager)', async () => {
-    const breaker = new UpstreamBreaker({ failureThreshold: 1, logger });
+    const breaker = new UpstreamBreaker({ failureThreshold: 1, halfOpenAfterMs: 5_000, logger });
     const left = new AbortController();
     left.abort(new Error('caller went away'));
     const send = breaker.stage(scripted(new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'cancelled')));

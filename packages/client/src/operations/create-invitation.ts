@@ -1,5 +1,5 @@
 import { CreateInvitationDocument } from '../generated/graphql.js';
-import type { CallOptions, Transport } from '../transport.js';
+import type { MutationOptions, Transport } from '../transport.js';
 import type { CreateInvitationResult, ProjectRole } from '../types.js';
 
 /** Invites `username` to the project; `AlreadyExistsError` and the other expected failures are typed results. */
@@ -8,8 +8,8 @@ export async function createInvitation(
   projectId: string,
   username: string,
   roles: readonly ProjectRole[],
-  options: CallOptions = {},
+  options: MutationOptions = {},
 ): Promise<CreateInvitationResult> {
-  const result = await transport.request(CreateInvitationDocument, { projectId, username, roles: [...roles] }, options);
+  const result = await transport.mutate(CreateInvitationDocument, { projectId, username, roles: [...roles] }, options);
   return result.createInvitation;
 }

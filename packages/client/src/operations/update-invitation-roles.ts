@@ -1,5 +1,5 @@
 import { UpdateInvitationRolesDocument } from '../generated/graphql.js';
-import type { CallOptions, Transport } from '../transport.js';
+import type { MutationOptions, Transport } from '../transport.js';
 import type { InvitationSelector, ProjectRole, UpdateInvitationRolesResult } from '../types.js';
 
 /** Replaces all roles of the invitation chosen by `{ id }` or `{ username }`; expected failures are typed results. */
@@ -8,8 +8,8 @@ export async function updateInvitationRoles(
   projectId: string,
   invitation: InvitationSelector,
   roles: readonly ProjectRole[],
-  options: CallOptions = {},
+  options: MutationOptions = {},
 ): Promise<UpdateInvitationRolesResult> {
-  const result = await transport.request(UpdateInvitationRolesDocument, { projectId, invitation, roles: [...roles] }, options);
+  const result = await transport.mutate(UpdateInvitationRolesDocument, { projectId, invitation, roles: [...roles] }, options);
   return result.updateInvitationRoles;
 }

@@ -1,0 +1,118 @@
+import { getArgumentValues, type GraphQLResolveInfo } from 'graphql';
+import { GatewayError } from '../errors.ts';
+import type { ErrorCode } from '../errors.ts';
+
+/** The three changes the gateway makes in Ops Manager, named as the mutations are. */
+export type ChangeAction = 'createInvitation' | 'updateInvitationRoles' | 'deleteInvitation';
+
+/** What a mutation asked Ops Manager to do. */
+export interface ChangeRequest {
+  action: ChangeAction;
+  projectId: string;
+  invitationId?: string | undefined;
+  /** The invited address (create, or update by username). */
+  username?: string | undefined;
+  roles?: readonly string[] | undefined;
+}
+
+/** A change attempt and how it ended: the member of the mutation's result union it answered. */
+export interface ChangeAttempt extends ChangeRequest {
+  /** `InvitationCreated`, `NotFoundError`, `OutcomeUnknownError`, ...; `UnexpectedError` for a bug. */
+  result: string;
+  code?: ErrorCode | undefined;
+  /** Ops Manager's HTTP status, when it answered. */
+  upstreamStatus?: number | undefined;
+  /** A success confirmed by reading the project again after the answer was lost. */
+  confirmedByReadBack?: boolean | undefined;
+}
+
+/** Where every attempt of an operation is reported: the audit trail, the idempotency plugin. */
+export interface ChangeJournal {
+  readonly attempts: ChangeAttempt[];
+  record(attempt: ChangeAttempt): void;
+  /**
+   * Runs one change and reports how it ended, success or failure, then hands the outcome on
+   * unchanged (a GatewayError is still thrown, for the errors plugin to turn into its member).
+   */
+  attempt<T extends ChangeSuccess>(request: ChangeRequest, run: () => Promise<T>): Promise<T>;
+}
+
+/** What a change's success carries that the trail records. */
+export interface ChangeSuccess {
+  invitation?: { id: string } | undefined;
+  confirmedByReadBack: boolean;
+}
+
+/** The success member of each mutation's result union. */
+const SUCCESS_MEMBER: Record<ChangeAction, string> = {
+  createInvitation: 'InvitationCreated',
+  updateInvitationRoles: 'InvitationRolesUpdated',
+  deleteInvitation: 'InvitationDeleted',
+};
+
+/** A journal that keeps the attempts and hands each to `report` (the audit trail). */
+export function createJournal(report: (attempt: ChangeAttempt) => void): ChangeJournal {
+  const attempts: ChangeAttempt[] = [];
+  const record = (attempt: ChangeAttempt) => {
+    attempts.push(attempt);
+    report(attempt);
+  };
+  return {
+    attempts,
+    record,
+    async attempt(request, run) {
+      try {
+        const value = await run();
+        record({
+          ...request,
+          invitationId: value.invitation?.id ?? request.invitationId,
+          result: SUCCESS_MEMBER[request.action],
+          confirmedByReadBack: value.confirmedByReadBack,
+        });
+        return value;
+      } catch (error) {
+        record(
+          error instanceof GatewayError
+            ? { ...request, result: error.name, code: error.code, upstreamStatus: error.upstreamStatus }
+            : { ...request, result: 'UnexpectedError' },
+        );
+        throw error;
+      }
+    },
+  };
+}
+
+/** Members whose outcome may still change: a retry of the same request can end differently. */
+const TRANSIENT_RESULTS = new Set(['UpstreamError', 'OutcomeUnknownError', 'UnexpectedError']);
+
+/** Whether every attempt ended for good (a success, or a refusal that a retry would meet again). */
+export function allSettled(attempts: readonly ChangeAttempt[]): boolean {
+  return attempts.every((attempt) => !TRANSIENT_RESULTS.has(attempt.result));
+}
+
+/**
+ * A change refused before its resolver ran (scope-auth: no write scope, a project outside the
+ * caller's list) is an attempt too, and the audit trail must show it. Its arguments are read
+ * from the operation as the resolver would have had them.
+ */
+export function recordRefusedChange(journal: ChangeJournal, info: GraphQLResolveInfo, error: GatewayError): void {
+  const field = info.parentType.getFields()[info.fieldName];
+  const node = info.fieldNodes[0];
+  if (!field || !node) return;
+  let args: Record<string, unknown> = {};
+  try {
+    args = getArgumentValues(field, node, info.variableValues);
+  } catch {
+    // Arguments were validated before execution; nothing more to read if they cannot be.
+  }
+  const selector = (args.invitation ?? {}) as { id?: string; username?: string };
+  journal.record({
+    action: info.fieldName as ChangeAction,
+    projectId: String(args.projectId ?? ''),
+    invitationId: (args.invitationId as string | undefined) ?? selector.id,
+    username: (args.username as string | undefined) ?? selector.username,
+    roles: args.roles as string[] | undefined,
+    result: error.name,
+    code: error.code,
+  });
+}

@@ -1,0 +1,154 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_API_KEY, DEMO_PROJECT_IDS, type Simulator, startSimulator } from '../../src/simulator/index.ts';
+import { type RedisServer, startRedis } from './redis-server.ts';
+
+const ROOT = new URL('../../', import.meta.url);
+const [payments] = DEMO_PROJECT_IDS as [string];
+const CREATE_ROUTE = 'POST /groups/{groupId}/invites';
+const CREATE = `mutation($p: ObjectID!, $u: EmailAddress!) {
+  createInvitation(projectId: $p, username: $u, roles: [GROUP_READ_ONLY]) { __typename ... on InvitationCreated { invitation { id } } ... on Error { code } }
+}`;
+
+interface Replica {
+  url: string;
+  lines: Array<Record<string, unknown>>;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** One gateway process, as production runs it, against the shared simulator and Redis. */
+async function startReplica(simulator: Simulator, redisUrl: string): Promise<Replica> {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(OPS_MANAGER_|IDEMPOTENCY_|AUTH_|NODE_ENV$)/.test(name)));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...clean,
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      AUDIT_LOG: 'off',
+      OPS_MANAGER_BASE_URL: simulator.baseUrl,
+      OPS_MANAGER_PUBLIC_KEY: DEMO_API_KEY.publicKey,
+      OPS_MANAGER_PRIVATE_KEY: DEMO_API_KEY.privateKey,
+      ALLOW_UNAUTHENTICATED: 'true',
+      IDEMPOTENCY_REDIS_URL: redisUrl,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: Array<Record<string, unknown>> = [];
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    try {
+      lines.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      lines.push({ msg: line });
+    }
+  });
+  const until = Date.now() + 30_000;
+  let listening: Record<string, unknown> | undefined;
+  while (!(listening = lines.find((line) => line.msg === 'Gateway listening; open this URL in a browser for GraphiQL'))) {
+    if (Date.now() > until || child.exitCode !== null) throw new Error(`a replica did not start: ${stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  // Wait until its Redis client is connected, so the first keyed request finds the store.
+  while (!lines.some((line) => line.msg === 'Idempotency store (Redis) ready')) {
+    if (Date.now() > until) throw new Error('a replica never connected to Redis');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    url: String(listening.url),
+    lines,
+    child,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      child.kill('SIGKILL');
+    },
+  };
+}
+
+async function send(replica: Replica, variables: Record<string, unknown>, key: string) {
+  const response = await fetch(replica.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': key },
+    body: JSON.stringify({ query: CREATE, variables }),
+  });
+  return { status: response.status, body: (await response.json()) as any, replayed: response.headers.get('idempotent-replayed') };
+}
+
+async function storeErrors(replica: Replica): Promise<number> {
+  const text = await (await fetch(replica.url.replace(/\/graphql$/, '/metrics'))).text();
+  const line = text.split('\n').find((l) => l.startsWith('gateway_idempotency_requests_total{outcome="store_error"}'));
+  return line ? Number(line.split(' ').pop()) : 0;
+}
+
+describe('two gateway replicas sharing idempotency keys through Redis', () => {
+  let simulator: Simulator;
+  let redis: RedisServer;
+  let a: Replica;
+  let b: Replica;
+  beforeAll(async () => {
+    simulator = await startSimulator();
+    redis = await startRedis();
+    [a, b] = await Promise.all([startReplica(simulator, redis.url), startReplica(simulator, redis.url)]);
+  });
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await redis?.stop();
+    await simulator?.close();
+  });
+  beforeEach(() => {
+    simulator.counters.reset();
+    simulator.faults.clear();
+  });
+
+  it('a change sent to one replica and retried on the other with the same key is applied once', async () => {
+    const variables = { p: payments, u: 'replicated@example.com' };
+    const first = await send(a, variables, 'replica-key-1');
+    expect(first.body.data.createInvitation.__typename).toBe('InvitationCreated');
+    const retry = await send(b, variables, 'replica-key-1');
+    expect(retry.replayed).toBe('true');
+    expect(retry.body).toEqual(first.body);
+    expect(simulator.counters.snapshot().byRoute[CREATE_ROUTE]).toBe(1);
+    expect(simulator.store.listInvitations(payments).filter((i) => i.username === 'replicated@example.com')).toHaveLength(1);
+  });
+
+  it('a retry on the other replica while the first still runs gets 409; other variables with the key get 422', async () => {
+    simulator.faults.inject({ kind: 'latency', ms: 1_000 }, { match: { route: CREATE_ROUTE } });
+    const variables = { p: payments, u: 'slow.replica@example.com' };
+    const first = send(a, variables, 'replica-key-2');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const during = await send(b, variables, 'replica-key-2');
+    expect(during.status).toBe(409);
+    expect(during.body.errors[0].extensions.code).toBe('IDEMPOTENCY_KEY_IN_USE');
+    expect((await first).body.data.createInvitation.__typename).toBe('InvitationCreated');
+    const reused = await send(b, { p: payments, u: 'someone.else@example.com' }, 'replica-key-2');
+    expect(reused.status).toBe(422);
+    expect(simulator.counters.snapshot().byRoute[CREATE_ROUTE]).toBe(1);
+  });
+
+  it('with Redis down, changes still work (without the guarantee), logged and counted; it recovers', async () => {
+    await redis.stop();
+    const before = await storeErrors(a);
+    const result = await send(a, { p: payments, u: 'redis.down@example.com' }, 'replica-key-3');
+    expect(result.body.data.createInvitation.__typename).toBe('InvitationCreated');
+    expect(await storeErrors(a)).toBeGreaterThan(before);
+    expect(a.lines.some((line) => line.msg === 'Idempotency store unavailable: the change runs without its key')).toBe(true);
+
+    redis = await startRedis(redis.port);
+    // Both replicas reconnect by themselves (each logs "ready" a second time).
+    const readyTwice = (replica: Replica) => replica.lines.filter((line) => line.msg === 'Idempotency store (Redis) ready').length >= 2;
+    const until = Date.now() + 20_000;
+    while (!(readyTwice(a) && readyTwice(b)) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect([readyTwice(a), readyTwice(b)]).toEqual([true, true]);
+    const variables = { p: payments, u: 'redis.back@example.com' };
+    await send(a, variables, 'replica-key-4');
+    const retry = await send(b, variables, 'replica-key-4');
+    expect(retry.replayed).toBe('true');
+  });
+});
