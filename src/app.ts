@@ -37,7 +37,7 @@ export interface AppOverrides {
   retryTimings?: Partial<Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>>;
   /** Wraps the pooled HTTP transport under the Digest stage (tests count with it). */
   wrapTransport?: (fetch: FetchLike) => FetchLike;
-  /** Concurrent identical reads share one GET (read-coalescing.ts). @default true */
+  /** Concurrent identical reads share one GET (read-coalescing.ts). @default config.upstreamCoalesceReads (UPSTREAM_COALESCE_READS) */
   coalesceReads?: boolean;
   /** graphql-jit's compiled executor. @default true */
   compiledExecution?: boolean;
@@ -112,7 +112,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     maxSessions: config.security.passthroughMaxSessions,
     clock: overrides.clock,
     wrapTransport: overrides.wrapTransport,
-    coalesceReads: overrides.coalesceReads,
+    coalesceReads: overrides.coalesceReads ?? config.upstreamCoalesceReads,
   });
   metrics.watch(upstream);
   const idempotencyStore =

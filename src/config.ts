@@ -34,6 +34,8 @@ const EnvSchema = z
     OPERATION_TIMEOUT_MS: positiveInt.default(15_000),
     /** Retries of a failed read (GET) on 5xx, 429 and connection errors. */
     UPSTREAM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+    /** Concurrent identical reads (same project, same credentials) share one GET in flight; false: each sends its own. */
+    UPSTREAM_COALESCE_READS: flag.default(true),
     /** Consecutive upstream failures that open the circuit breaker. */
     BREAKER_FAILURE_THRESHOLD: positiveInt.default(5),
     /** How long the circuit stays open before a probe, in milliseconds. */
@@ -173,6 +175,7 @@ export interface Config {
   upstreamTimeoutMs: number;
   upstreamMaxInFlight: number;
   upstreamMaxRetries: number;
+  upstreamCoalesceReads: boolean;
   operationTimeoutMs: number;
   breakerFailureThreshold: number;
   breakerHalfOpenAfterMs: number;
@@ -242,6 +245,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     upstreamMaxInFlight: e.UPSTREAM_MAX_IN_FLIGHT,
     upstreamMaxRetries: e.UPSTREAM_MAX_RETRIES,
+    upstreamCoalesceReads: e.UPSTREAM_COALESCE_READS,
     operationTimeoutMs: e.OPERATION_TIMEOUT_MS,
     breakerFailureThreshold: e.BREAKER_FAILURE_THRESHOLD,
     breakerHalfOpenAfterMs: e.BREAKER_HALF_OPEN_AFTER_MS,

@@ -19,16 +19,18 @@ import { renderChart } from './chart.ts';
 import type { Timing } from './measure.ts';
 import { type BenchContext, mainScenarios, prime, runFanOutLatency, runLatency, runLayers, runMain, runReplicas, runScale, runSweep, SETTINGS } from './phases.ts';
 import { installExitHandlers, killChildren, rssBytes, startGatewayProcess, startSimulatorProcess } from './processes.ts';
+import { runPeer } from './peer/phase.ts';
 import { profileGateway } from './profiling.ts';
 import { type BenchResults, comparisonTable, renderText } from './report.ts';
 import { countersSince, readCounters } from './simulator-controls.ts';
 import { round } from './stats.ts';
 
 const HELP = `npm run bench -- [options]
-  --short               CI-sized run (about 2.5 minutes); the default is the full run (9-12 minutes)
+  --short               CI-sized run (about 4 minutes); the default is the full run (9-12 minutes)
   --profile / --no-profile  run the gateway under --cpu-prof and summarise (default: on in full mode)
-  --only LIST           phases, comma-separated: main,latency,layers,scale,sweep,replicas,profile
-                        (sweep and replicas run in full mode only)
+  --only LIST           phases, comma-separated: main,latency,layers,peer,scale,sweep,replicas,profile
+                        (sweep and replicas run in full mode only; peer: against Hive Gateway + a Mesh
+                        OpenAPI source, this gateway with read coalescing on and off)
   --auth jwt|none       how the gateway authenticates callers (default jwt: AUTH_MODE=jwt, HS256)
   --gateway-root DIR    run the gateway from another checkout (a patched copy), default: this one
   --gateway-env K=V     extra gateway environment (repeatable), e.g. UPSTREAM_MAX_IN_FLIGHT=128
@@ -69,7 +71,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const outDir = `${root}results/bench`;
 const short = args.short ?? false;
 const label = args.label ?? (short ? 'short' : 'full');
-const phases = new Set((args.only ?? (args.ab ? '' : 'main,latency,layers,scale,sweep,replicas,profile')).split(',').map((phase) => phase.trim()));
+const phases = new Set((args.only ?? (args.ab ? '' : 'main,latency,layers,peer,scale,sweep,replicas,profile')).split(',').map((phase) => phase.trim()));
 const profiling = phases.has('profile') && !args['no-profile'] && (args.profile ?? !short);
 const timing: Timing = short ? { warmupS: 1, measureS: 3 } : { warmupS: 3, measureS: 10 };
 const scaleTiming: Timing = short ? { warmupS: 1, measureS: 2 } : { warmupS: 2, measureS: 6 };
@@ -184,6 +186,7 @@ async function main(): Promise<void> {
     if (!short) results.fanOut = await runFanOutLatency(context);
   }
   if (phases.has('layers')) results.layers = await runLayers(context);
+  if (phases.has('peer')) results.peer = await runPeer(context);
   if (phases.has('scale')) {
     const scale = await runScale(context);
     results.scaleProjects = scale.projects;

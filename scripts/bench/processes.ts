@@ -148,13 +148,17 @@ export async function startGatewayProcess(options: {
   nodeArgs?: string[];
   /** What to run, relative to root. @default 'src/main.ts' (the gateway) */
   script?: string;
+  /** Arguments after the script (a CLI's command line). */
+  scriptArgs?: string[];
+  /** Answers 200 once the server is ready. @default '/health' */
+  healthPath?: string;
 }): Promise<GatewayProcess> {
   const port = await freePort();
-  const args = [...(options.nodeArgs ?? []), '--import', 'tsx', options.script ?? 'src/main.ts'];
+  const args = [...(options.nodeArgs ?? []), '--import', 'tsx', options.script ?? 'src/main.ts', ...(options.scriptArgs ?? [])];
   const { process: handle, child } = launch(options.name, options.root, args, { ...options.env, PORT: String(port), HOST: '127.0.0.1' });
   const origin = `http://127.0.0.1:${port}`;
   await waitUntil(options.name, child, handle.output, 30_000, async () => {
-    const response = await fetch(`${origin}/health`, { signal: AbortSignal.timeout(1_000) });
+    const response = await fetch(`${origin}${options.healthPath ?? '/health'}`, { signal: AbortSignal.timeout(1_000) });
     await response.arrayBuffer();
     return response.ok ? true : undefined;
   });

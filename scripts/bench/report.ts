@@ -3,6 +3,8 @@ import { type AbRow, abTable } from './ab.ts';
 import type { Measurement } from './measure.ts';
 import type { LayerFigures } from './layers.ts';
 import type { FanOutFigures } from './phases.ts';
+import type { PeerResults } from './peer/phase.ts';
+import { peerText } from './peer/report.ts';
 import type { ProfileSummary } from './profile.ts';
 import { ratio, round } from './stats.ts';
 import { type Column, table } from './table.ts';
@@ -32,6 +34,8 @@ export interface BenchResults {
   ab?: AbRow[];
   /** Full runs: the in-flight cap at 100 ms upstream latency. */
   fanOut?: FanOutFigures[];
+  /** This gateway against Hive Gateway + a Mesh OpenAPI source (scripts/bench/peer/). */
+  peer?: PeerResults;
   run: { upstreamRequests: number; challenges: number; staleChallenges: number; challengesPer1000: number };
 }
 
@@ -185,6 +189,7 @@ export function renderText(results: BenchResults): string {
       ])}`,
     );
   }
+  if (results.peer) sections.push(peerText(results.peer));
   if (results.scaleProjects.length > 0) {
     sections.push(
       `Projects per operation (projects(ids), ${settings.seed.invitationsPerProject} invitations each, ${settings.scaleConnections} connections)\n${scaleTable(results.scaleProjects, 'projects', amountOf)}`,

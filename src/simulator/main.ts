@@ -16,6 +16,8 @@
  *   SIMULATOR_INVITER            owner (default: the key owner's email) or public-key
  *   SIMULATOR_NONCE_LIFETIME_MS  Digest nonce lifetime (default 300000)
  *   SIMULATOR_NONCE_COUNT_CHECK  true (default: a nonce count that does not rise is refused) or false
+ *   SIMULATOR_AUTH               digest (default) or none (no Digest: every request is answered as
+ *                                authenticated; the benchmark's peer phase, for a peer that cannot speak Digest)
  */
 import {
   API_KEY_INVITERS,
@@ -84,10 +86,12 @@ const variants = {
 };
 const nonceLifetimeMs = readInteger(['SIMULATOR_NONCE_LIFETIME_MS'], 300_000, 1, 86_400_000);
 const checkNonceCount = readChoice('SIMULATOR_NONCE_COUNT_CHECK', ['true', 'false'], 'true') === 'true';
+const auth = readChoice('SIMULATOR_AUTH', ['digest', 'none'] as const, 'digest');
 
-const simulator = await startSimulator({ port, host: '127.0.0.1', seed, latencyMs, ...variants, nonceLifetimeMs, checkNonceCount });
+const simulator = await startSimulator({ port, host: '127.0.0.1', seed, latencyMs, ...variants, nonceLifetimeMs, checkNonceCount, auth });
 console.log(`Ops Manager simulator listening: ${simulator.baseUrl}`);
-console.log(`Digest API key: public "${DEMO_API_KEY.publicKey}", private "${DEMO_API_KEY.privateKey}"`);
+if (auth === 'none') console.log('Digest off (SIMULATOR_AUTH=none): every request is answered as authenticated');
+else console.log(`Digest API key: public "${DEMO_API_KEY.publicKey}", private "${DEMO_API_KEY.privateKey}"`);
 if (seed === 'demo') {
   for (const project of DEMO_PROJECTS) console.log(`Demo project ${project.id} ${project.name}`);
 } else if (seed !== 'empty') {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
+import type { FetchLike } from '../../src/ops-manager/client.ts';
 import { createLogger } from '../../src/logger.ts';
 import { DEMO_API_KEY, DEMO_PROJECT_IDS, type Simulator, startSimulator } from '../../src/simulator/index.ts';
 
@@ -48,5 +49,32 @@ describe('createApp: the one composition root', () => {
     expect((await read(app)).data?.project.invitations.length).toBeGreaterThan(0);
     expect(simulator.counters.snapshot().authenticated).toBe(1);
     expect(app.subgraph).toBeDefined();
+  });
+
+  it('UPSTREAM_COALESCE_READS=false reaches the upstream: concurrent identical reads each send their own GET', async () => {
+    // GETs are held on their way out until released, so that "in flight at once" is a fact of the test.
+    let holding = false;
+    const waiting: Array<() => void> = [];
+    const wrapTransport = (fetch: FetchLike): FetchLike => async (input, init) => {
+      if (holding) await new Promise<void>((resolve) => waiting.push(resolve));
+      return fetch(input, init);
+    };
+    const until = async (condition: () => boolean) => {
+      for (const deadline = Date.now() + 5_000; !condition(); await new Promise((resolve) => setTimeout(resolve, 5))) {
+        if (Date.now() > deadline) throw new Error('condition not met in time');
+      }
+    };
+    app = await createApp(loadConfig({ AUDIT_LOG: 'off', UPSTREAM_COALESCE_READS: 'false' }), { logger: silent, wrapTransport });
+    await read(app); // the Digest handshake, out of the way
+    app.simulator!.counters.reset();
+    holding = true;
+    const reads = Array.from({ length: 4 }, () => read(app!));
+    // Two GETs of one project on the wire at once: with coalescing on, the second would have joined the first.
+    await until(() => waiting.length >= 2);
+    holding = false;
+    for (const go of waiting.splice(0)) go();
+    for (const answer of await Promise.all(reads)) expect(answer.data?.project.invitations.length).toBeGreaterThan(0);
+    expect(app.simulator!.counters.snapshot().authenticated).toBe(4);
+    expect(app.upstream.status().readsCoalesced).toBe(0);
   });
 });

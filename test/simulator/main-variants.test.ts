@@ -91,7 +91,16 @@ describe('npm run simulator: the variants from the environment', () => {
     expect(deleted.headers.get('content-type')).toBe('application/json');
   });
 
+  it('SIMULATOR_AUTH=none: no challenge, a GET without Authorization is answered', async () => {
+    const { baseUrl, output } = await startMain({ SIMULATOR_AUTH: 'none' });
+    expect(output()).toContain('Digest off (SIMULATOR_AUTH=none)');
+    const listed = await send(`${baseUrl}/groups/${payments}/invites`, 'GET');
+    expect(listed.status).toBe(200);
+    expect(Array.isArray(listed.json)).toBe(true);
+  });
+
   it.each([
+    ['SIMULATOR_AUTH', 'basic'],
     ['SIMULATOR_CREATE_STATUS', '202'],
     ['SIMULATOR_DELETE_RESPONSE', '204'],
     ['SIMULATOR_INVITER', 'email'],

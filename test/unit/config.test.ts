@@ -109,3 +109,14 @@ describe('FEDERATION_PROJECT_ID_TYPE', () => {
     expect(problems({ FEDERATION_PROJECT_ID_TYPE: 'ObjectID' })).toEqual([expect.stringMatching(/^FEDERATION_PROJECT_ID_TYPE: /)]);
   });
 });
+
+describe('UPSTREAM_COALESCE_READS', () => {
+  it('coalesces concurrent identical reads unless told false', () => {
+    expect(loadConfig({}).upstreamCoalesceReads).toBe(true);
+    expect(loadConfig({ UPSTREAM_COALESCE_READS: 'false' }).upstreamCoalesceReads).toBe(false);
+  });
+
+  it('refuses anything but true or false, naming the variable', () => {
+    expect(problems({ UPSTREAM_COALESCE_READS: 'off' })).toEqual([expect.stringMatching(/^UPSTREAM_COALESCE_READS: /)]);
+  });
+});
