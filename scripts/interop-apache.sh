@@ -12,10 +12,8 @@ set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"
 
-if [ ! -x /usr/sbin/apache2 ]; then
-  echo "interop: installing apache2 (Debian package)"
-  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y apache2
-fi
+source scripts/lib/ensure-debian-package.sh
+ensure_debian_package /usr/sbin/apache2 apache2
 
 nonce_lifetime="${NONCE_LIFETIME:-5}"
 shmem_size="${SHMEM_SIZE:-64K}"

@@ -5,10 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [[ -z "${CHROMIUM_PATH:-}" ]] && ! command -v chromium >/dev/null 2>&1; then
-  echo "chromium not found: installing Debian's chromium package" >&2
-  apt-get update
-  DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
-fi
+source scripts/lib/ensure-debian-package.sh
+[[ -n "${CHROMIUM_PATH:-}" ]] || ensure_debian_package chromium chromium
 
 npx tsx scripts/consumers/index.ts

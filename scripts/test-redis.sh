@@ -4,8 +4,6 @@
 # loopback port (no persistence) and stops it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-if ! command -v redis-server >/dev/null 2>&1; then
-  echo "test:redis: installing redis-server (Debian package)"
-  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server
-fi
+source scripts/lib/ensure-debian-package.sh
+ensure_debian_package redis-server redis-server
 exec npx vitest run --config test/redis/vitest.config.ts "$@"

@@ -18,20 +18,19 @@ export interface ReadBack {
  * settled by reading its project again: a fresh GET (never the operation's cache; retried like
  * any read, within the operation's deadline), compared with the state the change asked for.
  *
- * - The desired state holds: the change is confirmed; `confirmed` gets the invitation as read
+ * - The desired state holds: the change is confirmed; this resolves to the invitation as read
  *   (null for a delete) and the caller answers its success member, marked as confirmed.
  * - It does not hold: the same OutcomeUnknownError, now carrying what was read (the change may
  *   still apply: a request Ops Manager has not finished is not visible yet).
  * - The read fails too: the OutcomeUnknownError as it was.
  */
-export async function settleByReadingBack<T>(
+export async function settleByReadingBack(
   client: OpsManagerClient,
   projectId: string,
   desired: DesiredState,
   unknown: OutcomeUnknownError,
   options: CallOptions,
-  confirmed: (invitation: Invitation | null) => T,
-): Promise<T> {
+): Promise<Invitation | null> {
   let invitations: Invitation[];
   try {
     invitations = await client.listInvitations(projectId, options);
@@ -39,7 +38,7 @@ export async function settleByReadingBack<T>(
     throw unknown;
   }
   const current = concerned(invitations, desired);
-  if (holds(current, desired)) return confirmed(current);
+  if (holds(current, desired)) return current;
   throw new OutcomeUnknownError(`${unknown.message} A read of the project afterwards did not show the change (yet): it may still be applied.`, {
     cause: unknown,
     readBack: { invitation: current },

@@ -44,10 +44,11 @@ export function useIdempotency(options: IdempotencyOptions): Plugin<GatewayConte
   const count = (outcome: IdempotencyOutcome) => options.onOutcome?.(outcome);
   return {
     async onExecute({ args, setResultAndStopExecution }) {
-      if (getOperationAST(args.document, args.operationName)?.operation !== 'mutation') return;
       const context = args.contextValue as GatewayContext & { request: Request; params: { query?: string } };
+      // The header first: most operations carry none, and then nothing else is looked at.
       const header = parseIdempotencyKey(context.request.headers.get('idempotency-key'));
       if (header.kind === 'absent') return;
+      if (getOperationAST(args.document, args.operationName)?.operation !== 'mutation') return;
       if (header.kind === 'invalid') {
         count('invalid');
         setResultAndStopExecution(refusal(RequestErrorCode.IDEMPOTENCY_KEY_INVALID, 400, 'Idempotency-Key must be 1 to 255 printable ASCII characters, as a string ("...").'));

@@ -77,8 +77,8 @@ export class UpstreamSession {
       return { ...(await send()), confirmedByReadBack: false };
     } catch (error) {
       if (!(error instanceof OutcomeUnknownError)) throw error;
-      const read = await settleByReadingBack(this.#client, projectId, desired, error, this.#call, confirmed);
-      return { ...read, confirmedByReadBack: true };
+      const read = await settleByReadingBack(this.#client, projectId, desired, error, this.#call);
+      return { ...confirmed(read), confirmedByReadBack: true };
     } finally {
       // Whatever happened, this operation's cached list of the project may be stale now.
       this.#loaders.invitationsByProject.clear(projectId);
