@@ -176,12 +176,17 @@ export class UpstreamError extends GatewayError {
   }
 }
 
+/** What a read of the project showed after a change whose outcome was unknown: the invitation it is about, or null. */
+export interface ReadBack {
+  invitation: Invitation | null;
+}
+
 /** A mutation was sent, and whether Ops Manager applied it cannot be known. */
 export class OutcomeUnknownError extends GatewayError {
   /** What a read of the project afterwards showed; undefined when no read succeeded. */
-  readonly readBack: { invitation: Invitation | null } | undefined;
+  readonly readBack: ReadBack | undefined;
 
-  constructor(message: string, options: GatewayErrorOptions & { readBack?: { invitation: Invitation | null } } = {}) {
+  constructor(message: string, options: GatewayErrorOptions & { readBack?: ReadBack } = {}) {
     super(ErrorCode.MUTATION_OUTCOME_UNKNOWN, message, options);
     this.readBack = options.readBack;
   }

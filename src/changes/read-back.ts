@@ -8,11 +8,6 @@ export type DesiredState =
   | { kind: 'roles'; invitationId?: string | undefined; username?: string | undefined; roles: readonly string[] }
   | { kind: 'gone'; invitationId: string };
 
-/** What a read after an unknown outcome showed: the invitation the change is about, as it stands. */
-export interface ReadBack {
-  invitation: Invitation | null;
-}
-
 /**
  * A change whose outcome is unknown (a timeout or reset after sending, an unreadable 2xx) is
  * settled by reading its project again: a fresh GET (never the operation's cache; retried like

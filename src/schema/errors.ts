@@ -7,9 +7,9 @@ import {
   InvalidInputError,
   NotFoundError,
   OutcomeUnknownError,
+  type ReadBack,
   UpstreamError,
 } from '../errors.ts';
-import type { Invitation } from '../ops-manager/schemas.ts';
 import { builder } from './builder.ts';
 import { InvitationRef } from './invitation.ts';
 
@@ -70,7 +70,7 @@ builder.objectType(UpstreamError, {
   }),
 });
 
-const InvitationReadBack = builder.objectRef<{ invitation: Invitation | null }>('InvitationReadBack').implement({
+const InvitationReadBack = builder.objectRef<ReadBack>('InvitationReadBack').implement({
   description: 'What a read of the project showed after a change whose outcome was unknown.',
   fields: (t) => ({
     invitation: t.field({
