@@ -97,7 +97,15 @@ export function createGateway(deps: GatewayDeps): Gateway {
     // detail reaches a client. The logs have them.
     maskedErrors: { isDev: false },
     cors: security.corsOrigins.length
-      ? { origin: security.corsOrigins, credentials: true, methods: ['GET', 'POST'], allowedHeaders: ['content-type', 'authorization', 'x-request-id', 'x-graphql-yoga-csrf'] }
+      ? {
+          origin: security.corsOrigins,
+          credentials: true,
+          methods: ['GET', 'POST'],
+          // The typed client sends Idempotency-Key with every mutation; a browser app reads whether
+          // an answer was replayed, and the request id to quote.
+          allowedHeaders: ['content-type', 'authorization', 'x-request-id', 'x-graphql-yoga-csrf', 'idempotency-key'],
+          exposedHeaders: ['idempotent-replayed', 'x-request-id'],
+        }
       : false,
     graphiql:
       (deps.graphiql ?? security.graphiql) === false

@@ -133,6 +133,21 @@ describe('hardening (development defaults)', () => {
     expect(other.headers.get('access-control-allow-origin')).not.toBe('https://evil.example.com');
   });
 
+  it('lets a browser app send the typed client’s Idempotency-Key and read the replay and request id headers', async () => {
+    const preflight = await fetch(stack.url, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,idempotency-key' },
+    });
+    expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase().split(',').map((name) => name.trim())).toContain('idempotency-key');
+    const answer = await fetch(stack.url, {
+      method: 'POST',
+      headers: { origin: 'https://app.example.com', 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    const exposed = answer.headers.get('access-control-expose-headers')?.toLowerCase().split(',').map((name) => name.trim());
+    expect(exposed).toEqual(expect.arrayContaining(['idempotent-replayed', 'x-request-id']));
+  });
+
   it('masks unexpected errors: no stack, no internals', async () => {
     const { text } = await post(stack, query('{ project(id: "5e8f8268d896f55ac04969a1") { invitations { createdAt } } }'));
     expect(text).not.toMatch(/at .*\.ts:\d+|stack/);
