@@ -25,8 +25,10 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 4000
-HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:4000/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # node receives `docker stop`'s SIGTERM itself (no npm, no tsx in between): in-flight operations
 # finish, exit 0; the whole shutdown is bounded by SHUTDOWN_GRACE_MS (default 10 s), past it the
-# process exits 143. Keep SHUTDOWN_GRACE_MS below the stop timeout (`docker stop -t`, default 10 s).
+# process exits 143. SHUTDOWN_GRACE_MS stays below the stop timeout (`docker stop -t`, default 10 s),
+# or the runtime's SIGKILL would cut the shutdown short.
+ENV SHUTDOWN_GRACE_MS=8000
 CMD ["node", "dist/main.js"]

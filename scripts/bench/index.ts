@@ -26,7 +26,7 @@ import { countersSince, readCounters } from './simulator-controls.ts';
 import { round } from './stats.ts';
 
 const HELP = `npm run bench -- [options]
-  --short               CI-sized run (about 4 minutes); the default is the full run (9-12 minutes)
+  --short               CI-sized run (about 4 minutes); the default is the full run (11-15 minutes)
   --profile / --no-profile  run the gateway under --cpu-prof and summarise (default: on in full mode)
   --only LIST           phases, comma-separated: main,latency,layers,peer,scale,sweep,replicas,profile
                         (sweep and replicas run in full mode only; peer: against Hive Gateway + a Mesh
