@@ -24,6 +24,7 @@ import { DigestClient } from '../../src/ops-manager/digest.ts';
 import { pooledTransport } from '../../src/ops-manager/stages/transport.ts';
 import { DEMO_API_KEY } from '../../src/simulator/demo-data.ts';
 import { gatewayAuth } from './auth.ts';
+import { median } from './peer/summary.ts';
 import { createBareYoga } from './bare-yoga.ts';
 import { singleProject } from './scenarios.ts';
 
@@ -118,12 +119,6 @@ async function main(): Promise<void> {
   await app.close();
   await memoryApp.close();
   await digestPool.close();
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 main().then(

@@ -23,9 +23,6 @@ export function isProjectRole(role: string): role is ProjectRole {
   return knownRoles.has(role);
 }
 
-/** 24 lowercase hexadecimal characters, as Ops Manager writes project and invitation ids. */
-export const ObjectIdSchema = z.string().regex(/^[a-f0-9]{24}$/, 'must be 24 lowercase hexadecimal characters');
-
 /** Usernames of invitations are email addresses. */
 export const EmailSchema = z.email('must be an email address').max(254);
 

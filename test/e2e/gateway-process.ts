@@ -20,7 +20,7 @@ export interface GatewayProcess {
   pid: number;
   child: ChildProcess;
   url: string;
-  /** The embedded simulator's origin, for its control API. */
+  /** The simulator's origin, for its control API: the embedded one, or OPS_MANAGER_BASE_URL's. */
   simulator: string;
   /** The log lines read so far, parsed. */
   lines: Array<Record<string, unknown>>;
@@ -33,8 +33,8 @@ export interface GatewayProcess {
 
 /**
  * Starts the gateway in a process group of its own with stdout and stderr piped back, and
- * resolves once it listens. Its environment is this one without OPS_MANAGER_* (so the embedded
- * simulator starts) and NODE_ENV, plus `env`.
+ * resolves once it listens. Its environment is this one without OPS_MANAGER_* and NODE_ENV, plus
+ * `env`: the embedded simulator starts unless `env` names an OPS_MANAGER_BASE_URL.
  */
 export async function launchGateway(launcher: Launcher, env: Record<string, string>): Promise<GatewayProcess> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OPS_MANAGER_') && name !== 'NODE_ENV'));
@@ -77,13 +77,13 @@ export async function launchGateway(launcher: Launcher, env: Record<string, stri
     }
   }
   try {
-    const simulator = await lineWith('embedded Ops Manager simulator');
+    const simulator = env.OPS_MANAGER_BASE_URL ?? String((await lineWith('embedded Ops Manager simulator')).simulator);
     const listening = await lineWith('Gateway listening');
     return {
       pid: child.pid!,
       child,
       url: String(listening.url),
-      simulator: new URL(String(simulator.simulator)).origin,
+      simulator: new URL(simulator).origin,
       lines,
       lineWith,
       exited,

@@ -1,8 +1,10 @@
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { REPLAYED_HEADER } from '../../src/idempotency/plugin.ts';
 import type { IdempotencyStore } from '../../src/idempotency/store.ts';
 import { DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
 import { registerSecret } from '../secrets-sweep.ts';
+import { metricValue } from '../metrics.ts';
 import { type Stack, startStack, useStack } from './stack.ts';
 
 const [payments] = DEMO_PROJECT_IDS as [string];
@@ -22,14 +24,10 @@ async function send(stack: Stack, variables: Record<string, unknown>, headers: R
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions?: { code?: string } }> };
-  return { status: response.status, body, replayed: response.headers.get('idempotent-replayed') };
+  return { status: response.status, body, replayed: response.headers.get(REPLAYED_HEADER) };
 }
 
-async function metric(stack: Stack, outcome: string): Promise<number> {
-  const text = await (await fetch(stack.url.replace(/\/graphql$/, '/metrics'))).text();
-  const line = text.split('\n').find((l) => l.startsWith(`gateway_idempotency_requests_total{outcome="${outcome}"}`));
-  return line ? Number(line.split(' ').pop()) : 0;
-}
+const metric = (stack: Stack, outcome: string) => metricValue(stack.url, `gateway_idempotency_requests_total{outcome="${outcome}"}`);
 
 describe('Idempotency-Key on mutations (in-memory store)', () => {
   const stack = useStack();

@@ -1,75 +1,38 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { REPLAYED_HEADER } from '../../src/idempotency/plugin.ts';
 import { DEMO_API_KEY, DEMO_PROJECT_IDS, type Simulator, startSimulator } from '../../src/simulator/index.ts';
+import { type GatewayProcess, groupGoneWithin, killGroup, launchGateway } from '../e2e/gateway-process.ts';
+import { metricValue } from '../metrics.ts';
 import { type RedisServer, startRedis } from './redis-server.ts';
 
-const ROOT = new URL('../../', import.meta.url);
 const [payments] = DEMO_PROJECT_IDS as [string];
 const CREATE_ROUTE = 'POST /groups/{groupId}/invites';
 const CREATE = `mutation($p: ObjectID!, $u: EmailAddress!) {
   createInvitation(projectId: $p, username: $u, roles: [GROUP_READ_ONLY]) { __typename ... on InvitationCreated { invitation { id } } ... on Error { code } }
 }`;
 
-interface Replica {
-  url: string;
-  lines: Array<Record<string, unknown>>;
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
+type Replica = GatewayProcess;
 
 /** One gateway process, as production runs it, against the shared simulator and Redis. */
 async function startReplica(simulator: Simulator, redisUrl: string): Promise<Replica> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(OPS_MANAGER_|IDEMPOTENCY_|AUTH_|NODE_ENV$)/.test(name)));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...clean,
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      AUDIT_LOG: 'off',
-      OPS_MANAGER_BASE_URL: simulator.baseUrl,
-      OPS_MANAGER_PUBLIC_KEY: DEMO_API_KEY.publicKey,
-      OPS_MANAGER_PRIVATE_KEY: DEMO_API_KEY.privateKey,
-      ALLOW_UNAUTHENTICATED: 'true',
-      IDEMPOTENCY_REDIS_URL: redisUrl,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const replica = await launchGateway('tsx', {
+    LOG_LEVEL: 'info',
+    AUDIT_LOG: 'off',
+    OPS_MANAGER_BASE_URL: simulator.baseUrl,
+    OPS_MANAGER_PUBLIC_KEY: DEMO_API_KEY.publicKey,
+    OPS_MANAGER_PRIVATE_KEY: DEMO_API_KEY.privateKey,
+    ALLOW_UNAUTHENTICATED: 'true',
+    IDEMPOTENCY_REDIS_URL: redisUrl,
   });
-  const lines: Array<Record<string, unknown>> = [];
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    try {
-      lines.push(JSON.parse(line) as Record<string, unknown>);
-    } catch {
-      lines.push({ msg: line });
-    }
-  });
-  const until = Date.now() + 30_000;
-  let listening: Record<string, unknown> | undefined;
-  while (!(listening = lines.find((line) => line.msg === 'Gateway listening; open this URL in a browser for GraphiQL'))) {
-    if (Date.now() > until || child.exitCode !== null) throw new Error(`a replica did not start: ${stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  // Wait until its Redis client is connected, so the first keyed request finds the store.
-  while (!lines.some((line) => line.msg === 'Idempotency store (Redis) ready')) {
-    if (Date.now() > until) throw new Error('a replica never connected to Redis');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return {
-    url: String(listening.url),
-    lines,
-    child,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-      child.kill('SIGKILL');
-    },
-  };
+  // Its Redis client connects in the background: wait for it, so the first keyed request finds the store.
+  await replica.lineWith('Idempotency store (Redis) ready');
+  return replica;
+}
+
+async function stopReplica(replica: Replica | undefined): Promise<void> {
+  if (!replica) return;
+  process.kill(-replica.pid, 'SIGTERM');
+  if ((await groupGoneWithin(replica.pid, 10_000)) === undefined) killGroup(replica.pid);
 }
 
 async function send(replica: Replica, variables: Record<string, unknown>, key: string) {
@@ -78,14 +41,10 @@ async function send(replica: Replica, variables: Record<string, unknown>, key: s
     headers: { 'content-type': 'application/json', 'idempotency-key': key },
     body: JSON.stringify({ query: CREATE, variables }),
   });
-  return { status: response.status, body: (await response.json()) as any, replayed: response.headers.get('idempotent-replayed') };
+  return { status: response.status, body: (await response.json()) as any, replayed: response.headers.get(REPLAYED_HEADER) };
 }
 
-async function storeErrors(replica: Replica): Promise<number> {
-  const text = await (await fetch(replica.url.replace(/\/graphql$/, '/metrics'))).text();
-  const line = text.split('\n').find((l) => l.startsWith('gateway_idempotency_requests_total{outcome="store_error"}'));
-  return line ? Number(line.split(' ').pop()) : 0;
-}
+const storeErrors = (replica: Replica) => metricValue(replica.url, 'gateway_idempotency_requests_total{outcome="store_error"}');
 
 describe('two gateway replicas sharing idempotency keys through Redis', () => {
   let simulator: Simulator;
@@ -98,7 +57,7 @@ describe('two gateway replicas sharing idempotency keys through Redis', () => {
     [a, b] = await Promise.all([startReplica(simulator, redis.url), startReplica(simulator, redis.url)]);
   });
   afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
+    await Promise.all([stopReplica(a), stopReplica(b)]);
     await redis?.stop();
     await simulator?.close();
   });
