@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { schema as plainSchema, subgraphSchemaFor } from '../../src/schema/index.ts';
 import { namespacedFieldName } from '../../src/schema/namespace.ts';
 import { CLASHING_SHAPES, type ClashingShape, OWN_PROJECT_INVITATIONS_SHAPE, SCALARS_SHAPE } from './clashing-shapes.ts';
+import { COMPANY_SHAPES } from './company-shapes.ts';
 import { COMPOSERS } from './composers.ts';
 import { supergraphInputs } from './supergraph.ts';
 
@@ -42,13 +43,16 @@ describe('the namespace convention', () => {
   });
 });
 
+/** Shapes (a) to (c), which use none of our names, and the clashing ones (d) to (l). */
+const ALL_SHAPES: readonly ClashingShape[] = [...COMPANY_SHAPES.map((shape) => ({ ...shape, whenOff: 'composes' as const })), ...CLASHING_SHAPES];
+
 describe.each([
   ['the default namespace', 'OpsManager', 'opsManager'],
   ['another namespace', 'Acme', 'acme'],
 ])('%s (%s)', (_label, namespace, fieldPrefix) => {
   const ours = sdlUnder(namespace);
 
-  describe.each(CLASHING_SHAPES.map((shape) => [shape.label, shape] as const))('with %s', (_shape, shape) => {
+  describe.each(ALL_SHAPES.map((shape) => [shape.label, shape] as const))('with %s', (_shape, shape) => {
     describe.each(Object.entries(COMPOSERS))('under %s composition', (_composer, compose) => {
       const result = compose(supergraphInputs(shape, {}, ours));
 
@@ -90,7 +94,7 @@ describe('the namespace off (FEDERATION_NAMESPACE=)', () => {
     expect(plain).not.toMatch(/OpsManager/);
   });
 
-  describe.each(CLASHING_SHAPES.map((shape) => [shape.label, shape] as const))('with %s', (_shape, shape) => {
+  describe.each(ALL_SHAPES.map((shape) => [shape.label, shape] as const))('with %s', (_shape, shape) => {
     it.each(Object.entries(COMPOSERS))(
       shape.whenOff === 'composes' ? 'composes under %s composition' : 'fails under %s composition, on a name of ours',
       (_composer, compose) => {
@@ -123,7 +127,7 @@ describe('the namespace off (FEDERATION_NAMESPACE=)', () => {
 });
 
 describe('a company Project that already has an invitations field', () => {
-  it.each(['OpsManager', ''])('does not compose, namespace %j or not: Project.invitations has two owners', (namespace) => {
+  it.each(['OpsManager', 'Acme', ''])('does not compose, namespace %j or not: Project.invitations has two owners', (namespace) => {
     for (const compose of Object.values(COMPOSERS)) {
       const result = compose(supergraphInputs(OWN_PROJECT_INVITATIONS_SHAPE, {}, sdlUnder(namespace)));
       expect(result.errors).toContainEqual(expect.stringMatching(/^Non-shareable field "Project\.invitations" is resolved from multiple subgraphs/));

@@ -70,7 +70,8 @@ describe.each([
     expect(projects.map((project) => project.invitations?.length ?? null)).toEqual([INVITATIONS_PER_PROJECT, null, INVITATIONS_PER_PROJECT]);
     expect(result.errors).toHaveLength(1);
     expect(result.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
-    expect([result.errors![0]!.path![0], result.errors![0]!.path!.at(-1)]).toEqual(['projects', 'invitations']);
+    // Apollo's gateway keeps the list index of the entity's error; Hive Gateway drops it (measured).
+    expect(result.errors![0]!.path).toEqual(router === 'apollo' ? ['projects', 1, 'invitations'] : ['projects', 'invitations']);
     expect(stack.simulator.counters.snapshot().byRoute).toEqual({ [LIST_ROUTE]: 2 });
   });
 
