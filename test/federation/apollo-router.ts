@@ -1,7 +1,6 @@
 import { ApolloGateway, IntrospectAndCompose, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import type { Router, RouterFetch, RouterResult } from './federated-stack.ts';
-import { FORWARDED_HEADERS } from './federated-stack.ts';
 
 /** What the router's context carries from the client's request: its headers, to forward. */
 interface ClientContext {
@@ -15,9 +14,13 @@ const SILENT = { debug() {}, info() {}, warn() {}, error() {} };
  * planner behind Apollo's routers) in an Apollo Server, in process: `IntrospectAndCompose`
  * fetches each running subgraph's `_service { sdl }` and composes them, as a company without a
  * schema registry runs it. Every request it sends to a subgraph goes through `onFetch` first;
- * it forwards FORWARDED_HEADERS from the client, as the README's router configuration does.
+ * it forwards `forwardedHeaders` from the client, as the README's router configuration does.
  */
-export async function startApolloRouter(options: { urls: Record<string, string>; onFetch: (fetch: RouterFetch) => void }): Promise<Router> {
+export async function startApolloRouter(options: {
+  urls: Record<string, string>;
+  forwardedHeaders: readonly string[];
+  onFetch: (fetch: RouterFetch) => void;
+}): Promise<Router> {
   const fetcher: typeof fetch = (input, init) => {
     options.onFetch({ url: String(input), body: typeof init?.body === 'string' ? init.body : '' });
     return fetch(input, init);
@@ -30,7 +33,7 @@ export async function startApolloRouter(options: { urls: Record<string, string>;
         url,
         fetcher: fetcher as unknown as RemoteGraphQLDataSource['fetcher'],
         willSendRequest({ request, context }) {
-          for (const name of FORWARDED_HEADERS) {
+          for (const name of options.forwardedHeaders) {
             const value = context.headers?.[name];
             if (value) request.http?.headers.set(name, value);
           }

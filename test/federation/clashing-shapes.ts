@@ -412,7 +412,7 @@ export const CLASHING_SHAPES: readonly ClashingShape[] = [
 
 /**
  * (m) A company whose `Project` already has an `invitations` field of its own: the one name the
- * namespace leaves as it is. It composes under no namespace (README: what to do).
+ * namespace leaves as it is. No namespace setting makes it compose (README: what to do).
  */
 export const OWN_PROJECT_INVITATIONS_SHAPE: CompanyShape = {
   label: '(m) their Project already has its own invitations field',

@@ -122,7 +122,7 @@ export async function startFederatedStack(options: FederatedStackOptions = {}): 
   try {
     router =
       options.router === 'apollo'
-        ? await startApolloRouter({ urls, onFetch: (fetch) => routerFetches.push(fetch) })
+        ? await startApolloRouter({ urls, forwardedHeaders: FORWARDED_HEADERS, onFetch: (fetch) => routerFetches.push(fetch) })
         : hiveRouter(composeSupergraph(shape, urls, oursSdl), routerFetches);
   } catch (error) {
     await Promise.all([...company.map((subgraph) => subgraph.close()), closeServer(subgraphServer)]);
