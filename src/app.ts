@@ -148,13 +148,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     tracing: config.tracing !== undefined || overrides.tracing === true,
   });
   // The federation subgraph serves /subgraph on the same port, only when a deployment
-  // behind a router asks for it, with Project keyed by the company graph's id scalar.
+  // behind a router asks for it, with Project keyed by the company graph's id scalar and the
+  // names it adds in their namespace.
   const subgraph = config.federationSubgraph
     ? createGateway({
         ...shared,
         // A router sends documents of its own query plans, which no manifest can list.
         security: { ...config.security, trustedDocuments: 'off' },
-        schema: subgraphSchemaFor(config.federationProjectIdType),
+        schema: subgraphSchemaFor(config.federationProjectIdType, config.federationNamespace),
         graphqlEndpoint: '/subgraph',
         graphiql: false,
       })

@@ -24,7 +24,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   logger.info({ url, upstream: app.upstreamUrl }, 'Gateway listening; open this URL in a browser for GraphiQL');
   if (app.subgraph) {
     logger.info(
-      { url: url.replace(/\/graphql$/, '/subgraph'), projectIdType: config.federationProjectIdType },
+      { url: url.replace(/\/graphql$/, '/subgraph'), projectIdType: config.federationProjectIdType, namespace: config.federationNamespace || 'off' },
       'Federation subgraph served (FEDERATION_SUBGRAPH=true)',
     );
   }
