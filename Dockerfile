@@ -2,9 +2,9 @@
 # Production runs compiled JavaScript: no TypeScript loader, no dev dependencies, node as PID 1.
 
 # Build: dist/ from the sources (tsup is a dev dependency). The client package is a workspace:
-# npm ci links it and its `prepare` builds it (the gateway reads its trusted-documents manifest
+# npm ci links it and the repository's `prepare` builds it (the gateway reads its trusted-documents manifest
 # and typed documents).
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages ./packages
@@ -14,9 +14,9 @@ COPY src ./src
 RUN npm run build
 
 # Run: production dependencies, the client package as built above, and dist/.
-# --ignore-scripts: the client's `prepare` needs dev tools (it was built in the build stage), and
+# --ignore-scripts: the repository's `prepare` needs dev tools (the client was built in the build stage), and
 # no production dependency has an install script.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000
 COPY package.json package-lock.json ./

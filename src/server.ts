@@ -21,7 +21,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     server.listen(config.port, config.host, resolve);
   });
   const url = `http://${config.host}:${(server.address() as AddressInfo).port}/graphql`;
-  logger.info({ url, upstream: app.upstreamUrl }, 'Gateway listening; open this URL in a browser for GraphiQL');
+  logger.info({ url, upstream: app.upstreamUrl }, config.security.graphiql ? 'Gateway listening; open this URL in a browser for GraphiQL' : 'Gateway listening');
   if (app.subgraph) {
     logger.info(
       { url: url.replace(/\/graphql$/, '/subgraph'), projectIdType: config.federationProjectIdType, namespace: config.federationNamespace || 'off' },
