@@ -43,7 +43,8 @@ export interface Haproxy {
  * checks are slower; SHUTDOWN_DRAIN_MS must exceed interval × fall). HAProxy is never told that
  * a replica stops: it learns it from /readiness, as a load balancer in production does.
  * Retries: only connection failures (HAProxy's default `retry-on`), redispatched to another
- * server; a request already sent is never retried.
+ * server; a request already sent is never retried. HAPROXY_LOG=<file> in the environment: its
+ * request log (option httplog) is written there when it stops, for a test that needs looking into.
  */
 export async function startHaproxy(options: HaproxyOptions): Promise<Haproxy> {
   const binary = execFileSync('which', ['haproxy'], { encoding: 'utf8' }).trim();
