@@ -28,17 +28,19 @@ async function main(): Promise<void> {
   const config = readConfig();
   const output = stdoutDestination();
   const logger = createLogger({ level: config.logLevel, destination: output });
-  const server = await startServer(config, logger);
-
+  // The handlers are in place before the server listens: a signal that comes as soon as it
+  // logs "listening" (or during start-up) is a graceful shutdown, not Node's default exit.
+  const server = startServer(config, logger);
   const onSignal = shutdownOnSignal({
     // The server's own steps take at most drain + grace; this bounds them and the log flush as a whole.
     graceMs: config.shutdownDrainMs + config.shutdownGraceMs,
-    stop: (signal) => server.stop({ drain: signal === 'SIGTERM' }),
+    stop: async (signal) => (await server).stop({ drain: signal === 'SIGTERM' }),
     logger,
     drainLogs: (timeoutMs) => output.drain(timeoutMs),
   });
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  await server;
 }
 
 main().catch((error: unknown) => {
