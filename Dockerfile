@@ -26,9 +26,12 @@ COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# node receives `docker stop`'s SIGTERM itself (no npm, no tsx in between): in-flight operations
-# finish, exit 0; the whole shutdown is bounded by SHUTDOWN_GRACE_MS (default 10 s), past it the
-# process exits 143. SHUTDOWN_GRACE_MS stays below the stop timeout (`docker stop -t`, default 10 s),
-# or the runtime's SIGKILL would cut the shutdown short.
-ENV SHUTDOWN_GRACE_MS=8000
+# node receives `docker stop`'s SIGTERM itself (no npm, no tsx in between): it drains for
+# SHUTDOWN_DRAIN_MS (/readiness 503, still answering), then in-flight operations finish, exit 0;
+# the whole shutdown is bounded by SHUTDOWN_DRAIN_MS + SHUTDOWN_GRACE_MS, past it the process exits
+# 143. The sum stays below the stop timeout (`docker stop -t`, compose's stop_grace_period, default
+# 10 s), or the runtime's SIGKILL would cut the shutdown short. Behind a load balancer that
+# health-checks /readiness, raise the drain (and the stop timeout with it); Kubernetes sets its own
+# (deploy/kubernetes/deployment.yaml).
+ENV SHUTDOWN_DRAIN_MS=1000 SHUTDOWN_GRACE_MS=8000
 CMD ["node", "dist/main.js"]

@@ -71,6 +71,14 @@ export interface App {
   upstreamUrl: string;
   /** A Node request listener: /subgraph to the subgraph when it is on, everything else to the gateway. */
   handle(request: IncomingMessage, response: ServerResponse): void;
+  /** True once `startDraining()` was called: the replica is on its way out. */
+  readonly draining: boolean;
+  /**
+   * The first step of a shutdown: /readiness answers 503 from now on (a load balancer stops
+   * picking this replica) while everything else is still served, each response with
+   * `Connection: close` (a proxy stops reusing its connections to it). Cannot be undone.
+   */
+  startDraining(): void;
   /** Closes what the app opened: the connection pool, the idempotency store, the simulator, tracing. */
   close(): Promise<void>;
 }
@@ -118,6 +126,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const idempotencyStore =
     overrides.idempotencyStore ?? (config.idempotency.redisUrl ? createRedisStore({ url: config.idempotency.redisUrl, logger }) : createMemoryStore());
   const audit: AuditLog | undefined = createAuditLog(overrides.audit ?? config.audit);
+  const upstreamReady = createReadinessCheck(upstream, { cacheMs: overrides.readinessCacheMs, clock: overrides.clock });
+  let draining = false;
 
   // What the plain API and the subgraph share: one client (one in-flight cap, one breaker),
   // one readiness probe (one cache), one security configuration, one idempotency store.
@@ -128,7 +138,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logger,
     clock: overrides.clock,
     operationTimeoutMs: config.operationTimeoutMs,
-    isReady: createReadinessCheck(upstream, { cacheMs: overrides.readinessCacheMs, clock: overrides.clock }),
+    isReady: async () => !draining && (await upstreamReady()),
     compiledExecution: overrides.compiledExecution,
     trustedDocuments: overrides.trustedDocuments,
     audit,
@@ -170,7 +180,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     subgraph,
     simulator,
     upstreamUrl: upstreamConfig.baseUrl,
+    get draining() {
+      return draining;
+    },
+    startDraining() {
+      draining = true;
+    },
     handle(request, response) {
+      // Node ends the connection after a response that says so; Yoga leaves the header alone.
+      if (draining) response.setHeader('connection', 'close');
       const path = (request.url ?? '/').split('?')[0];
       void (subgraph && path === '/subgraph' ? subgraph : gateway)(request, response);
     },

@@ -43,7 +43,15 @@ const EnvSchema = z
     BREAKER_FAILURE_THRESHOLD: positiveInt.default(5),
     /** How long the circuit stays open before a probe, in milliseconds. */
     BREAKER_HALF_OPEN_AFTER_MS: positiveInt.default(5_000),
-    /** On SIGTERM/SIGINT, how long in-flight operations may take to finish, in milliseconds. */
+    /**
+     * On SIGTERM, how long the gateway keeps accepting and answering (with `Connection: close`,
+     * /readiness 503) before it stops accepting, in milliseconds. A load balancer or Kubernetes
+     * keeps sending new connections for a moment after a replica is told to stop: endpoint
+     * removal reaches kube-proxy and ingress controllers within a second or two, health checks
+     * after interval × failures. 0: no drain.
+     */
+    SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(5_000),
+    /** After the drain (or on SIGINT), how long in-flight operations may take to finish, in milliseconds. */
     SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
     /** Also serve the Federation v2 subgraph schema at /subgraph, for a supergraph router. */
     FEDERATION_SUBGRAPH: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
@@ -190,6 +198,8 @@ export interface Config {
   operationTimeoutMs: number;
   breakerFailureThreshold: number;
   breakerHalfOpenAfterMs: number;
+  /** SIGTERM: accept and answer this long after /readiness turned 503; the whole shutdown is bounded by drain + grace. */
+  shutdownDrainMs: number;
   shutdownGraceMs: number;
   federationSubgraph: boolean;
   /** The subgraph's `Project.id` type; the plain API keeps ObjectID. */
@@ -268,6 +278,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     operationTimeoutMs: e.OPERATION_TIMEOUT_MS,
     breakerFailureThreshold: e.BREAKER_FAILURE_THRESHOLD,
     breakerHalfOpenAfterMs: e.BREAKER_HALF_OPEN_AFTER_MS,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     federationSubgraph: e.FEDERATION_SUBGRAPH,
     federationProjectIdType: e.FEDERATION_PROJECT_ID_TYPE,
