@@ -27,11 +27,12 @@ import { countersSince, readCounters } from './simulator-controls.ts';
 import { round } from './stats.ts';
 
 const HELP = `npm run bench -- [options]
-  --short               CI-sized run (about 4 minutes); the default is the full run (11-15 minutes)
+  --short               CI-sized run (about 5 minutes); the default is the full run (20-25 minutes)
   --profile / --no-profile  run the gateway under --cpu-prof and summarise (default: on in full mode)
   --only LIST           phases, comma-separated: main,latency,layers,peer,memory,scale,sweep,replicas,profile
                         (memory: the production build for 100,000 operations, heap after GC between
-                        blocks; with the default heap and with --max-old-space-size=128, short: 128 only)
+                        blocks; with the default heap and with --max-old-space-size=128; short: 30,000
+                        operations at 128 only)
   --memory-heaps LIST   the memory phase's --max-old-space-size values in MiB, comma-separated
                         ("default" for V8's own), e.g. --only memory --memory-heaps 96,64
                         (sweep and replicas run in full mode only; peer: against Hive Gateway + a Mesh
