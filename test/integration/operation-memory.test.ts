@@ -139,6 +139,7 @@ describe('memory: nothing of an operation outlives its answer', () => {
       breaker: { failureThreshold: config.breakerFailureThreshold, halfOpenAfterMs: config.breakerHalfOpenAfterMs },
       maxSessions: config.security.passthroughMaxSessions,
     });
+    // The app's own upstream stays unused (`client` stands in for its client); app.close() closes it.
     app = await createApp(config, { logger, clock, upstream: upstreamConfig, client: trackingClient(upstream.client, tracked), audit: discard() });
   });
 
