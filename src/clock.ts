@@ -10,6 +10,11 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /** In [0, 1): the jitter source. */
   random(): number;
+  /**
+   * Calls `callback` once after `ms`, unless the returned function is called first (it cancels
+   * the timer and releases the callback, and whatever it holds, at once).
+   */
+  after(ms: number, callback: () => void): () => void;
 }
 
 export const systemClock: Clock = {
@@ -28,4 +33,8 @@ export const systemClock: Clock = {
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
   random: Math.random,
+  after: (ms, callback) => {
+    const timer = setTimeout(callback, ms);
+    return () => clearTimeout(timer);
+  },
 };

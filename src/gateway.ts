@@ -18,6 +18,7 @@ import type { Metrics } from './observability/metrics.ts';
 import { requestIdOf, useOperationObservability } from './observability/operation-plugin.ts';
 import { useTracing } from './observability/tracing.ts';
 import type { OpsManagerClient } from './ops-manager/client.ts';
+import { operationDeadlines } from './operation-deadline.ts';
 import { type IdempotencyOptions, useIdempotency } from './idempotency/plugin.ts';
 import { parseIdempotencyKey } from './idempotency/key.ts';
 import { UpstreamSession } from './ops-manager/session.ts';
@@ -84,6 +85,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const auth = { mode: security.authMode, jwt: security.jwt };
   const graphiql = deps.graphiql ?? security.graphiql;
   let graphiqlPage: Promise<string> | undefined;
+  const deadlines = operationDeadlines({ clock, timeoutMs: operationTimeoutMs });
   const trustedDocuments =
     security.trustedDocuments === 'off' ? [] : useTrustedDocuments(security.trustedDocuments, deps.trustedDocuments ?? loadTrustedDocuments());
   return createYoga<Record<string, never>, GatewayContext>({
@@ -140,6 +142,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
       ...hardening(security),
       // A caller who goes away stops execution, and its signal aborts the upstream calls.
       useExecutionCancellation(),
+      // The operation deadline's timer ends with the answer.
+      deadlines.plugin,
       ...(graphiql ? [useCompressedGraphiQL()] : []),
       // Liveness (/health) stays cheap; readiness says whether Ops Manager can be used now.
       useReadinessCheck({ endpoint: '/readiness', check: () => isReady() }),
@@ -151,12 +155,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
     context: (initial) => {
       const caller: Caller = callerOf(auth, initial as never);
       const client = caller.apiKey && deps.clientFor ? deps.clientFor(caller.apiKey) : deps.client;
-      // The operation's deadline aborts with a TimeoutError, which the client tells apart
-      // from a caller who left (UPSTREAM_TIMEOUT versus a cancelled call).
-      const signal = AbortSignal.any([initial.request.signal, AbortSignal.timeout(operationTimeoutMs)]);
+      const { signal, deadlineAt } = deadlines.start(initial.request);
       const requestId = requestIdOf(initial.request);
       return {
-        upstream: new UpstreamSession(client, { signal, deadlineAt: clock.now() + operationTimeoutMs, requestId }),
+        upstream: new UpstreamSession(client, { signal, deadlineAt, requestId }),
         clock,
         logger: deps.logger,
         requestId,

@@ -19,6 +19,7 @@ import { renderChart } from './chart.ts';
 import type { Timing } from './measure.ts';
 import { type BenchContext, mainScenarios, prime, runFanOutLatency, runLatency, runLayers, runMain, runReplicas, runScale, runSweep, SETTINGS } from './phases.ts';
 import { installExitHandlers, killChildren, rssBytes, startGatewayProcess, startSimulatorProcess } from './processes.ts';
+import { runMemory } from './memory.ts';
 import { runPeer } from './peer/phase.ts';
 import { profileGateway } from './profiling.ts';
 import { type BenchResults, comparisonTable, renderText } from './report.ts';
@@ -26,9 +27,14 @@ import { countersSince, readCounters } from './simulator-controls.ts';
 import { round } from './stats.ts';
 
 const HELP = `npm run bench -- [options]
-  --short               CI-sized run (about 4 minutes); the default is the full run (11-15 minutes)
+  --short               CI-sized run (about 5 minutes); the default is the full run (20-25 minutes)
   --profile / --no-profile  run the gateway under --cpu-prof and summarise (default: on in full mode)
-  --only LIST           phases, comma-separated: main,latency,layers,peer,scale,sweep,replicas,profile
+  --only LIST           phases, comma-separated: main,latency,layers,peer,memory,scale,sweep,replicas,profile
+                        (memory: the production build for 100,000 operations, heap after GC between
+                        blocks; with the default heap and with --max-old-space-size=128; short: 30,000
+                        operations at 128 only)
+  --memory-heaps LIST   the memory phase's --max-old-space-size values in MiB, comma-separated
+                        ("default" for V8's own), e.g. --only memory --memory-heaps 96,64
                         (sweep and replicas run in full mode only; peer: against Hive Gateway + a Mesh
                         OpenAPI source, this gateway with read coalescing on and off)
   --auth jwt|none       how the gateway authenticates callers (default jwt: AUTH_MODE=jwt, HS256)
@@ -53,6 +59,7 @@ const { values: args } = parseArgs({
     ab: { type: 'string' },
     'ab-rounds': { type: 'string', default: '2' },
     'b-env': { type: 'string', multiple: true, default: [] },
+    'memory-heaps': { type: 'string' },
     label: { type: 'string' },
     compare: { type: 'string' },
     help: { type: 'boolean', default: false },
@@ -71,7 +78,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const outDir = `${root}results/bench`;
 const short = args.short ?? false;
 const label = args.label ?? (short ? 'short' : 'full');
-const phases = new Set((args.only ?? (args.ab ? '' : 'main,latency,layers,peer,scale,sweep,replicas,profile')).split(',').map((phase) => phase.trim()));
+const phases = new Set((args.only ?? (args.ab ? '' : 'main,latency,layers,peer,memory,scale,sweep,replicas,profile')).split(',').map((phase) => phase.trim()));
 const profiling = phases.has('profile') && !args['no-profile'] && (args.profile ?? !short);
 const timing: Timing = short ? { warmupS: 1, measureS: 3 } : { warmupS: 3, measureS: 10 };
 const scaleTiming: Timing = short ? { warmupS: 1, measureS: 2 } : { warmupS: 2, measureS: 6 };
@@ -86,6 +93,13 @@ const envPairs = (pairs: readonly string[], option: string): Record<string, stri
   );
 const gatewayEnvOverrides = envPairs(args['gateway-env'] ?? [], '--gateway-env');
 const bEnv = envPairs(args['b-env'] ?? [], '--b-env');
+
+const memoryHeaps = args['memory-heaps']?.split(',').map((value) => {
+  if (value.trim() === 'default') return undefined;
+  const mib = Number(value);
+  if (!Number.isInteger(mib) || mib < 16) throw new Error(`--memory-heaps wants MiB (integers ≥ 16) or "default", got "${value}"`);
+  return mib;
+});
 
 const log = (line: string) => console.log(line);
 
@@ -187,6 +201,7 @@ async function main(): Promise<void> {
   }
   if (phases.has('layers')) results.layers = await runLayers(context);
   if (phases.has('peer')) results.peer = await runPeer(context);
+  if (phases.has('memory')) results.memory = await runMemory(context, memoryHeaps);
   if (phases.has('scale')) {
     const scale = await runScale(context);
     results.scaleProjects = scale.projects;

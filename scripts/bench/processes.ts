@@ -53,6 +53,8 @@ export interface BenchProcess {
   output(): string;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when it has exited. */
   stop(graceMs?: number): Promise<void>;
+  /** Undefined while it runs; then its exit code or the signal that ended it. */
+  exited(): string | undefined;
 }
 
 function launch(name: string, cwd: string, args: string[], env: Record<string, string>): { process: BenchProcess; child: ChildProcess } {
@@ -71,6 +73,7 @@ function launch(name: string, cwd: string, args: string[], env: Record<string, s
     name,
     pid: child.pid,
     output: () => output,
+    exited: () => (child.exitCode === null && child.signalCode === null ? undefined : String(child.exitCode ?? child.signalCode)),
     async stop(graceMs = 15_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
@@ -146,6 +149,8 @@ export async function startGatewayProcess(options: {
   env: Record<string, string>;
   /** Node flags before the script, e.g. --cpu-prof. */
   nodeArgs?: string[];
+  /** Load the script through tsx; false for a built one (dist/main.js). @default true */
+  tsx?: boolean;
   /** What to run, relative to root. @default 'src/main.ts' (the gateway) */
   script?: string;
   /** Arguments after the script (a CLI's command line). */
@@ -154,7 +159,7 @@ export async function startGatewayProcess(options: {
   healthPath?: string;
 }): Promise<GatewayProcess> {
   const port = await freePort();
-  const args = [...(options.nodeArgs ?? []), '--import', 'tsx', options.script ?? 'src/main.ts', ...(options.scriptArgs ?? [])];
+  const args = [...(options.nodeArgs ?? []), ...(options.tsx === false ? [] : ['--import', 'tsx']), options.script ?? 'src/main.ts', ...(options.scriptArgs ?? [])];
   const { process: handle, child } = launch(options.name, options.root, args, { ...options.env, PORT: String(port), HOST: '127.0.0.1' });
   const origin = `http://127.0.0.1:${port}`;
   await waitUntil(options.name, child, handle.output, 30_000, async () => {
@@ -186,16 +191,24 @@ export function rssBytes(pid: number): number {
 
 /** Samples a process's RSS every `everyMs` until stopped; returns the peak. */
 export function sampleRss(pid: number, everyMs = 100): { stop(): { peakBytes: number; lastBytes: number } } {
-  let peak = rssBytes(pid);
+  // A process that has died reads as 0 (its /proc entry is gone), so the caller can report how it ended.
+  const read = () => {
+    try {
+      return rssBytes(pid);
+    } catch {
+      return 0;
+    }
+  };
+  let peak = read();
   let last = peak;
   const timer = setInterval(() => {
-    last = rssBytes(pid);
+    last = read();
     if (last > peak) peak = last;
   }, everyMs);
   return {
     stop() {
       clearInterval(timer);
-      last = rssBytes(pid);
+      last = read();
       return { peakBytes: Math.max(peak, last), lastBytes: last };
     },
   };

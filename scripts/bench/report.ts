@@ -3,6 +3,7 @@ import { type AbRow, abTable } from './ab.ts';
 import type { Measurement } from './measure.ts';
 import type { LayerFigures } from './layers.ts';
 import type { FanOutFigures } from './phases.ts';
+import { memoryText, type MemoryResults } from './memory.ts';
 import type { PeerResults } from './peer/phase.ts';
 import { peerText } from './peer/report.ts';
 import type { ProfileSummary } from './profile.ts';
@@ -36,6 +37,8 @@ export interface BenchResults {
   fanOut?: FanOutFigures[];
   /** This gateway against Hive Gateway + a Mesh OpenAPI source (scripts/bench/peer/). */
   peer?: PeerResults;
+  /** The production build under sustained load, heap after GC between blocks (memory.ts). */
+  memory?: MemoryResults;
   run: { upstreamRequests: number; challenges: number; staleChallenges: number; challengesPer1000: number };
 }
 
@@ -190,6 +193,7 @@ export function renderText(results: BenchResults): string {
     );
   }
   if (results.peer) sections.push(peerText(results.peer));
+  if (results.memory) sections.push(memoryText(results.memory));
   if (results.scaleProjects.length > 0) {
     sections.push(
       `Projects per operation (projects(ids), ${settings.seed.invitationsPerProject} invitations each, ${settings.scaleConnections} connections)\n${scaleTable(results.scaleProjects, 'projects', amountOf)}`,

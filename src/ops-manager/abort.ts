@@ -9,19 +9,24 @@ const waiting = new WeakMap<AbortSignal, Set<() => void>>();
 export function onAbort(signal: AbortSignal, callback: () => void): () => void {
   let callbacks = waiting.get(signal);
   if (callbacks === undefined) {
-    const all = new Set<() => void>();
-    callbacks = all;
-    waiting.set(signal, all);
-    signal.addEventListener(
-      'abort',
-      () => {
-        for (const each of all) each();
-        all.clear();
-      },
-      { once: true },
-    );
+    callbacks = new Set();
+    waiting.set(signal, callbacks);
+    signal.addEventListener('abort', callAll(callbacks), { once: true });
   }
   const mine = callbacks;
   mine.add(callback);
   return () => mine.delete(callback);
+}
+
+/**
+ * The signal's one listener, made apart from onAbort's scope: a closure made there would share
+ * its scope with the first waiter's `callback`, and the signal would keep that waiter (and what it
+ * reaches: a read's promise, its parsed answer) for as long as the signal lives, long after it
+ * stopped watching.
+ */
+function callAll(callbacks: Set<() => void>): () => void {
+  return () => {
+    for (const each of callbacks) each();
+    callbacks.clear();
+  };
 }

@@ -30,6 +30,7 @@ export function fakeClock(now = 1_000_000): Clock & { sleeps: number[]; at: numb
     sleeps: [] as number[],
     now: () => clock.at,
     random: () => 0.5,
+    after: () => () => {},
     sleep: async (ms: number, signal?: AbortSignal) => {
       signal?.throwIfAborted();
       clock.sleeps.push(ms);
