@@ -124,12 +124,18 @@ describe('deploy/kubernetes matches the gateway', () => {
     expect(container.resources!.requests!.cpu).toBeDefined();
   });
 
-  it('non-root, read-only root filesystem, no privilege escalation, memory limit above the heap cap', () => {
+  it('non-root, read-only root filesystem, no privilege escalation, memory limit above the heap cap, the same cap and limit as the Dockerfile and the systemd unit', () => {
     expect(pod.securityContext!.runAsNonRoot).toBe(true);
     expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     const mebibytes = (quantity: string | number) => Number(/^(\d+)Mi$/.exec(String(quantity))![1]);
     expect(mebibytes(container.resources!.limits!.memory!)).toBeGreaterThan(heapCapMiB);
-    expect(heapCapMiB).toBe(256);
+    // One memory budget for every way of deploying it (README, "Memory a replica needs").
+    const dockerfile = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8');
+    const unit = readFileSync(new URL('../../deploy/ops-manager-invitations-gateway.service', import.meta.url), 'utf8');
+    expect(Number(/--max-old-space-size=(\d+)/.exec(dockerfile)?.[1])).toBe(heapCapMiB);
+    expect(Number(/--max-old-space-size=(\d+)/.exec(unit)?.[1])).toBe(heapCapMiB);
+    expect(`${mebibytes(container.resources!.limits!.memory!)}M`).toBe(/^MemoryMax=(\S+)$/m.exec(unit)?.[1]);
+    expect(dockerfile).toContain(`--memory=${mebibytes(container.resources!.limits!.memory!)}m`);
   });
 });
 
