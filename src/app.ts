@@ -6,6 +6,8 @@ import type { Config, UpstreamConfig } from './config.ts';
 import { createGateway, type Gateway } from './gateway.ts';
 import { exampleOperation, exampleTabs, type GraphiQLDemoData } from './graphiql.ts';
 import { createRedisStore } from './idempotency/redis-store.ts';
+import { createSharedRedis } from './shared-state/redis-client.ts';
+import { createRedisPauses } from './shared-state/redis-pauses.ts';
 import { createMemoryStore, type IdempotencyStore } from './idempotency/store.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
@@ -78,7 +80,8 @@ export interface App {
 /**
  * The one composition root: builds the app a configuration describes. The embedded simulator
  * when no upstream is configured, the upstream (pool, pipeline, breaker, cap), metrics,
- * readiness, the idempotency store, the audit trail, the gateway and, when asked, the subgraph.
+ * readiness, the idempotency store, the shared state (rate-limit budgets, 429 pauses), the audit
+ * trail, the gateway and, when asked, the subgraph.
  * Settings come from `config` only; `overrides` hold what is not a setting.
  */
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
@@ -101,6 +104,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const stopTracing = config.tracing ? startTracing(config.tracing) : undefined;
   if (config.tracing) logger.info({ endpoint: config.tracing.endpoint }, 'OpenTelemetry tracing on');
   const metrics = createMetrics();
+  // Rate-limit budgets and Ops Manager's 429 pauses, shared by replicas when Redis is configured.
+  const sharedRedis = config.fairShare.redisUrl ? createSharedRedis({ url: config.fairShare.redisUrl, logger }) : undefined;
   const upstream = createUpstream({
     ...upstreamConfig,
     logger,
@@ -113,6 +118,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     clock: overrides.clock,
     wrapTransport: overrides.wrapTransport,
     coalesceReads: overrides.coalesceReads ?? config.upstreamCoalesceReads,
+    fairQueue: config.fairShare.fairQueue,
+    pauses: sharedRedis && createRedisPauses(sharedRedis, { onError: () => metrics.sharedStateErrors.inc({ store: 'upstream_pause' }) }),
   });
   metrics.watch(upstream);
   const idempotencyStore =
@@ -138,6 +145,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       // A replica that dies mid-change frees its keys once the operation could no longer be running.
       runningTtlMs: config.operationTimeoutMs + 5_000,
       onOutcome: (outcome: string) => metrics.idempotency.inc({ outcome }),
+    },
+    rateLimit: {
+      readsPerMinute: config.fairShare.readsPerMinute,
+      mutationsPerMinute: config.fairShare.mutationsPerMinute,
+      redis: sharedRedis,
+      onLimited: (identityClass: string, kind: string) => metrics.rateLimited.inc({ identity_class: identityClass, operation_type: kind }),
+      onStoreError: () => metrics.sharedStateErrors.inc({ store: 'rate_limit' }),
     },
   };
   const gateway = createGateway({
@@ -176,6 +190,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     async close() {
       await upstream.close();
       await idempotencyStore.close();
+      sharedRedis?.disconnect();
       await simulator?.close();
       await stopTracing?.();
     },

@@ -6,6 +6,7 @@ import { GraphQLError, type GraphQLSchema, type ValidationContext } from 'graphq
 import { createYoga, type Plugin, useExecutionCancellation, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { authenticationPlugins, callerOf } from './auth/authentication.ts';
 import type { ApiKey, Caller } from './auth/caller.ts';
+import { callerIdentity } from './auth/identity.ts';
 import { createChangeJournal, type AuditLog } from './changes/audit-log.ts';
 import { useCompiledExecution } from './compiled-execution.ts';
 import { type Clock, systemClock } from './clock.ts';
@@ -28,6 +29,7 @@ import { rejectSubscriptions } from './security/no-subscriptions.ts';
 import { useStableErrorCodes } from './security/error-codes.ts';
 import { loadTrustedDocuments, type TrustedDocuments, useTrustedDocuments } from './security/trusted-documents.ts';
 import { useProjectCap } from './security/project-cap.ts';
+import { type RateLimitOptions, useRateLimit } from './security/rate-limit.ts';
 
 export interface GatewayDeps {
   client: OpsManagerClient;
@@ -67,6 +69,8 @@ export interface GatewayDeps {
   idempotency?: Omit<IdempotencyOptions, 'logger'>;
   /** The trusted documents, id → text. @default the client package's persisted-documents.json, read once here */
   trustedDocuments?: TrustedDocuments;
+  /** Per-caller budgets of queries and mutations (security/rate-limit.ts). @default no limit */
+  rateLimit?: Omit<RateLimitOptions, 'logger'>;
 }
 
 export type Gateway = YogaServerInstance<Record<string, never>, GatewayContext>;
@@ -137,6 +141,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
       // is refused before it is parsed.
       ...trustedDocuments,
       ...hardening(security),
+      // A caller over its budget is refused (429) before any Ops Manager call.
+      ...(deps.rateLimit ? [useRateLimit({ ...deps.rateLimit, logger: deps.logger })] : []),
       // A caller who goes away stops execution, and its signal aborts the upstream calls.
       useExecutionCancellation(),
       // Liveness (/health) stays cheap; readiness says whether Ops Manager can be used now.
@@ -154,7 +160,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       const signal = AbortSignal.any([initial.request.signal, AbortSignal.timeout(operationTimeoutMs)]);
       const requestId = requestIdOf(initial.request);
       return {
-        upstream: new UpstreamSession(client, { signal, deadlineAt: clock.now() + operationTimeoutMs, requestId }),
+        upstream: new UpstreamSession(client, { signal, deadlineAt: clock.now() + operationTimeoutMs, requestId, caller: callerIdentity(caller).key }),
         clock,
         logger: deps.logger,
         requestId,
