@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_PROJECT_IDS } from '../../src/simulator/index.ts';
+import { metricValue } from '../metrics.ts';
 import { bearer, JWT_ENV, post, READ } from './jwt-callers.ts';
 import { type Stack, startStack } from './stack.ts';
 
@@ -100,6 +101,8 @@ describe('two callers, one flooding: the other is served in turn (jwt mode, UPST
     expect(run.bErrors).toEqual([]);
     expect(Math.max(...run.latencies)).toBeLessThan(OPERATION_TIMEOUT_MS);
     expect(Math.max(...run.aCallsDuring)).toBeLessThanOrEqual(A_CALLS_PER_B_READ);
+    // The waits are exported: one observation per Ops Manager call.
+    expect(await metricValue(stack.url, 'upstream_queue_wait_seconds_count')).toBe(stack.upstreamCalls());
   });
 
   it('first come, first served (UPSTREAM_FAIR_QUEUE=false): B waits behind A\'s queue, which the bound above tells apart', async () => {
