@@ -6,6 +6,7 @@ import type { Config, UpstreamConfig } from './config.ts';
 import { createGateway, type Gateway } from './gateway.ts';
 import { exampleOperation, exampleTabs, type GraphiQLDemoData } from './graphiql.ts';
 import { createRedisStore } from './idempotency/redis-store.ts';
+import { createCallerBudgets } from './security/rate-limit.ts';
 import { createSharedRedis } from './shared-state/redis-client.ts';
 import { createRedisPauses } from './shared-state/redis-pauses.ts';
 import { createMemoryStore, type IdempotencyStore } from './idempotency/store.ts';
@@ -127,7 +128,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const audit: AuditLog | undefined = createAuditLog(overrides.audit ?? config.audit);
 
   // What the plain API and the subgraph share: one client (one in-flight cap, one breaker),
-  // one readiness probe (one cache), one security configuration, one idempotency store.
+  // one readiness probe (one cache), one security configuration, one idempotency store, one
+  // set of caller budgets.
   const shared = {
     client: overrides.client ?? upstream.client,
     clientFor: upstream.clientFor,
@@ -146,13 +148,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       runningTtlMs: config.operationTimeoutMs + 5_000,
       onOutcome: (outcome: string) => metrics.idempotency.inc({ outcome }),
     },
-    rateLimit: {
+    rateLimit: createCallerBudgets({
       readsPerMinute: config.fairShare.readsPerMinute,
       mutationsPerMinute: config.fairShare.mutationsPerMinute,
       redis: sharedRedis,
-      onLimited: (identityClass: string, kind: string) => metrics.rateLimited.inc({ identity_class: identityClass, operation_type: kind }),
+      logger,
+      onLimited: (identityClass, kind) => metrics.rateLimited.inc({ identity_class: identityClass, operation_type: kind }),
       onStoreError: () => metrics.sharedStateErrors.inc({ store: 'rate_limit' }),
-    },
+    }),
   };
   const gateway = createGateway({
     ...shared,

@@ -29,7 +29,7 @@ import { rejectSubscriptions } from './security/no-subscriptions.ts';
 import { useStableErrorCodes } from './security/error-codes.ts';
 import { loadTrustedDocuments, type TrustedDocuments, useTrustedDocuments } from './security/trusted-documents.ts';
 import { useProjectCap } from './security/project-cap.ts';
-import { type RateLimitOptions, useRateLimit } from './security/rate-limit.ts';
+import { type CallerBudgets, useRateLimit } from './security/rate-limit.ts';
 
 export interface GatewayDeps {
   client: OpsManagerClient;
@@ -70,7 +70,7 @@ export interface GatewayDeps {
   /** The trusted documents, id → text. @default the client package's persisted-documents.json, read once here */
   trustedDocuments?: TrustedDocuments;
   /** Per-caller budgets of queries and mutations (security/rate-limit.ts). @default no limit */
-  rateLimit?: Omit<RateLimitOptions, 'logger'>;
+  rateLimit?: CallerBudgets;
 }
 
 export type Gateway = YogaServerInstance<Record<string, never>, GatewayContext>;
@@ -142,7 +142,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       ...trustedDocuments,
       ...hardening(security),
       // A caller over its budget is refused (429) before any Ops Manager call.
-      ...(deps.rateLimit ? [useRateLimit({ ...deps.rateLimit, logger: deps.logger })] : []),
+      ...(deps.rateLimit ? [useRateLimit(deps.rateLimit)] : []),
       // A caller who goes away stops execution, and its signal aborts the upstream calls.
       useExecutionCancellation(),
       // Liveness (/health) stays cheap; readiness says whether Ops Manager can be used now.

@@ -38,11 +38,8 @@ const MINUTE_SECONDS = 60;
  * When Redis cannot answer, the request goes on (fail open), as the idempotency store does: an
  * outage of the shared state must not become an outage of the API. `onStoreError` counts it.
  */
-export function useRateLimit(options: RateLimitOptions): Plugin<GatewayContext> {
-  const limiters: Record<OperationKind, RateLimiterAbstract | undefined> = {
-    read: limiter('reads', options.readsPerMinute, options.redis),
-    mutation: limiter('mutations', options.mutationsPerMinute, options.redis),
-  };
+export function useRateLimit(budgets: CallerBudgets): Plugin<GatewayContext> {
+  const { options, limiters } = budgets;
   return {
     async onExecute({ args, setResultAndStopExecution }) {
       const kind: OperationKind = getOperationAST(args.document, args.operationName)?.operation === 'mutation' ? 'mutation' : 'read';
@@ -68,6 +65,22 @@ export function useRateLimit(options: RateLimitOptions): Plugin<GatewayContext> 
           ],
         });
       }
+    },
+  };
+}
+
+/** The budgets of every caller: made once per process, so that the plain API and the subgraph count against the same ones. */
+export interface CallerBudgets {
+  readonly options: RateLimitOptions;
+  readonly limiters: Readonly<Record<OperationKind, RateLimiterAbstract | undefined>>;
+}
+
+export function createCallerBudgets(options: RateLimitOptions): CallerBudgets {
+  return {
+    options,
+    limiters: {
+      read: limiter('reads', options.readsPerMinute, options.redis),
+      mutation: limiter('mutations', options.mutationsPerMinute, options.redis),
     },
   };
 }
