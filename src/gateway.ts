@@ -141,7 +141,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
       // is refused before it is parsed.
       ...trustedDocuments,
       ...hardening(security),
-      // A caller over its budget is refused (429) before any Ops Manager call.
+      // A caller over its budget is refused (429) before any Ops Manager call, and before the
+      // idempotency plugin: a refused mutation claims no Idempotency-Key, so its retry runs.
       ...(deps.rateLimit ? [useRateLimit(deps.rateLimit)] : []),
       // A caller who goes away stops execution, and its signal aborts the upstream calls.
       useExecutionCancellation(),
