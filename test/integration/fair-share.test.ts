@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMemoryStore } from '../../src/idempotency/store.ts';
 import { DEMO_PROJECT_IDS } from '../../src/simulator/index.ts';
 import { metricValue } from '../metrics.ts';
 import { bearer, CREATE, JWT_ENV, post, READ } from './jwt-callers.ts';
@@ -10,16 +11,21 @@ const listCalls = (stack: Stack, project: string) => stack.simulator.counters.sn
 
 describe('per-caller budgets (jwt mode, 3 mutations and 5 queries a minute per caller)', () => {
   let stack: Stack;
+  /** Idempotency keys claimed: a refused mutation must claim none, or its retry would find it "in use". */
+  const claimed: string[] = [];
   beforeAll(async () => {
-    stack = await startStack({ logLevel: 'warn', env: { ...JWT_ENV, RATE_LIMIT_MUTATIONS_PER_MINUTE: '3', RATE_LIMIT_READS_PER_MINUTE: '5' } });
+    const memory = createMemoryStore();
+    const idempotencyStore = { ...memory, claim: (key: string, fingerprint: string, ttl: number) => (claimed.push(key), memory.claim(key, fingerprint, ttl)) };
+    stack = await startStack({ logLevel: 'warn', idempotencyStore, env: { ...JWT_ENV, RATE_LIMIT_MUTATIONS_PER_MINUTE: '3', RATE_LIMIT_READS_PER_MINUTE: '5' } });
   });
   afterAll(() => stack.close());
 
   it('a caller over its mutation budget gets 429 RATE_LIMITED with Retry-After, and Ops Manager sees none of those requests', async () => {
     const alice = bearer('alice');
     const answers = [];
-    for (let i = 0; i < 5; i += 1) answers.push(await post(stack.url, alice, CREATE, { p: payments, u: `budget${i}@example.com` }));
+    for (let i = 0; i < 5; i += 1) answers.push(await post(stack.url, alice, CREATE, { p: payments, u: `budget${i}@example.com` }, { 'idempotency-key': `budget-${i}` }));
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 429, 429]);
+    expect(claimed).toHaveLength(3);
     for (const refused of answers.slice(3)) {
       expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED' });
       const seconds = Number(refused.retryAfter);

@@ -22,10 +22,10 @@ export interface Answer {
 }
 
 /** One GraphQL request over HTTP as `authorization`. */
-export async function post(url: string, authorization: string, query: string, variables: Record<string, unknown> = {}): Promise<Answer> {
+export async function post(url: string, authorization: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<Answer> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization },
+    headers: { 'content-type': 'application/json', authorization, ...headers },
     body: JSON.stringify({ query, variables }),
   });
   return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as Answer['body'] };
