@@ -44,19 +44,27 @@ async function floodRun(stack: Stack, flood = FLOOD): Promise<FloodRun> {
       if (answer.status === 429) aRefused += 1;
     }
   });
-  // B starts once A's line is full.
-  while (served(flooded) < flood) await new Promise((resolve) => setTimeout(resolve, 10));
   const run: FloodRun = { aCallsDuring: [], latencies: [], bErrors: [], aRefused: 0 };
-  for (let i = 0; i < B_READS; i += 1) {
-    const before = served(flooded);
-    const started = performance.now();
-    const answer = await post(stack.url, b, READ, { p: quiet });
-    run.latencies.push(performance.now() - started);
-    run.aCallsDuring.push(served(flooded) - before);
-    for (const error of answer.body.errors ?? []) run.bErrors.push(String(error.extensions?.code));
+  try {
+    // B starts once A's line is full.
+    const until = performance.now() + 10_000;
+    while (served(flooded) < flood) {
+      if (performance.now() > until) throw new Error(`the flood never got going: ${served(flooded)} calls`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    for (let i = 0; i < B_READS; i += 1) {
+      const before = served(flooded);
+      const started = performance.now();
+      const answer = await post(stack.url, b, READ, { p: quiet });
+      run.latencies.push(performance.now() - started);
+      run.aCallsDuring.push(served(flooded) - before);
+      for (const error of answer.body.errors ?? []) run.bErrors.push(String(error.extensions?.code));
+    }
+  } finally {
+    // The flood always stops, whatever happened above.
+    flooding = false;
+    await Promise.all(workers);
   }
-  flooding = false;
-  await Promise.all(workers);
   run.aRefused = aRefused;
   return run;
 }
