@@ -2,9 +2,9 @@
 # Production runs compiled JavaScript: no TypeScript loader, no dev dependencies, node as PID 1.
 
 # Build: dist/ from the sources (tsup is a dev dependency). The client package is a workspace:
-# npm ci links it and its `prepare` builds it (the gateway reads its trusted-documents manifest
+# npm ci links it and the repository's `prepare` builds it (the gateway reads its trusted-documents manifest
 # and typed documents).
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages ./packages
@@ -14,9 +14,9 @@ COPY src ./src
 RUN npm run build
 
 # Run: production dependencies, the client package as built above, and dist/.
-# --ignore-scripts: the client's `prepare` needs dev tools (it was built in the build stage), and
+# --ignore-scripts: the repository's `prepare` needs dev tools (the client was built in the build stage), and
 # no production dependency has an install script.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000
 COPY package.json package-lock.json ./
@@ -26,9 +26,12 @@ COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# node receives `docker stop`'s SIGTERM itself (no npm, no tsx in between): in-flight operations
-# finish, exit 0; the whole shutdown is bounded by SHUTDOWN_GRACE_MS (default 10 s), past it the
-# process exits 143. SHUTDOWN_GRACE_MS stays below the stop timeout (`docker stop -t`, default 10 s),
-# or the runtime's SIGKILL would cut the shutdown short.
-ENV SHUTDOWN_GRACE_MS=8000
+# node receives `docker stop`'s SIGTERM itself (no npm, no tsx in between): it drains for
+# SHUTDOWN_DRAIN_MS (/readiness 503, still answering), then in-flight operations finish, exit 0;
+# the whole shutdown is bounded by SHUTDOWN_DRAIN_MS + SHUTDOWN_GRACE_MS, past it the process exits
+# 143. The sum stays below the stop timeout (`docker stop -t`, compose's stop_grace_period, default
+# 10 s), or the runtime's SIGKILL would cut the shutdown short. Behind a load balancer that
+# health-checks /readiness, raise the drain (and the stop timeout with it); Kubernetes sets its own
+# (deploy/kubernetes/deployment.yaml).
+ENV SHUTDOWN_DRAIN_MS=1000 SHUTDOWN_GRACE_MS=8000
 CMD ["node", "dist/main.js"]

@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup';
 
 /**
  * The production build: `npm run build` bundles the gateway's own code from src/main.ts into
- * dist/ (ESM, Node 20); every package stays an import from node_modules, so `npm ci --omit=dev`
+ * dist/ (ESM, Node 22 and later); every package stays an import from node_modules, so `npm ci --omit=dev`
  * is all dist/ needs beside it. The embedded simulator, imported lazily by src/server.ts, becomes
  * a chunk of its own that a deployment with an upstream never loads.
  */
@@ -11,7 +11,7 @@ export default defineConfig({
   outDir: 'dist',
   format: ['esm'],
   platform: 'node',
-  target: 'node20',
+  target: 'node22',
   splitting: true,
   skipNodeModulesBundle: true,
   sourcemap: true,

@@ -14,9 +14,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // After each file: no log line of any test's stack contains a secret a test used.
     setupFiles: ['test/secrets-sweep.ts'],
-    // The Apache interop and the Redis suites need a Debian package installed, and run under their
-    // own scripts (npm run test:interop, npm run test:redis), which install it.
-    exclude: ['test/interop/**', 'test/redis/**', 'node_modules/**'],
+    // The Apache interop, the Redis and the scale-out suites need Debian packages installed, and run
+    // under their own scripts (npm run test:interop, test:redis, test:scale), which install them.
+    exclude: ['test/interop/**', 'test/redis/**', 'test/scale/**', 'node_modules/**'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

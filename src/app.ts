@@ -74,6 +74,14 @@ export interface App {
   upstreamUrl: string;
   /** A Node request listener: /subgraph to the subgraph when it is on, everything else to the gateway. */
   handle(request: IncomingMessage, response: ServerResponse): void;
+  /** True once `startDraining()` was called: the replica is on its way out. */
+  readonly draining: boolean;
+  /**
+   * The first step of a shutdown: /readiness answers 503 from now on (a load balancer stops
+   * picking this replica) while everything else is still served, each response with
+   * `Connection: close` (a proxy stops reusing its connections to it). Cannot be undone.
+   */
+  startDraining(): void;
   /** Closes what the app opened: the connection pool, the idempotency store, the simulator, tracing. */
   close(): Promise<void>;
 }
@@ -126,6 +134,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const idempotencyStore =
     overrides.idempotencyStore ?? (config.idempotency.redisUrl ? createRedisStore({ url: config.idempotency.redisUrl, logger }) : createMemoryStore());
   const audit: AuditLog | undefined = createAuditLog(overrides.audit ?? config.audit);
+  const upstreamReady = createReadinessCheck(upstream, { cacheMs: overrides.readinessCacheMs, clock: overrides.clock });
+  let draining = false;
 
   // What the plain API and the subgraph share: one client (one in-flight cap, one breaker),
   // one readiness probe (one cache), one security configuration, one idempotency store, one
@@ -137,7 +147,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logger,
     clock: overrides.clock,
     operationTimeoutMs: config.operationTimeoutMs,
-    isReady: createReadinessCheck(upstream, { cacheMs: overrides.readinessCacheMs, clock: overrides.clock }),
+    isReady: async () => !draining && (await upstreamReady()),
     compiledExecution: overrides.compiledExecution,
     trustedDocuments: overrides.trustedDocuments,
     audit,
@@ -165,13 +175,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     tracing: config.tracing !== undefined || overrides.tracing === true,
   });
   // The federation subgraph serves /subgraph on the same port, only when a deployment
-  // behind a router asks for it, with Project keyed by the company graph's id scalar.
+  // behind a router asks for it, with Project keyed by the company graph's id scalar and the
+  // names it adds in their namespace.
   const subgraph = config.federationSubgraph
     ? createGateway({
         ...shared,
         // A router sends documents of its own query plans, which no manifest can list.
         security: { ...config.security, trustedDocuments: 'off' },
-        schema: subgraphSchemaFor(config.federationProjectIdType),
+        schema: subgraphSchemaFor(config.federationProjectIdType, config.federationNamespace),
         graphqlEndpoint: '/subgraph',
         graphiql: false,
       })
@@ -186,7 +197,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     subgraph,
     simulator,
     upstreamUrl: upstreamConfig.baseUrl,
+    get draining() {
+      return draining;
+    },
+    startDraining() {
+      draining = true;
+    },
     handle(request, response) {
+      // Node ends the connection after a response that says so; Yoga leaves the header alone.
+      if (draining) response.setHeader('connection', 'close');
       const path = (request.url ?? '/').split('?')[0];
       void (subgraph && path === '/subgraph' ? subgraph : gateway)(request, response);
     },

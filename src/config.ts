@@ -6,6 +6,9 @@ const positiveInt = z.coerce.number().int().positive();
 const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
 const list = z.string().transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
 
+/** FEDERATION_NAMESPACE's default, exported for the checked-in subgraph.graphql, printed with it. */
+export const DEFAULT_FEDERATION_NAMESPACE = 'OpsManager';
+
 /**
  * Every environment variable the gateway reads, validated once at start-up.
  * The README's configuration table mirrors this schema.
@@ -40,12 +43,28 @@ const EnvSchema = z
     BREAKER_FAILURE_THRESHOLD: positiveInt.default(5),
     /** How long the circuit stays open before a probe, in milliseconds. */
     BREAKER_HALF_OPEN_AFTER_MS: positiveInt.default(5_000),
-    /** On SIGTERM/SIGINT, how long in-flight operations may take to finish, in milliseconds. */
+    /**
+     * On SIGTERM, how long the gateway keeps accepting and answering (with `Connection: close`,
+     * /readiness 503) before it stops accepting, in milliseconds. A load balancer or Kubernetes
+     * keeps sending new connections for a moment after a replica is told to stop: endpoint
+     * removal reaches kube-proxy and ingress controllers within a second or two, health checks
+     * after interval × failures. 0: no drain.
+     */
+    SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(5_000),
+    /** After the drain (or on SIGINT), how long in-flight operations may take to finish, in milliseconds. */
     SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
     /** Also serve the Federation v2 subgraph schema at /subgraph, for a supergraph router. */
     FEDERATION_SUBGRAPH: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
     /** The scalar the subgraph keys `Project` by: the company graph's `Project.id` type (ID or String). */
     FEDERATION_PROJECT_ID_TYPE: z.enum(['ID', 'String']).default('ID'),
+    /**
+     * The prefix of every name the subgraph adds to a supergraph (types, mutations), so that none
+     * collides with a company graph's own `Error`, `Invitation`, `createInvitation`…; empty: off.
+     */
+    FEDERATION_NAMESPACE: z
+      .string()
+      .regex(/^([A-Z][A-Za-z0-9]{0,31})?$/, 'must be empty or a GraphQL name starting with an upper-case letter, letters and digits only, e.g. OpsManager')
+      .default(DEFAULT_FEDERATION_NAMESPACE),
     /** OTLP/HTTP collector base URL (traces go to <url>/v1/traces); tracing is off without it. */
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
     OTEL_SERVICE_NAME: z.string().min(1).default('ops-manager-invitations-gateway'),
@@ -194,10 +213,14 @@ export interface Config {
   operationTimeoutMs: number;
   breakerFailureThreshold: number;
   breakerHalfOpenAfterMs: number;
+  /** SIGTERM: accept and answer this long after /readiness turned 503; the whole shutdown is bounded by drain + grace. */
+  shutdownDrainMs: number;
   shutdownGraceMs: number;
   federationSubgraph: boolean;
   /** The subgraph's `Project.id` type; the plain API keeps ObjectID. */
   federationProjectIdType: Env['FEDERATION_PROJECT_ID_TYPE'];
+  /** The subgraph's names' prefix; '' when off. The plain API is never namespaced. */
+  federationNamespace: string;
   /** Absent: tracing off. */
   tracing: { endpoint: string; serviceName: string } | undefined;
   simulatorPort: number;
@@ -206,6 +229,9 @@ export interface Config {
   /** Per-caller budgets, the fair in-flight line, and where replicas share budgets and 429 pauses. */
   fairShare: { redisUrl: string | undefined; readsPerMinute: number; mutationsPerMinute: number; fairQueue: boolean };
 }
+
+/** Variables for which an empty value means something, not "unset". */
+const EMPTY_IS_A_VALUE = new Set(['FEDERATION_NAMESPACE']);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -220,8 +246,11 @@ export class ConfigError extends Error {
  * values are never echoed, as some of them are secrets.
  */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  // An empty variable (FOO=) means "not set", as it does for most twelve-factor tools.
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  // An empty variable (FOO=) means "not set", as it does for most twelve-factor tools, except
+  // where empty is a value of its own (FEDERATION_NAMESPACE= turns the namespace off).
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([name, value]) => value !== undefined && (value !== '' || EMPTY_IS_A_VALUE.has(name))),
+  );
   const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
@@ -266,9 +295,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     operationTimeoutMs: e.OPERATION_TIMEOUT_MS,
     breakerFailureThreshold: e.BREAKER_FAILURE_THRESHOLD,
     breakerHalfOpenAfterMs: e.BREAKER_HALF_OPEN_AFTER_MS,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     federationSubgraph: e.FEDERATION_SUBGRAPH,
     federationProjectIdType: e.FEDERATION_PROJECT_ID_TYPE,
+    federationNamespace: e.FEDERATION_NAMESPACE,
     tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT ? { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME } : undefined,
     simulatorPort: e.SIMULATOR_PORT,
     audit: e.AUDIT_LOG === 'stdout' || e.AUDIT_LOG === 'off' ? e.AUDIT_LOG : { file: e.AUDIT_LOG },

@@ -30,6 +30,7 @@ import { useStableErrorCodes } from './security/error-codes.ts';
 import { loadTrustedDocuments, type TrustedDocuments, useTrustedDocuments } from './security/trusted-documents.ts';
 import { useProjectCap } from './security/project-cap.ts';
 import { type CallerBudgets, useRateLimit } from './security/rate-limit.ts';
+import { useCompressedGraphiQL } from './plugins/use-compressed-graphiql.ts';
 
 export interface GatewayDeps {
   client: OpsManagerClient;
@@ -85,6 +86,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const clock = deps.clock ?? systemClock;
   const isReady = deps.isReady ?? (async () => true);
   const auth = { mode: security.authMode, jwt: security.jwt };
+  const graphiql = deps.graphiql ?? security.graphiql;
   let graphiqlPage: Promise<string> | undefined;
   const trustedDocuments =
     security.trustedDocuments === 'off' ? [] : useTrustedDocuments(security.trustedDocuments, deps.trustedDocuments ?? loadTrustedDocuments());
@@ -111,8 +113,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
           exposedHeaders: ['idempotent-replayed', 'x-request-id'],
         }
       : false,
-    graphiql:
-      (deps.graphiql ?? security.graphiql) === false
+    graphiql: !graphiql
         ? false
         : { title: 'Ops Manager invitations', defaultQuery: deps.graphiqlDefaultQuery, defaultTabs: deps.graphiqlDefaultTabs },
     // GraphiQL's page with its scripts, styles and editor workers inlined: Yoga's default page
@@ -146,6 +147,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       ...(deps.rateLimit ? [useRateLimit(deps.rateLimit)] : []),
       // A caller who goes away stops execution, and its signal aborts the upstream calls.
       useExecutionCancellation(),
+      ...(graphiql ? [useCompressedGraphiQL()] : []),
       // Liveness (/health) stays cheap; readiness says whether Ops Manager can be used now.
       useReadinessCheck({ endpoint: '/readiness', check: () => isReady() }),
       ...(deps.metrics ? [prometheus(deps.metrics)] : []),

@@ -4,10 +4,23 @@ import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 
+export interface StopOptions {
+  /**
+   * Keep accepting and answering for `shutdownDrainMs` first (SIGTERM: a load balancer is still
+   * sending); off for SIGINT (Ctrl-C in a terminal: nobody routes to it). Either way /readiness
+   * answers 503 and responses carry `Connection: close` from the moment `stop` is called.
+   * @default true
+   */
+  drain?: boolean;
+}
+
 export interface RunningServer {
   url: string;
-  /** Stops accepting, lets in-flight operations finish (at most `shutdownGraceMs`), then closes everything. */
-  stop(): Promise<void>;
+  /**
+   * Drains (see StopOptions), then stops accepting, lets in-flight operations finish (at most
+   * `shutdownGraceMs`), then closes everything: at most drain + grace as a whole.
+   */
+  stop(options?: StopOptions): Promise<void>;
 }
 
 /** Builds the app a configuration describes (createApp) and listens on HOST:PORT. */
@@ -21,17 +34,23 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     server.listen(config.port, config.host, resolve);
   });
   const url = `http://${config.host}:${(server.address() as AddressInfo).port}/graphql`;
-  logger.info({ url, upstream: app.upstreamUrl }, 'Gateway listening; open this URL in a browser for GraphiQL');
+  logger.info({ url, upstream: app.upstreamUrl }, config.security.graphiql ? 'Gateway listening; open this URL in a browser for GraphiQL' : 'Gateway listening');
   if (app.subgraph) {
     logger.info(
-      { url: url.replace(/\/graphql$/, '/subgraph'), projectIdType: config.federationProjectIdType },
+      { url: url.replace(/\/graphql$/, '/subgraph'), projectIdType: config.federationProjectIdType, namespace: config.federationNamespace || 'off' },
       'Federation subgraph served (FEDERATION_SUBGRAPH=true)',
     );
   }
 
   return {
     url,
-    async stop() {
+    async stop({ drain = true } = {}) {
+      app.startDraining();
+      if (drain && config.shutdownDrainMs > 0) {
+        logger.info({ drainMs: config.shutdownDrainMs }, 'Draining: /readiness answers 503, requests are still answered (Connection: close)');
+        await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
+        logger.info('Drain over: no longer accepting connections');
+      }
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive connections go idle as their last response ends: close them as they do.
       const sweeper = setInterval(() => server.closeIdleConnections(), 50);

@@ -2,10 +2,10 @@ import { constants } from 'node:os';
 import type { Logger } from './logger.ts';
 
 export interface ShutdownOptions {
-  /** The whole shutdown's budget, from the first signal: past it, whatever still runs is abandoned. */
+  /** The whole shutdown's budget (drain + grace), from the first signal: past it, whatever still runs is abandoned. */
   graceMs: number;
-  /** Stops the service (stop accepting, finish in-flight operations, close everything). */
-  stop: () => Promise<void>;
+  /** Stops the service (drain, stop accepting, finish in-flight operations, close everything); told which signal asked. */
+  stop: (signal: NodeJS.Signals) => Promise<void>;
   logger: Logger;
   /** Waits (at most `timeoutMs`) for the log output to take the lines already written. */
   drainLogs: (timeoutMs: number) => Promise<void>;
@@ -63,7 +63,7 @@ export function shutdownOnSignal(options: ShutdownOptions): (signal: NodeJS.Sign
       await drainLogs(Math.max(0, started.at + graceMs - now()));
       exit(code);
     };
-    stop().then(
+    stop(signal).then(
       () => {
         logger.info('Stopped');
         return finish(0);

@@ -29,6 +29,8 @@ const CLIENT_DIR = join(ROOT, 'packages/client');
 const OVERALL_TIMEOUT_MS = 25 * 60_000;
 const INSTALL_TIMEOUT_MS = 8 * 60_000;
 const STEP_TIMEOUT_MS = 3 * 60_000;
+/** The lifecycle scripts npm runs in a consumer's install of a registry package. */
+const INSTALL_TIME_SCRIPTS = new Set(['preinstall', 'install', 'postinstall', 'prepare']);
 
 const [projectId] = DEMO_PROJECT_IDS as [string];
 const expectedUsernames = DEMO_INVITATIONS.filter((invitation) => invitation.groupId === projectId).map((invitation) => invitation.username);
@@ -81,9 +83,12 @@ async function install(scratch: string, tarball: string, app: AppSpec): Promise<
     await mkdir(dirname(join(dir, path)), { recursive: true });
     await writeFile(join(dir, path), content);
   }
-  await run('npm', ['install', '--no-audit', '--no-fund', '--cache', join(scratch, 'npm-cache'), '--loglevel', 'error', tarball, ...app.packages], dir, {
+  const { stderr } = await run('npm', ['install', '--no-audit', '--no-fund', '--cache', join(scratch, 'npm-cache'), '--loglevel', 'warn', tarball, ...app.packages], dir, {
     timeoutMs: INSTALL_TIMEOUT_MS,
   });
+  // npm 11 names every package whose install scripts it met; the client must never be one of them.
+  const scriptWarnings = stderr.split('\n').filter((line) => line.includes('install-scripts') && line.includes('ops-manager-invitations-client'));
+  assert.deepEqual(scriptWarnings, [], `installing the tarball into ${app.name} warned about the client's install scripts`);
   const lock = JSON.parse(await readFile(join(dir, 'node_modules/.package-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
   return { dir, installed: Object.keys(lock.packages).filter((key) => key.startsWith('node_modules/')).length };
 }
@@ -123,11 +128,14 @@ async function main(): Promise<void> {
   const report: Record<string, unknown> = {};
   const failures: string[] = [];
   try {
-    await run('npm', ['run', 'build'], CLIENT_DIR);
+    // `npm pack` builds the package (its prepack script) before packing it.
     const packed = JSON.parse((await run('npm', ['pack', '--json', '--pack-destination', scratch], CLIENT_DIR)).stdout) as [{ filename: string; size: number; unpackedSize: number; files: { path: string }[] }];
     const tarball = join(scratch, packed[0].filename);
     report.tarball = { file: packed[0].filename, bytes: packed[0].size, unpackedBytes: packed[0].unpackedSize, files: packed[0].files.length };
     assert.ok(packed[0].files.every((file) => /^(dist\/|schema\.graphql$|persisted-documents\.json$|package\.json$|README\.md$)/.test(file.path)), 'the tarball ships dist, the schema, the manifest, README and package.json only');
+    const packedManifest = JSON.parse((await run('tar', ['-xzOf', tarball, 'package/package.json'], scratch)).stdout) as { scripts?: Record<string, string> };
+    const installTime = Object.keys(packedManifest.scripts ?? {}).filter((name) => INSTALL_TIME_SCRIPTS.has(name));
+    assert.deepEqual(installTime, [], 'the packed package.json has no script that runs when a consumer installs it');
 
     const statics = await startStaticServer();
     cleanups.push(() => new Promise((resolve) => statics.server.close(resolve)));

@@ -1,5 +1,6 @@
 import { getArgumentValues, type GraphQLResolveInfo } from 'graphql';
 import { GatewayError } from '../errors.ts';
+import { PLAIN_NAME } from '../schema/namespace.ts';
 import type { ErrorCode } from '../errors.ts';
 
 /** The three changes the gateway makes in Ops Manager, named as the mutations are. */
@@ -107,7 +108,8 @@ export function recordRefusedChange(journal: ChangeJournal, info: GraphQLResolve
   }
   const selector = (args.invitation ?? {}) as { id?: string; username?: string };
   journal.record({
-    action: info.fieldName as ChangeAction,
+    // Behind the subgraph the mutation may be namespaced (opsManagerCreateInvitation): the action is its plain name.
+    action: (field.extensions[PLAIN_NAME] ?? info.fieldName) as ChangeAction,
     projectId: String(args.projectId ?? ''),
     invitationId: (args.invitationId as string | undefined) ?? selector.id,
     username: (args.username as string | undefined) ?? selector.username,

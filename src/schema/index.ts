@@ -1,4 +1,5 @@
-import type { GraphQLSchema } from 'graphql';
+import { type GraphQLSchema, isIntrospectionType, isSpecifiedScalarType } from 'graphql';
+import { DEFAULT_FEDERATION_NAMESPACE } from '../config.ts';
 import { builder } from './builder.ts';
 import { asCompanySubgraph, type ProjectKeyScalar } from './subgraph.ts';
 import './scalars.ts';
@@ -17,10 +18,25 @@ export const schema = builder.toSchema();
  */
 const pothosSubgraph = builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.6' });
 
-/** The subgraph a company supergraph composes with, `Project` keyed by `projectKey` (subgraph.ts). */
-export function subgraphSchemaFor(projectKey: ProjectKeyScalar): GraphQLSchema {
-  return asCompanySubgraph(pothosSubgraph, projectKey);
+/**
+ * The names a namespace prefixes: every type the plain API defines, except the entity it shares
+ * with a company graph (`Project`) and the root types. Federation's definitions (`_Any`,
+ * `_Entity`, `_Service`, `link__*`) are not in the plain API, so they keep their names.
+ */
+const ownTypes: ReadonlySet<string> = new Set(
+  Object.values(schema.getTypeMap())
+    .filter((type) => !isIntrospectionType(type) && !isSpecifiedScalarType(type))
+    .filter((type) => type !== schema.getQueryType() && type !== schema.getMutationType() && type.name !== 'Project')
+    .map((type) => type.name),
+);
+
+/**
+ * The subgraph a company supergraph composes with (subgraph.ts): `Project` keyed by
+ * `projectKey`, every other name it adds prefixed by `namespace` ('' for none).
+ */
+export function subgraphSchemaFor(projectKey: ProjectKeyScalar, namespace: string = DEFAULT_FEDERATION_NAMESPACE): GraphQLSchema {
+  return asCompanySubgraph(pothosSubgraph, { projectKey, namespace, ownTypes });
 }
 
-/** The default subgraph (`Project` keyed by `id: ID!`): what subgraph.graphql pins. */
+/** The default subgraph (`Project` keyed by `id: ID!`, namespace `OpsManager`): what subgraph.graphql pins. */
 export const subgraphSchema = subgraphSchemaFor('ID');

@@ -1,6 +1,7 @@
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { GraphQLID, GraphQLNonNull, GraphQLObjectType, type GraphQLSchema, GraphQLString, parseType } from 'graphql';
+import { withNamespace } from './namespace.ts';
 
 /**
  * The scalar a company's graph keys `Project` by. Federation requires a key field to have the
@@ -9,6 +10,15 @@ import { GraphQLID, GraphQLNonNull, GraphQLObjectType, type GraphQLSchema, Graph
 export type ProjectKeyScalar = 'ID' | 'String';
 
 const KEY_SCALARS = { ID: GraphQLID, String: GraphQLString } as const;
+
+/** How the subgraph fits a company graph: its key scalar, and the namespace of the names it adds. */
+export interface CompanySubgraphOptions {
+  projectKey: ProjectKeyScalar;
+  /** The prefix of the subgraph's own types and mutations (FEDERATION_NAMESPACE); '' for none. */
+  namespace: string;
+  /** The types the subgraph adds: the namespace prefixes these (not `Project`, not federation's). */
+  ownTypes: ReadonlySet<string>;
+}
 
 /** The root fields a supergraph member of ours answers on Query: federation's own, nothing else. */
 const FEDERATION_QUERY_FIELDS = new Set(['_entities', '_service']);
@@ -25,12 +35,17 @@ const FEDERATION_QUERY_FIELDS = new Set(['_entities', '_service']);
  *   fields to own. The subgraph's entry points are `Project.invitations`/`Project.invitation`
  *   (reached through the company's projects) and the mutations.
  *
+ * - With a namespace, every other name it adds is prefixed (namespace.ts): its types
+ *   (`OpsManagerInvitation`, `OpsManagerError`…) and mutations (`opsManagerCreateInvitation`…),
+ *   so that none collides with a company graph's own. `Project`, its fields and federation's
+ *   definitions keep their names.
+ *
  * Resolvers, entity resolution and directives carry over unchanged; `_service { sdl }` answers
  * the printed transformed schema, as a router must see exactly what it routes to.
  */
-export function asCompanySubgraph(pothosSubgraph: GraphQLSchema, projectKey: ProjectKeyScalar): GraphQLSchema {
+export function asCompanySubgraph(pothosSubgraph: GraphQLSchema, { projectKey, namespace, ownTypes }: CompanySubgraphOptions): GraphQLSchema {
   let sdl: string | undefined;
-  const subgraph: GraphQLSchema = mapSchema(pothosSubgraph, {
+  const keyed: GraphQLSchema = mapSchema(pothosSubgraph, {
     [MapperKind.QUERY]: (query) =>
       withFields(query, (fields) => {
         const kept = Object.fromEntries(Object.entries(fields).filter(([name]) => FEDERATION_QUERY_FIELDS.has(name)));
@@ -45,6 +60,7 @@ export function asCompanySubgraph(pothosSubgraph: GraphQLSchema, projectKey: Pro
       return new GraphQLObjectType({ ...config, description: undefined, astNode: config.astNode && { ...config.astNode, description: undefined } });
     },
   });
+  const subgraph = namespace ? withNamespace(keyed, { namespace, types: ownTypes }) : keyed;
   return subgraph;
 }
 

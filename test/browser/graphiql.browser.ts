@@ -49,6 +49,12 @@ describe('GraphiQL in Chromium', () => {
   it('opens with the example operation, runs it, and shows the demo invitations', async () => {
     const response = await page.goto(gateway.url, { waitUntil: 'domcontentloaded' });
     expect(response?.status()).toBe(200);
+    // The page as Chromium received it: compressed, at most 2 MB over the wire.
+    const encoding = response!.headers()['content-encoding'];
+    const { responseBodySize } = await response!.request().sizes();
+    console.log(`GraphiQL page: ${encoding}, ${responseBodySize} bytes over the wire`);
+    expect(['br', 'gzip']).toContain(encoding);
+    expect(responseBodySize).toBeLessThanOrEqual(2 * 1024 * 1024);
     const queryEditor = page.locator('.graphiql-query-editor');
     await queryEditor.waitFor({ timeout: 20_000 }).catch(() => {});
     // First, so that a GraphiQL served from a CDN fails here, naming what it wanted to fetch.

@@ -33,7 +33,8 @@ registerSecret(SECRET);
 
 /** Half the runs as the issue's first report (jwt, debug logs), half with the defaults. */
 function setting(run: number): { env: Record<string, string>; headers: Record<string, string> } {
-  const env = { SHUTDOWN_GRACE_MS: String(GRACE_MS) };
+  // No drain: these runs measure the grace period (test/e2e/drain.test.ts covers the drain).
+  const env = { SHUTDOWN_GRACE_MS: String(GRACE_MS), SHUTDOWN_DRAIN_MS: '0' };
   if (run % 2 === 1) return { env: { ...env, LOG_LEVEL: 'info' }, headers: {} };
   const token = jwt.sign({ scope: 'invitations:read', projects: [payments, analytics] }, SECRET, {
     issuer: ISSUER,
@@ -158,7 +159,7 @@ describe.each([
 
 describe('a shutdown that cannot finish in time (the compiled gateway, alone in its group)', () => {
   async function withSlowUpstream(env: Record<string, string>, latencyMs: number) {
-    const gateway = await launchGateway('dist', { SHUTDOWN_GRACE_MS: String(GRACE_MS), ...env });
+    const gateway = await launchGateway('dist', { SHUTDOWN_GRACE_MS: String(GRACE_MS), SHUTDOWN_DRAIN_MS: '0', ...env });
     await fetch(`${gateway.simulator}/__simulator/latency`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: latencyMs }) });
     const inFlight = fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: READ_TWO_PROJECTS }).then(
       async (response) => ({ status: response.status, body: (await response.json()) as { data?: unknown } }),
@@ -216,7 +217,7 @@ describe('a shutdown that cannot finish in time (the compiled gateway, alone in 
   }, 40_000);
 
   it('a closed stdout neither stops the gateway nor its shutdown', async () => {
-    const gateway = await launchGateway('dist', { SHUTDOWN_GRACE_MS: String(GRACE_MS), LOG_LEVEL: 'debug' });
+    const gateway = await launchGateway('dist', { SHUTDOWN_GRACE_MS: String(GRACE_MS), SHUTDOWN_DRAIN_MS: '0', LOG_LEVEL: 'debug' });
     try {
       gateway.closePipes();
       // Every operation now logs into a pipe nobody reads: EPIPE, which must not surface as a crash.

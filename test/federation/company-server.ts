@@ -60,6 +60,44 @@ const RESOLVERS: Record<string, (catalog: CompanyCatalog) => GraphQLResolverMap<
   },
 };
 
+/** The many-teams company of clashing-shapes.ts (MANY_TEAMS_SHAPE): what the router tests run. */
+const MANY_TEAMS_RESOLVERS: Record<string, (catalog: CompanyCatalog) => GraphQLResolverMap<unknown>> = {
+  teamprojects: (catalog) => {
+    const find = (id: string) => catalog.projects.find((project) => project.id === id) ?? null;
+    return {
+      Query: { projects: () => catalog.projects, project: (_root, { id }: { id: string }) => find(id) },
+      Project: { __resolveReference: ({ id }: { id: string }) => find(id) },
+      Mutation: {
+        renameProject: (_root, { id, name }: { id: string; name: string }) => {
+          const project = find(id);
+          if (!project) return { __typename: 'NotFoundError', message: `No project ${id}.`, id };
+          project.name = name;
+          return { __typename: 'ProjectRenamed', project };
+        },
+      },
+      RenameProjectResult: { __resolveType: ({ __typename }: { __typename: string }) => __typename },
+      Error: { __resolveType: ({ __typename }: { __typename: string }) => __typename },
+    };
+  },
+  // Their organization invitations: nothing to do with Ops Manager's, the same names.
+  teamaccounts: () => ({
+    Query: { pendingInvitations: (_root, { orgId }: { orgId: string }) => [{ id: 'org-invitation-1', email: 'pending@example.com', orgId }] },
+    Mutation: {
+      createInvitation: (_root, { orgId, email }: { orgId: string; email: string }) => ({ id: 'org-invitation-2', email, orgId }),
+      deleteInvitation: () => true,
+    },
+  }),
+  memberships: () => ({
+    Query: { myProjects: () => [] },
+    Project: { __resolveReference: ({ id }: { id: string }) => ({ id }), memberships: () => [{ userId: 'user-1', role: 'OWNER' }] },
+    Mutation: { setProjectRole: (_root, { userId, role }: { userId: string; role: string }) => ({ userId, role }) },
+  }),
+  audit: () => ({
+    Query: { auditEvents: () => [] },
+    Project: { __resolveReference: ({ id }: { id: string }) => ({ id }), failures: () => [] },
+  }),
+};
+
 export interface RunningCompanySubgraph {
   url: string;
   close(): Promise<void>;
@@ -67,7 +105,7 @@ export interface RunningCompanySubgraph {
 
 /** Serves one company subgraph (Apollo's buildSubgraphSchema, as companies use) on 127.0.0.1, port 0. */
 export async function startCompanySubgraph(definition: CompanySubgraphDefinition, catalog: CompanyCatalog): Promise<RunningCompanySubgraph> {
-  const resolvers = RESOLVERS[definition.name];
+  const resolvers = RESOLVERS[definition.name] ?? MANY_TEAMS_RESOLVERS[definition.name];
   if (!resolvers) throw new Error(`no resolvers for company subgraph ${definition.name}`);
   const schema = buildSubgraphSchema({ typeDefs: parse(definition.sdl), resolvers: resolvers(catalog) });
   const server: Server = createServer(createYoga({ schema, logging: false, landingPage: false, graphiql: false }));

@@ -22,11 +22,11 @@ function companyQueryFields(shape: CompanyShape): string[] {
 }
 
 /**
- * Apollo's hints per shape, as measured: the only one is the `DateTime` scalar of shape (a),
- * which both graphs define and describe differently (the supergraph keeps ours; harmless).
+ * Apollo's hints per shape, as measured: none. (Before the namespace, shape (a)'s own `DateTime`
+ * and ours merged into one, with an INCONSISTENT_DESCRIPTION hint; now ours is OpsManagerDateTime.)
  */
 const EXPECTED_APOLLO_HINTS: Record<string, string[]> = {
-  [PROJECTS_SHAPE.label]: ['INCONSISTENT_DESCRIPTION: Element "DateTime"'],
+  [PROJECTS_SHAPE.label]: [],
   [ORGANIZATIONS_SHAPE.label]: [],
   [SHAREABLE_SHAPE.label]: [],
 };
@@ -41,16 +41,16 @@ describe.each(COMPANY_SHAPES.map((shape) => [shape.label, shape] as const))('wit
 
     it('gives Project their name and our invitations, keyed by ID!', () => {
       const project = fieldsOf(result.apiSdl!, 'Project');
-      expect(project).toEqual(expect.arrayContaining(['id: ID!', 'name: String!', 'invitations: [Invitation!]', 'invitation: Invitation']));
+      expect(project).toEqual(expect.arrayContaining(['id: ID!', 'name: String!', 'invitations: [OpsManagerInvitation!]', 'invitation: OpsManagerInvitation']));
       expect(result.apiSdl).not.toMatch(/_entities|_service|_Any/);
     });
 
     it('leaves every root query field to the company, and the mutations to us', () => {
       expect(fieldsOf(result.apiSdl!, 'Query').map((field) => field.split(':')[0]).sort()).toEqual(companyQueryFields(shape).sort());
       expect(fieldsOf(result.apiSdl!, 'Mutation').map((field) => field.split(':')[0]).sort()).toEqual([
-        'createInvitation',
-        'deleteInvitation',
-        'updateInvitationRoles',
+        'opsManagerCreateInvitation',
+        'opsManagerDeleteInvitation',
+        'opsManagerUpdateInvitationRoles',
       ]);
     });
 
@@ -59,7 +59,7 @@ describe.each(COMPANY_SHAPES.map((shape) => [shape.label, shape] as const))('wit
       for (const { name } of shape.subgraphs) {
         expect(result.supergraphSdl).toMatch(new RegExp(`type Project[^{]*@join__type\\(graph: ${name.toUpperCase()}, key: "id"\\)`));
       }
-      expect(result.supergraphSdl).toMatch(/invitations\([^)]*\): \[Invitation!\] @join__field\(graph: INVITATIONS\)/);
+      expect(result.supergraphSdl).toMatch(/invitations\([^)]*\): \[OpsManagerInvitation!\] @join__field\(graph: INVITATIONS\)/);
     });
 
     if (composerName === 'apollo') {
@@ -81,7 +81,7 @@ describe('a company keyed by String! (FEDERATION_PROJECT_ID_TYPE=String)', () =>
   it.each(Object.entries(COMPOSERS))('composes with the String-keyed subgraph under %s composition', (_name, compose) => {
     const result = compose(supergraphInputs(STRING_KEYED_SHAPE, {}, keyedByString));
     expect(result.errors).toEqual([]);
-    expect(fieldsOf(result.apiSdl!, 'Project')).toEqual(expect.arrayContaining(['id: String!', 'name: String!', 'invitations: [Invitation!]']));
+    expect(fieldsOf(result.apiSdl!, 'Project')).toEqual(expect.arrayContaining(['id: String!', 'name: String!', 'invitations: [OpsManagerInvitation!]']));
   });
 
   it.each(Object.entries(COMPOSERS))('does not compose with the default (ID) subgraph under %s composition', (_name, compose) => {
@@ -95,9 +95,9 @@ describe('the pinned supergraph', () => {
     expect(readFileSync(SUPERGRAPH_FILE, 'utf8')).toBe(composeSupergraph());
   });
 
-  it('takes name from the company and invitations from us; Invitation is no entity', () => {
+  it('takes name from the company and invitations from us; OpsManagerInvitation is no entity', () => {
     const supergraph = composeSupergraph();
     expect(supergraph).toMatch(/name: String! @join__field\(graph: PROJECTS\)/);
-    expect(supergraph).toContain('type Invitation @join__type(graph: INVITATIONS) {');
+    expect(supergraph).toContain('type OpsManagerInvitation @join__type(graph: INVITATIONS) {');
   });
 });

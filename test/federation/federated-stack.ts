@@ -1,11 +1,14 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGatewayRuntime, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
+import { printSubgraphSchema } from '@apollo/subgraph';
+import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { createApp } from '../../src/app.ts';
 import type { FetchLike } from '../../src/ops-manager/client.ts';
 import type { Upstream } from '../../src/ops-manager/upstream.ts';
 import { appOverrides, stackConfig } from '../integration/stack.ts';
 import { DEMO_API_KEY, type Simulator, startSimulator } from '../../src/simulator/index.ts';
+import { subgraphSchemaFor } from '../../src/schema/index.ts';
+import { startApolloRouter } from './apollo-router.ts';
 import { type CompanyShape, PROJECTS_SHAPE } from './company-shapes.ts';
 import { catalogOf, closeServer, type CompanyCatalog, type RunningCompanySubgraph, startCompanySubgraph } from './company-server.ts';
 import { composeSupergraph, OURS } from './supergraph.ts';
@@ -25,12 +28,19 @@ export interface RouterFetch {
   body: string;
 }
 
+/** A router in process, whichever it is: what the stack asks of it. */
+export interface Router {
+  query(query: string, headers: Record<string, string>, variables?: Record<string, unknown>): Promise<RouterResult>;
+  dispose(): Promise<void>;
+}
+
 /**
  * A supergraph on loopback, as a company would run it: the Ops Manager simulator, our
  * gateway serving `subgraphSchema` at /subgraph, a company graph in one of the shapes of
- * company-shapes.ts, and Hive Gateway's runtime in process composing them. Nothing leaves
- * 127.0.0.1: the supergraph is given as SDL (no CDN, no polling) and no usage reporting is
- * configured.
+ * company-shapes.ts, and a router in process composing them: Hive Gateway's runtime (the
+ * supergraph given as SDL, composed by the Guild's composer: no CDN, no polling), or Apollo's
+ * JavaScript gateway (IntrospectAndCompose over the running subgraphs: Apollo's composer and
+ * query planner). Nothing leaves 127.0.0.1: no usage reporting is configured.
  */
 export interface FederatedStack {
   simulator: Simulator;
@@ -46,7 +56,7 @@ export interface FederatedStack {
   /** The GraphQL requests the router sent to our subgraph, parsed. */
   requestsToUs(): Array<{ query: string; variables?: Record<string, unknown> }>;
   /** Sends an operation to the router, in process, with the given client headers. */
-  query(query: string, headers?: Record<string, string>): Promise<RouterResult>;
+  query(query: string, headers?: Record<string, string>, variables?: Record<string, unknown>): Promise<RouterResult>;
   close(): Promise<void>;
 }
 
@@ -61,13 +71,17 @@ export interface FederatedStackOptions {
   maxInFlight?: number;
   /** Wraps the HTTP transport under the Digest client (to measure concurrency). */
   wrapTransport?: (fetch: FetchLike) => FetchLike;
+  /** FEDERATION_NAMESPACE of our subgraph. @default its default, OpsManager */
+  namespace?: string;
+  /** @default 'hive' */
+  router?: 'hive' | 'apollo';
 }
 
 export async function startFederatedStack(options: FederatedStackOptions = {}): Promise<FederatedStack> {
   const simulator = await startSimulator({ seed: options.seed ?? { projects: 50, invitationsPerProject: 2 } });
   // Our service as a company runs it behind a router: FEDERATION_SUBGRAPH on, the rest as configured.
   const stackOptions = {
-    env: { FEDERATION_SUBGRAPH: 'true' },
+    env: { FEDERATION_SUBGRAPH: 'true', ...(options.namespace === undefined ? {} : { FEDERATION_NAMESPACE: options.namespace }) },
     logLevel: 'silent',
     timeoutMs: 5_000,
     maxInFlight: options.maxInFlight,
@@ -103,17 +117,21 @@ export async function startFederatedStack(options: FederatedStackOptions = {}): 
   const urls = Object.fromEntries([[OURS, subgraphUrl], ...shape.subgraphs.map(({ name }, i) => [name, company[i]!.url])]);
 
   const routerFetches: RouterFetch[] = [];
-  const router: GatewayRuntime = createGatewayRuntime({
-    supergraph: composeSupergraph(shape, urls),
-    logging: false,
-    propagateHeaders: {
-      fromClientToSubgraphs: ({ request }) =>
-        Object.fromEntries(FORWARDED_HEADERS.map((name) => [name, request.headers.get(name)])),
-    },
-    plugins: () => [
-      { onFetch: ({ url, options: init }) => void routerFetches.push({ url, body: typeof init.body === 'string' ? init.body : '' }) },
-    ],
-  });
+  const oursSdl = printSubgraphSchema(subgraphSchemaFor(app.config.federationProjectIdType, app.config.federationNamespace));
+  let router: Router;
+  try {
+    router =
+      options.router === 'apollo'
+        ? await startApolloRouter({ urls, forwardedHeaders: FORWARDED_HEADERS, onFetch: (fetch) => routerFetches.push(fetch) })
+        : hiveRouter(composeSupergraph(shape, urls, oursSdl), routerFetches);
+  } catch (error) {
+    await Promise.all([...company.map((subgraph) => subgraph.close()), closeServer(subgraphServer)]);
+    await app.close();
+    await simulator.close();
+    throw error;
+  }
+  // What the router fetched to start (Apollo's introspection of each subgraph) is no test's.
+  routerFetches.length = 0;
 
   return {
     simulator,
@@ -123,20 +141,40 @@ export async function startFederatedStack(options: FederatedStackOptions = {}): 
     catalog,
     routerFetches,
     requestsToUs: () => routerFetches.filter(({ url }) => url === subgraphUrl).map(({ body }) => JSON.parse(body)),
-    async query(query, headers = {}) {
-      const response = await router.fetch('http://127.0.0.1/graphql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ query }),
-      });
-      return (await response.json()) as RouterResult;
-    },
+    query: (query, headers = {}, variables) => router.query(query, headers, variables),
     async close() {
       await router.dispose();
       await Promise.all(company.map((subgraph) => subgraph.close()));
       await closeServer(subgraphServer);
       await app.close();
       await simulator.close();
+    },
+  };
+}
+
+/** Hive Gateway's runtime over a composed supergraph, forwarding FORWARDED_HEADERS, recording its fetches. */
+function hiveRouter(supergraph: string, routerFetches: RouterFetch[]): Router {
+  const runtime = createGatewayRuntime({
+    supergraph,
+    logging: false,
+    propagateHeaders: {
+      fromClientToSubgraphs: ({ request }) => Object.fromEntries(FORWARDED_HEADERS.map((name) => [name, request.headers.get(name)])),
+    },
+    plugins: () => [
+      { onFetch: ({ url, options: init }) => void routerFetches.push({ url, body: typeof init.body === 'string' ? init.body : '' }) },
+    ],
+  });
+  return {
+    async query(query, headers, variables) {
+      const response = await runtime.fetch('http://127.0.0.1/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as RouterResult;
+    },
+    dispose: async () => {
+      await runtime.dispose();
     },
   };
 }

@@ -118,12 +118,15 @@ describe('through Hive Gateway: the company projects subgraph (shape a) and ours
   it('works the other way too: our mutation’s project gets its name from the company', async () => {
     const id = generatedProjectId(4);
     const result = await stack.query(
-      `mutation { createInvitation(projectId: "${id}", username: "new.user@example.com", roles: [GROUP_READ_ONLY]) {
-        __typename ... on InvitationCreated { invitation { username project { id name } } } } }`,
+      `mutation { opsManagerCreateInvitation(projectId: "${id}", username: "new.user@example.com", roles: [GROUP_READ_ONLY]) {
+        __typename ... on OpsManagerInvitationCreated { invitation { username project { id name } } } } }`,
     );
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({
-      createInvitation: { __typename: 'InvitationCreated', invitation: { username: 'new.user@example.com', project: { id, name: catalogName(id) } } },
+      opsManagerCreateInvitation: {
+        __typename: 'OpsManagerInvitationCreated',
+        invitation: { username: 'new.user@example.com', project: { id, name: catalogName(id) } },
+      },
     });
     expect(stack.simulator.counters.snapshot().byRoute).toEqual({ 'POST /groups/{groupId}/invites': 1 });
     // The project's name came from the company subgraph, through its _entities.
@@ -180,12 +183,12 @@ describe('through Hive Gateway: the company organizations subgraph (shape b) and
   it('and back up: an invitation’s project’s organization comes from the company', async () => {
     const id = generatedProjectId(7);
     const result = await stack.query(
-      `mutation { createInvitation(projectId: "${id}", username: "org.user@example.com", roles: [GROUP_OWNER]) {
-        ... on InvitationCreated { invitation { project { name organization { name } } } } } }`,
+      `mutation { opsManagerCreateInvitation(projectId: "${id}", username: "org.user@example.com", roles: [GROUP_OWNER]) {
+        ... on OpsManagerInvitationCreated { invitation { project { name organization { name } } } } } }`,
     );
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({
-      createInvitation: { invitation: { project: { name: catalogName(id), organization: { name: 'Organization 1' } } } },
+      opsManagerCreateInvitation: { invitation: { project: { name: catalogName(id), organization: { name: 'Organization 1' } } } },
     });
   });
 });

@@ -46,20 +46,32 @@ describe('the subgraph schema', () => {
     expect(isUnionType(entity) && entity.getTypes().map((type) => type.name)).toEqual(['Project']);
   });
 
-  it('keeps every type and field of the plain API, with the same types but Project.id', () => {
+  it.each([
+    ['OpsManager', (name: string) => (['Project', 'Query', 'Mutation', 'String', 'Boolean', 'Int', 'ID'].includes(name) || name.startsWith('__') ? name : `OpsManager${name}`)],
+    ['', (name: string) => name],
+  ])('keeps every type and field of the plain API under namespace %j, with the same types but Project.id', (namespace, ns) => {
+    const subgraph = subgraphSchemaFor('ID', namespace);
+    const field = (name: string) => (namespace && ['createInvitation', 'deleteInvitation', 'updateInvitationRoles'].includes(name) ? `opsManager${name[0]!.toUpperCase()}${name.slice(1)}` : name);
     // Built-in scalars it does not use (Float) are not listed in a schema's type map.
     for (const type of Object.values(schema.getTypeMap()).filter((t) => !isSpecifiedScalarType(t))) {
-      const twin = subgraphSchema.getType(type.name);
-      expect(twin?.toString(), type.name).toBe(type.name);
+      const twin = subgraph.getType(ns(type.name));
+      expect(twin?.toString(), type.name).toBe(ns(type.name));
+      expect(twin?.description, type.name).toBe(type.name === 'Project' ? undefined : type.description);
       if (isObjectType(type) && type.name !== 'Query') {
         const fields = (twin as typeof type).getFields();
-        expect(Object.keys(fields)).toEqual(Object.keys(type.getFields()));
-        for (const [name, field] of Object.entries(type.getFields())) {
-          const expected = `${type.name}.${name}` === 'Project.id' ? 'ID!' : String(field.type);
-          expect(String(fields[name]!.type), `${type.name}.${name}`).toBe(expected);
+        expect(Object.keys(fields)).toEqual(Object.keys(type.getFields()).map(field));
+        for (const [name, plain] of Object.entries(type.getFields())) {
+          const expected = `${type.name}.${name}` === 'Project.id' ? 'ID!' : String(plain.type).replace(/\w+/, ns);
+          expect(String(fields[field(name)]!.type), `${type.name}.${name}`).toBe(expected);
+          expect(fields[field(name)]!.args.map((arg) => `${arg.name}: ${arg.type}`)).toEqual(plain.args.map((arg) => `${arg.name}: ${String(arg.type).replace(/\w+/, ns)}`));
         }
       }
     }
+  });
+
+  it('namespaces nothing of federation’s: _Any, _Entity, _Service keep their names', () => {
+    for (const name of ['_Any', '_Entity', '_Service']) expect(subgraphSchema.getType(name), name).toBeDefined();
+    expect(Object.keys(subgraphSchema.getTypeMap()).filter((name) => name.startsWith('OpsManager_'))).toEqual([]);
   });
 
   it('keys Project by the scalar asked for (FEDERATION_PROJECT_ID_TYPE), in the schema and its SDL', () => {

@@ -29,11 +29,11 @@ export function supergraphInputs(
 }
 
 /**
- * Composes with @theguild/federation-composition, as Hive Gateway does; throws with every
- * error when it fails.
+ * Composes with @theguild/federation-composition, as Hive Gateway does (our subgraph.graphql,
+ * or `oursSdl`); throws with every error when it fails.
  */
-export function composeSupergraph(company: CompanyShape = PROJECTS_SHAPE, urls: Record<string, string> = {}): string {
-  const result = COMPOSERS.guild(supergraphInputs(company, urls));
+export function composeSupergraph(company: CompanyShape = PROJECTS_SHAPE, urls: Record<string, string> = {}, oursSdl?: string): string {
+  const result = COMPOSERS.guild(supergraphInputs(company, urls, oursSdl));
   if (!result.supergraphSdl) throw new Error(`composition failed:\n${result.errors.join('\n')}`);
   return result.supergraphSdl.endsWith('\n') ? result.supergraphSdl : `${result.supergraphSdl}\n`;
 }

@@ -127,6 +127,8 @@ describe('the audit trail in jwt mode', () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack({
+      // The subgraph too, whose mutations are namespaced: the trail names the plain action.
+      env: { FEDERATION_SUBGRAPH: 'true' },
       security: {
         authMode: 'jwt',
         jwt: { secret: SECRET, jwksUrl: undefined, issuer: 'https://issuer.example/', audience: 'gw', algorithms: ['HS256'], readScope: 'invitations:read', writeScope: 'invitations:write', projectsClaim: 'projects' },
@@ -150,5 +152,20 @@ describe('the audit trail in jwt mode', () => {
     expect(otherProject.lines[0]).toMatchObject({ caller: 'sub:carol', action: 'deleteInvitation', result: 'ForbiddenError' });
     // Neither refused change reached Ops Manager.
     expect(stack.simulator.store.getInvitation(target.id)!.roles).toEqual(['GROUP_OWNER']);
+  });
+
+  it('records a change refused behind the subgraph under its plain action, not its namespaced field', async () => {
+    const target = stack.simulator.store.listInvitations(payments)[0]!;
+    const namespaced = `mutation($p: OpsManagerObjectID!, $i: OpsManagerObjectID!) {
+      opsManagerDeleteInvitation(projectId: $p, invitationId: $i) { __typename }
+    }`;
+    const refused = await change({ ...stack, url: stack.url.replace(/\/graphql$/, '/subgraph') }, namespaced, { p: payments, i: target.id }, {
+      authorization: `Bearer ${token('dave', 'invitations:read')}`,
+    });
+    expect(refused.member).toBe('OpsManagerForbiddenError');
+    expect(refused.lines).toEqual([
+      expect.objectContaining({ caller: 'sub:dave', action: 'deleteInvitation', projectId: payments, invitationId: target.id, result: 'ForbiddenError' }),
+    ]);
+    expect(stack.simulator.store.getInvitation(target.id)).toBeDefined();
   });
 });

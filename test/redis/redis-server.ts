@@ -9,7 +9,7 @@ export interface RedisServer {
 }
 
 /** A free loopback port (Redis takes no port 0: it means "no TCP" there). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };

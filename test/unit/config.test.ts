@@ -110,6 +110,18 @@ describe('FEDERATION_PROJECT_ID_TYPE', () => {
   });
 });
 
+describe('FEDERATION_NAMESPACE', () => {
+  it('namespaces the subgraph OpsManager unless told another name; empty turns it off (empty is not unset here)', () => {
+    expect(loadConfig({}).federationNamespace).toBe('OpsManager');
+    expect(loadConfig({ FEDERATION_NAMESPACE: 'Acme' }).federationNamespace).toBe('Acme');
+    expect(loadConfig({ FEDERATION_NAMESPACE: '' }).federationNamespace).toBe('');
+  });
+
+  it.each(['acme', 'Ops_Manager', 'Ops Manager', '_Acme', 'A'.repeat(33)])('refuses %j, naming the variable and not echoing it', (value) => {
+    expect(problems({ FEDERATION_NAMESPACE: value })).toEqual([expect.stringMatching(/^FEDERATION_NAMESPACE: must be empty or a GraphQL name/)]);
+  });
+});
+
 describe('UPSTREAM_COALESCE_READS', () => {
   it('coalesces concurrent identical reads unless told false', () => {
     expect(loadConfig({}).upstreamCoalesceReads).toBe(true);

@@ -9,8 +9,9 @@ import { checkContract, CONTRACT_FILES, unreleasedBreakingEntries } from '../../
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 
-/** A made-optional argument turned required: breaking for every caller that leaves it out. */
-const plantInSubgraph = (sdl: string) => sdl.replace('    username: EmailAddress\n  ): [Invitation!]', '    username: EmailAddress!\n  ): [Invitation!]');
+/** A required argument added: breaking for every caller that leaves it out. */
+const plantInSubgraph = (sdl: string) =>
+  sdl.replace('    username: OpsManagerEmailAddress\n  ): [OpsManagerInvitation!]', '    username: OpsManagerEmailAddress\n\n    first: Int!\n  ): [OpsManagerInvitation!]');
 /** A removed enum value: breaking for every client that sends or switches on it. */
 const plantInSchema = (sdl: string) => sdl.replace('  """Project User Admin: manage users and invitations of the project."""\n  GROUP_USER_ADMIN\n', '');
 
@@ -26,8 +27,36 @@ function withEntry(changelog: string, entry: string): string {
 describe('the schema contract of this repository', () => {
   it('has exactly the breaking changes CHANGELOG.md records, all in subgraph.graphql', async () => {
     const report = await checkContract(contractOf(read), read('CHANGELOG.md'));
+    // The namespace renamed every type and mutation of the subgraph (FEDERATION_NAMESPACE).
     expect(report.breaking.map(({ file, coordinate, recorded }) => `${file} ${coordinate} ${recorded}`)).toEqual([
+      'subgraph.graphql AlreadyExistsError true',
+      'subgraph.graphql CreateInvitationResult true',
+      'subgraph.graphql DateTime true',
+      'subgraph.graphql DeleteInvitationResult true',
+      'subgraph.graphql EmailAddress true',
+      'subgraph.graphql Error true',
+      'subgraph.graphql ErrorCode true',
+      'subgraph.graphql ForbiddenError true',
+      'subgraph.graphql InvalidInputError true',
+      'subgraph.graphql Invitation true',
+      'subgraph.graphql InvitationCreated true',
+      'subgraph.graphql InvitationDeleted true',
+      'subgraph.graphql InvitationRolesUpdated true',
+      'subgraph.graphql InvitationSelector true',
+      'subgraph.graphql NotFoundError true',
+      'subgraph.graphql ObjectID true',
+      'subgraph.graphql OutcomeUnknownError true',
+      'subgraph.graphql ProjectRole true',
+      'subgraph.graphql UpdateInvitationRolesResult true',
+      'subgraph.graphql UpstreamError true',
+      'subgraph.graphql Mutation.updateInvitationRoles true',
+      'subgraph.graphql Mutation.createInvitation true',
+      'subgraph.graphql Mutation.deleteInvitation true',
       'subgraph.graphql Project.id true',
+      'subgraph.graphql Project.invitations true',
+      'subgraph.graphql Project.invitations.username true',
+      'subgraph.graphql Project.invitation true',
+      'subgraph.graphql Project.invitation.id true',
       'subgraph.graphql Query.project true',
       'subgraph.graphql Query.projects true',
     ]);
@@ -46,7 +75,7 @@ describe('checkContract', () => {
     const report = await checkContract(planted, changelog);
     expect(report.breaking.filter((change) => !change.recorded).map(({ file, coordinate }) => `${file} ${coordinate}`)).toEqual([
       'schema.graphql ProjectRole.GROUP_USER_ADMIN',
-      'subgraph.graphql Project.invitations.username',
+      'subgraph.graphql Project.invitations.first',
     ]);
   });
 
@@ -68,7 +97,7 @@ describe('checkContract', () => {
 
   it('reads the entries of Unreleased → Breaking changes only', () => {
     const entries = unreleasedBreakingEntries(changelog);
-    expect(entries).toHaveLength(3);
+    expect(entries).toHaveLength(30);
     expect(entries.every((entry) => entry.startsWith('- `subgraph.graphql`'))).toBe(true);
   });
 });
@@ -89,13 +118,13 @@ describe('npm run schema:diff (scripts/schema-diff.ts) on a checkout with a plan
     writeFileSync(join(dir, 'subgraph.graphql'), plantInSubgraph(read('subgraph.graphql')));
     const failed = schemaDiff(dir);
     expect(failed.status).toBe(1);
-    expect(failed.stdout).toContain("breaking  subgraph.graphql `Project.invitations.username`");
-    expect(failed.stderr).toContain('- `subgraph.graphql` `Project.invitations.username`: why, and what consumers do.');
+    expect(failed.stdout).toContain("breaking  subgraph.graphql `Project.invitations.first`");
+    expect(failed.stderr).toContain('- `subgraph.graphql` `Project.invitations.first`: why, and what consumers do.');
 
-    writeFileSync(join(dir, 'CHANGELOG.md'), withEntry(read('CHANGELOG.md'), '- `subgraph.graphql` `Project.invitations.username`: now required.'));
+    writeFileSync(join(dir, 'CHANGELOG.md'), withEntry(read('CHANGELOG.md'), '- `subgraph.graphql` `Project.invitations.first`: new, required.'));
     const passed = schemaDiff(dir);
     expect(passed.stderr).toBe('');
     expect(passed.status).toBe(0);
-    expect(passed.stdout).toContain('4 breaking (0 not recorded)');
+    expect(passed.stdout).toContain('31 breaking (0 not recorded)');
   });
 });

@@ -45,6 +45,14 @@ describe('shutdown on a signal', () => {
     expect(order).toEqual(['stopped', 'logs drained']);
   });
 
+  it('tells the steps which signal asked (SIGTERM drains, SIGINT does not: src/main.ts)', async () => {
+    const asked: NodeJS.Signals[] = [];
+    const { onSignal, exited } = shutdown({ stop: async (signal) => void asked.push(signal) });
+    onSignal('SIGINT');
+    expect(await exited).toBe(0);
+    expect(asked).toEqual(['SIGINT']);
+  });
+
   it('exits 1 when a step fails', async () => {
     const { onSignal, exited, messages } = shutdown({ stop: async () => Promise.reject(new Error('upstream close failed')) });
     onSignal('SIGINT');

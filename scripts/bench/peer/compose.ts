@@ -7,11 +7,11 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** Writes the supergraph to `outFile`; resolves with how long composing took, in ms. */
-export async function composePeerSupergraph(root: string, upstreamBaseUrl: string, outFile: string): Promise<number> {
+/** Writes the supergraph to `outFile`; resolves with how long composing took, in ms. `peerRoot`: scripts/bench/peer, installed. */
+export async function composePeerSupergraph(peerRoot: string, upstreamBaseUrl: string, outFile: string): Promise<number> {
   const started = performance.now();
-  await run(process.execPath, ['node_modules/@graphql-mesh/compose-cli/esm/bin.js', '-c', 'scripts/bench/peer/mesh.config.ts', '-o', outFile], {
-    cwd: root,
+  await run(process.execPath, ['node_modules/@graphql-mesh/compose-cli/esm/bin.js', '-c', 'mesh.config.ts', '-o', outFile], {
+    cwd: peerRoot,
     env: { ...process.env, PEER_UPSTREAM_URL: upstreamBaseUrl },
     timeout: 120_000,
   });

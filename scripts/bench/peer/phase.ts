@@ -7,10 +7,12 @@
  * run measured like the other phases (measureGateway: calibration, warm-up, a fixed number of
  * operations; CPU from /proc of the server's process; upstream GETs counted at the simulator).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { runAutocannon } from '../autocannon.ts';
 import { measureGateway, type Measurement, type Timing } from '../measure.ts';
 import { SETTINGS, type BenchContext } from '../phases.ts';
@@ -20,6 +22,8 @@ import { round } from '../stats.ts';
 import { composePeerSupergraph } from './compose.ts';
 import { checkAnswer, peerAliases, peerSingle, type PeerScenario } from './scenarios.ts';
 import { comparePeer, type PeerComparison, PEER_TARGET, oursTarget, peerTargets, type PeerTarget } from './summary.ts';
+
+const run = promisify(execFile);
 
 export interface PeerResults {
   versions: Record<string, string>;
@@ -40,6 +44,20 @@ function versionOf(root: string, name: string): string {
   return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
 }
 
+/**
+ * The peer is a package of its own (scripts/bench/peer/package.json and its lockfile), so that the
+ * gateway's `npm ci` installs only what building, testing and running the gateway need. The phase
+ * installs it from its lockfile the first time it runs.
+ */
+async function ensurePeerInstalled(context: BenchContext): Promise<string> {
+  const peerRoot = join(context.root, 'scripts/bench/peer');
+  if (!existsSync(join(peerRoot, 'node_modules/@graphql-hive/gateway/package.json'))) {
+    context.log('  installing the peer (Hive Gateway, Mesh) from scripts/bench/peer/package-lock.json');
+    await run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: peerRoot, timeout: 10 * 60_000 });
+  }
+  return peerRoot;
+}
+
 const queryOf = (body: string | undefined) => (JSON.parse(body ?? '{}') as { query?: string }).query ?? '';
 
 export async function runPeer(context: BenchContext): Promise<PeerResults> {
@@ -47,9 +65,11 @@ export async function runPeer(context: BenchContext): Promise<PeerResults> {
   const rounds = context.short ? 2 : 3;
   const timing: Timing = context.short ? { warmupS: 1, measureS: 3 } : { warmupS: 2, measureS: 6 };
   const scenarios: PeerScenario[] = [peerSingle(), peerAliases()];
-  const versions = Object.fromEntries(
-    ['@graphql-hive/gateway', '@graphql-hive/gateway-runtime', '@graphql-mesh/compose-cli', '@omnigraph/openapi', 'graphql-yoga'].map((name) => [name, versionOf(context.root, name)]),
-  );
+  const peerRoot = await ensurePeerInstalled(context);
+  const versions: Record<string, string> = {
+    ...Object.fromEntries(['@graphql-hive/gateway', '@graphql-mesh/compose-cli', '@omnigraph/openapi'].map((name) => [name, versionOf(peerRoot, name)])),
+    'graphql-yoga': versionOf(context.root, 'graphql-yoga'),
+  };
   context.log(
     `\nPeer: Hive Gateway ${versions['@graphql-hive/gateway']} + Mesh OpenAPI source (@omnigraph/openapi ${versions['@omnigraph/openapi']}) against this gateway, ` +
       `coalescing on and off; one simulator with Digest off, ${connections} connections, ${rounds} interleaved rounds`,
@@ -64,7 +84,7 @@ export async function runPeer(context: BenchContext): Promise<PeerResults> {
   const started: GatewayProcess[] = [];
   try {
     const supergraph = join(dir, 'supergraph.graphql');
-    const composeMs = await composePeerSupergraph(context.root, simulator.baseUrl, supergraph);
+    const composeMs = await composePeerSupergraph(peerRoot, simulator.baseUrl, supergraph);
     context.log(`  composed the Mesh supergraph in ${composeMs} ms`);
 
     const idleRssMiB: Record<string, number> = {};
@@ -85,7 +105,7 @@ export async function runPeer(context: BenchContext): Promise<PeerResults> {
       // The CLI as a team runs it: one process (FORK=1: no cluster workers), its defaults otherwise.
       [PEER_TARGET]: await start(PEER_TARGET, () =>
         startGatewayProcess({
-          root: context.root,
+          root: peerRoot,
           name: PEER_TARGET,
           script: 'node_modules/@graphql-hive/gateway/dist/bin.js',
           scriptArgs: ['supergraph', supergraph],
