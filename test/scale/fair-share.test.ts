@@ -10,7 +10,8 @@ const listCalls = (cluster: Cluster, project: string) => cluster.simulator.count
 describe('replicas behind HAProxy share one budget per caller (Redis)', () => {
   let cluster: Cluster;
   beforeAll(async () => {
-    cluster = await startCluster({ replicas: 3, env: { ...JWT_ENV, RATE_LIMIT_READS_PER_MINUTE: String(READS_PER_MINUTE) } });
+    // No read coalescing: each admitted read is one Ops Manager call, so the count at the simulator is the budget.
+    cluster = await startCluster({ replicas: 3, env: { ...JWT_ENV, RATE_LIMIT_READS_PER_MINUTE: String(READS_PER_MINUTE), UPSTREAM_COALESCE_READS: 'false' } });
   });
   afterAll(() => cluster?.stop());
 
