@@ -74,6 +74,9 @@ const config = loadConfig({
   BREAKER_FAILURE_THRESHOLD: '8',
   BREAKER_HALF_OPEN_AFTER_MS: '500',
   OPERATION_TIMEOUT_MS: '2500',
+  // One caller floods on purpose here: its budget would refuse most of the run before Ops Manager sees it.
+  RATE_LIMIT_READS_PER_MINUTE: '0',
+  RATE_LIMIT_MUTATIONS_PER_MINUTE: '0',
 });
 const app = await createApp(config, { upstream: { baseUrl: simulator.baseUrl, ...DEMO_API_KEY } });
 const { upstream } = app;

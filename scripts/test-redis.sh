@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Idempotency keys shared through a real Redis by two gateway processes (test/redis/).
+# Idempotency keys, rate-limit budgets and Ops Manager 429 pauses shared through a real Redis by
+# two gateway processes (test/redis/).
 # Installs Debian's redis-server when missing; each test file starts its own server on a free
 # loopback port (no persistence) and stops it.
 set -euo pipefail

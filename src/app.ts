@@ -6,6 +6,9 @@ import type { Config, UpstreamConfig } from './config.ts';
 import { createGateway, type Gateway } from './gateway.ts';
 import { exampleOperation, exampleTabs, type GraphiQLDemoData } from './graphiql.ts';
 import { createRedisStore } from './idempotency/redis-store.ts';
+import { createCallerBudgets } from './security/rate-limit.ts';
+import { createSharedRedis } from './shared-state/redis-client.ts';
+import { createRedisPauses } from './shared-state/redis-pauses.ts';
 import { createMemoryStore, type IdempotencyStore } from './idempotency/store.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
@@ -86,7 +89,8 @@ export interface App {
 /**
  * The one composition root: builds the app a configuration describes. The embedded simulator
  * when no upstream is configured, the upstream (pool, pipeline, breaker, cap), metrics,
- * readiness, the idempotency store, the audit trail, the gateway and, when asked, the subgraph.
+ * readiness, the idempotency store, the shared state (rate-limit budgets, 429 pauses), the audit
+ * trail, the gateway and, when asked, the subgraph.
  * Settings come from `config` only; `overrides` hold what is not a setting.
  */
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
@@ -109,6 +113,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const stopTracing = config.tracing ? startTracing(config.tracing) : undefined;
   if (config.tracing) logger.info({ endpoint: config.tracing.endpoint }, 'OpenTelemetry tracing on');
   const metrics = createMetrics();
+  // Rate-limit budgets and Ops Manager's 429 pauses, shared by replicas when Redis is configured.
+  const sharedRedis = config.fairShare.redisUrl ? createSharedRedis({ url: config.fairShare.redisUrl, logger }) : undefined;
   const upstream = createUpstream({
     ...upstreamConfig,
     logger,
@@ -121,6 +127,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     clock: overrides.clock,
     wrapTransport: overrides.wrapTransport,
     coalesceReads: overrides.coalesceReads ?? config.upstreamCoalesceReads,
+    fairQueue: config.fairShare.fairQueue,
+    pauses: sharedRedis && createRedisPauses(sharedRedis, { onError: () => metrics.sharedStateErrors.inc({ store: 'upstream_pause' }) }),
   });
   metrics.watch(upstream);
   const idempotencyStore =
@@ -130,7 +138,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   let draining = false;
 
   // What the plain API and the subgraph share: one client (one in-flight cap, one breaker),
-  // one readiness probe (one cache), one security configuration, one idempotency store.
+  // one readiness probe (one cache), one security configuration, one idempotency store, one
+  // set of caller budgets.
   const shared = {
     client: overrides.client ?? upstream.client,
     clientFor: upstream.clientFor,
@@ -149,6 +158,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       runningTtlMs: config.operationTimeoutMs + 5_000,
       onOutcome: (outcome: string) => metrics.idempotency.inc({ outcome }),
     },
+    rateLimit: createCallerBudgets({
+      readsPerMinute: config.fairShare.readsPerMinute,
+      mutationsPerMinute: config.fairShare.mutationsPerMinute,
+      redis: sharedRedis,
+      logger,
+      onLimited: (identityClass, kind) => metrics.rateLimited.inc({ identity_class: identityClass, operation_type: kind }),
+      onStoreError: () => metrics.sharedStateErrors.inc({ store: 'rate_limit' }),
+    }),
   };
   const gateway = createGateway({
     ...shared,
@@ -195,6 +212,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     async close() {
       await upstream.close();
       await idempotencyStore.close();
+      sharedRedis?.disconnect();
       await simulator?.close();
       await stopTracing?.();
     },

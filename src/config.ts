@@ -109,6 +109,21 @@ const EnvSchema = z
     IDEMPOTENCY_REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
     /** How long a mutation's answer is kept for its Idempotency-Key, in seconds. */
     IDEMPOTENCY_WINDOW_SECONDS: positiveInt.max(30 * 24 * 3600).default(24 * 3600),
+    /** Redis shared by replicas for rate-limit budgets and Ops Manager's 429 pauses (and idempotency keys unless IDEMPOTENCY_REDIS_URL says otherwise). */
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    /**
+     * Queries one caller may run per minute (0: no limit). 600 (10 a second, sustained for a
+     * minute) is far above what a person in an app does and what a well-behaved script needs,
+     * and well below what one caller would need to fill the in-flight cap for minutes on end.
+     */
+    RATE_LIMIT_READS_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+    /**
+     * Mutations one caller may run per minute (0: no limit). 60: each one is an Ops Manager write
+     * (and an email to a person); Atlas limits some resources to 100 calls a minute per project.
+     */
+    RATE_LIMIT_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(0).default(60),
+    /** Calls waiting for the in-flight cap are served in turn across callers; false: first come, first served. */
+    UPSTREAM_FAIR_QUEUE: flag.default(true),
   })
   .superRefine((env, ctx) => {
     const issue = (name: string, message: string) => ctx.addIssue({ code: 'custom', path: [name], message });
@@ -211,6 +226,8 @@ export interface Config {
   simulatorPort: number;
   audit: AuditDestination;
   idempotency: { redisUrl: string | undefined; windowMs: number };
+  /** Per-caller budgets, the fair in-flight line, and where replicas share budgets and 429 pauses. */
+  fairShare: { redisUrl: string | undefined; readsPerMinute: number; mutationsPerMinute: number; fairQueue: boolean };
 }
 
 /** Variables for which an empty value means something, not "unset". */
@@ -286,6 +303,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT ? { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME } : undefined,
     simulatorPort: e.SIMULATOR_PORT,
     audit: e.AUDIT_LOG === 'stdout' || e.AUDIT_LOG === 'off' ? e.AUDIT_LOG : { file: e.AUDIT_LOG },
-    idempotency: { redisUrl: e.IDEMPOTENCY_REDIS_URL, windowMs: e.IDEMPOTENCY_WINDOW_SECONDS * 1000 },
+    // One Redis serves both unless each is named: REDIS_URL alone, or IDEMPOTENCY_REDIS_URL alone (as before), is enough.
+    idempotency: { redisUrl: e.IDEMPOTENCY_REDIS_URL ?? e.REDIS_URL, windowMs: e.IDEMPOTENCY_WINDOW_SECONDS * 1000 },
+    fairShare: {
+      redisUrl: e.REDIS_URL ?? e.IDEMPOTENCY_REDIS_URL,
+      readsPerMinute: e.RATE_LIMIT_READS_PER_MINUTE,
+      mutationsPerMinute: e.RATE_LIMIT_MUTATIONS_PER_MINUTE,
+      fairQueue: e.UPSTREAM_FAIR_QUEUE,
+    },
   };
 }

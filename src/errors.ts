@@ -68,6 +68,8 @@ export const RequestErrorCode = {
   IDEMPOTENCY_KEY_IN_USE: 'IDEMPOTENCY_KEY_IN_USE',
   /** The same caller used this Idempotency-Key for a different request (422). */
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  /** The caller used up its budget of queries or mutations for now (429, with Retry-After). */
+  RATE_LIMITED: 'RATE_LIMITED',
 } as const;
 export type RequestErrorCode = (typeof RequestErrorCode)[keyof typeof RequestErrorCode];
 

@@ -6,6 +6,7 @@ import { GraphQLError, type GraphQLSchema, type ValidationContext } from 'graphq
 import { createYoga, type Plugin, useExecutionCancellation, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { authenticationPlugins, callerOf } from './auth/authentication.ts';
 import type { ApiKey, Caller } from './auth/caller.ts';
+import { callerIdentity } from './auth/identity.ts';
 import { createChangeJournal, type AuditLog } from './changes/audit-log.ts';
 import { useCompiledExecution } from './compiled-execution.ts';
 import { type Clock, systemClock } from './clock.ts';
@@ -29,6 +30,7 @@ import { rejectSubscriptions } from './security/no-subscriptions.ts';
 import { useStableErrorCodes } from './security/error-codes.ts';
 import { loadTrustedDocuments, type TrustedDocuments, useTrustedDocuments } from './security/trusted-documents.ts';
 import { useProjectCap } from './security/project-cap.ts';
+import { type CallerBudgets, useRateLimit } from './security/rate-limit.ts';
 import { useCompressedGraphiQL } from './plugins/use-compressed-graphiql.ts';
 
 export interface GatewayDeps {
@@ -69,6 +71,8 @@ export interface GatewayDeps {
   idempotency?: Omit<IdempotencyOptions, 'logger'>;
   /** The trusted documents, id → text. @default the client package's persisted-documents.json, read once here */
   trustedDocuments?: TrustedDocuments;
+  /** Per-caller budgets of queries and mutations (security/rate-limit.ts). @default no limit */
+  rateLimit?: CallerBudgets;
 }
 
 export type Gateway = YogaServerInstance<Record<string, never>, GatewayContext>;
@@ -140,6 +144,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
       // is refused before it is parsed.
       ...trustedDocuments,
       ...hardening(security),
+      // A caller over its budget is refused (429) before any Ops Manager call, and before the
+      // idempotency plugin: a refused mutation claims no Idempotency-Key, so its retry runs.
+      ...(deps.rateLimit ? [useRateLimit(deps.rateLimit)] : []),
       // A caller who goes away stops execution, and its signal aborts the upstream calls.
       useExecutionCancellation(),
       // The operation deadline's timer ends with the answer.
@@ -158,7 +165,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       const { signal, deadlineAt } = deadlines.start(initial.request);
       const requestId = requestIdOf(initial.request);
       return {
-        upstream: new UpstreamSession(client, { signal, deadlineAt, requestId }),
+        upstream: new UpstreamSession(client, { signal, deadlineAt, requestId, caller: callerIdentity(caller).key }),
         clock,
         logger: deps.logger,
         requestId,

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: 'warn' });
   const auth = gatewayAuth('jwt');
   // As production runs it (jwt, limits, metrics), minus the audit trail's stdout.
-  const config = loadConfig({ NODE_ENV: 'production', OPS_MANAGER_BASE_URL: baseUrl, ...DEMO_KEY_ENV, AUDIT_LOG: 'off', LOG_LEVEL: 'warn', ...auth.env });
+  const config = loadConfig({ NODE_ENV: 'production', OPS_MANAGER_BASE_URL: baseUrl, ...DEMO_KEY_ENV, AUDIT_LOG: 'off', LOG_LEVEL: 'warn', RATE_LIMIT_READS_PER_MINUTE: '0', RATE_LIMIT_MUTATIONS_PER_MINUTE: '0', ...auth.env });
   // Read coalescing off: 8 identical operations at a time would share GETs, and each layer is
   // meant to measure the work of one whole operation.
   const app = await createApp(config, { logger, coalesceReads: false });

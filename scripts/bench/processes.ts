@@ -160,7 +160,9 @@ export async function startGatewayProcess(options: {
 }): Promise<GatewayProcess> {
   const port = await freePort();
   const args = [...(options.nodeArgs ?? []), ...(options.tsx === false ? [] : ['--import', 'tsx']), options.script ?? 'src/main.ts', ...(options.scriptArgs ?? [])];
-  const { process: handle, child } = launch(options.name, options.root, args, { ...options.env, PORT: String(port), HOST: '127.0.0.1' });
+  // The benchmark sends as one caller: per-caller budgets (RATE_LIMIT_*) would measure the limit, not the gateway.
+  const unlimited = { RATE_LIMIT_READS_PER_MINUTE: '0', RATE_LIMIT_MUTATIONS_PER_MINUTE: '0' };
+  const { process: handle, child } = launch(options.name, options.root, args, { ...unlimited, ...options.env, PORT: String(port), HOST: '127.0.0.1' });
   const origin = `http://127.0.0.1:${port}`;
   await waitUntil(options.name, child, handle.output, 30_000, async () => {
     const response = await fetch(`${origin}${options.healthPath ?? '/health'}`, { signal: AbortSignal.timeout(1_000) });

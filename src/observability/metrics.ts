@@ -19,6 +19,10 @@ export interface Metrics {
   compilations: Counter<string>;
   /** Mutations that carried an Idempotency-Key, by what became of the key. */
   idempotency: Counter<'outcome'>;
+  /** Operations refused by a caller's budget (429 RATE_LIMITED), by identity class and operation type. */
+  rateLimited: Counter<'identity_class' | 'operation_type'>;
+  /** The shared state (Redis) could not be read or written: the request went on without it (fail open). */
+  sharedStateErrors: Counter<'store'>;
   /** Reads the breaker and in-flight figures of an upstream at scrape time (its `status()`). */
   watch(upstream: Pick<Upstream, 'status'>): void;
 }
@@ -82,6 +86,31 @@ export function createMetrics(registry = new Registry()): Metrics {
     registers: [registry],
   });
 
+  const rateLimited = new Counter({
+    name: 'gateway_rate_limited_requests_total',
+    help: 'Operations refused with 429 RATE_LIMITED by a caller budget, by identity class (jwt, passthrough, anonymous) and operation type (read, mutation).',
+    labelNames: ['identity_class', 'operation_type'] as const,
+    registers: [registry],
+  });
+  const sharedStateErrors = new Counter({
+    name: 'gateway_shared_state_errors_total',
+    help: 'Reads and writes of the shared state (Redis) that failed, by store (rate_limit, upstream_pause): the request went on without it (fail open).',
+    labelNames: ['store'] as const,
+    registers: [registry],
+  });
+  const queueWait = new Histogram({
+    name: 'upstream_queue_wait_seconds',
+    help: 'Time Ops Manager calls waited for a slot of the in-flight cap (UPSTREAM_MAX_IN_FLIGHT), all attempts of a call together.',
+    buckets: [0.001, ...LATENCY_BUCKETS],
+    registers: [registry],
+  });
+  const pauses = new Counter({
+    name: 'upstream_pauses_total',
+    help: "Ops Manager 429 pauses: started (a 429 with Retry-After paused a project's calls), refused (a call failed fast during one).",
+    labelNames: ['event'] as const,
+    registers: [registry],
+  });
+
   const digestChallenges = new Counter({
     name: 'upstream_digest_challenges_total',
     help: 'Digest challenges (401 with WWW-Authenticate) received from Ops Manager.',
@@ -128,8 +157,11 @@ export function createMetrics(registry = new Registry()): Metrics {
     loaderBatchSize,
     compilations,
     idempotency,
+    rateLimited,
+    sharedStateErrors,
     upstream: {
-      call({ method, route, attempts, retries, challenges }) {
+      call({ method, route, attempts, retries, challenges, queueMs }) {
+        if (attempts.length > 0) queueWait.observe(queueMs / 1000);
         for (const { status, durationMs } of attempts) {
           upstreamRequests.inc({ method, route, status });
           upstreamDuration.observe({ method, route }, durationMs / 1000);
@@ -139,6 +171,9 @@ export function createMetrics(registry = new Registry()): Metrics {
       },
       batch(size) {
         loaderBatchSize.observe(size);
+      },
+      pause(event) {
+        pauses.inc({ event });
       },
     },
     watch(upstream) {

@@ -10,6 +10,8 @@ export interface UpstreamObserver {
   call?(record: Readonly<CallRecord>): void;
   /** A loader asked for this many projects at once. */
   batch?(size: number): void;
+  /** A 429 with Retry-After paused calls to a project ('started'), or a call was refused during one ('refused'). */
+  pause?(event: 'started' | 'refused'): void;
 }
 
 export interface CallReporter {

@@ -45,6 +45,8 @@ export interface CallOptions {
   deadlineAt?: number | undefined;
   /** The operation's request id, for the log line. */
   requestId?: string | undefined;
+  /** Who the call is for (auth/identity.ts): the in-flight cap serves callers in turn. */
+  caller?: string | undefined;
 }
 
 interface RequestSpec<T> {

@@ -41,6 +41,8 @@ export interface CallRecord {
   /** When the operation must have answered (ms since epoch, the injected clock's); no backoff waits past it. */
   readonly deadlineAt: number | undefined;
   readonly requestId: string | undefined;
+  /** Who the call is for (auth/identity.ts): the in-flight cap's line is fair across these. */
+  readonly caller: string | undefined;
   /** performance.now() when the call started. */
   readonly startedAt: number;
   readonly attempts: AttemptRecord[];
@@ -51,12 +53,14 @@ export interface CallRecord {
   challenges: number;
   /** The HTTP status of the last answer. */
   status: number | undefined;
+  /** Milliseconds spent waiting for a slot of the in-flight cap, over all attempts. */
+  queueMs: number;
 }
 
 export function newCallRecord(
   method: string,
   route: string,
-  options: { signal?: AbortSignal | undefined; deadlineAt?: number | undefined; requestId?: string | undefined } = {},
+  options: { signal?: AbortSignal | undefined; deadlineAt?: number | undefined; requestId?: string | undefined; caller?: string | undefined } = {},
 ): CallRecord {
   return {
     method,
@@ -64,12 +68,14 @@ export function newCallRecord(
     signal: options.signal,
     deadlineAt: options.deadlineAt,
     requestId: options.requestId,
+    caller: options.caller,
     startedAt: performance.now(),
     attempts: [],
     retries: [],
     roundTrips: 0,
     challenges: 0,
     status: undefined,
+    queueMs: 0,
   };
 }
 

@@ -6,6 +6,7 @@ export interface ReadOptions {
   signal?: AbortSignal | undefined;
   deadlineAt?: number | undefined;
   requestId?: string | undefined;
+  caller?: string | undefined;
 }
 
 interface SharedRead {
@@ -29,7 +30,8 @@ interface SharedRead {
  * Each reader keeps its own signal: one who leaves (or whose operation times out) gets its own
  * error at once, and the GET goes on for the others; only when every reader has left is it
  * aborted. The GET runs under the first reader's deadline (readers that join it overlap it, so
- * their deadlines differ by the time between them) and request id (its log line).
+ * their deadlines differ by the time between them), request id (its log line) and caller (its
+ * turn in the in-flight cap's line).
  */
 export class ReadCoalescer {
   readonly #byProject = new Map<string, Map<string, SharedRead>>();
@@ -46,7 +48,7 @@ export class ReadCoalescer {
       const entry: SharedRead = {
         controller,
         readers: 0,
-        promise: read({ signal: controller.signal, deadlineAt: options.deadlineAt, requestId: options.requestId }),
+        promise: read({ signal: controller.signal, deadlineAt: options.deadlineAt, requestId: options.requestId, caller: options.caller }),
       };
       shared = entry;
       if (reads === undefined) this.#byProject.set(project, (reads = new Map()));

@@ -6,11 +6,13 @@ import type { UpstreamObserver } from './call-report.ts';
 import { OpsManagerClient } from './client.ts';
 import { DigestClient } from './digest.ts';
 import { compose, type UpstreamFetch } from './pipeline.ts';
+import { createMemoryPauses, type UpstreamPauses } from './pauses.ts';
 import { ReadCoalescer } from './read-coalescing.ts';
 import { type BreakerState, UpstreamBreaker } from './stages/breaker.ts';
 import { deadline } from './stages/deadline.ts';
 import { digestAuth } from './stages/digest.ts';
 import { inFlightLimit } from './stages/in-flight-limit.ts';
+import { respectPauses } from './stages/pause.ts';
 import { retry, type RetryPolicy } from './stages/retry.ts';
 import { type FetchLike, pooledTransport } from './stages/transport.ts';
 
@@ -67,13 +69,17 @@ export interface UpstreamOptions extends UpstreamConfig {
    * (read-coalescing.ts). Off, every read sends its own: the benchmark compares both. @default true
    */
   coalesceReads?: boolean | undefined;
+  /** The in-flight cap's waiting line is fair across callers (UPSTREAM_FAIR_QUEUE); false: first come, first served. @default true */
+  fairQueue?: boolean | undefined;
+  /** Where Ops Manager's 429 pauses are kept (Redis: shared by replicas). @default in this process */
+  pauses?: UpstreamPauses | undefined;
 }
 
 /**
  * The upstream: one keep-alive pool, one in-flight cap, one breaker, and the pipeline each call
  * goes through, composed once, outermost first:
  *
- *   retry → in-flight limit → breaker → deadline/timeout → Digest → transport
+ *   retry → in-flight limit → 429 pause → breaker → deadline/timeout → Digest → transport
  *
  * Retry is outside the cap and the breaker, so a backoff wait holds no slot and the breaker counts
  * each attempt (cockatiel's advice, and what this gateway always did). Passthrough clients get the
@@ -82,14 +88,16 @@ export interface UpstreamOptions extends UpstreamConfig {
 export function createUpstream(options: UpstreamOptions): Upstream {
   const clock = options.clock ?? systemClock;
   const transport = pooledTransport({ connections: options.maxInFlight, wrap: options.wrapTransport });
-  const limit = inFlightLimit(options.maxInFlight);
+  const limit = inFlightLimit(options.maxInFlight, { fair: options.fairQueue });
+  const pauses = options.pauses ?? createMemoryPauses(clock);
+  const onPause = options.observer?.pause?.bind(options.observer);
   const breaker = new UpstreamBreaker({ ...options.breaker, logger: options.logger });
   const coalescer = options.coalesceReads === false ? undefined : new ReadCoalescer();
   const retries = retry({ policy: options.retry, clock });
   const timeout = deadline({ timeoutMs: options.timeoutMs });
 
-  const pipelineFor = (session: DigestClient): UpstreamFetch =>
-    compose([retries, limit.stage, breaker.stage, timeout, digestAuth(session)], transport.fetch);
+  const pipelineFor = (session: DigestClient, credentials: string): UpstreamFetch =>
+    compose([retries, limit.stage, respectPauses({ pauses, credentials, clock, onPause }), breaker.stage, timeout, digestAuth(session)], transport.fetch);
   const sessionFor = (username: string, password: string) =>
     new DigestClient({ credentials: { username, password }, logger: options.logger, clock });
   const clientFor = (send: UpstreamFetch, credentials: string, callerCredentials: boolean) =>
@@ -102,7 +110,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       reads: coalescer && { coalescer, credentials },
     });
 
-  const client = clientFor(pipelineFor(sessionFor(options.publicKey, options.privateKey)), 'gateway', false);
+  const client = clientFor(pipelineFor(sessionFor(options.publicKey, options.privateKey), 'gateway'), 'gateway', false);
   const sessions = new Map<string, OpsManagerClient>();
   const { maxSessions } = options;
   return {
@@ -113,7 +121,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         // Map keeps insertion order: re-inserting makes this the most recently used.
         sessions.delete(apiKey.fingerprint);
       } else {
-        const send = pipelineFor(sessionFor(apiKey.publicKey, apiKey.privateKey));
+        const send = pipelineFor(sessionFor(apiKey.publicKey, apiKey.privateKey), `caller:${apiKey.fingerprint}`);
         session = clientFor(send, `caller:${apiKey.fingerprint}`, true);
         if (sessions.size >= maxSessions) sessions.delete(sessions.keys().next().value!);
       }
@@ -130,6 +138,9 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         return false;
       }
     },
-    close: () => transport.close(),
+    async close() {
+      await transport.close();
+      await pauses.close();
+    },
   };
 }

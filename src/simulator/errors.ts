@@ -92,10 +92,10 @@ export const apiErrors = {
   unsupportedMediaType: () => new OpsManagerError(415, undefined, 'The request body must be application/json.'),
   payloadTooLarge: (limitBytes: number) =>
     new OpsManagerError(413, undefined, `The request body is larger than ${limitBytes} bytes.`),
-  rateLimited: (resource: string) =>
-    new OpsManagerError(429, 'RATE_LIMITED', `Resource ${resource} is limited to 100 requests every 1 minutes.`, [
+  rateLimited: (resource: string, perMinute = 100) =>
+    new OpsManagerError(429, 'RATE_LIMITED', `Resource ${resource} is limited to ${perMinute} requests every 1 minutes.`, [
       resource,
-      100,
+      perMinute,
       1,
     ]),
   unexpected: () => new OpsManagerError(500, 'UNEXPECTED_ERROR', 'Unexpected error.'),

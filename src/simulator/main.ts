@@ -8,6 +8,8 @@
  *   SIMULATOR_SEED_PROJECTS      generated projects instead of the demo data (ids: generatedProjectId)
  *   SIMULATOR_SEED_INVITATIONS   invitations per generated project (default 10; needs SIMULATOR_SEED_PROJECTS)
  *   SIMULATOR_LATENCY_MS         fixed latency added to every API response (default 0)
+ *   SIMULATOR_RATE_LIMIT_PER_MINUTE  requests per project per minute before 429 RATE_LIMITED with
+ *                                Retry-After, as Atlas documents (default 0: no limit)
  *
  * And the variants, where real servers answer differently (defaults: what the Ops Manager docs say;
  * see SimulatorOptions):
@@ -79,6 +81,7 @@ function readSeed(): SeedOption {
 const port = readInteger(['PORT', 'SIMULATOR_PORT'], 8080, 0, 65535);
 const seed = readSeed();
 const latencyMs = readInteger(['SIMULATOR_LATENCY_MS'], 0, 0, 600_000);
+const rateLimitPerMinute = readInteger(['SIMULATOR_RATE_LIMIT_PER_MINUTE'], 0, 0, 1_000_000);
 const variants = {
   createStatus: readChoice('SIMULATOR_CREATE_STATUS', CREATE_STATUSES, DOCUMENTED_VARIANTS.createStatus),
   deleteResponse: readChoice('SIMULATOR_DELETE_RESPONSE', DELETE_RESPONSES, DOCUMENTED_VARIANTS.deleteResponse),
@@ -88,7 +91,7 @@ const nonceLifetimeMs = readInteger(['SIMULATOR_NONCE_LIFETIME_MS'], 300_000, 1,
 const checkNonceCount = readChoice('SIMULATOR_NONCE_COUNT_CHECK', ['true', 'false'], 'true') === 'true';
 const auth = readChoice('SIMULATOR_AUTH', ['digest', 'none'] as const, 'digest');
 
-const simulator = await startSimulator({ port, host: '127.0.0.1', seed, latencyMs, ...variants, nonceLifetimeMs, checkNonceCount, auth });
+const simulator = await startSimulator({ port, host: '127.0.0.1', seed, latencyMs, ...variants, nonceLifetimeMs, checkNonceCount, auth, rateLimitPerMinute });
 console.log(`Ops Manager simulator listening: ${simulator.baseUrl}`);
 if (auth === 'none') console.log('Digest off (SIMULATOR_AUTH=none): every request is answered as authenticated');
 else console.log(`Digest API key: public "${DEMO_API_KEY.publicKey}", private "${DEMO_API_KEY.privateKey}"`);
@@ -99,6 +102,7 @@ if (seed === 'demo') {
   console.log(`Generated ${seed.projects} projects with ${seed.invitationsPerProject} invitations each (ids ${range})`);
 }
 if (latencyMs > 0) console.log(`Fixed latency: ${latencyMs} ms on every API response`);
+if (rateLimitPerMinute > 0) console.log(`Rate limit: ${rateLimitPerMinute} requests per project per minute, then 429 with Retry-After`);
 console.log(
   `Variants: create ${variants.createStatus}, delete ${variants.deleteResponse}, inviter ${variants.apiKeyInviter}; ` +
     `Digest nonce lifetime ${nonceLifetimeMs} ms, nonce-count check ${checkNonceCount ? 'on' : 'off'}`,

@@ -10,6 +10,7 @@ import { apiErrors, OpsManagerError } from './errors.ts';
 import { applyFaultBeforeHandling } from './fault-responses.ts';
 import { FaultQueue, type SimulatorFaults } from './faults.ts';
 import { DEFAULT_MAX_BODY_BYTES, readRequestBody } from './http-body.ts';
+import { ProjectRateLimit } from './rate-limit.ts';
 import { NonceRegistry } from './nonces.ts';
 import { errorResult, responseFormat, sendApiResult, sendChallenge, type ApiResult } from './responses.ts';
 import { API_BASE_PATH, matchRoute, routeKey } from './routes.ts';
@@ -61,6 +62,11 @@ export interface SimulatorOptions {
   extraInvitationFields?: Record<string, unknown>;
   /** Larger request bodies get 413. @default 1 MiB */
   maxBodyBytes?: number;
+  /**
+   * Authenticated requests per project per minute before 429 RATE_LIMITED with Retry-After, as
+   * Atlas documents (100 on some resources); 0: no limit. @default 0
+   */
+  rateLimitPerMinute?: number;
 }
 
 export interface Simulator {
@@ -72,6 +78,8 @@ export interface Simulator {
   readonly counters: SimulatorCounters;
   readonly faults: SimulatorFaults;
   setLatency(ms: number): void;
+  /** Changes the per-project rate limit (0: off); every project's window starts again. */
+  setRateLimit(perMinute: number): void;
   /** Closes the server and destroys every open socket (keep-alive, hanging), so tests end promptly. */
   close(): Promise<void>;
 }
@@ -105,6 +113,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const store = new SimulatorStore({ now, seed: options.seed, extraInvitationFields: options.extraInvitationFields });
   const counters = new RequestCounters();
   const faults = new FaultQueue();
+  const rateLimit = new ProjectRateLimit(0, now);
+  rateLimit.set(options.rateLimitPerMinute ?? 0);
   let latencyMs = options.latencyMs ?? 0;
   const setLatency = (ms: number): void => {
     if (!(ms >= 0)) throw new RangeError(`latency must be >= 0, got ${ms}`);
@@ -143,6 +153,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const key = route && routeKey(method, route.template);
     counters.recordAuthenticated(key, `${method} ${url.pathname}`);
     const format = responseFormat(url.searchParams);
+
+    const retryAfter = route?.groupId === undefined ? undefined : rateLimit.take(route.groupId);
+    if (retryAfter !== undefined) {
+      const result = errorResult(apiErrors.rateLimited(url.pathname, rateLimit.perMinute));
+      sendApiResult(response, { ...result, headers: { ...result.headers, 'Retry-After': String(retryAfter) } }, format);
+      return;
+    }
 
     const fault = faults.take({ method, route: key, groupId: route?.groupId });
     if (fault !== undefined) {
@@ -225,6 +242,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     counters,
     faults,
     setLatency,
+    setRateLimit: (perMinute) => rateLimit.set(perMinute),
     close() {
       closed ??= new Promise<void>((resolve) => {
         closing.abort();

@@ -164,6 +164,10 @@ export function stackConfig(options: StackOptions = {}) {
     UPSTREAM_MAX_RETRIES: options.retry?.maxRetries === undefined ? undefined : String(options.retry.maxRetries),
     BREAKER_FAILURE_THRESHOLD: options.breaker?.failureThreshold === undefined ? undefined : String(options.breaker.failureThreshold),
     BREAKER_HALF_OPEN_AFTER_MS: options.breaker?.halfOpenAfterMs === undefined ? undefined : String(options.breaker.halfOpenAfterMs),
+    // Tests of other behaviours send hundreds of operations in seconds as one caller; the
+    // rate-limit tests set their own budgets (test/integration/fair-share.test.ts).
+    RATE_LIMIT_READS_PER_MINUTE: '0',
+    RATE_LIMIT_MUTATIONS_PER_MINUTE: '0',
     ...options.env,
   };
   const config = loadConfig(env);

@@ -131,4 +131,19 @@ describe('UPSTREAM_COALESCE_READS', () => {
   it('refuses anything but true or false, naming the variable', () => {
     expect(problems({ UPSTREAM_COALESCE_READS: 'off' })).toEqual([expect.stringMatching(/^UPSTREAM_COALESCE_READS: /)]);
   });
+
+  it('fair share: budgets on by default, 0 turns one off, one Redis URL serves both uses unless each is named', () => {
+    expect(loadConfig({}).fairShare).toEqual({ redisUrl: undefined, readsPerMinute: 600, mutationsPerMinute: 60, fairQueue: true });
+    expect(loadConfig({ RATE_LIMIT_READS_PER_MINUTE: '0', UPSTREAM_FAIR_QUEUE: 'false' }).fairShare).toMatchObject({ readsPerMinute: 0, fairQueue: false });
+    const shared = loadConfig({ REDIS_URL: 'redis://cache:6379' });
+    expect([shared.fairShare.redisUrl, shared.idempotency.redisUrl]).toEqual(['redis://cache:6379', 'redis://cache:6379']);
+    const legacy = loadConfig({ IDEMPOTENCY_REDIS_URL: 'redis://keys:6379' });
+    expect([legacy.fairShare.redisUrl, legacy.idempotency.redisUrl]).toEqual(['redis://keys:6379', 'redis://keys:6379']);
+    const both = loadConfig({ REDIS_URL: 'redis://cache:6379', IDEMPOTENCY_REDIS_URL: 'redis://keys:6379' });
+    expect([both.fairShare.redisUrl, both.idempotency.redisUrl]).toEqual(['redis://cache:6379', 'redis://keys:6379']);
+    expect(problems({ RATE_LIMIT_MUTATIONS_PER_MINUTE: '-1', REDIS_URL: 'http://cache' }).sort()).toEqual([
+      expect.stringMatching(/^RATE_LIMIT_MUTATIONS_PER_MINUTE: /),
+      expect.stringMatching(/^REDIS_URL: /),
+    ]);
+  });
 });

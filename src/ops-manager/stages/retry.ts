@@ -3,6 +3,7 @@ import { ErrorCode, GatewayError, UpstreamError } from '../../errors.ts';
 import type { Stage } from '../pipeline.ts';
 import { parseRetryAfter } from '../upstream-errors.ts';
 import { CircuitOpenError } from './breaker.ts';
+import { UpstreamPausedError } from './pause.ts';
 
 export interface RetryPolicy {
   /** Retries after the first attempt (UPSTREAM_MAX_RETRIES). */
@@ -36,7 +37,9 @@ export function retryDelay(
 ): number | undefined {
   if (context.attempt >= policy.maxRetries) return undefined;
   const transient = failure.code === ErrorCode.UPSTREAM_UNAVAILABLE || failure.code === ErrorCode.UPSTREAM_RATE_LIMITED;
-  if (!transient || failure instanceof CircuitOpenError) return undefined;
+  // The gateway's own refusals (an open circuit, a pause Ops Manager asked for) last seconds:
+  // waiting them out would hold the operation, and they fail fast on purpose.
+  if (!transient || failure instanceof CircuitOpenError || failure instanceof UpstreamPausedError) return undefined;
   if (!context.idempotent && !failure.notSent) return undefined;
   const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** context.attempt);
   const backoff = exponential / 2 + (exponential / 2) * context.random;
