@@ -9,6 +9,7 @@ import {
 } from '../errors.ts';
 import type { CallOptions, OpsManagerClient } from '../ops-manager/client.ts';
 import type { Invitation } from '../ops-manager/schemas.ts';
+import { backoffTimings } from '../ops-manager/stages/retry.ts';
 import { isDeadline } from '../ops-manager/transport-errors.ts';
 import type { ChangeSend } from './attempts.ts';
 import { type DesiredState, readBack, type ReadBackResult } from './read-back.ts';
@@ -34,8 +35,10 @@ export interface Completion {
 
 export type Completed<T> = T & Completion;
 
-/** Failures of a second attempt that say "not now" and nothing about the first attempt. */
+/** Failures that say "not now" (of a second attempt: nothing about the first one). */
 const TRANSIENT = new Set<ErrorCode>([ErrorCode.UPSTREAM_UNAVAILABLE, ErrorCode.UPSTREAM_RATE_LIMITED, ErrorCode.UPSTREAM_TIMEOUT]);
+/** Failures of a read that a second read, a moment later, may not meet. */
+const READ_AGAIN = new Set<ErrorCode>([...TRANSIENT, ErrorCode.UPSTREAM_BAD_RESPONSE]);
 
 /**
  * Sends a change and, when its answer is lost (a timeout or reset after sending, an unreadable
@@ -65,7 +68,8 @@ export async function completeChange<T>(client: OpsManagerClient, change: Change
 
   let read: ReadBackResult;
   try {
-    read = await readBack(client, change.projectId, change.desired, call);
+    await pause(client, call, 1);
+    read = await readProject(client, change, call, 1);
   } catch {
     throw lost;
   }
@@ -93,7 +97,8 @@ async function settleSecondAttempt<T>(
 ): Promise<Completed<T>> {
   const { desired } = change;
   if (failure instanceof OutcomeUnknownError) {
-    const read = await readBack(client, change.projectId, desired, call).catch(() => undefined);
+    await pause(client, call, 2);
+    const read = await readProject(client, change, call, 2).catch(() => undefined);
     if (read?.state === 'applied') return { ...change.fromRead(read.invitation), confirmedByReadBack: true, attempts: 2 };
     if (read?.state === 'concurrent') throw concurrent(read);
     throw new OutcomeUnknownError(
@@ -106,7 +111,7 @@ async function settleSecondAttempt<T>(
     // the roles tell which.
     let read: ReadBackResult;
     try {
-      read = await readBack(client, change.projectId, desired, call);
+      read = await readProject(client, change, call, 2);
     } catch {
       throw new OutcomeUnknownError(
         'The change’s answer was lost; sent again, Ops Manager refused it as a duplicate, and the project could not be read to tell whether the invitation is this change’s.',
@@ -133,6 +138,38 @@ async function settleSecondAttempt<T>(
   }
   // A refusal the first attempt would have met too (bad input, forbidden, not found).
   throw failure;
+}
+
+/**
+ * Reads the project back (readBack). A read that failed in a way the next one may not (a timeout,
+ * an unreadable or "try later" answer the pipeline gave up on) is made once more after a pause,
+ * while the operation has time: a read is always safe to repeat, and without one the change
+ * stays unknown.
+ */
+async function readProject(client: OpsManagerClient, change: ChangeSpec<unknown>, call: CallOptions, step: number): Promise<ReadBackResult> {
+  try {
+    return await readBack(client, change.projectId, change.desired, call);
+  } catch (error) {
+    if (!(error instanceof GatewayError && READ_AGAIN.has(error.code))) throw error;
+    await pause(client, call, step + 1);
+    if (whyNotSendAgain(call, client.clock.now()) !== undefined) throw error;
+    return readBack(client, change.projectId, change.desired, call);
+  }
+}
+
+/**
+ * A pause before reading again, as the retry stage backs off (exponential from its base, equal
+ * jitter; `step` 1 before the first read-back, 2 before a later one): a change whose answer was
+ * lost may still be finishing, and failures come in bursts that a read made at once tends to
+ * meet too. It ends early when the operation does, and is skipped when it would end past the
+ * deadline.
+ */
+async function pause(client: OpsManagerClient, call: CallOptions, step: number): Promise<void> {
+  const { clock } = client;
+  const exponential = Math.min(backoffTimings.maxDelayMs, backoffTimings.baseDelayMs * 2 ** step);
+  const delay = (exponential / 2) * (1 + clock.random());
+  if (call.deadlineAt !== undefined && clock.now() + delay >= call.deadlineAt) return;
+  await clock.sleep(delay, call.signal).catch(() => undefined);
 }
 
 type Sent<T> = { ok: true; value: T } | { ok: false; failure: GatewayError };
