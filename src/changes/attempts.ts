@@ -30,11 +30,14 @@ export interface ChangeAttempt extends ChangeRequest {
 
 /**
  * One time a change was sent to Ops Manager: the HTTP status it answered (absent when no answer
- * came) and, when it failed, its code (MUTATION_OUTCOME_UNKNOWN: the answer was lost or unreadable).
+ * came) and, when it failed, its code (MUTATION_OUTCOME_UNKNOWN: the answer was lost or unreadable;
+ * `notSent` when it was refused before leaving).
  */
 export interface ChangeSend {
   status?: number | undefined;
   code?: ErrorCode | undefined;
+  /** The request certainly never left (circuit open, the operation over before a slot freed). */
+  notSent?: true | undefined;
 }
 
 /** Where every attempt of an operation is reported: the audit trail, the idempotency plugin. */

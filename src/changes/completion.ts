@@ -46,7 +46,8 @@ const READ_AGAIN = new Set<ErrorCode>([...TRANSIENT, ErrorCode.UPSTREAM_BAD_RESP
  * twice: Ops Manager refuses a second invitation for one address (409), sets the whole role list
  * (the same list twice is the same state), and answers a second delete with 404. So:
  *
- * 1. The project is read again. The state asked for holds → success, `confirmedByReadBack`.
+ * 1. After a short backoff, the project is read again (once more if that read fails in a way the
+ *    next may not). The state asked for holds → success, `confirmedByReadBack`.
  *    Another change's state (a create finding the address invited with other roles) →
  *    ConcurrentChangeError with what was read; nothing is sent again, nothing overwritten.
  *    The read fails → the OutcomeUnknownError as it was.
@@ -54,9 +55,9 @@ const READ_AGAIN = new Set<ErrorCode>([...TRANSIENT, ErrorCode.UPSTREAM_BAD_RESP
  *    time and its caller is still there (else OutcomeUnknownError with what was read). That
  *    second attempt settles it: a 2xx → success, `attempts: 2`; a create refused as a duplicate →
  *    a read decides (the roles asked → success, others → AlreadyExistsError with what was read);
- *    a delete answered 404 → success (gone); its answer lost too → one more read (shown →
- *    success, else OutcomeUnknownError); "try later" → OutcomeUnknownError; any other refusal
- *    is the answer.
+ *    a delete answered 404 → success (gone); its answer lost too → another backoff and one more
+ *    read (shown → success, else OutcomeUnknownError); "try later" → OutcomeUnknownError; any
+ *    other refusal is the answer.
  *
  * Never more than two sends per change. Every send is written into `sends` (the audit line).
  */
@@ -131,9 +132,12 @@ async function settleSecondAttempt<T>(
     return { ...change.fromRead(null), confirmedByReadBack: false, attempts: 2 };
   }
   if (TRANSIENT.has(failure.code)) {
+    // Refused before it left (circuit open, the operation ended while it waited for a slot): it
+    // was not an attempt at Ops Manager, and the change stands as after the first one.
+    const what = failure.notSent ? `it could not be sent again (${failure.code})` : `sent again it failed (${failure.code})`;
     throw new OutcomeUnknownError(
-      `The change’s answer was lost, a read did not show it (yet), and sent again it failed (${failure.code}): the first attempt may still be applied. Read the invitation again before retrying.`,
-      { cause: failure, readBack: readBackOf(firstRead), attempts: 2 },
+      `The change’s answer was lost, a read did not show it (yet), and ${what}: the first attempt may still be applied. Read the invitation again before retrying.`,
+      { cause: failure, readBack: readBackOf(firstRead), attempts: failure.notSent ? 1 : 2 },
     );
   }
   // A refusal the first attempt would have met too (bad input, forbidden, not found).
@@ -183,6 +187,7 @@ async function sendOnce<T>(change: ChangeSpec<T>, call: CallOptions, sends: Chan
   } catch (error) {
     if (!(error instanceof GatewayError)) throw error;
     send.code = error.code;
+    if (error.notSent) send.notSent = true;
     return { ok: false, failure: error };
   }
 }

@@ -42,7 +42,12 @@ const DELETE = `mutation($p: ObjectID!, $i: ObjectID!) {
  */
 function betweenReadAndResend() {
   let afterRead: ((signal: AbortSignal | null | undefined) => void | Promise<void>) | undefined;
+  let refuseChanges = false;
   const wrap = (fetch: FetchLike): FetchLike => async (input, init) => {
+    if (refuseChanges && init?.method !== 'GET') {
+      // The shape of undici's error when nothing listens: the request certainly never left.
+      throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+    }
     const answer = await fetch(input, init);
     const hook = afterRead;
     if (hook === undefined || init?.method !== 'GET' || answer.status !== 200) return answer;
@@ -52,7 +57,12 @@ function betweenReadAndResend() {
     await hook(init.signal);
     return new Response(body, { status: answer.status, headers: answer.headers });
   };
-  return { wrap, set: (hook: typeof afterRead) => (afterRead = hook) };
+  return {
+    wrap,
+    set: (hook: typeof afterRead) => (afterRead = hook),
+    /** From now on (until `false`), every change is refused before it leaves. */
+    refuseChanges: (on: boolean) => (refuseChanges = on),
+  };
 }
 
 describe('a change whose answer was lost, and that a read does not show, is sent once more', () => {
@@ -161,6 +171,26 @@ describe('a change whose answer was lost, and that a read does not show, is sent
     expect(stack.upstreamCalls(POST)).toBe(2);
   });
 
+  it('a second attempt refused before it left (connection refused, retries spent) → OutcomeUnknownError, attempts: 1', async () => {
+    stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' } });
+    between.set(() => void between.refuseChanges(true));
+    const requestId = 'second-attempt-never-left';
+    try {
+      const response = await fetch(stack.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+        body: JSON.stringify({ query: CREATE, variables: { p: payments, u: 'refused@example.com', r: ['GROUP_READ_ONLY'] } }),
+      });
+      const { data } = (await response.json()) as { data: any };
+      expect(data.createInvitation).toEqual({ __typename: 'OutcomeUnknownError', code: 'MUTATION_OUTCOME_UNKNOWN', attempts: 1, readBack: { invitation: null } });
+    } finally {
+      between.refuseChanges(false);
+    }
+    expect(stack.upstreamCalls(POST)).toBe(1);
+    const line = stack.auditLines.find((each) => each.requestId === requestId)!;
+    expect(line.sends).toEqual([{ code: 'MUTATION_OUTCOME_UNKNOWN' }, { code: 'UPSTREAM_UNAVAILABLE', notSent: true }]);
+  });
+
   it('a refusal of the second attempt that the first would have met too is the answer (403 → ForbiddenError)', async () => {
     const target = first();
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'DELETE' } });
@@ -168,6 +198,15 @@ describe('a change whose answer was lost, and that a read does not show, is sent
     const { data } = await stack.execute<any>(DELETE, { p: payments, i: target.id });
     expect(data.deleteInvitation).toEqual({ __typename: 'ForbiddenError', code: 'FORBIDDEN' });
     expect(stack.upstreamCalls(DELETE_ROUTE)).toBe(2);
+  });
+
+  it('a read-back answered with an unreadable body is read once more, then the change sent again', async () => {
+    stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' } });
+    stack.simulator.faults.inject({ kind: 'malformed-json' }, { match: { method: 'GET' } });
+    const { data } = await stack.execute<any>(CREATE, { p: payments, u: 'reread@example.com', r: ['GROUP_READ_ONLY'] });
+    expect(data.createInvitation).toMatchObject({ __typename: 'InvitationCreated', attempts: 2, confirmedByReadBack: false });
+    expect(stack.upstreamCalls(LIST_ROUTE)).toBe(2);
+    expect(stack.upstreamCalls(POST)).toBe(2);
   });
 
   it('not sent again when the read fails: OutcomeUnknownError, attempts: 1, readBack null', async () => {
