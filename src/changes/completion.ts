@@ -35,10 +35,8 @@ export interface Completion {
 
 export type Completed<T> = T & Completion;
 
-/** Failures that say "not now" (of a second attempt: nothing about the first one). */
+/** Failures of a second attempt that say "not now", and nothing about the first attempt. */
 const TRANSIENT = new Set<ErrorCode>([ErrorCode.UPSTREAM_UNAVAILABLE, ErrorCode.UPSTREAM_RATE_LIMITED, ErrorCode.UPSTREAM_TIMEOUT]);
-/** Failures of a read that a second read, a moment later, may not meet. */
-const READ_AGAIN = new Set<ErrorCode>([...TRANSIENT, ErrorCode.UPSTREAM_BAD_RESPONSE]);
 
 /**
  * Sends a change and, when its answer is lost (a timeout or reset after sending, an unreadable
@@ -46,8 +44,8 @@ const READ_AGAIN = new Set<ErrorCode>([...TRANSIENT, ErrorCode.UPSTREAM_BAD_RESP
  * twice: Ops Manager refuses a second invitation for one address (409), sets the whole role list
  * (the same list twice is the same state), and answers a second delete with 404. So:
  *
- * 1. After a short backoff, the project is read again (once more if that read fails in a way the
- *    next may not). The state asked for holds → success, `confirmedByReadBack`.
+ * 1. After a short backoff, the project is read again. The state asked for holds → success,
+ *    `confirmedByReadBack`.
  *    Another change's state (a create finding the address invited with other roles) →
  *    ConcurrentChangeError with what was read; nothing is sent again, nothing overwritten.
  *    The read fails → the OutcomeUnknownError as it was.
@@ -70,7 +68,7 @@ export async function completeChange<T>(client: OpsManagerClient, change: Change
   let read: ReadBackResult;
   try {
     await pause(client, call, 1);
-    read = await readProject(client, change, call, 1);
+    read = await readBack(client, change.projectId, change.desired, call);
   } catch {
     throw lost;
   }
@@ -99,7 +97,7 @@ async function settleSecondAttempt<T>(
   const { desired } = change;
   if (failure instanceof OutcomeUnknownError) {
     await pause(client, call, 2);
-    const read = await readProject(client, change, call, 2).catch(() => undefined);
+    const read = await readBack(client, change.projectId, desired, call).catch(() => undefined);
     if (read?.state === 'applied') return { ...change.fromRead(read.invitation), confirmedByReadBack: true, attempts: 2 };
     if (read?.state === 'concurrent') throw concurrent(read);
     throw new OutcomeUnknownError(
@@ -112,7 +110,7 @@ async function settleSecondAttempt<T>(
     // the roles tell which.
     let read: ReadBackResult;
     try {
-      read = await readProject(client, change, call, 2);
+      read = await readBack(client, change.projectId, desired, call);
     } catch {
       throw new OutcomeUnknownError(
         'The change’s answer was lost; sent again, Ops Manager refused it as a duplicate, and the project could not be read to tell whether the invitation is this change’s.',
@@ -145,28 +143,11 @@ async function settleSecondAttempt<T>(
 }
 
 /**
- * Reads the project back (readBack). A read that failed in a way the next one may not (a timeout,
- * an unreadable or "try later" answer the pipeline gave up on) is made once more after a pause,
- * while the operation has time: a read is always safe to repeat, and without one the change
- * stays unknown.
- */
-async function readProject(client: OpsManagerClient, change: ChangeSpec<unknown>, call: CallOptions, step: number): Promise<ReadBackResult> {
-  try {
-    return await readBack(client, change.projectId, change.desired, call);
-  } catch (error) {
-    if (!(error instanceof GatewayError && READ_AGAIN.has(error.code))) throw error;
-    await pause(client, call, step + 1);
-    if (whyNotSendAgain(call, client.clock.now()) !== undefined) throw error;
-    return readBack(client, change.projectId, change.desired, call);
-  }
-}
-
-/**
- * A pause before reading again, as the retry stage backs off (exponential from its base, equal
- * jitter; `step` 1 before the first read-back, 2 before a later one): a change whose answer was
- * lost may still be finishing, and failures come in bursts that a read made at once tends to
- * meet too. It ends early when the operation does, and is skipped when it would end past the
- * deadline.
+ * A pause before reading back, as the retry stage backs off (exponential from its base, equal
+ * jitter; `step` 1 before the first read-back, 2 before the one after a second attempt): a change
+ * whose answer was lost may still be finishing, and failures come in bursts that a request made at
+ * once tends to meet too. It ends early when the operation does, and is skipped when it would end
+ * past the deadline.
  */
 async function pause(client: OpsManagerClient, call: CallOptions, step: number): Promise<void> {
   const { clock } = client;
