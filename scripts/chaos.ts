@@ -2,8 +2,10 @@
  * `npm run chaos`: a bounded mixed load (reads and changes) against the gateway while the
  * simulator injects faults at random: 5xx, 429, latency, malformed and wrong-shaped bodies,
  * resets before and after applying, hangs. Then it checks that no change was lost or doubled:
- * every change the gateway acknowledged is applied at the simulator, every change it
- * reported as failed is not, and each "outcome unknown" is listed with what really happened.
+ * every change the gateway acknowledged is applied at the simulator (whether Ops Manager
+ * answered it, a read confirmed it, or a second attempt completed it), every change it reported
+ * as failed is not, no project holds two invitations for one address, and each "outcome
+ * unknown" is listed with what really happened.
  *
  *   npm run chaos -- [--operations 1500] [--concurrency 16] [--seed 7]
  *
@@ -59,6 +61,7 @@ type Change =
   | { kind: 'delete'; projectId: string; invitationId: string };
 const UPDATED_ROLES = ['GROUP_USER_ADMIN', 'GROUP_BACKUP_ADMIN', 'GROUP_AUTOMATION_ADMIN', 'GROUP_MONITORING_ADMIN'];
 type Verdict = 'acknowledged' | 'failed' | 'unknown';
+const CONCURRENT = 'INVITATION_CHANGED_CONCURRENTLY';
 
 const rssStart = process.memoryUsage().rss;
 let unhandled = 0;
@@ -95,7 +98,16 @@ async function graphql(query: string, variables: Record<string, unknown>) {
 
 const answers = new Map<string, number>();
 const count = (key: string) => answers.set(key, (answers.get(key) ?? 0) + 1);
-const changes: Array<{ change: Change; verdict: Verdict; typename: string; confirmedByReadBack: boolean }> = [];
+const changes: Array<{
+  change: Change;
+  verdict: Verdict;
+  typename: string;
+  code: string | undefined;
+  confirmedByReadBack: boolean;
+  attempts: number;
+  /** The OutcomeUnknownError's message: why it stayed unknown. */
+  message: string | undefined;
+}> = [];
 
 async function read(): Promise<void> {
   const ids = Array.from({ length: 1 + Math.floor(random() * 5) }, () => generatedProjectId(Math.floor(random() * PROJECTS)));
@@ -117,19 +129,22 @@ async function change(n: number): Promise<void> {
   } else {
     change = { kind: 'delete', projectId: generatedProjectId(target.p), invitationId: generatedInvitationId(target.p, target.i) };
   }
-  const select = (success: string) => `__typename ... on Error { code } ... on ${success} { confirmedByReadBack }`;
+  const select = (success: string) =>
+    `__typename ... on Error { code } ... on ${success} { confirmedByReadBack attempts } ... on OutcomeUnknownError { attempts message }`;
   const { body } =
     change.kind === 'create'
       ? await graphql(`mutation($p: ObjectID!, $u: EmailAddress!) { r: createInvitation(projectId: $p, username: $u, roles: [GROUP_READ_ONLY]) { ${select('InvitationCreated')} } }`, { p: change.projectId, u: change.username })
       : change.kind === 'update'
         ? await graphql(`mutation($p: ObjectID!, $i: ObjectID!, $r: [ProjectRole!]!) { r: updateInvitationRoles(projectId: $p, invitation: { id: $i }, roles: $r) { ${select('InvitationRolesUpdated')} } }`, { p: change.projectId, i: change.invitationId, r: change.roles })
         : await graphql(`mutation($p: ObjectID!, $i: ObjectID!) { r: deleteInvitation(projectId: $p, invitationId: $i) { ${select('InvitationDeleted')} } }`, { p: change.projectId, i: change.invitationId });
-  const result = body.data?.r as { __typename: string; code?: string; confirmedByReadBack?: boolean } | undefined;
+  const result = body.data?.r as { __typename: string; code?: string; confirmedByReadBack?: boolean; attempts?: number; message?: string } | undefined;
   const typename = result?.__typename ?? `errors: ${body.errors?.map((e) => e.extensions?.code).join('+')}`;
   const verdict: Verdict = !result ? 'failed' : result.__typename === 'OutcomeUnknownError' ? 'unknown' : result.code ? 'failed' : 'acknowledged';
   const confirmedByReadBack = result?.confirmedByReadBack === true;
-  changes.push({ change, verdict, typename, confirmedByReadBack });
-  count(`change: ${result?.code ?? typename}${confirmedByReadBack ? ' (confirmed by reading back)' : ''}`);
+  const attempts = result?.attempts ?? 1;
+  changes.push({ change, verdict, typename, code: result?.code, confirmedByReadBack, attempts, message: result?.message });
+  const how = [attempts === 2 && 'second attempt', confirmedByReadBack && 'confirmed by reading back'].filter(Boolean).join(', ');
+  count(`change: ${result?.code ?? typename}${how ? ` (${how})` : ''}`);
 }
 
 /** What the simulator's data says happened to a change. */
@@ -166,21 +181,48 @@ const unknown = outcomes.filter((o) => o.verdict === 'unknown');
 const lostAcknowledged = acknowledged.filter((o) => !o.applied);
 const confirmed = acknowledged.filter((o) => o.confirmedByReadBack);
 const falselyConfirmed = confirmed.filter((o) => !o.applied);
+const completed = acknowledged.filter((o) => o.attempts === 2);
+const falselyCompleted = completed.filter((o) => !o.applied);
+const concurrent = failed.filter((o) => o.code === CONCURRENT);
+const deletesStillThere = acknowledged.filter((o) => o.change.kind === 'delete' && !o.applied);
 const appliedFailures = failed.filter((o) => o.applied);
-const appliedAtSimulator = simulator.counters.snapshot().applied;
+const { applied: appliedAtSimulator, byRoute } = simulator.counters.snapshot();
 const appliedSeen = outcomes.filter((o) => o.applied).length;
+const changeRequests = Object.entries(byRoute)
+  .filter(([route]) => !route.startsWith('GET '))
+  .reduce((sum, [, n]) => sum + n, 0);
+const sentTwice = outcomes.filter((o) => o.attempts === 2).length;
+
+/** Addresses invited twice in one project: a doubled create (Ops Manager itself refuses it; the check is that it stays so). */
+const doubled = simulator.store.listProjects().flatMap((project) => {
+  const seen = new Map<string, number>();
+  for (const invitation of simulator.store.listInvitations(project.id)) {
+    const username = invitation.username.toLowerCase();
+    seen.set(username, (seen.get(username) ?? 0) + 1);
+  }
+  return [...seen].filter(([, n]) => n > 1).map(([username]) => `${project.id} ${username}`);
+});
 
 console.log(`\nchaos: ${OPERATIONS} operations in ${seconds.toFixed(1)} s at concurrency ${CONCURRENCY} (seed ${values.seed})\n`);
 console.log('answers by class:');
 for (const [key, n] of [...answers].sort()) console.log(`  ${String(n).padStart(6)}  ${key}`);
 console.log('\nchanges:');
-console.log(`  sent ${outcomes.length}; acknowledged ${acknowledged.length}; failed ${failed.length}; outcome unknown ${unknown.length}`);
+console.log(
+  `  sent ${outcomes.length}; acknowledged ${acknowledged.length}; completed by a second attempt ${completed.length}; ` +
+    `confirmed by reading back ${confirmed.length}; failed ${failed.length}; concurrent changes found ${concurrent.length}; still unknown ${unknown.length}`,
+);
+console.log(`  change requests at the simulator: ${changeRequests} for ${outcomes.length} changes (${sentTwice} sent a second time; pipeline retries of requests never sent included)`);
 console.log(`  applied at the simulator: ${appliedAtSimulator} (counter) = ${appliedSeen} (read back from its data)`);
 console.log(`  acknowledged and applied: ${acknowledged.length - lostAcknowledged.length}/${acknowledged.length}; failed yet applied: ${appliedFailures.length}`);
+console.log(`  completed by a second attempt: ${completed.length} (true at the simulator: ${completed.length - falselyCompleted.length})`);
 console.log(`  answer lost, then confirmed by reading back: ${confirmed.length} (true at the simulator: ${confirmed.length - falselyConfirmed.length})`);
+console.log(`  deletes reported done that are still there: ${deletesStillThere.length}; addresses invited twice in one project: ${doubled.length}`);
 console.log(`  outcome unknown that were in fact applied: ${unknown.filter((o) => o.applied).length}/${unknown.length}`);
 for (const o of [...lostAcknowledged, ...appliedFailures]) console.log(`  BROKEN: ${o.change.kind} ${JSON.stringify(o.change)} → ${o.typename}, applied ${o.applied}`);
-for (const o of unknown) console.log(`  unknown: ${o.change.kind} ${'invitationId' in o.change ? o.change.invitationId : o.change.username} → ${o.applied ? 'applied' : 'not applied'}`);
+for (const o of unknown) {
+  const target = 'invitationId' in o.change ? o.change.invitationId : o.change.username;
+  console.log(`  unknown: ${o.change.kind} ${target} → ${o.applied ? 'applied' : 'not applied'}; sent ${o.attempts}×: ${o.message}`);
+}
 console.log(`\nunhandled rejections: ${unhandled}`);
 console.log(`RSS: ${(rssStart / 2 ** 20).toFixed(0)} MiB at start, ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB at end`);
 console.log(`breaker: ${upstream.status().breaker}; upstream in flight: ${JSON.stringify(upstream.status().inFlight)}`);
@@ -188,6 +230,9 @@ console.log(`breaker: ${upstream.status().breaker}; upstream in flight: ${JSON.s
 const broken = [
   lostAcknowledged.length > 0 && `${lostAcknowledged.length} acknowledged changes are not applied`,
   falselyConfirmed.length > 0 && `${falselyConfirmed.length} changes confirmed by reading back are not applied`,
+  falselyCompleted.length > 0 && `${falselyCompleted.length} changes completed by a second attempt are not applied`,
+  deletesStillThere.length > 0 && `${deletesStillThere.length} deletes reported done are still there`,
+  doubled.length > 0 && `${doubled.length} addresses are invited twice in one project (${doubled.slice(0, 3).join('; ')})`,
   appliedFailures.length > 0 && `${appliedFailures.length} changes reported as failed were applied`,
   appliedAtSimulator !== appliedSeen && 'the simulator applied a change twice or one nobody sent',
   unhandled > 0 && 'unhandled rejections',

@@ -32,8 +32,11 @@ export const errorCodeDescriptions = {
   UPSTREAM_BAD_RESPONSE: 'Ops Manager answered with something the gateway cannot read.',
   // An unexpected 4xx.
   UPSTREAM_REJECTED: 'Ops Manager refused the request for another reason.',
-  // Never retried by the gateway.
+  // Neither a read of the project nor, where safe and in time, one second attempt settled it.
   MUTATION_OUTCOME_UNKNOWN: 'The change was sent but no answer came back: it may or may not have been applied. Read again before retrying.',
+  // The read after a lost answer showed a state this change neither started from nor asked for.
+  INVITATION_CHANGED_CONCURRENTLY:
+    'The change’s answer was lost and a read showed the invitation as another change left it: it was not sent again and the invitation was left as read.',
 } as const;
 
 export type ErrorCode = keyof typeof errorCodeDescriptions;
@@ -149,9 +152,21 @@ export class NotFoundError extends GatewayError {
   }
 }
 
+/** What a read of the project showed after a change whose outcome was unknown: the invitation it is about, or null. */
+export interface ReadBack {
+  invitation: Invitation | null;
+}
+
 export class AlreadyExistsError extends GatewayError {
-  constructor(message: string, options: GatewayErrorOptions = {}) {
+  /**
+   * What a read of the project showed, when the refusal came to a create sent a second time
+   * (its first answer was lost); undefined for a refusal of a first attempt.
+   */
+  readonly readBack: ReadBack | undefined;
+
+  constructor(message: string, options: GatewayErrorOptions & { readBack?: ReadBack | undefined } = {}) {
     super(ErrorCode.INVITATION_ALREADY_EXISTS, message, options);
+    this.readBack = options.readBack;
   }
 }
 
@@ -178,18 +193,30 @@ export class UpstreamError extends GatewayError {
   }
 }
 
-/** What a read of the project showed after a change whose outcome was unknown: the invitation it is about, or null. */
-export interface ReadBack {
-  invitation: Invitation | null;
-}
-
 /** A mutation was sent, and whether Ops Manager applied it cannot be known. */
 export class OutcomeUnknownError extends GatewayError {
   /** What a read of the project afterwards showed; undefined when no read succeeded. */
   readonly readBack: ReadBack | undefined;
+  /** How many times the change was sent: 1, or 2 when it was sent again and that answer was lost too. */
+  readonly attempts: number;
 
-  constructor(message: string, options: GatewayErrorOptions & { readBack?: ReadBack } = {}) {
+  constructor(message: string, options: GatewayErrorOptions & { readBack?: ReadBack | undefined; attempts?: number } = {}) {
     super(ErrorCode.MUTATION_OUTCOME_UNKNOWN, message, options);
+    this.readBack = options.readBack;
+    this.attempts = options.attempts ?? 1;
+  }
+}
+
+/**
+ * A change whose answer was lost, not completed because a read showed the invitation in a state
+ * that is neither the one the change started from nor the one it asked for: someone else changed
+ * it meanwhile. Sending the change again would overwrite that, so the gateway does not.
+ */
+export class ConcurrentChangeError extends GatewayError {
+  readonly readBack: ReadBack;
+
+  constructor(message: string, options: GatewayErrorOptions & { readBack: ReadBack }) {
+    super(ErrorCode.INVITATION_CHANGED_CONCURRENTLY, message, options);
     this.readBack = options.readBack;
   }
 }

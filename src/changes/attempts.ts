@@ -21,10 +21,24 @@ export interface ChangeAttempt extends ChangeRequest {
   /** `InvitationCreated`, `NotFoundError`, `OutcomeUnknownError`, ...; `UnexpectedError` for a bug. */
   result: string;
   code?: ErrorCode | undefined;
-  /** Ops Manager's HTTP status, when it answered. */
+  /** Ops Manager's HTTP status: of the refusal, or of the answer that settled a success; absent when none came. */
   upstreamStatus?: number | undefined;
   /** A success confirmed by reading the project again after the answer was lost. */
   confirmedByReadBack?: boolean | undefined;
+  /** Each time the change was sent to Ops Manager (at most twice), in order; empty when it never was. */
+  sends?: ChangeSend[] | undefined;
+}
+
+/**
+ * One time a change was sent to Ops Manager: the HTTP status it answered (absent when no answer
+ * came) and, when it failed, its code (MUTATION_OUTCOME_UNKNOWN: the answer was lost or unreadable;
+ * `notSent` when it was refused before leaving).
+ */
+export interface ChangeSend {
+  status?: number | undefined;
+  code?: ErrorCode | undefined;
+  /** The request certainly never left (circuit open, the operation over before a slot freed). */
+  notSent?: true | undefined;
 }
 
 /** Where every attempt of an operation is reported: the audit trail, the idempotency plugin. */
@@ -34,8 +48,9 @@ export interface ChangeJournal {
   /**
    * Runs one change and reports how it ended, success or failure, then hands the outcome on
    * unchanged (a GatewayError is still thrown, for the errors plugin to turn into its member).
+   * `run` writes each time it sends the change into `sends`.
    */
-  attempt<T extends ChangeSuccess>(request: ChangeRequest, run: () => Promise<T>): Promise<T>;
+  attempt<T extends ChangeSuccess>(request: ChangeRequest, run: (sends: ChangeSend[]) => Promise<T>): Promise<T>;
 }
 
 /** What a change's success carries that the trail records. */
@@ -62,25 +77,37 @@ export function createJournal(report: (attempt: ChangeAttempt) => void): ChangeJ
     attempts,
     record,
     async attempt(request, run) {
+      const sends: ChangeSend[] = [];
       try {
-        const value = await run();
+        const value = await run(sends);
         record({
           ...request,
           invitationId: value.invitation?.id ?? request.invitationId,
           result: SUCCESS_MEMBER[request.action],
+          upstreamStatus: settlingStatus(sends),
           confirmedByReadBack: value.confirmedByReadBack,
+          sends,
         });
         return value;
       } catch (error) {
         record(
           error instanceof GatewayError
-            ? { ...request, result: error.name, code: error.code, upstreamStatus: error.upstreamStatus }
-            : { ...request, result: 'UnexpectedError' },
+            ? { ...request, result: error.name, code: error.code, upstreamStatus: error.upstreamStatus, sends }
+            : { ...request, result: 'UnexpectedError', sends },
         );
         throw error;
       }
     },
   };
+}
+
+/**
+ * The status of the answer a success was settled by: the last send's (a 2xx, or the 409 or 404 a
+ * second attempt was refused with); none when a read confirmed a change whose answer was lost.
+ */
+function settlingStatus(sends: readonly ChangeSend[]): number | undefined {
+  const last = sends.at(-1);
+  return last?.code === 'MUTATION_OUTCOME_UNKNOWN' ? undefined : last?.status;
 }
 
 /** Members whose outcome may still change: a retry of the same request can end differently. */

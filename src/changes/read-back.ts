@@ -1,4 +1,3 @@
-import { OutcomeUnknownError } from '../errors.ts';
 import type { CallOptions, OpsManagerClient } from '../ops-manager/client.ts';
 import { type Invitation, sameUsername } from '../ops-manager/schemas.ts';
 
@@ -9,35 +8,44 @@ export type DesiredState =
   | { kind: 'gone'; invitationId: string };
 
 /**
- * A change whose outcome is unknown (a timeout or reset after sending, an unreadable 2xx) is
- * settled by reading its project again: a fresh GET (never the operation's cache; retried like
- * any read, within the operation's deadline), compared with the state the change asked for.
- *
- * - The desired state holds: the change is confirmed; this resolves to the invitation as read
- *   (null for a delete) and the caller answers its success member, marked as confirmed.
- * - It does not hold: the same OutcomeUnknownError, now carrying what was read (the change may
- *   still apply: a request Ops Manager has not finished is not visible yet).
- * - The read fails too: the OutcomeUnknownError as it was.
+ * What a read shows about a change whose answer was lost:
+ * - `applied`: the state it asked for holds;
+ * - `not-applied`: the state it started from (as far as the gateway can tell), so sending it again
+ *   can only complete it;
+ * - `concurrent`: a state it neither started from nor asked for (someone else changed the
+ *   invitation): sending it again would overwrite that.
  */
-export async function settleByReadingBack(
-  client: OpsManagerClient,
-  projectId: string,
-  desired: DesiredState,
-  unknown: OutcomeUnknownError,
-  options: CallOptions,
-): Promise<Invitation | null> {
-  let invitations: Invitation[];
-  try {
-    invitations = await client.listInvitations(projectId, options);
-  } catch {
-    throw unknown;
-  }
-  const current = concerned(invitations, desired);
-  if (holds(current, desired)) return current;
-  throw new OutcomeUnknownError(`${unknown.message} A read of the project afterwards did not show the change (yet): it may still be applied.`, {
-    cause: unknown,
-    readBack: { invitation: current },
-  });
+export type ReadBackState = 'applied' | 'not-applied' | 'concurrent';
+
+export interface ReadBackResult {
+  state: ReadBackState;
+  /** The invitation the change is about, as read; null when the project has none. */
+  invitation: Invitation | null;
+}
+
+/**
+ * Reads the change's project again (a fresh GET: never the operation's cache; retried like any
+ * read, within the operation's deadline) and compares it with the state the change asked for.
+ * A failed read throws the client's error.
+ */
+export async function readBack(client: OpsManagerClient, projectId: string, desired: DesiredState, options: CallOptions): Promise<ReadBackResult> {
+  return compare(await client.listInvitations(projectId, options), desired);
+}
+
+/**
+ * Which state the read shows. Only a create knows the state it started from: no invitation for
+ * the address. An update's previous roles and a delete's previous invitation are not known to the
+ * gateway (it does not read before writing), so for them anything but the state asked for counts
+ * as not yet applied: setting the same role list twice is the same, and a second delete of an
+ * invitation that is gone is a 404.
+ */
+export function compare(invitations: readonly Invitation[], desired: DesiredState): ReadBackResult {
+  const invitation = concerned(invitations, desired);
+  if (desired.kind === 'gone') return { state: invitation === null ? 'applied' : 'not-applied', invitation };
+  if (invitation !== null && sameRoles(invitation.roleNames, desired.roles)) return { state: 'applied', invitation };
+  // A create found an invitation for the address with other roles: someone else's.
+  if (desired.kind === 'invited' && invitation !== null) return { state: 'concurrent', invitation };
+  return { state: 'not-applied', invitation };
 }
 
 function concerned(invitations: readonly Invitation[], desired: DesiredState): Invitation | null {
@@ -47,11 +55,6 @@ function concerned(invitations: readonly Invitation[], desired: DesiredState): I
     invitations.find((invitation) => (byId ? invitation.id === byId : username !== undefined && sameUsername(invitation.username, username))) ??
     null
   );
-}
-
-function holds(current: Invitation | null, desired: DesiredState): boolean {
-  if (desired.kind === 'gone') return current === null;
-  return current !== null && sameRoles(current.roleNames, desired.roles);
 }
 
 /** Ops Manager keeps roles as a set: the order it answers in means nothing. */

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { BASIC_CHALLENGE } from '../auth/caller.ts';
+import { type Clock, systemClock } from '../clock.ts';
 import { ErrorCode, GatewayError, OutcomeUnknownError, UnauthenticatedError, UpstreamError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { type CallReporter, reportCall, type UpstreamObserver } from './call-report.ts';
@@ -26,6 +27,8 @@ export interface OpsManagerClientOptions {
   logger: Logger;
   /** Told of every call and loader batch (metrics). */
   observer?: UpstreamObserver | undefined;
+  /** The clock the pipeline reads deadlines with (`CallOptions.deadlineAt` is in its time). @default systemClock */
+  clock?: Clock | undefined;
   /**
    * The key is the caller's (passthrough mode): Ops Manager refusing it means the caller is not
    * authenticated (UNAUTHENTICATED, 401), not that the gateway is misconfigured. @default false
@@ -47,6 +50,8 @@ export interface CallOptions {
   requestId?: string | undefined;
   /** Who the call is for (auth/identity.ts): the in-flight cap serves callers in turn. */
   caller?: string | undefined;
+  /** Told the HTTP status of the answer a call ended with, 2xx or not (the audit of a change records it); not called when none came. */
+  onAnswer?: ((status: number) => void) | undefined;
 }
 
 interface RequestSpec<T> {
@@ -78,6 +83,7 @@ const JSON_BODY = { Accept: 'application/json', 'Content-Type': 'application/jso
 export class OpsManagerClient {
   readonly baseUrl: string;
   readonly observer: UpstreamObserver;
+  readonly clock: Clock;
   readonly #send: UpstreamFetch;
   readonly #logger: Logger;
   readonly #reporter: CallReporter;
@@ -87,6 +93,7 @@ export class OpsManagerClient {
   constructor(options: OpsManagerClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.observer = options.observer ?? {};
+    this.clock = options.clock ?? systemClock;
     this.#send = options.send;
     this.#logger = options.logger;
     this.#reporter = { logger: options.logger, observer: this.observer, host: new URL(this.baseUrl).host };
@@ -218,6 +225,7 @@ export class OpsManagerClient {
         ? { method: spec.method, headers: JSON_ACCEPT }
         : { method: spec.method, headers: JSON_BODY, body: JSON.stringify(spec.body) };
       const answer = await this.#send(href, init, record);
+      options.onAnswer?.(answer.status);
       const bodyText = await answer.text();
       if (!answer.ok) throw errorFromResponse({ status: answer.status, headers: answer.headers, bodyText, resource: spec.resource });
       if (spec.allowEmptyBody && bodyText.trim() === '') return undefined as T;

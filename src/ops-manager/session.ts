@@ -1,5 +1,5 @@
-import { type DesiredState, settleByReadingBack } from '../changes/read-back.ts';
-import { OutcomeUnknownError } from '../errors.ts';
+import type { ChangeSend } from '../changes/attempts.ts';
+import { type ChangeSpec, type Completed, completeChange } from '../changes/completion.ts';
 import type { CallOptions, OpsManagerClient } from './client.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
 import type { Invitation, ProjectRole } from './schemas.ts';
@@ -33,58 +33,66 @@ export class UpstreamSession {
     return this.#loaders.invitationsByProject.load(projectId);
   }
 
-  createInvitation(projectId: string, input: { username: string; roles: readonly ProjectRole[] }): Promise<Changed<{ invitation: Invitation }>> {
+  createInvitation(
+    projectId: string,
+    input: { username: string; roles: readonly ProjectRole[] },
+    sends: ChangeSend[] = [],
+  ): Promise<Completed<{ invitation: Invitation }>> {
     return this.#change(
-      projectId,
-      async () => ({ invitation: await this.#client.createInvitation(projectId, input, this.#call) }),
-      { kind: 'invited', username: input.username, roles: input.roles },
-      (read) => ({ invitation: read! }),
+      {
+        projectId,
+        desired: { kind: 'invited', username: input.username, roles: input.roles },
+        send: async (options) => ({ invitation: await this.#client.createInvitation(projectId, input, options) }),
+        fromRead: (read) => ({ invitation: read! }),
+      },
+      sends,
     );
   }
 
   /** Replaces ALL roles of the invitation (PATCH by id, or the Cloud Manager form by username). */
-  updateInvitationRoles(projectId: string, selector: InvitationSelector, roles: readonly ProjectRole[]): Promise<Changed<{ invitation: Invitation }>> {
+  updateInvitationRoles(
+    projectId: string,
+    selector: InvitationSelector,
+    roles: readonly ProjectRole[],
+    sends: ChangeSend[] = [],
+  ): Promise<Completed<{ invitation: Invitation }>> {
     return this.#change(
-      projectId,
-      async () => ({
-        invitation: selector.id
-          ? await this.#client.updateInvitationRoles(projectId, selector.id, roles, this.#call)
-          : await this.#client.updateInvitationRolesByUsername(projectId, selector.username!, roles, this.#call),
-      }),
-      { kind: 'roles', invitationId: selector.id ?? undefined, username: selector.username ?? undefined, roles },
-      (read) => ({ invitation: read! }),
-    );
-  }
-
-  deleteInvitation(projectId: string, invitationId: string): Promise<Changed<{ invitationId: string; projectId: string }>> {
-    return this.#change(
-      projectId,
-      async () => {
-        await this.#client.deleteInvitation(projectId, invitationId, this.#call);
-        return { invitationId, projectId };
+      {
+        projectId,
+        desired: { kind: 'roles', invitationId: selector.id ?? undefined, username: selector.username ?? undefined, roles },
+        send: async (options) => ({
+          invitation: selector.id
+            ? await this.#client.updateInvitationRoles(projectId, selector.id, roles, options)
+            : await this.#client.updateInvitationRolesByUsername(projectId, selector.username!, roles, options),
+        }),
+        fromRead: (read) => ({ invitation: read! }),
       },
-      { kind: 'gone', invitationId },
-      () => ({ invitationId, projectId }),
+      sends,
     );
   }
 
-  /**
-   * One change. When its outcome is unknown (its answer was lost), the project is read again
-   * and the change is confirmed if the state it asked for holds (settleByReadingBack).
-   */
-  async #change<T>(projectId: string, send: () => Promise<T>, desired: DesiredState, confirmed: (read: Invitation | null) => T): Promise<Changed<T>> {
+  deleteInvitation(projectId: string, invitationId: string, sends: ChangeSend[] = []): Promise<Completed<{ invitationId: string; projectId: string }>> {
+    return this.#change(
+      {
+        projectId,
+        desired: { kind: 'gone', invitationId },
+        send: async (options) => {
+          await this.#client.deleteInvitation(projectId, invitationId, options);
+          return { invitationId, projectId };
+        },
+        fromRead: () => ({ invitationId, projectId }),
+      },
+      sends,
+    );
+  }
+
+  /** One change, finished when its answer was lost and that is safe (completeChange). */
+  async #change<T>(change: ChangeSpec<T>, sends: ChangeSend[]): Promise<Completed<T>> {
     try {
-      return { ...(await send()), confirmedByReadBack: false };
-    } catch (error) {
-      if (!(error instanceof OutcomeUnknownError)) throw error;
-      const read = await settleByReadingBack(this.#client, projectId, desired, error, this.#call);
-      return { ...confirmed(read), confirmedByReadBack: true };
+      return await completeChange(this.#client, change, this.#call, sends);
     } finally {
       // Whatever happened, this operation's cached list of the project may be stale now.
-      this.#loaders.invitationsByProject.clear(projectId);
+      this.#loaders.invitationsByProject.clear(change.projectId);
     }
   }
 }
-
-/** A change's answer, and whether it was confirmed by reading back rather than answered. */
-export type Changed<T> = T & { confirmedByReadBack: boolean };

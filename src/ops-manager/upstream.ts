@@ -106,6 +106,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       send,
       logger: options.logger,
       observer: options.observer,
+      clock,
       callerCredentials,
       reads: coalescer && { coalescer, credentials },
     });

@@ -1,5 +1,6 @@
 import {
   AlreadyExistsError,
+  ConcurrentChangeError,
   ErrorCode,
   errorCodeDescriptions,
   ForbiddenError,
@@ -43,12 +44,6 @@ builder.objectType(NotFoundError, {
   interfaces: [ErrorInterface],
 });
 
-builder.objectType(AlreadyExistsError, {
-  name: 'AlreadyExistsError',
-  description: 'The project already has a pending invitation or a member with this username.',
-  interfaces: [ErrorInterface],
-});
-
 builder.objectType(ForbiddenError, {
   name: 'ForbiddenError',
   description: 'The gateway may not do this in this project (Ops Manager refused its API key).',
@@ -82,20 +77,62 @@ const InvitationReadBack = builder.objectRef<ReadBack>('InvitationReadBack').imp
   }),
 });
 
-builder.objectType(OutcomeUnknownError, {
-  name: 'OutcomeUnknownError',
-  description:
-    'The change was sent to Ops Manager but no readable answer came back (timeout, dropped connection, unreadable ' +
-    'answer), and a read of the project afterwards did not show the change: it may or may not be applied, and may ' +
-    'still apply. The gateway never resends a change; read again before deciding to retry (or retry with the same ' +
-    'Idempotency-Key).',
+builder.objectType(AlreadyExistsError, {
+  name: 'AlreadyExistsError',
+  description: 'The project already has a pending invitation or a member with this username.',
   interfaces: [ErrorInterface],
   fields: (t) => ({
     readBack: t.field({
       type: InvitationReadBack,
       nullable: true,
-      description: 'What the read after the change showed; null when that read failed too.',
+      description:
+        'When the create’s first answer was lost and Ops Manager refused the second attempt as a duplicate: what a ' +
+        'read of the project then showed (an invitation for the address with other roles than asked, or none when a ' +
+        'member holds the address). Null when Ops Manager refused the first attempt.',
       resolve: (error) => error.readBack ?? null,
+    }),
+  }),
+});
+
+builder.objectType(OutcomeUnknownError, {
+  name: 'OutcomeUnknownError',
+  description:
+    'The change was sent to Ops Manager but no readable answer came back (timeout, dropped connection, unreadable ' +
+    'answer), and neither a read of the project nor a second attempt settled it: it may or may not be applied, and ' +
+    'may still apply. The gateway sends a change at most twice, the second time only when a read showed it not ' +
+    'applied, within the deadline; read again before deciding to retry (or retry with the same Idempotency-Key).',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    readBack: t.field({
+      type: InvitationReadBack,
+      nullable: true,
+      description: 'What the last read after the change showed; null when no read succeeded.',
+      resolve: (error) => error.readBack ?? null,
+    }),
+    attempts: t.exposeInt('attempts', {
+      description:
+        'How many times the change was sent: 1 (not sent again: the read failed, or the deadline had passed, or the ' +
+        'caller had gone away), or 2 (sent again, and that attempt was lost or failed too).',
+    }),
+  }),
+});
+
+builder.objectType(ConcurrentChangeError, {
+  name: 'ConcurrentChangeError',
+  description:
+    'The change’s answer was lost, and a read of the project showed a state this change neither started from nor ' +
+    'asked for (for a create: an invitation for the address with other roles): another change was made meanwhile. ' +
+    'The gateway did not send this change again, so as not to overwrite that; `readBack` shows the invitation as it ' +
+    'is. Code INVITATION_CHANGED_CONCURRENTLY.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    // Nullable only so that one selection of `readBack` fits every error member (GraphQL refuses to
+    // merge a field that is non-null on one member and nullable on another).
+    readBack: t.field({
+      type: InvitationReadBack,
+      nullable: true,
+      description: 'What the read showed; always present.',
+      resolve: (error) => error.readBack,
     }),
   }),
 });

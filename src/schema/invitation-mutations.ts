@@ -1,6 +1,6 @@
-import { AlreadyExistsError, InvalidInputError } from '../errors.ts';
+import type { Completed } from '../changes/completion.ts';
+import { AlreadyExistsError, ConcurrentChangeError, InvalidInputError } from '../errors.ts';
 import type { Invitation, ProjectRole } from '../ops-manager/schemas.ts';
-import type { Changed } from '../ops-manager/session.ts';
 import { builder } from './builder.ts';
 import { commonMutationErrors } from './errors.ts';
 import { InvitationRef } from './invitation.ts';
@@ -27,31 +27,39 @@ const InvitationSelector = builder.inputType('InvitationSelector', {
 });
 
 const CONFIRMED_DESCRIPTION =
-  'False when Ops Manager answered the change. True when its answer was lost (a timeout, a dropped connection, ' +
+  'False when Ops Manager answered the change. True when an answer was lost (a timeout, a dropped connection, ' +
   'an unreadable answer) and the gateway confirmed the change by reading the project again: the state asked for holds.';
 
-const InvitationRolesUpdated = builder.objectRef<Changed<{ invitation: Invitation }>>('InvitationRolesUpdated').implement({
+const ATTEMPTS_DESCRIPTION =
+  'How many times the gateway sent the change to Ops Manager: 1, or 2 when the first answer was lost, a read of the ' +
+  'project did not show the change, and the gateway sent it once more (safe for this change: sent twice, it ends in ' +
+  'the same state). Never more than 2.';
+
+const InvitationRolesUpdated = builder.objectRef<Completed<{ invitation: Invitation }>>('InvitationRolesUpdated').implement({
   description: 'The invitation now carries exactly the roles given.',
   fields: (t) => ({
     invitation: t.field({ type: InvitationRef, description: 'The invitation as Ops Manager now has it.', resolve: (r) => r.invitation }),
     confirmedByReadBack: t.exposeBoolean('confirmedByReadBack', { description: CONFIRMED_DESCRIPTION }),
+    attempts: t.exposeInt('attempts', { description: ATTEMPTS_DESCRIPTION }),
   }),
 });
 
-const InvitationCreated = builder.objectRef<Changed<{ invitation: Invitation }>>('InvitationCreated').implement({
+const InvitationCreated = builder.objectRef<Completed<{ invitation: Invitation }>>('InvitationCreated').implement({
   description: 'Ops Manager sent the invitation.',
   fields: (t) => ({
     invitation: t.field({ type: InvitationRef, description: 'The new invitation.', resolve: (r) => r.invitation }),
     confirmedByReadBack: t.exposeBoolean('confirmedByReadBack', { description: CONFIRMED_DESCRIPTION }),
+    attempts: t.exposeInt('attempts', { description: ATTEMPTS_DESCRIPTION }),
   }),
 });
 
-const InvitationDeleted = builder.objectRef<Changed<{ invitationId: string; projectId: string }>>('InvitationDeleted').implement({
+const InvitationDeleted = builder.objectRef<Completed<{ invitationId: string; projectId: string }>>('InvitationDeleted').implement({
   description: 'The invitation is gone; the user can no longer accept it.',
   fields: (t) => ({
     invitationId: t.field({ type: 'ObjectID', description: 'The id of the deleted invitation.', resolve: (r) => r.invitationId }),
     project: t.field({ type: ProjectRef, description: 'The project, to read what is left.', resolve: (r) => ({ id: r.projectId }) }),
     confirmedByReadBack: t.exposeBoolean('confirmedByReadBack', { description: CONFIRMED_DESCRIPTION }),
+    attempts: t.exposeInt('attempts', { description: ATTEMPTS_DESCRIPTION }),
   }),
 });
 
@@ -69,14 +77,14 @@ builder.mutationFields((t) => ({
       roles: t.arg({ type: [ProjectRoleEnum], required: true, description: 'The complete new set of roles; at least one.' }),
     },
     resolve: (_root, { projectId, invitation, roles }, { upstream, changes }) =>
-      changes.attempt({ action: 'updateInvitationRoles', projectId, invitationId: invitation.id ?? undefined, username: invitation.username ?? undefined, roles }, () =>
-        upstream.updateInvitationRoles(projectId, invitation, checkRoles(roles)),
+      changes.attempt({ action: 'updateInvitationRoles', projectId, invitationId: invitation.id ?? undefined, username: invitation.username ?? undefined, roles }, (sends) =>
+        upstream.updateInvitationRoles(projectId, invitation, checkRoles(roles), sends),
       ),
   }),
   createInvitation: t.field({
     type: InvitationCreated,
     description: 'Invite an email address to a project with the given roles (POST /invites). The invitation expires in 30 days.',
-    errors: { types: [...commonMutationErrors, AlreadyExistsError], directResult: true, union: { name: 'CreateInvitationResult' } },
+    errors: { types: [...commonMutationErrors, AlreadyExistsError, ConcurrentChangeError], directResult: true, union: { name: 'CreateInvitationResult' } },
     authScopes: (_root, { projectId }) => ({ $all: { write: true, project: projectId } }),
     args: {
       projectId: t.arg({ type: 'ObjectID', required: true, description: 'The project id (GROUP-ID).' }),
@@ -84,8 +92,8 @@ builder.mutationFields((t) => ({
       roles: t.arg({ type: [ProjectRoleEnum], required: true, description: 'The roles the user gets on accepting; at least one.' }),
     },
     resolve: (_root, { projectId, username, roles }, { upstream, changes }) =>
-      changes.attempt({ action: 'createInvitation', projectId, username, roles }, () =>
-        upstream.createInvitation(projectId, { username, roles: checkRoles(roles) }),
+      changes.attempt({ action: 'createInvitation', projectId, username, roles }, (sends) =>
+        upstream.createInvitation(projectId, { username, roles: checkRoles(roles) }, sends),
       ),
   }),
   deleteInvitation: t.field({
@@ -98,6 +106,6 @@ builder.mutationFields((t) => ({
       invitationId: t.arg({ type: 'ObjectID', required: true, description: 'The invitation id (INVITATION-ID).' }),
     },
     resolve: (_root, { projectId, invitationId }, { upstream, changes }) =>
-      changes.attempt({ action: 'deleteInvitation', projectId, invitationId }, () => upstream.deleteInvitation(projectId, invitationId)),
+      changes.attempt({ action: 'deleteInvitation', projectId, invitationId }, (sends) => upstream.deleteInvitation(projectId, invitationId, sends)),
   }),
 }));

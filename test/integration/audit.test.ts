@@ -60,6 +60,9 @@ describe('the audit trail: one line per change attempt, for every result member'
         username: 'new.hire@example.com',
         roles: ['GROUP_READ_ONLY'],
         result: 'InvitationCreated',
+        // A success carries Ops Manager's status too, and each send of the change.
+        upstreamStatus: 201,
+        sends: [{ status: 201 }],
       }),
     ]);
     expect(typeof lines[0]!.time).toBe('number');
@@ -92,17 +95,43 @@ describe('the audit trail: one line per change attempt, for every result member'
     const forbidden = await change(stack, DELETE, { p: payments, i: first().id });
     expect(forbidden.lines[0]).toMatchObject({ result: 'ForbiddenError', code: 'FORBIDDEN', upstreamStatus: 403, action: 'deleteInvitation' });
 
-    // Reset before Ops Manager applied it: the read back does not show it, the outcome stays unknown.
-    stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' } });
+    // Reset before Ops Manager applied it, twice: the reads do not show it, the outcome stays unknown.
+    stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' }, times: 2 });
     const unknown = await change(stack, CREATE, { p: payments, u: 'maybe@example.com', r: ['GROUP_READ_ONLY'] });
     expect(unknown.member).toBe('OutcomeUnknownError');
     expect(unknown.lines[0]).toMatchObject({ result: 'OutcomeUnknownError', code: 'MUTATION_OUTCOME_UNKNOWN', username: 'maybe@example.com' });
+    expect(unknown.lines[0]!.sends).toEqual([{ code: 'MUTATION_OUTCOME_UNKNOWN' }, { code: 'MUTATION_OUTCOME_UNKNOWN' }]);
 
-    // Reset after Ops Manager applied it: confirmed by reading back, and the trail says so.
+    // Reset after Ops Manager applied it: confirmed by reading back, and the trail says so (no answer: no status).
     stack.simulator.faults.inject({ kind: 'reset', after: 'apply' }, { match: { method: 'POST' } });
     const confirmed = await change(stack, CREATE, { p: payments, u: 'surely@example.com', r: ['GROUP_READ_ONLY'] });
     expect(confirmed.member).toBe('InvitationCreated');
-    expect(confirmed.lines[0]).toMatchObject({ result: 'InvitationCreated', confirmedByReadBack: true });
+    expect(confirmed.lines[0]).toMatchObject({ result: 'InvitationCreated', confirmedByReadBack: true, sends: [{ code: 'MUTATION_OUTCOME_UNKNOWN' }] });
+    expect(confirmed.lines[0]!.upstreamStatus).toBeUndefined();
+  });
+
+  it('a change sent twice: each send in order, with the status of the one that succeeded', async () => {
+    // An unreadable 2xx (status 200, not applied), then the second attempt answered.
+    stack.simulator.faults.inject({ kind: 'malformed-json' }, { match: { method: 'PATCH' } });
+    const updated = await change(stack, UPDATE, { p: payments, i: first().id, r: ['GROUP_AUTOMATION_ADMIN', 'GROUP_USER_ADMIN'] });
+    expect(updated.member).toBe('InvitationRolesUpdated');
+    expect(updated.lines).toHaveLength(1);
+    expect(updated.lines[0]).toMatchObject({
+      result: 'InvitationRolesUpdated',
+      confirmedByReadBack: false,
+      upstreamStatus: 200,
+      sends: [{ status: 200, code: 'MUTATION_OUTCOME_UNKNOWN' }, { status: 200 }],
+    });
+
+    // A delete whose first answer was lost and whose second attempt was refused: the refusal's status.
+    stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'DELETE' } });
+    stack.simulator.faults.inject({ kind: 'status', status: 403 }, { match: { method: 'DELETE' } });
+    const refused = await change(stack, DELETE, { p: payments, i: first().id });
+    expect(refused.lines[0]).toMatchObject({
+      result: 'ForbiddenError',
+      upstreamStatus: 403,
+      sends: [{ code: 'MUTATION_OUTCOME_UNKNOWN' }, { status: 403, code: 'FORBIDDEN' }],
+    });
   });
 
   it('queries write nothing to the audit trail', async () => {

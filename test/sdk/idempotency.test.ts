@@ -5,6 +5,7 @@
  */
 import { createInvitationsClient, type FetchLike, newIdempotencyKey } from 'ops-manager-invitations-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Invitation } from '../../src/simulator/store.ts';
 import { DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
 import { type Stack, startStack } from '../integration/stack.ts';
 
@@ -82,15 +83,19 @@ describe('the client and idempotency keys', () => {
     expect(keys).toEqual(['sent', 'sent']);
   });
 
-  it('results carry confirmedByReadBack, and an unknown outcome what a read showed', async () => {
+  it('results carry confirmedByReadBack and attempts, and an unknown outcome what a read showed', async () => {
     const client = createInvitationsClient({ url: stack.url });
     stack.simulator.faults.inject({ kind: 'reset', after: 'apply' }, { match: { method: 'POST' } });
     const confirmed = await client.createInvitation(payments, 'confirmed@example.com', ['GROUP_READ_ONLY'], { idempotencyKey: null });
-    expect(confirmed).toMatchObject({ __typename: 'InvitationCreated', confirmedByReadBack: true, invitation: { username: 'confirmed@example.com' } });
+    expect(confirmed).toMatchObject({ __typename: 'InvitationCreated', confirmedByReadBack: true, attempts: 1, invitation: { username: 'confirmed@example.com' } });
 
-    const target = stack.simulator.store.listInvitations(payments)[0]!;
+    const [target, other] = stack.simulator.store.listInvitations(payments) as [Invitation, Invitation];
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'DELETE' } });
-    const unknown = await client.deleteInvitation(payments, target.id, { idempotencyKey: null });
-    expect(unknown).toMatchObject({ __typename: 'OutcomeUnknownError', code: 'MUTATION_OUTCOME_UNKNOWN', readBack: { invitation: { id: target.id } } });
+    const completed = await client.deleteInvitation(payments, target.id, { idempotencyKey: null });
+    expect(completed).toMatchObject({ __typename: 'InvitationDeleted', confirmedByReadBack: false, attempts: 2 });
+
+    stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'DELETE' }, times: 2 });
+    const unknown = await client.deleteInvitation(payments, other.id, { idempotencyKey: null });
+    expect(unknown).toMatchObject({ __typename: 'OutcomeUnknownError', code: 'MUTATION_OUTCOME_UNKNOWN', attempts: 2, readBack: { invitation: { id: other.id } } });
   });
 });

@@ -25,6 +25,7 @@ function describeCreate(result: CreateInvitationResult): string {
     case 'InvitationCreated':
       return `created ${result.invitation.username}`;
     case 'AlreadyExistsError':
+    case 'ConcurrentChangeError':
     case 'ForbiddenError':
     case 'InvalidInputError':
     case 'NotFoundError':
@@ -79,7 +80,7 @@ describe('SDK mutations', () => {
 
   it('deletes an invitation, returning the project’s remaining invitations; a second delete is NotFoundError', async () => {
     const deleted = await client.deleteInvitation(internalTools, onCall.id);
-    expect(deleted).toEqual({ __typename: 'InvitationDeleted', confirmedByReadBack: false, invitationId: onCall.id, project: { id: internalTools, invitations: [{ id: anna.id }] } });
+    expect(deleted).toEqual({ __typename: 'InvitationDeleted', confirmedByReadBack: false, attempts: 1, invitationId: onCall.id, project: { id: internalTools, invitations: [{ id: anna.id }] } });
     expect(await client.deleteInvitation(internalTools, onCall.id)).toMatchObject({ __typename: 'NotFoundError', code: 'INVITATION_NOT_FOUND' });
     expect((await client.listInvitations(internalTools)).map((invitation) => invitation.id)).toEqual([anna.id]);
   });

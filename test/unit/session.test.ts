@@ -33,7 +33,11 @@ describe('UpstreamSession', () => {
     await Promise.all([session.invitations('p1'), session.invitations('p1'), session.invitations('p2')]);
     await session.updateInvitationRoles('p1', { username: 'a@b.c' }, ['GROUP_OWNER']);
     expect(calls.map(([name, project]) => [name, project])).toEqual([['list', 'p1'], ['list', 'p2'], ['patch-by-username', 'p1']]);
-    for (const [, , options] of calls) expect(options).toBe(call);
+    const [list1, list2, change] = calls.map(([, , options]) => options);
+    expect(list1).toBe(call);
+    expect(list2).toBe(call);
+    // A change gets the same options, and a hook for the status of its answer (the audit line).
+    expect(change).toEqual({ ...call, onAnswer: expect.any(Function) });
   });
 
   it('drops the project from the operation’s cache after a change, whether it succeeded or failed', async () => {

@@ -3,6 +3,7 @@
   "possibleTypes": {
     "CreateInvitationResult": [
       "AlreadyExistsError",
+      "ConcurrentChangeError",
       "ForbiddenError",
       "InvalidInputError",
       "InvitationCreated",
@@ -20,6 +21,7 @@
     ],
     "Error": [
       "AlreadyExistsError",
+      "ConcurrentChangeError",
       "ForbiddenError",
       "InvalidInputError",
       "NotFoundError",
@@ -40,6 +42,7 @@
   "possibleTypes": {
     "CreateInvitationResult": [
       "AlreadyExistsError",
+      "ConcurrentChangeError",
       "ForbiddenError",
       "InvalidInputError",
       "InvitationCreated",
@@ -57,6 +60,7 @@
     ],
     "Error": [
       "AlreadyExistsError",
+      "ConcurrentChangeError",
       "ForbiddenError",
       "InvalidInputError",
       "NotFoundError",
