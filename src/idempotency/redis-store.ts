@@ -1,5 +1,5 @@
-import { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
+import { connectRedis } from '../shared-state/redis-client.ts';
 import type { IdempotencyStore, StoredEntry } from './store.ts';
 
 const PREFIX = 'ops-manager-gateway:idempotency:';
@@ -9,31 +9,15 @@ const PREFIX = 'ops-manager-gateway:idempotency:';
  * lands on another replica finds the first answer. `SET NX PX` makes the claim atomic across
  * replicas; entries expire by themselves.
  *
- * The client fails fast instead of queueing while Redis is away (no offline queue, short
- * command timeout): the plugin then decides what a change does without the store.
+ * The connection fails fast while Redis is away (shared-state/redis-client.ts): the plugin then
+ * decides what a change does without the store.
  */
 export function createRedisStore(options: { url: string; logger: Logger; commandTimeoutMs?: number }): IdempotencyStore {
-  const redis = new Redis(options.url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    commandTimeout: options.commandTimeoutMs ?? 1_000,
-    connectTimeout: 2_000,
-    // Keep reconnecting in the background, at most every 2 s.
-    retryStrategy: (times) => Math.min(times * 200, 2_000),
+  const redis = connectRedis({
+    ...options,
+    commandTimeoutMs: options.commandTimeoutMs ?? 1_000,
+    messages: { ready: 'Idempotency store (Redis) ready', unavailable: 'Idempotency store (Redis) unavailable' },
   });
-  // One line per change of state, not one per reconnection attempt.
-  let lastState = '';
-  const host = safeHost(options.url);
-  const report = (state: 'ready' | 'unavailable', error?: Error) => {
-    if (state === lastState) return;
-    lastState = state;
-    // The URL may hold a password: log its host only.
-    if (state === 'ready') options.logger.info({ host }, 'Idempotency store (Redis) ready');
-    else options.logger.warn({ host, err: error ? { message: error.message } : undefined }, 'Idempotency store (Redis) unavailable');
-  };
-  redis.on('ready', () => report('ready'));
-  redis.on('error', (error: Error) => report('unavailable', error));
-  redis.on('close', () => report('unavailable'));
 
   return {
     async claim(key, fingerprint, runningTtlMs) {
@@ -56,12 +40,4 @@ export function createRedisStore(options: { url: string; logger: Logger; command
       redis.disconnect();
     },
   };
-}
-
-function safeHost(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return 'unparseable URL';
-  }
 }
