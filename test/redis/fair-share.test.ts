@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_API_KEY, DEMO_PROJECT_IDS, type Simulator, startSimulator } from '../../src/simulator/index.ts';
-import { type GatewayProcess, groupGoneWithin, killGroup, launchGateway } from '../e2e/gateway-process.ts';
+import { DEMO_PROJECT_IDS, type Simulator } from '../../src/simulator/index.ts';
+import type { GatewayProcess } from '../e2e/gateway-process.ts';
 import { bearer, JWT_ENV, post, READ } from '../integration/jwt-callers.ts';
 import { metricValue } from '../metrics.ts';
 import { type RedisServer, startRedis } from './redis-server.ts';
+import { startReplica, startReplicaPair, stopReplicaPair } from './replica-process.ts';
 
 const [payments, analytics] = DEMO_PROJECT_IDS as [string, string];
 const READS_PER_MINUTE = 8;
@@ -11,28 +12,18 @@ const READY = 'Shared state (Redis) ready: rate limits and upstream pauses';
 const listCalls = (simulator: Simulator, project: string) => simulator.counters.snapshot().byPath[`GET /api/public/v1.0/groups/${project}/invites`] ?? 0;
 
 /** One gateway process in jwt mode, budgets and pauses in the shared Redis. */
-async function startReplica(simulator: Simulator, redisUrl: string): Promise<GatewayProcess> {
-  const replica = await launchGateway('tsx', {
-    LOG_LEVEL: 'info',
-    AUDIT_LOG: 'off',
-    OPS_MANAGER_BASE_URL: simulator.baseUrl,
-    OPS_MANAGER_PUBLIC_KEY: DEMO_API_KEY.publicKey,
-    OPS_MANAGER_PRIVATE_KEY: DEMO_API_KEY.privateKey,
-    ...JWT_ENV,
-    REDIS_URL: redisUrl,
-    RATE_LIMIT_READS_PER_MINUTE: String(READS_PER_MINUTE),
-    // The 429's own call fails at once: the test watches the pause, not a retry waiting it out.
-    UPSTREAM_MAX_RETRIES: '0',
-  });
-  await replica.lineWith(READY);
-  return replica;
-}
-
-async function stopReplica(replica: GatewayProcess | undefined): Promise<void> {
-  if (!replica) return;
-  process.kill(-replica.pid, 'SIGTERM');
-  if ((await groupGoneWithin(replica.pid, 10_000)) === undefined) killGroup(replica.pid);
-}
+const startBudgetedReplica = (simulator: Simulator, redisUrl: string) =>
+  startReplica(
+    simulator,
+    {
+      ...JWT_ENV,
+      REDIS_URL: redisUrl,
+      RATE_LIMIT_READS_PER_MINUTE: String(READS_PER_MINUTE),
+      // The 429's own call fails at once: the test watches the pause, not a retry waiting it out.
+      UPSTREAM_MAX_RETRIES: '0',
+    },
+    READY,
+  );
 
 const codeOf = (answer: Awaited<ReturnType<typeof post>>) => answer.body.errors?.[0]?.extensions?.code ?? 'ok';
 
@@ -42,15 +33,9 @@ describe('two gateway replicas sharing budgets and Ops Manager 429 pauses throug
   let a: GatewayProcess;
   let b: GatewayProcess;
   beforeAll(async () => {
-    simulator = await startSimulator();
-    redis = await startRedis();
-    [a, b] = await Promise.all([startReplica(simulator, redis.url), startReplica(simulator, redis.url)]);
+    ({ simulator, redis, a, b } = await startReplicaPair(startBudgetedReplica));
   });
-  afterAll(async () => {
-    await Promise.all([stopReplica(a), stopReplica(b)]);
-    await redis?.stop();
-    await simulator?.close();
-  });
+  afterAll(() => stopReplicaPair({ simulator, redis, a, b }));
   beforeEach(() => {
     simulator.counters.reset();
     simulator.faults.clear();

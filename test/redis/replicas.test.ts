@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { REPLAYED_HEADER } from '../../src/idempotency/plugin.ts';
-import { DEMO_API_KEY, DEMO_PROJECT_IDS, type Simulator, startSimulator } from '../../src/simulator/index.ts';
-import { type GatewayProcess, groupGoneWithin, killGroup, launchGateway } from '../e2e/gateway-process.ts';
+import { DEMO_PROJECT_IDS, type Simulator } from '../../src/simulator/index.ts';
+import type { GatewayProcess } from '../e2e/gateway-process.ts';
 import { metricValue } from '../metrics.ts';
 import { type RedisServer, startRedis } from './redis-server.ts';
+import { startReplica, startReplicaPair, stopReplicaPair } from './replica-process.ts';
 
 const [payments] = DEMO_PROJECT_IDS as [string];
 const CREATE_ROUTE = 'POST /groups/{groupId}/invites';
@@ -14,26 +15,8 @@ const CREATE = `mutation($p: ObjectID!, $u: EmailAddress!) {
 type Replica = GatewayProcess;
 
 /** One gateway process, as production runs it, against the shared simulator and Redis. */
-async function startReplica(simulator: Simulator, redisUrl: string): Promise<Replica> {
-  const replica = await launchGateway('tsx', {
-    LOG_LEVEL: 'info',
-    AUDIT_LOG: 'off',
-    OPS_MANAGER_BASE_URL: simulator.baseUrl,
-    OPS_MANAGER_PUBLIC_KEY: DEMO_API_KEY.publicKey,
-    OPS_MANAGER_PRIVATE_KEY: DEMO_API_KEY.privateKey,
-    ALLOW_UNAUTHENTICATED: 'true',
-    IDEMPOTENCY_REDIS_URL: redisUrl,
-  });
-  // Its Redis client connects in the background: wait for it, so the first keyed request finds the store.
-  await replica.lineWith('Idempotency store (Redis) ready');
-  return replica;
-}
-
-async function stopReplica(replica: Replica | undefined): Promise<void> {
-  if (!replica) return;
-  process.kill(-replica.pid, 'SIGTERM');
-  if ((await groupGoneWithin(replica.pid, 10_000)) === undefined) killGroup(replica.pid);
-}
+const startKeyedReplica = (simulator: Simulator, redisUrl: string) =>
+  startReplica(simulator, { ALLOW_UNAUTHENTICATED: 'true', IDEMPOTENCY_REDIS_URL: redisUrl }, 'Idempotency store (Redis) ready');
 
 async function send(replica: Replica, variables: Record<string, unknown>, key: string) {
   const response = await fetch(replica.url, {
@@ -52,15 +35,9 @@ describe('two gateway replicas sharing idempotency keys through Redis', () => {
   let a: Replica;
   let b: Replica;
   beforeAll(async () => {
-    simulator = await startSimulator();
-    redis = await startRedis();
-    [a, b] = await Promise.all([startReplica(simulator, redis.url), startReplica(simulator, redis.url)]);
+    ({ simulator, redis, a, b } = await startReplicaPair(startKeyedReplica));
   });
-  afterAll(async () => {
-    await Promise.all([stopReplica(a), stopReplica(b)]);
-    await redis?.stop();
-    await simulator?.close();
-  });
+  afterAll(() => stopReplicaPair({ simulator, redis, a, b }));
   beforeEach(() => {
     simulator.counters.reset();
     simulator.faults.clear();
