@@ -27,7 +27,7 @@ const BASELINE = '#9aa5b1';
 const ACCENT = '#d9822b';
 
 const px = (value: number) => Math.round(value * 10) / 10;
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function renderPanel(panel: Panel, top: number): { svg: string; height: number } {
   const values = panel.bars.map((bar) => bar.value).filter((value) => Number.isFinite(value) && value > 0);
@@ -40,14 +40,14 @@ function renderPanel(panel: Panel, top: number): { svg: string; height: number }
     const share = panel.scale === 'log' ? (Math.log10(value) - logLow) / (logHigh - logLow) : value / (max * 1.05);
     return LABEL_WIDTH + Math.max(1, share * BAR_AREA);
   };
-  const parts = [`<text x="10" y="${top + 16}" font-weight="bold">${escape(panel.title)}</text>`];
+  const parts = [`<text x="10" y="${top + 16}" font-weight="bold">${escapeXml(panel.title)}</text>`];
   let y = top + 28;
   for (const bar of panel.bars) {
     const end = x(bar.value);
     parts.push(
-      `<text x="${LABEL_WIDTH - 8}" y="${y + 11}" text-anchor="end">${escape(bar.label)}</text>`,
+      `<text x="${LABEL_WIDTH - 8}" y="${y + 11}" text-anchor="end">${escapeXml(bar.label)}</text>`,
       `<rect x="${LABEL_WIDTH}" y="${y}" width="${px(Math.max(0, end - LABEL_WIDTH))}" height="${BAR_HEIGHT}" fill="${bar.color}"/>`,
-      `<text x="${px(Math.max(end, LABEL_WIDTH) + 6)}" y="${y + 11}">${escape(bar.text)}</text>`,
+      `<text x="${px(Math.max(end, LABEL_WIDTH) + 6)}" y="${y + 11}">${escapeXml(bar.text)}</text>`,
     );
     y += BAR_HEIGHT + 6;
   }
@@ -55,7 +55,7 @@ function renderPanel(panel: Panel, top: number): { svg: string; height: number }
     const at = x(panel.reference.value);
     parts.push(
       `<line x1="${px(at)}" y1="${top + 24}" x2="${px(at)}" y2="${y}" stroke="${ACCENT}" stroke-dasharray="4 3"/>`,
-      `<text x="${px(at + 4)}" y="${top + 24}" fill="${ACCENT}">${escape(panel.reference.label)}</text>`,
+      `<text x="${px(at + 4)}" y="${top + 24}" fill="${ACCENT}">${escapeXml(panel.reference.label)}</text>`,
     );
   }
   parts.push(`<text x="${LABEL_WIDTH}" y="${y + 10}" fill="#666" font-size="10">${panel.scale === 'log' ? 'log scale' : 'linear scale'}</text>`);
@@ -127,7 +127,7 @@ export function renderChart(results: BenchResults): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${top + 10}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="10" y="18" fill="#444">${escape(subtitle)}</text>`,
+    `<text x="10" y="18" fill="#444">${escapeXml(subtitle)}</text>`,
     ...rendered,
     '</svg>',
     '',

@@ -4,7 +4,7 @@ import {
   ErrorCode,
   errorCodeDescriptions,
   ForbiddenError,
-  GatewayError,
+  type GatewayError,
   InvalidInputError,
   NotFoundError,
   OutcomeUnknownError,

@@ -142,7 +142,7 @@ describe.each([
   it('passes the caller’s Authorization and x-request-id on to our subgraph', async () => {
     stack.subgraphRequests.length = 0;
     const headers = { authorization: 'Bearer caller-token-9', 'x-request-id': `req-${router}-1` };
-    const result = await stack.query('{ project(id: "' + generatedProjectId(8) + '") { name invitations { username } } }', headers);
+    const result = await stack.query(`{ project(id: "${generatedProjectId(8)}") { name invitations { username } } }`, headers);
     expect(result.errors).toBeUndefined();
     expect(stack.subgraphRequests).toHaveLength(1);
     expect(stack.subgraphRequests[0]).toMatchObject(headers);

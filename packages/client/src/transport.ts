@@ -38,7 +38,7 @@ export interface FetchResponseLike {
  * global `fetch` is, with a `URL` and a `RequestInit`; the parameters are typed loosely
  * because the DOM's and Node's `fetch` types differ and this package depends on neither.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: any fetch (the DOM's, Node's, undici's, a test double) must fit, whatever its own argument types
 export type FetchLike = (input: any, init?: any) => Promise<FetchResponseLike>;
 
 export interface TransportOptions {
