@@ -58,7 +58,9 @@ function renderPanel(panel: Panel, top: number): { svg: string; height: number }
       `<text x="${px(at + 4)}" y="${top + 24}" fill="${ACCENT}">${escapeXml(panel.reference.label)}</text>`,
     );
   }
-  parts.push(`<text x="${LABEL_WIDTH}" y="${y + 10}" fill="#666" font-size="10">${panel.scale === 'log' ? 'log scale' : 'linear scale'}</text>`);
+  parts.push(
+    `<text x="${LABEL_WIDTH}" y="${y + 10}" fill="#666" font-size="10">${panel.scale === 'log' ? 'log scale' : 'linear scale'}</text>`,
+  );
   return { svg: parts.join('\n'), height: y + 22 - top };
 }
 
@@ -73,12 +75,22 @@ export function renderChart(results: BenchResults): string {
     panels.push({
       title: 'Throughput: gateway (blue) vs direct Digest client (grey), operations/s',
       scale: 'log',
-      bars: rows.map((row) => ({ label: `${row.scenario} ${row.target}`, value: row.opsPerS, color: colorOf(row), text: `${row.opsPerS} ops/s` })),
+      bars: rows.map((row) => ({
+        label: `${row.scenario} ${row.target}`,
+        value: row.opsPerS,
+        color: colorOf(row),
+        text: `${row.opsPerS} ops/s`,
+      })),
     });
     panels.push({
       title: 'CPU time per operation, ms (gateway process vs baseline client process)',
       scale: 'log',
-      bars: rows.map((row) => ({ label: `${row.scenario} ${row.target}`, value: row.cpuMsPerOp, color: colorOf(row), text: `${row.cpuMsPerOp} ms` })),
+      bars: rows.map((row) => ({
+        label: `${row.scenario} ${row.target}`,
+        value: row.cpuMsPerOp,
+        color: colorOf(row),
+        text: `${row.cpuMsPerOp} ms`,
+      })),
     });
   }
   if (results.latency.length > 0) {
@@ -99,21 +111,36 @@ export function renderChart(results: BenchResults): string {
     panels.push({
       title: 'Scale: gateway CPU ms per operation (and peak RSS)',
       scale: 'log',
-      bars: scale.map((row) => ({ label: row.scenario, value: row.cpuMsPerOp, color: GATEWAY, text: `${row.cpuMsPerOp} ms, ${row.gatewayRssPeakMiB} MiB` })),
+      bars: scale.map((row) => ({
+        label: row.scenario,
+        value: row.cpuMsPerOp,
+        color: GATEWAY,
+        text: `${row.cpuMsPerOp} ms, ${row.gatewayRssPeakMiB} MiB`,
+      })),
     });
   }
   if (results.sweep.length > 0) {
     panels.push({
       title: 'Concurrency sweep, single project query: operations/s (gateway cores used)',
       scale: 'linear',
-      bars: results.sweep.map((row) => ({ label: `${row.connections} connections`, value: row.opsPerS, color: GATEWAY, text: `${row.opsPerS} ops/s (${row.gatewayCores} cores)` })),
+      bars: results.sweep.map((row) => ({
+        label: `${row.connections} connections`,
+        value: row.opsPerS,
+        color: GATEWAY,
+        text: `${row.opsPerS} ops/s (${row.gatewayCores} cores)`,
+      })),
     });
   }
   if (results.replicas.length > 0) {
     panels.push({
       title: 'One gateway process vs two, operations/s (machine cores busy)',
       scale: 'linear',
-      bars: results.replicas.map((row) => ({ label: `${row.scenario} ${row.target}`, value: row.opsPerS, color: GATEWAY, text: `${row.opsPerS} ops/s (${row.machineBusyCores} cores)` })),
+      bars: results.replicas.map((row) => ({
+        label: `${row.scenario} ${row.target}`,
+        value: row.opsPerS,
+        color: GATEWAY,
+        text: `${row.opsPerS} ops/s (${row.machineBusyCores} cores)`,
+      })),
     });
   }
   let top = 30;
