@@ -92,8 +92,18 @@ const untouched = [...Array(PROJECTS).keys()].flatMap((p) => [...Array(INVITATIO
 untouched.sort(() => random() - 0.5);
 
 async function graphql(query: string, variables: Record<string, unknown>) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-  return { status: response.status, body: (await response.json()) as { data?: Record<string, any> | null; errors?: Array<{ extensions?: { code?: string } }> } };
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as {
+      data?: Record<string, any> | null;
+      errors?: Array<{ extensions?: { code?: string } }>;
+    },
+  };
 }
 
 const answers = new Map<string, number>();
@@ -110,8 +120,12 @@ const changes: Array<{
 }> = [];
 
 async function read(): Promise<void> {
-  const ids = Array.from({ length: 1 + Math.floor(random() * 5) }, () => generatedProjectId(Math.floor(random() * PROJECTS)));
-  const { body } = await graphql('query($ids: [ObjectID!]!) { projects(ids: $ids) { id invitations { id roles } } }', { ids });
+  const ids = Array.from({ length: 1 + Math.floor(random() * 5) }, () =>
+    generatedProjectId(Math.floor(random() * PROJECTS)),
+  );
+  const { body } = await graphql('query($ids: [ObjectID!]!) { projects(ids: $ids) { id invitations { id roles } } }', {
+    ids,
+  });
   if (!body.errors?.length) return void count('read: data');
   const codes = [...new Set(body.errors.map((error) => error.extensions?.code ?? 'NO_CODE'))].sort().join('+');
   count(body.data ? `read: partial (${codes})` : `read: error (${codes})`);
@@ -122,34 +136,75 @@ async function change(n: number): Promise<void> {
   const target = untouched.pop();
   let change: Change;
   if (roll < 0.34 || !target) {
-    change = { kind: 'create', projectId: generatedProjectId(Math.floor(random() * PROJECTS)), username: `chaos-${values.seed}-${n}@example.com` };
+    change = {
+      kind: 'create',
+      projectId: generatedProjectId(Math.floor(random() * PROJECTS)),
+      username: `chaos-${values.seed}-${n}@example.com`,
+    };
   } else if (roll < 0.67) {
     // A role set the seed never gives, so "applied" can be read back without doubt.
-    change = { kind: 'update', projectId: generatedProjectId(target.p), invitationId: generatedInvitationId(target.p, target.i), roles: UPDATED_ROLES };
+    change = {
+      kind: 'update',
+      projectId: generatedProjectId(target.p),
+      invitationId: generatedInvitationId(target.p, target.i),
+      roles: UPDATED_ROLES,
+    };
   } else {
-    change = { kind: 'delete', projectId: generatedProjectId(target.p), invitationId: generatedInvitationId(target.p, target.i) };
+    change = {
+      kind: 'delete',
+      projectId: generatedProjectId(target.p),
+      invitationId: generatedInvitationId(target.p, target.i),
+    };
   }
   const select = (success: string) =>
     `__typename ... on Error { code } ... on ${success} { confirmedByReadBack attempts } ... on OutcomeUnknownError { attempts message }`;
   const { body } =
     change.kind === 'create'
-      ? await graphql(`mutation($p: ObjectID!, $u: EmailAddress!) { r: createInvitation(projectId: $p, username: $u, roles: [GROUP_READ_ONLY]) { ${select('InvitationCreated')} } }`, { p: change.projectId, u: change.username })
+      ? await graphql(
+          `mutation($p: ObjectID!, $u: EmailAddress!) { r: createInvitation(projectId: $p, username: $u, roles: [GROUP_READ_ONLY]) { ${select('InvitationCreated')} } }`,
+          { p: change.projectId, u: change.username },
+        )
       : change.kind === 'update'
-        ? await graphql(`mutation($p: ObjectID!, $i: ObjectID!, $r: [ProjectRole!]!) { r: updateInvitationRoles(projectId: $p, invitation: { id: $i }, roles: $r) { ${select('InvitationRolesUpdated')} } }`, { p: change.projectId, i: change.invitationId, r: change.roles })
-        : await graphql(`mutation($p: ObjectID!, $i: ObjectID!) { r: deleteInvitation(projectId: $p, invitationId: $i) { ${select('InvitationDeleted')} } }`, { p: change.projectId, i: change.invitationId });
-  const result = body.data?.r as { __typename: string; code?: string; confirmedByReadBack?: boolean; attempts?: number; message?: string } | undefined;
+        ? await graphql(
+            `mutation($p: ObjectID!, $i: ObjectID!, $r: [ProjectRole!]!) { r: updateInvitationRoles(projectId: $p, invitation: { id: $i }, roles: $r) { ${select('InvitationRolesUpdated')} } }`,
+            { p: change.projectId, i: change.invitationId, r: change.roles },
+          )
+        : await graphql(
+            `mutation($p: ObjectID!, $i: ObjectID!) { r: deleteInvitation(projectId: $p, invitationId: $i) { ${select('InvitationDeleted')} } }`,
+            { p: change.projectId, i: change.invitationId },
+          );
+  const result = body.data?.r as
+    | { __typename: string; code?: string; confirmedByReadBack?: boolean; attempts?: number; message?: string }
+    | undefined;
   const typename = result?.__typename ?? `errors: ${body.errors?.map((e) => e.extensions?.code).join('+')}`;
-  const verdict: Verdict = !result ? 'failed' : result.__typename === 'OutcomeUnknownError' ? 'unknown' : result.code ? 'failed' : 'acknowledged';
+  const verdict: Verdict = !result
+    ? 'failed'
+    : result.__typename === 'OutcomeUnknownError'
+      ? 'unknown'
+      : result.code
+        ? 'failed'
+        : 'acknowledged';
   const confirmedByReadBack = result?.confirmedByReadBack === true;
   const attempts = result?.attempts ?? 1;
-  changes.push({ change, verdict, typename, code: result?.code, confirmedByReadBack, attempts, message: result?.message });
-  const how = [attempts === 2 && 'second attempt', confirmedByReadBack && 'confirmed by reading back'].filter(Boolean).join(', ');
+  changes.push({
+    change,
+    verdict,
+    typename,
+    code: result?.code,
+    confirmedByReadBack,
+    attempts,
+    message: result?.message,
+  });
+  const how = [attempts === 2 && 'second attempt', confirmedByReadBack && 'confirmed by reading back']
+    .filter(Boolean)
+    .join(', ');
   count(`change: ${result?.code ?? typename}${how ? ` (${how})` : ''}`);
 }
 
 /** What the simulator's data says happened to a change. */
 function applied(change: Change): boolean {
-  if (change.kind === 'create') return simulator.store.listInvitations(change.projectId, { username: change.username }).length === 1;
+  if (change.kind === 'create')
+    return simulator.store.listInvitations(change.projectId, { username: change.username }).length === 1;
   const invitation = simulator.store.getInvitation(change.projectId, change.invitationId);
   if (change.kind === 'delete') return invitation === undefined;
   return invitation !== undefined && invitation.roles.join() === change.roles.join();
@@ -203,7 +258,9 @@ const doubled = simulator.store.listProjects().flatMap((project) => {
   return [...seen].filter(([, n]) => n > 1).map(([username]) => `${project.id} ${username}`);
 });
 
-console.log(`\nchaos: ${OPERATIONS} operations in ${seconds.toFixed(1)} s at concurrency ${CONCURRENCY} (seed ${values.seed})\n`);
+console.log(
+  `\nchaos: ${OPERATIONS} operations in ${seconds.toFixed(1)} s at concurrency ${CONCURRENCY} (seed ${values.seed})\n`,
+);
 console.log('answers by class:');
 for (const [key, n] of [...answers].sort()) console.log(`  ${String(n).padStart(6)}  ${key}`);
 console.log('\nchanges:');
@@ -211,20 +268,37 @@ console.log(
   `  sent ${outcomes.length}; acknowledged ${acknowledged.length}; completed by a second attempt ${completed.length}; ` +
     `confirmed by reading back ${confirmed.length}; failed ${failed.length}; concurrent changes found ${concurrent.length}; still unknown ${unknown.length}`,
 );
-console.log(`  change requests at the simulator: ${changeRequests} for ${outcomes.length} changes (${sentTwice} sent a second time; pipeline retries of requests never sent included)`);
+console.log(
+  `  change requests at the simulator: ${changeRequests} for ${outcomes.length} changes (${sentTwice} sent a second time; pipeline retries of requests never sent included)`,
+);
 console.log(`  applied at the simulator: ${appliedAtSimulator} (counter) = ${appliedSeen} (read back from its data)`);
-console.log(`  acknowledged and applied: ${acknowledged.length - lostAcknowledged.length}/${acknowledged.length}; failed yet applied: ${appliedFailures.length}`);
-console.log(`  completed by a second attempt: ${completed.length} (true at the simulator: ${completed.length - falselyCompleted.length})`);
-console.log(`  answer lost, then confirmed by reading back: ${confirmed.length} (true at the simulator: ${confirmed.length - falselyConfirmed.length})`);
-console.log(`  deletes reported done that are still there: ${deletesStillThere.length}; addresses invited twice in one project: ${doubled.length}`);
-console.log(`  outcome unknown that were in fact applied: ${unknown.filter((o) => o.applied).length}/${unknown.length}`);
-for (const o of [...lostAcknowledged, ...appliedFailures]) console.log(`  BROKEN: ${o.change.kind} ${JSON.stringify(o.change)} → ${o.typename}, applied ${o.applied}`);
+console.log(
+  `  acknowledged and applied: ${acknowledged.length - lostAcknowledged.length}/${acknowledged.length}; failed yet applied: ${appliedFailures.length}`,
+);
+console.log(
+  `  completed by a second attempt: ${completed.length} (true at the simulator: ${completed.length - falselyCompleted.length})`,
+);
+console.log(
+  `  answer lost, then confirmed by reading back: ${confirmed.length} (true at the simulator: ${confirmed.length - falselyConfirmed.length})`,
+);
+console.log(
+  `  deletes reported done that are still there: ${deletesStillThere.length}; addresses invited twice in one project: ${doubled.length}`,
+);
+console.log(
+  `  outcome unknown that were in fact applied: ${unknown.filter((o) => o.applied).length}/${unknown.length}`,
+);
+for (const o of [...lostAcknowledged, ...appliedFailures])
+  console.log(`  BROKEN: ${o.change.kind} ${JSON.stringify(o.change)} → ${o.typename}, applied ${o.applied}`);
 for (const o of unknown) {
   const target = 'invitationId' in o.change ? o.change.invitationId : o.change.username;
-  console.log(`  unknown: ${o.change.kind} ${target} → ${o.applied ? 'applied' : 'not applied'}; sent ${o.attempts}×: ${o.message}`);
+  console.log(
+    `  unknown: ${o.change.kind} ${target} → ${o.applied ? 'applied' : 'not applied'}; sent ${o.attempts}×: ${o.message}`,
+  );
 }
 console.log(`\nunhandled rejections: ${unhandled}`);
-console.log(`RSS: ${(rssStart / 2 ** 20).toFixed(0)} MiB at start, ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB at end`);
+console.log(
+  `RSS: ${(rssStart / 2 ** 20).toFixed(0)} MiB at start, ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB at end`,
+);
 console.log(`breaker: ${upstream.status().breaker}; upstream in flight: ${JSON.stringify(upstream.status().inFlight)}`);
 
 const broken = [
@@ -232,7 +306,8 @@ const broken = [
   falselyConfirmed.length > 0 && `${falselyConfirmed.length} changes confirmed by reading back are not applied`,
   falselyCompleted.length > 0 && `${falselyCompleted.length} changes completed by a second attempt are not applied`,
   deletesStillThere.length > 0 && `${deletesStillThere.length} deletes reported done are still there`,
-  doubled.length > 0 && `${doubled.length} addresses are invited twice in one project (${doubled.slice(0, 3).join('; ')})`,
+  doubled.length > 0 &&
+    `${doubled.length} addresses are invited twice in one project (${doubled.slice(0, 3).join('; ')})`,
   appliedFailures.length > 0 && `${appliedFailures.length} changes reported as failed were applied`,
   appliedAtSimulator !== appliedSeen && 'the simulator applied a change twice or one nobody sent',
   unhandled > 0 && 'unhandled rejections',

@@ -56,7 +56,10 @@ function coordinateOf(change: Change): string {
 export function unreleasedBreakingEntries(changelog: string): string[] {
   const unreleased = changelog.split(/^## /m).find((section) => /^Unreleased\b/.test(section)) ?? '';
   const breaking = unreleased.split(/^### /m).find((section) => /^Breaking changes\b/.test(section)) ?? '';
-  return breaking.split('\n').filter((line) => /^\s*[-*] /.test(line)).map((line) => line.trim());
+  return breaking
+    .split('\n')
+    .filter((line) => /^\s*[-*] /.test(line))
+    .map((line) => line.trim());
 }
 
 /** Whether an entry names this file and this coordinate, each in backticks. */
@@ -75,7 +78,12 @@ export async function checkContract(
     for (const change of await diff(build(file, released), build(file, current))) {
       if (change.criticality.level === CriticalityLevel.Breaking) {
         const coordinate = coordinateOf(change);
-        report.breaking.push({ file, coordinate, message: change.message, recorded: entries.some((entry) => names(entry, file, coordinate)) });
+        report.breaking.push({
+          file,
+          coordinate,
+          message: change.message,
+          recorded: entries.some((entry) => names(entry, file, coordinate)),
+        });
       } else if (change.criticality.level === CriticalityLevel.Dangerous) {
         report.dangerous.push(`${file}: ${change.message}`);
       } else {
@@ -83,6 +91,8 @@ export async function checkContract(
       }
     }
   }
-  report.staleRecords = entries.filter((entry) => !report.breaking.some(({ file, coordinate }) => names(entry, file, coordinate)));
+  report.staleRecords = entries.filter(
+    (entry) => !report.breaking.some(({ file, coordinate }) => names(entry, file, coordinate)),
+  );
   return report;
 }

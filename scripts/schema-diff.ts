@@ -23,15 +23,20 @@ for (const change of report.breaking) {
   console.log(`breaking  ${change.file} \`${change.coordinate}\`: ${change.message} (${mark})`);
 }
 for (const line of report.dangerous) console.log(`dangerous ${line}`);
-for (const entry of report.staleRecords) console.log(`note: this Unreleased breaking entry names no breaking change: ${entry}`);
-console.log(`${report.breaking.length} breaking (${report.breaking.filter((c) => !c.recorded).length} not recorded), ${report.dangerous.length} dangerous, ${report.safe} safe changes since the released schemas.`);
+for (const entry of report.staleRecords)
+  console.log(`note: this Unreleased breaking entry names no breaking change: ${entry}`);
+console.log(
+  `${report.breaking.length} breaking (${report.breaking.filter((c) => !c.recorded).length} not recorded), ${report.dangerous.length} dangerous, ${report.safe} safe changes since the released schemas.`,
+);
 
 const unrecorded = report.breaking.filter((change) => !change.recorded);
 if (unrecorded.length > 0) {
   console.error(
     'Breaking changes must be recorded in CHANGELOG.md, under "## Unreleased" / "### Breaking changes", one list item each ' +
       'naming the file and the coordinate in backticks, e.g.:\n' +
-      unrecorded.map((change) => `- \`${change.file}\` \`${change.coordinate}\`: why, and what consumers do.`).join('\n'),
+      unrecorded
+        .map((change) => `- \`${change.file}\` \`${change.coordinate}\`: why, and what consumers do.`)
+        .join('\n'),
   );
   process.exit(1);
 }

@@ -103,7 +103,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const { startSimulator, DEMO_API_KEY, DEMO_PROJECT_IDS, DEMO_INVITATIONS } = await import('./simulator/index.ts');
     simulator = await startSimulator({ ...overrides.simulator, port: config.simulatorPort });
     demoData = { projectIds: DEMO_PROJECT_IDS, invitations: DEMO_INVITATIONS };
-    upstreamConfig = { baseUrl: simulator.baseUrl, publicKey: DEMO_API_KEY.publicKey, privateKey: DEMO_API_KEY.privateKey };
+    upstreamConfig = {
+      baseUrl: simulator.baseUrl,
+      publicKey: DEMO_API_KEY.publicKey,
+      privateKey: DEMO_API_KEY.privateKey,
+    };
     logger.info(
       { simulator: simulator.baseUrl, demoProjectIds: DEMO_PROJECT_IDS },
       'No OPS_MANAGER_BASE_URL set: started the embedded Ops Manager simulator with demo data (development only)',
@@ -114,7 +118,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   if (config.tracing) logger.info({ endpoint: config.tracing.endpoint }, 'OpenTelemetry tracing on');
   const metrics = createMetrics();
   // Rate-limit budgets and Ops Manager's 429 pauses, shared by replicas when Redis is configured.
-  const sharedRedis = config.fairShare.redisUrl ? createSharedRedis({ url: config.fairShare.redisUrl, logger }) : undefined;
+  const sharedRedis = config.fairShare.redisUrl
+    ? createSharedRedis({ url: config.fairShare.redisUrl, logger })
+    : undefined;
   const upstream = createUpstream({
     ...upstreamConfig,
     logger,
@@ -128,11 +134,16 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     wrapTransport: overrides.wrapTransport,
     coalesceReads: overrides.coalesceReads ?? config.upstreamCoalesceReads,
     fairQueue: config.fairShare.fairQueue,
-    pauses: sharedRedis && createRedisPauses(sharedRedis, { onError: () => metrics.sharedStateErrors.inc({ store: 'upstream_pause' }) }),
+    pauses:
+      sharedRedis &&
+      createRedisPauses(sharedRedis, { onError: () => metrics.sharedStateErrors.inc({ store: 'upstream_pause' }) }),
   });
   metrics.watch(upstream);
   const idempotencyStore =
-    overrides.idempotencyStore ?? (config.idempotency.redisUrl ? createRedisStore({ url: config.idempotency.redisUrl, logger }) : createMemoryStore());
+    overrides.idempotencyStore ??
+    (config.idempotency.redisUrl
+      ? createRedisStore({ url: config.idempotency.redisUrl, logger })
+      : createMemoryStore());
   const audit: AuditLog | undefined = createAuditLog(overrides.audit ?? config.audit);
   const upstreamReady = createReadinessCheck(upstream, { cacheMs: overrides.readinessCacheMs, clock: overrides.clock });
   let draining = false;
@@ -163,7 +174,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       mutationsPerMinute: config.fairShare.mutationsPerMinute,
       redis: sharedRedis,
       logger,
-      onLimited: (identityClass, kind) => metrics.rateLimited.inc({ identity_class: identityClass, operation_type: kind }),
+      onLimited: (identityClass, kind) =>
+        metrics.rateLimited.inc({ identity_class: identityClass, operation_type: kind }),
       onStoreError: () => metrics.sharedStateErrors.inc({ store: 'rate_limit' }),
     }),
   };

@@ -1,5 +1,12 @@
 import { type JITCache, useGraphQlJit } from '@envelop/graphql-jit';
-import { type ExecutionArgs, type ExecutionResult, getOperationAST, getVariableValues, GraphQLError, type Source } from 'graphql';
+import {
+  type ExecutionArgs,
+  type ExecutionResult,
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  type Source,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from './logger.ts';
@@ -35,7 +42,11 @@ export function useCompiledExecution(options: { logger: Logger; metrics?: Metric
         },
       },
       // A valid document graphql-jit cannot compile answers with the compiler's errors: worth a log line.
-      onError: (result) => options.logger.error({ errors: result.errors?.map((error) => error.message) }, 'graphql-jit could not compile a document'),
+      onError: (result) =>
+        options.logger.error(
+          { errors: result.errors?.map((error) => error.message) },
+          'graphql-jit could not compile a document',
+        ),
     },
   ) as Plugin;
   const standardErrors: Plugin = {

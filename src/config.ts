@@ -4,7 +4,12 @@ import type { AuditDestination } from './changes/audit-log.ts';
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
-const list = z.string().transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+const list = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
 
 /** FEDERATION_NAMESPACE's default, exported for the checked-in subgraph.graphql, printed with it. */
 export const DEFAULT_FEDERATION_NAMESPACE = 'OpsManager';
@@ -54,7 +59,10 @@ const EnvSchema = z
     /** After the drain (or on SIGINT), how long in-flight operations may take to finish, in milliseconds. */
     SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
     /** Also serve the Federation v2 subgraph schema at /subgraph, for a supergraph router. */
-    FEDERATION_SUBGRAPH: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+    FEDERATION_SUBGRAPH: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true'),
     /** The scalar the subgraph keys `Project` by: the company graph's `Project.id` type (ID or String). */
     FEDERATION_PROJECT_ID_TYPE: z.enum(['ID', 'String']).default('ID'),
     /**
@@ -63,7 +71,10 @@ const EnvSchema = z
      */
     FEDERATION_NAMESPACE: z
       .string()
-      .regex(/^([A-Z][A-Za-z0-9]{0,31})?$/, 'must be empty or a GraphQL name starting with an upper-case letter, letters and digits only, e.g. OpsManager')
+      .regex(
+        /^([A-Z][A-Za-z0-9]{0,31})?$/,
+        'must be empty or a GraphQL name starting with an upper-case letter, letters and digits only, e.g. OpsManager',
+      )
       .default(DEFAULT_FEDERATION_NAMESPACE),
     /** OTLP/HTTP collector base URL (traces go to <url>/v1/traces); tracing is off without it. */
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
@@ -77,7 +88,28 @@ const EnvSchema = z
     JWT_ISSUER: z.string().min(1).optional(),
     JWT_AUDIENCE: z.string().min(1).optional(),
     /** Accepted signing algorithms; `none` is never accepted. */
-    JWT_ALGORITHMS: list.pipe(z.array(z.enum(['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512'])).min(1)).optional(),
+    JWT_ALGORITHMS: list
+      .pipe(
+        z
+          .array(
+            z.enum([
+              'HS256',
+              'HS384',
+              'HS512',
+              'RS256',
+              'RS384',
+              'RS512',
+              'ES256',
+              'ES384',
+              'ES512',
+              'PS256',
+              'PS384',
+              'PS512',
+            ]),
+          )
+          .min(1),
+      )
+      .optional(),
     JWT_READ_SCOPE: z.string().min(1).default('invitations:read'),
     JWT_WRITE_SCOPE: z.string().min(1).default('invitations:write'),
     /** A claim listing the project ids a caller may touch (absent: any project). */
@@ -128,14 +160,19 @@ const EnvSchema = z
   .superRefine((env, ctx) => {
     const issue = (name: string, message: string) => ctx.addIssue({ code: 'custom', path: [name], message });
     // In passthrough mode callers bring the keys; otherwise the three go together.
-    const needed = env.AUTH_MODE === 'passthrough' ? (['OPS_MANAGER_BASE_URL'] as const) : (['OPS_MANAGER_BASE_URL', 'OPS_MANAGER_PUBLIC_KEY', 'OPS_MANAGER_PRIVATE_KEY'] as const);
+    const needed =
+      env.AUTH_MODE === 'passthrough'
+        ? (['OPS_MANAGER_BASE_URL'] as const)
+        : (['OPS_MANAGER_BASE_URL', 'OPS_MANAGER_PUBLIC_KEY', 'OPS_MANAGER_PRIVATE_KEY'] as const);
     const given = needed.filter((name) => env[name] !== undefined).length;
     if (given > 0 && given < needed.length) {
-      for (const name of needed) if (env[name] === undefined) issue(name, 'is required when any OPS_MANAGER_* variable is set');
+      for (const name of needed)
+        if (env[name] === undefined) issue(name, 'is required when any OPS_MANAGER_* variable is set');
     }
     const realUpstream = env.OPS_MANAGER_BASE_URL !== undefined;
     if (env.AUTH_MODE === 'jwt') {
-      if ((env.JWT_SECRET === undefined) === (env.JWT_JWKS_URL === undefined)) issue('JWT_SECRET', 'or JWT_JWKS_URL (exactly one) is required with AUTH_MODE=jwt');
+      if ((env.JWT_SECRET === undefined) === (env.JWT_JWKS_URL === undefined))
+        issue('JWT_SECRET', 'or JWT_JWKS_URL (exactly one) is required with AUTH_MODE=jwt');
       if (env.JWT_ISSUER === undefined) issue('JWT_ISSUER', 'is required with AUTH_MODE=jwt');
       if (env.JWT_AUDIENCE === undefined) issue('JWT_AUDIENCE', 'is required with AUTH_MODE=jwt');
       const symmetric = env.JWT_ALGORITHMS?.some((algorithm) => algorithm.startsWith('HS'));
@@ -145,11 +182,19 @@ const EnvSchema = z
       if (env.JWT_JWKS_URL && symmetric) issue('JWT_ALGORITHMS', 'must not contain HS* algorithms with JWT_JWKS_URL');
     }
     if (env.AUTH_MODE === 'none' && realUpstream) {
-      if (env.NODE_ENV === 'production') issue('AUTH_MODE', 'none is refused with a real upstream in production: use jwt or passthrough');
-      else if (!env.ALLOW_UNAUTHENTICATED) issue('AUTH_MODE', 'none with a real upstream needs ALLOW_UNAUTHENTICATED=true (anyone reaching the gateway acts with its API key)');
+      if (env.NODE_ENV === 'production')
+        issue('AUTH_MODE', 'none is refused with a real upstream in production: use jwt or passthrough');
+      else if (!env.ALLOW_UNAUTHENTICATED)
+        issue(
+          'AUTH_MODE',
+          'none with a real upstream needs ALLOW_UNAUTHENTICATED=true (anyone reaching the gateway acts with its API key)',
+        );
     }
     if (env.GRAPHIQL === true && env.TRUSTED_DOCUMENTS === 'require') {
-      issue('GRAPHIQL', 'true needs TRUSTED_DOCUMENTS=allow or off: with require, every document GraphiQL sends is refused');
+      issue(
+        'GRAPHIQL',
+        'true needs TRUSTED_DOCUMENTS=allow or off: with require, every document GraphiQL sends is refused',
+      );
     }
     if (!realUpstream && env.NODE_ENV === 'production') {
       ctx.addIssue({
@@ -253,7 +298,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   );
   const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
+    );
   }
   const e = parsed.data;
   return {
@@ -262,7 +309,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
     upstream: e.OPS_MANAGER_BASE_URL
-      ? { baseUrl: e.OPS_MANAGER_BASE_URL, publicKey: e.OPS_MANAGER_PUBLIC_KEY ?? '', privateKey: e.OPS_MANAGER_PRIVATE_KEY ?? '' }
+      ? {
+          baseUrl: e.OPS_MANAGER_BASE_URL,
+          publicKey: e.OPS_MANAGER_PUBLIC_KEY ?? '',
+          privateKey: e.OPS_MANAGER_PRIVATE_KEY ?? '',
+        }
       : undefined,
     security: {
       authMode: e.AUTH_MODE,
@@ -300,7 +351,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     federationSubgraph: e.FEDERATION_SUBGRAPH,
     federationProjectIdType: e.FEDERATION_PROJECT_ID_TYPE,
     federationNamespace: e.FEDERATION_NAMESPACE,
-    tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT ? { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME } : undefined,
+    tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT
+      ? { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME }
+      : undefined,
     simulatorPort: e.SIMULATOR_PORT,
     audit: e.AUDIT_LOG === 'stdout' || e.AUDIT_LOG === 'off' ? e.AUDIT_LOG : { file: e.AUDIT_LOG },
     // One Redis serves both unless each is named: REDIS_URL alone, or IDEMPOTENCY_REDIS_URL alone (as before), is enough.

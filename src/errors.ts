@@ -20,7 +20,8 @@ export const errorCodeDescriptions = {
   // Ops Manager's USER_ALREADY_EXISTS.
   INVITATION_ALREADY_EXISTS: 'The project already has a pending invitation or a member with this username.',
   // A missing scope, a project outside the token's list, or Ops Manager refusing the key here (NOT_GROUP_USER_ADMIN, IP access list).
-  FORBIDDEN: 'The caller may not do this here (scope or project list), or Ops Manager refused the API key for this project.',
+  FORBIDDEN:
+    'The caller may not do this here (scope or project list), or Ops Manager refused the API key for this project.',
   // Digest authentication with the gateway's own key pair failed.
   UPSTREAM_UNAUTHENTICATED: 'Ops Manager rejected the gateway’s API key pair.',
   // 429 RATE_LIMITED.
@@ -33,7 +34,8 @@ export const errorCodeDescriptions = {
   // An unexpected 4xx.
   UPSTREAM_REJECTED: 'Ops Manager refused the request for another reason.',
   // Neither a read of the project nor, where safe and in time, one second attempt settled it.
-  MUTATION_OUTCOME_UNKNOWN: 'The change was sent but no answer came back: it may or may not have been applied. Read again before retrying.',
+  MUTATION_OUTCOME_UNKNOWN:
+    'The change was sent but no answer came back: it may or may not have been applied. Read again before retrying.',
   // The read after a lost answer showed a state this change neither started from nor asked for.
   INVITATION_CHANGED_CONCURRENTLY:
     'The change’s answer was lost and a read showed the invitation as another change left it: it was not sent again and the invitation was left as read.',
@@ -81,7 +83,12 @@ export type RequestErrorCode = (typeof RequestErrorCode)[keyof typeof RequestErr
  * for answers made before Yoga runs (body limit, request guard). `headers` are kept, except a
  * content type or length of another body.
  */
-export function errorResponse(status: number, code: RequestErrorCode, message: string, headers?: HeadersInit): Response {
+export function errorResponse(
+  status: number,
+  code: RequestErrorCode,
+  message: string,
+  headers?: HeadersInit,
+): Response {
   const merged = new Headers(headers);
   merged.set('content-type', 'application/json; charset=utf-8');
   merged.delete('content-length');
@@ -147,7 +154,11 @@ export class InvalidInputError extends GatewayError {
 }
 
 export class NotFoundError extends GatewayError {
-  constructor(code: typeof ErrorCode.PROJECT_NOT_FOUND | typeof ErrorCode.INVITATION_NOT_FOUND, message: string, options: GatewayErrorOptions = {}) {
+  constructor(
+    code: typeof ErrorCode.PROJECT_NOT_FOUND | typeof ErrorCode.INVITATION_NOT_FOUND,
+    message: string,
+    options: GatewayErrorOptions = {},
+  ) {
     super(code, message, options);
   }
 }
@@ -200,7 +211,10 @@ export class OutcomeUnknownError extends GatewayError {
   /** How many times the change was sent: 1, or 2 when it was sent again and that answer was lost too. */
   readonly attempts: number;
 
-  constructor(message: string, options: GatewayErrorOptions & { readBack?: ReadBack | undefined; attempts?: number } = {}) {
+  constructor(
+    message: string,
+    options: GatewayErrorOptions & { readBack?: ReadBack | undefined; attempts?: number } = {},
+  ) {
     super(ErrorCode.MUTATION_OUTCOME_UNKNOWN, message, options);
     this.readBack = options.readBack;
     this.attempts = options.attempts ?? 1;

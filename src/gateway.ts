@@ -3,7 +3,13 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import { GraphQLError, type GraphQLSchema, type ValidationContext } from 'graphql';
-import { createYoga, type Plugin, useExecutionCancellation, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import {
+  createYoga,
+  type Plugin,
+  useExecutionCancellation,
+  useReadinessCheck,
+  type YogaServerInstance,
+} from 'graphql-yoga';
 import { authenticationPlugins, callerOf } from './auth/authentication.ts';
 import type { ApiKey, Caller } from './auth/caller.ts';
 import { callerIdentity } from './auth/identity.ts';
@@ -91,7 +97,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
   let graphiqlPage: Promise<string> | undefined;
   const deadlines = operationDeadlines({ clock, timeoutMs: operationTimeoutMs });
   const trustedDocuments =
-    security.trustedDocuments === 'off' ? [] : useTrustedDocuments(security.trustedDocuments, deps.trustedDocuments ?? loadTrustedDocuments());
+    security.trustedDocuments === 'off'
+      ? []
+      : useTrustedDocuments(security.trustedDocuments, deps.trustedDocuments ?? loadTrustedDocuments());
   return createYoga<Record<string, never>, GatewayContext>({
     schema: deps.schema ?? schema,
     graphqlEndpoint: deps.graphqlEndpoint ?? '/graphql',
@@ -116,8 +124,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
         }
       : false,
     graphiql: !graphiql
-        ? false
-        : { title: 'Ops Manager invitations', defaultQuery: deps.graphiqlDefaultQuery, defaultTabs: deps.graphiqlDefaultTabs },
+      ? false
+      : {
+          title: 'Ops Manager invitations',
+          defaultQuery: deps.graphiqlDefaultQuery,
+          defaultTabs: deps.graphiqlDefaultTabs,
+        },
     // GraphiQL's page with its scripts, styles and editor workers inlined: Yoga's default page
     // loads them from a CDN, which a machine without internet access cannot reach. The module
     // (about 9 MB of page) is imported on the first GET of GraphiQL only, and the page, whose
@@ -194,7 +206,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
 function hardening(security: SecurityConfig): Plugin[] {
   // Validation-rule protections report a validation error (400 with a code) instead of
   // throwing from inside validation, which would surface as an uncoded error.
-  const report = { exposeLimits: false, errorMessage: TOO_COMPLEX, propagateOnRejection: false, onReject: [reportRejection] };
+  const report = {
+    exposeLimits: false,
+    errorMessage: TOO_COMPLEX,
+    propagateOnRejection: false,
+    onReject: [reportRejection],
+  };
   const armor = EnvelopArmorPlugin({
     maxDepth: { n: 10, ignoreIntrospection: true, ...report },
     maxAliases: { n: 50, ...report },
@@ -214,7 +231,9 @@ function hardening(security: SecurityConfig): Plugin[] {
 const TOO_COMPLEX = 'This operation is too large or too complex for this API.';
 
 function reportRejection(context: ValidationContext | null): void {
-  context?.reportError(new GraphQLError(TOO_COMPLEX, { extensions: { code: RequestErrorCode.GRAPHQL_VALIDATION_FAILED } }));
+  context?.reportError(
+    new GraphQLError(TOO_COMPLEX, { extensions: { code: RequestErrorCode.GRAPHQL_VALIDATION_FAILED } }),
+  );
 }
 
 /**
@@ -244,6 +263,16 @@ function prometheus(metrics: Metrics) {
       graphql_envelop_error_result: true,
       graphql_yoga_http_duration: true,
     },
-    labels: { operationName: false, operationType: true, fieldName: false, typeName: false, path: false, phase: true, url: false, method: true, statusCode: true },
+    labels: {
+      operationName: false,
+      operationType: true,
+      fieldName: false,
+      typeName: false,
+      path: false,
+      phase: true,
+      url: false,
+      method: true,
+      statusCode: true,
+    },
   });
 }

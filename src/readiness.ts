@@ -6,7 +6,10 @@ import type { Upstream } from './ops-manager/upstream.ts';
  * The reachability probe is cached for `cacheMs`, so a load balancer polling every
  * second costs Ops Manager one request per interval, not one per poll.
  */
-export function createReadinessCheck(upstream: Pick<Upstream, 'status' | 'reachable'>, options: { cacheMs?: number; clock?: Pick<Clock, 'now'> } = {}): () => Promise<boolean> {
+export function createReadinessCheck(
+  upstream: Pick<Upstream, 'status' | 'reachable'>,
+  options: { cacheMs?: number; clock?: Pick<Clock, 'now'> } = {},
+): () => Promise<boolean> {
   const cacheMs = options.cacheMs ?? 5_000;
   const clock = options.clock ?? systemClock;
   const now = () => clock.now();

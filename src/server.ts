@@ -34,10 +34,17 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     server.listen(config.port, config.host, resolve);
   });
   const url = `http://${config.host}:${(server.address() as AddressInfo).port}/graphql`;
-  logger.info({ url, upstream: app.upstreamUrl }, config.security.graphiql ? 'Gateway listening; open this URL in a browser for GraphiQL' : 'Gateway listening');
+  logger.info(
+    { url, upstream: app.upstreamUrl },
+    config.security.graphiql ? 'Gateway listening; open this URL in a browser for GraphiQL' : 'Gateway listening',
+  );
   if (app.subgraph) {
     logger.info(
-      { url: url.replace(/\/graphql$/, '/subgraph'), projectIdType: config.federationProjectIdType, namespace: config.federationNamespace || 'off' },
+      {
+        url: url.replace(/\/graphql$/, '/subgraph'),
+        projectIdType: config.federationProjectIdType,
+        namespace: config.federationNamespace || 'off',
+      },
       'Federation subgraph served (FEDERATION_SUBGRAPH=true)',
     );
   }
@@ -47,7 +54,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     async stop({ drain = true } = {}) {
       app.startDraining();
       if (drain && config.shutdownDrainMs > 0) {
-        logger.info({ drainMs: config.shutdownDrainMs }, 'Draining: /readiness answers 503, requests are still answered (Connection: close)');
+        logger.info(
+          { drainMs: config.shutdownDrainMs },
+          'Draining: /readiness answers 503, requests are still answered (Connection: close)',
+        );
         await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
         logger.info('Drain over: no longer accepting connections');
       }
@@ -55,7 +65,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       // Keep-alive connections go idle as their last response ends: close them as they do.
       const sweeper = setInterval(() => server.closeIdleConnections(), 50);
       const grace = setTimeout(() => {
-        logger.warn({ graceMs: config.shutdownGraceMs }, 'Shutdown grace period over: closing the connections still open');
+        logger.warn(
+          { graceMs: config.shutdownGraceMs },
+          'Shutdown grace period over: closing the connections still open',
+        );
         server.closeAllConnections();
       }, config.shutdownGraceMs);
       server.closeIdleConnections();

@@ -22,21 +22,39 @@ function total(rows: readonly Measurement[]) {
   const ops = rows.reduce((sum, row) => sum + row.ops + row.failed, 0);
   const cpuMs = rows.reduce((sum, row) => sum + row.cpuMsPerOp * (row.ops + row.failed), 0);
   const upstream = rows.reduce((sum, row) => sum + row.upstreamPerOp * (row.ops + row.failed), 0);
-  const mean = (pick: (row: Measurement) => number) => rows.reduce((sum, row) => sum + pick(row), 0) / Math.max(rows.length, 1);
+  const mean = (pick: (row: Measurement) => number) =>
+    rows.reduce((sum, row) => sum + pick(row), 0) / Math.max(rows.length, 1);
   return {
-    opsPerS: round(mean((row) => row.opsPerS), 1),
-    p50Ms: round(mean((row) => row.p50Ms), 2),
+    opsPerS: round(
+      mean((row) => row.opsPerS),
+      1,
+    ),
+    p50Ms: round(
+      mean((row) => row.p50Ms),
+      2,
+    ),
     cpuMsPerOp: round(cpuMs / Math.max(ops, 1), 3),
     upstreamPerOp: round(upstream / Math.max(ops, 1), 3),
     failed: rows.reduce((sum, row) => sum + row.failed, 0),
   };
 }
 
-export async function runAb(context: BenchContext, otherRoot: string, rounds: number, otherEnv: Record<string, string>): Promise<AbRow[]> {
+export async function runAb(
+  context: BenchContext,
+  otherRoot: string,
+  rounds: number,
+  otherEnv: Record<string, string>,
+): Promise<AbRow[]> {
   const { connections } = SETTINGS;
   const extra = Object.keys(otherEnv).length > 0 ? ` with ${JSON.stringify(otherEnv)}` : '';
-  context.log(`A/B: A = ${context.gatewayRoot}, B = ${otherRoot}${extra}; ${connections} connections, ${rounds} rounds per scenario, alternating order`);
-  const other: GatewayProcess = await startGatewayProcess({ root: otherRoot, name: 'gateway B', env: { ...context.gatewayEnv, ...otherEnv } });
+  context.log(
+    `A/B: A = ${context.gatewayRoot}, B = ${otherRoot}${extra}; ${connections} connections, ${rounds} rounds per scenario, alternating order`,
+  );
+  const other: GatewayProcess = await startGatewayProcess({
+    root: otherRoot,
+    name: 'gateway B',
+    env: { ...context.gatewayEnv, ...otherEnv },
+  });
   await prime(context, other, Math.max(64, context.inFlight));
   const rows: AbRow[] = [];
   try {
@@ -57,7 +75,9 @@ export async function runAb(context: BenchContext, otherRoot: string, rounds: nu
             gateways: [{ url: gateway.url, pid: gateway.pid }],
             headers: context.headers,
           });
-          context.log(`  ${scenario.id.padEnd(12)} ${side.toUpperCase()} ${measured.opsPerS} ops/s, CPU ${measured.cpuMsPerOp} ms/op, p50 ${measured.p50Ms} ms`);
+          context.log(
+            `  ${scenario.id.padEnd(12)} ${side.toUpperCase()} ${measured.opsPerS} ops/s, CPU ${measured.cpuMsPerOp} ms/op, p50 ${measured.p50Ms} ms`,
+          );
           row[side].push(measured);
         }
       }

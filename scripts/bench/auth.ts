@@ -32,7 +32,11 @@ function mintToken(secret: string, claims: Record<string, unknown>, lifetimeS: n
 export function gatewayAuth(mode: BenchAuth): GatewayAuth {
   if (mode === 'none') return { env: {}, headers: {} };
   const secret = randomBytes(32).toString('hex');
-  const token = mintToken(secret, { iss: ISSUER, aud: AUDIENCE, sub: 'bench', scope: 'invitations:read invitations:write' }, 3 * 60 * 60);
+  const token = mintToken(
+    secret,
+    { iss: ISSUER, aud: AUDIENCE, sub: 'bench', scope: 'invitations:read invitations:write' },
+    3 * 60 * 60,
+  );
   return {
     env: { AUTH_MODE: 'jwt', JWT_SECRET: secret, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, JWT_ALGORITHMS: 'HS256' },
     headers: { authorization: `Bearer ${token}` },

@@ -44,7 +44,10 @@ interface AutocannonInstance {
   stop(): void;
 }
 
-type Autocannon = (options: AutocannonOptions, done: (error: Error | null, result: AutocannonResult) => void) => AutocannonInstance;
+type Autocannon = (
+  options: AutocannonOptions,
+  done: (error: Error | null, result: AutocannonResult) => void,
+) => AutocannonInstance;
 
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
@@ -64,7 +67,10 @@ export interface GraphqlLoad {
  * it ends. `capS` stops a run that takes far longer than planned. A 200 whose body starts with
  * "errors" (a failed GraphQL operation) counts as a failure, not as a success.
  */
-export function runAutocannon(load: GraphqlLoad, plan: { amount?: number; durationS: number; capS: number }): Promise<LoadResult> {
+export function runAutocannon(
+  load: GraphqlLoad,
+  plan: { amount?: number; durationS: number; capS: number },
+): Promise<LoadResult> {
   const path = new URL(load.url).pathname;
   const requests = load.bodies.map((body) => ({
     method: 'POST' as const,
@@ -81,7 +87,9 @@ export function runAutocannon(load: GraphqlLoad, plan: { amount?: number; durati
       {
         url: load.url,
         connections: load.connections,
-        ...(plan.amount === undefined ? { duration: plan.durationS } : { amount: Math.max(plan.amount, load.connections) }),
+        ...(plan.amount === undefined
+          ? { duration: plan.durationS }
+          : { amount: Math.max(plan.amount, load.connections) }),
         requests,
         verifyBody: (body) => !body.startsWith('{"errors"'),
         timeout: 30,

@@ -17,16 +17,22 @@ export interface BaselineClient extends BaselineUpstream {
  * the same stack as the gateway's (createUpstream: undici Agent, DigestClient, p-limit cap of
  * UPSTREAM_MAX_IN_FLIGHT), minus GraphQL, zod, retries and the breaker.
  */
-export function createBaselineClient(baseUrl: string, credentials: { username: string; password: string }, connections: number): BaselineClient {
+export function createBaselineClient(
+  baseUrl: string,
+  credentials: { username: string; password: string },
+  connections: number,
+): BaselineClient {
   const agent = new Agent({ connections, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 });
   const digest = new DigestClient({
     credentials,
-    fetch: (input, init) => undiciFetch(input, { ...(init as object), dispatcher: agent }) as unknown as Promise<Response>,
+    fetch: (input, init) =>
+      undiciFetch(input, { ...(init as object), dispatcher: agent }) as unknown as Promise<Response>,
   });
   const limit = pLimit(connections);
   return {
     // Body read inside the slot, as the gateway's client does.
-    get: (path) => limit(async () => readJson(await digest.fetch(`${baseUrl}${path}`, { headers: { Accept: 'application/json' } }))),
+    get: (path) =>
+      limit(async () => readJson(await digest.fetch(`${baseUrl}${path}`, { headers: { Accept: 'application/json' } }))),
     patch: (path, body) =>
       limit(async () =>
         readJson(
@@ -53,7 +59,11 @@ async function readJson(response: Response): Promise<unknown> {
  * Runs `operation` in `concurrency` loops for `durationS` seconds. Every operation started is
  * awaited before it returns, so the simulator's counters cover whole operations only.
  */
-export async function runBaseline(operation: () => Promise<void>, concurrency: number, durationS: number): Promise<LoadResult> {
+export async function runBaseline(
+  operation: () => Promise<void>,
+  concurrency: number,
+  durationS: number,
+): Promise<LoadResult> {
   const latencies = new LatencyRecorder();
   let ok = 0;
   let failed = 0;

@@ -27,7 +27,7 @@ const BASELINE = '#9aa5b1';
 const ACCENT = '#d9822b';
 
 const px = (value: number) => Math.round(value * 10) / 10;
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function renderPanel(panel: Panel, top: number): { svg: string; height: number } {
   const values = panel.bars.map((bar) => bar.value).filter((value) => Number.isFinite(value) && value > 0);
@@ -40,14 +40,14 @@ function renderPanel(panel: Panel, top: number): { svg: string; height: number }
     const share = panel.scale === 'log' ? (Math.log10(value) - logLow) / (logHigh - logLow) : value / (max * 1.05);
     return LABEL_WIDTH + Math.max(1, share * BAR_AREA);
   };
-  const parts = [`<text x="10" y="${top + 16}" font-weight="bold">${escape(panel.title)}</text>`];
+  const parts = [`<text x="10" y="${top + 16}" font-weight="bold">${escapeXml(panel.title)}</text>`];
   let y = top + 28;
   for (const bar of panel.bars) {
     const end = x(bar.value);
     parts.push(
-      `<text x="${LABEL_WIDTH - 8}" y="${y + 11}" text-anchor="end">${escape(bar.label)}</text>`,
+      `<text x="${LABEL_WIDTH - 8}" y="${y + 11}" text-anchor="end">${escapeXml(bar.label)}</text>`,
       `<rect x="${LABEL_WIDTH}" y="${y}" width="${px(Math.max(0, end - LABEL_WIDTH))}" height="${BAR_HEIGHT}" fill="${bar.color}"/>`,
-      `<text x="${px(Math.max(end, LABEL_WIDTH) + 6)}" y="${y + 11}">${escape(bar.text)}</text>`,
+      `<text x="${px(Math.max(end, LABEL_WIDTH) + 6)}" y="${y + 11}">${escapeXml(bar.text)}</text>`,
     );
     y += BAR_HEIGHT + 6;
   }
@@ -55,10 +55,12 @@ function renderPanel(panel: Panel, top: number): { svg: string; height: number }
     const at = x(panel.reference.value);
     parts.push(
       `<line x1="${px(at)}" y1="${top + 24}" x2="${px(at)}" y2="${y}" stroke="${ACCENT}" stroke-dasharray="4 3"/>`,
-      `<text x="${px(at + 4)}" y="${top + 24}" fill="${ACCENT}">${escape(panel.reference.label)}</text>`,
+      `<text x="${px(at + 4)}" y="${top + 24}" fill="${ACCENT}">${escapeXml(panel.reference.label)}</text>`,
     );
   }
-  parts.push(`<text x="${LABEL_WIDTH}" y="${y + 10}" fill="#666" font-size="10">${panel.scale === 'log' ? 'log scale' : 'linear scale'}</text>`);
+  parts.push(
+    `<text x="${LABEL_WIDTH}" y="${y + 10}" fill="#666" font-size="10">${panel.scale === 'log' ? 'log scale' : 'linear scale'}</text>`,
+  );
   return { svg: parts.join('\n'), height: y + 22 - top };
 }
 
@@ -73,12 +75,22 @@ export function renderChart(results: BenchResults): string {
     panels.push({
       title: 'Throughput: gateway (blue) vs direct Digest client (grey), operations/s',
       scale: 'log',
-      bars: rows.map((row) => ({ label: `${row.scenario} ${row.target}`, value: row.opsPerS, color: colorOf(row), text: `${row.opsPerS} ops/s` })),
+      bars: rows.map((row) => ({
+        label: `${row.scenario} ${row.target}`,
+        value: row.opsPerS,
+        color: colorOf(row),
+        text: `${row.opsPerS} ops/s`,
+      })),
     });
     panels.push({
       title: 'CPU time per operation, ms (gateway process vs baseline client process)',
       scale: 'log',
-      bars: rows.map((row) => ({ label: `${row.scenario} ${row.target}`, value: row.cpuMsPerOp, color: colorOf(row), text: `${row.cpuMsPerOp} ms` })),
+      bars: rows.map((row) => ({
+        label: `${row.scenario} ${row.target}`,
+        value: row.cpuMsPerOp,
+        color: colorOf(row),
+        text: `${row.cpuMsPerOp} ms`,
+      })),
     });
   }
   if (results.latency.length > 0) {
@@ -99,21 +111,36 @@ export function renderChart(results: BenchResults): string {
     panels.push({
       title: 'Scale: gateway CPU ms per operation (and peak RSS)',
       scale: 'log',
-      bars: scale.map((row) => ({ label: row.scenario, value: row.cpuMsPerOp, color: GATEWAY, text: `${row.cpuMsPerOp} ms, ${row.gatewayRssPeakMiB} MiB` })),
+      bars: scale.map((row) => ({
+        label: row.scenario,
+        value: row.cpuMsPerOp,
+        color: GATEWAY,
+        text: `${row.cpuMsPerOp} ms, ${row.gatewayRssPeakMiB} MiB`,
+      })),
     });
   }
   if (results.sweep.length > 0) {
     panels.push({
       title: 'Concurrency sweep, single project query: operations/s (gateway cores used)',
       scale: 'linear',
-      bars: results.sweep.map((row) => ({ label: `${row.connections} connections`, value: row.opsPerS, color: GATEWAY, text: `${row.opsPerS} ops/s (${row.gatewayCores} cores)` })),
+      bars: results.sweep.map((row) => ({
+        label: `${row.connections} connections`,
+        value: row.opsPerS,
+        color: GATEWAY,
+        text: `${row.opsPerS} ops/s (${row.gatewayCores} cores)`,
+      })),
     });
   }
   if (results.replicas.length > 0) {
     panels.push({
       title: 'One gateway process vs two, operations/s (machine cores busy)',
       scale: 'linear',
-      bars: results.replicas.map((row) => ({ label: `${row.scenario} ${row.target}`, value: row.opsPerS, color: GATEWAY, text: `${row.opsPerS} ops/s (${row.machineBusyCores} cores)` })),
+      bars: results.replicas.map((row) => ({
+        label: `${row.scenario} ${row.target}`,
+        value: row.opsPerS,
+        color: GATEWAY,
+        text: `${row.opsPerS} ops/s (${row.machineBusyCores} cores)`,
+      })),
     });
   }
   let top = 30;
@@ -127,7 +154,7 @@ export function renderChart(results: BenchResults): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${top + 10}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="10" y="18" fill="#444">${escape(subtitle)}</text>`,
+    `<text x="10" y="18" fill="#444">${escapeXml(subtitle)}</text>`,
     ...rendered,
     '</svg>',
     '',

@@ -42,8 +42,14 @@ if (!file) {
   process.exit(2);
 }
 const after = census(file);
-const base = before ? census(before) : new Map() as Census;
-const rows = [...after].map(([name, { count, bytes }]) => ({ name, count, bytes, delta: count - (base.get(name)?.count ?? 0) }));
+const base = before ? census(before) : (new Map() as Census);
+const rows = [...after].map(([name, { count, bytes }]) => ({
+  name,
+  count,
+  bytes,
+  delta: count - (base.get(name)?.count ?? 0),
+}));
 rows.sort((a, b) => (before ? b.delta - a.delta : b.count - a.count));
 console.log(`constructor\tcount${before ? '\tdelta' : ''}\tself KiB`);
-for (const row of rows.slice(0, 40)) console.log(`${row.name}\t${row.count}${before ? `\t${row.delta}` : ''}\t${Math.round(row.bytes / 1024)}`);
+for (const row of rows.slice(0, 40))
+  console.log(`${row.name}\t${row.count}${before ? `\t${row.delta}` : ''}\t${Math.round(row.bytes / 1024)}`);

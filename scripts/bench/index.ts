@@ -17,8 +17,26 @@ import { type BenchAuth, gatewayAuth } from './auth.ts';
 import { createBaselineClient } from './baseline.ts';
 import { renderChart } from './chart.ts';
 import type { Timing } from './measure.ts';
-import { type BenchContext, mainScenarios, prime, runFanOutLatency, runLatency, runLayers, runMain, runReplicas, runScale, runSweep, SETTINGS } from './phases.ts';
-import { installExitHandlers, killChildren, rssBytes, startGatewayProcess, startSimulatorProcess } from './processes.ts';
+import {
+  type BenchContext,
+  mainScenarios,
+  prime,
+  runFanOutLatency,
+  runLatency,
+  runLayers,
+  runMain,
+  runReplicas,
+  runScale,
+  runSweep,
+  SETTINGS,
+} from './phases.ts';
+import {
+  installExitHandlers,
+  killChildren,
+  rssBytes,
+  startGatewayProcess,
+  startSimulatorProcess,
+} from './processes.ts';
 import { runMemory } from './memory.ts';
 import { runPeer } from './peer/phase.ts';
 import { profileGateway } from './profiling.ts';
@@ -78,7 +96,11 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const outDir = `${root}results/bench`;
 const short = args.short ?? false;
 const label = args.label ?? (short ? 'short' : 'full');
-const phases = new Set((args.only ?? (args.ab ? '' : 'main,latency,layers,peer,memory,scale,sweep,replicas,profile')).split(',').map((phase) => phase.trim()));
+const phases = new Set(
+  (args.only ?? (args.ab ? '' : 'main,latency,layers,peer,memory,scale,sweep,replicas,profile'))
+    .split(',')
+    .map((phase) => phase.trim()),
+);
 const profiling = phases.has('profile') && !args['no-profile'] && (args.profile ?? !short);
 const timing: Timing = short ? { warmupS: 1, measureS: 3 } : { warmupS: 3, measureS: 10 };
 const scaleTiming: Timing = short ? { warmupS: 1, measureS: 2 } : { warmupS: 2, measureS: 6 };
@@ -97,7 +119,8 @@ const bEnv = envPairs(args['b-env'] ?? [], '--b-env');
 const memoryHeaps = args['memory-heaps']?.split(',').map((value) => {
   if (value.trim() === 'default') return undefined;
   const mib = Number(value);
-  if (!Number.isInteger(mib) || mib < 16) throw new Error(`--memory-heaps wants MiB (integers ≥ 16) or "default", got "${value}"`);
+  if (!Number.isInteger(mib) || mib < 16)
+    throw new Error(`--memory-heaps wants MiB (integers ≥ 16) or "default", got "${value}"`);
   return mib;
 });
 
@@ -106,9 +129,13 @@ const log = (line: string) => console.log(line);
 /** The commit the gateway runs from, and whether its src/ has changes on top (undefined outside a git work tree). */
 function sourceState(dir: string): { commit: string; changedFiles: number } | undefined {
   try {
-    const git = (...gitArgs: string[]) => execFileSync('git', gitArgs, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const git = (...gitArgs: string[]) =>
+      execFileSync('git', gitArgs, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     if (git('rev-parse', '--show-toplevel') !== resolve(dir)) return undefined;
-    return { commit: git('rev-parse', '--short', 'HEAD'), changedFiles: git('status', '--porcelain', '--', 'src').split('\n').filter(Boolean).length };
+    return {
+      commit: git('rev-parse', '--short', 'HEAD'),
+      changedFiles: git('status', '--porcelain', '--', 'src').split('\n').filter(Boolean).length,
+    };
   } catch {
     return undefined;
   }
@@ -140,7 +167,9 @@ async function main(): Promise<void> {
       'Load generator (autocannon or the baseline loop), gateway and simulator share the same 2 cores, with other work on the machine; ' +
       'nothing is pinned. Compare ratios within one run, not absolute figures across runs.',
   };
-  log(`Benchmark (${meta.mode}) on ${meta.cpus} cores, node ${meta.node}, load average ${meta.loadAverageAtStart.join(' ')}`);
+  log(
+    `Benchmark (${meta.mode}) on ${meta.cpus} cores, node ${meta.node}, load average ${meta.loadAverageAtStart.join(' ')}`,
+  );
   log(`Note: ${meta.note}`);
 
   const simulator = await startSimulatorProcess(root, {
@@ -181,7 +210,9 @@ async function main(): Promise<void> {
   log(`Gateway RSS when idle: ${meta.gatewayIdleRssMiB} MiB`);
   log('Priming the gateway (connection pool, Digest nonces): not measured');
   await prime(context, gateway, Math.max(64, inFlight));
-  log(`Simulator ${simulator.baseUrl} (pid ${simulator.pid}), gateway ${gateway.url} (pid ${gateway.pid}), UPSTREAM_MAX_IN_FLIGHT ${inFlight}, auth ${args.auth}\n`);
+  log(
+    `Simulator ${simulator.baseUrl} (pid ${simulator.pid}), gateway ${gateway.url} (pid ${gateway.pid}), UPSTREAM_MAX_IN_FLIGHT ${inFlight}, auth ${args.auth}\n`,
+  );
 
   const results: BenchResults = {
     meta,

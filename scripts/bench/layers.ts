@@ -36,7 +36,10 @@ export interface LayerFigures {
 }
 
 const CONCURRENCY = Number(process.env['CONCURRENCY'] ?? 8);
-const DEMO_KEY_ENV = { OPS_MANAGER_PUBLIC_KEY: DEMO_API_KEY.publicKey, OPS_MANAGER_PRIVATE_KEY: DEMO_API_KEY.privateKey };
+const DEMO_KEY_ENV = {
+  OPS_MANAGER_PUBLIC_KEY: DEMO_API_KEY.publicKey,
+  OPS_MANAGER_PRIVATE_KEY: DEMO_API_KEY.privateKey,
+};
 
 async function main(): Promise<void> {
   const baseUrl = process.env['SIMULATOR_URL'];
@@ -47,13 +50,25 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: 'warn' });
   const auth = gatewayAuth('jwt');
   // As production runs it (jwt, limits, metrics), minus the audit trail's stdout.
-  const config = loadConfig({ NODE_ENV: 'production', OPS_MANAGER_BASE_URL: baseUrl, ...DEMO_KEY_ENV, AUDIT_LOG: 'off', LOG_LEVEL: 'warn', RATE_LIMIT_READS_PER_MINUTE: '0', RATE_LIMIT_MUTATIONS_PER_MINUTE: '0', ...auth.env });
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    OPS_MANAGER_BASE_URL: baseUrl,
+    ...DEMO_KEY_ENV,
+    AUDIT_LOG: 'off',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_READS_PER_MINUTE: '0',
+    RATE_LIMIT_MUTATIONS_PER_MINUTE: '0',
+    ...auth.env,
+  });
   // Read coalescing off: 8 identical operations at a time would share GETs, and each layer is
   // meant to measure the work of one whole operation.
   const app = await createApp(config, { logger, coalesceReads: false });
   const { upstream, gateway } = app;
   const digestPool = pooledTransport({ connections: 32 });
-  const digest = new DigestClient({ credentials: { username: DEMO_API_KEY.publicKey, password: DEMO_API_KEY.privateKey }, fetch: digestPool.plain });
+  const digest = new DigestClient({
+    credentials: { username: DEMO_API_KEY.publicKey, password: DEMO_API_KEY.privateKey },
+    fetch: digestPool.plain,
+  });
   const scenario = singleProject();
   const projectId = (JSON.parse(scenario.bodies[0]!) as { variables: { id: string } }).variables.id;
   const invitations = await upstream.client.listInvitations(projectId);
@@ -69,12 +84,18 @@ async function main(): Promise<void> {
 
   const headers = { 'content-type': 'application/json', accept: 'application/json', ...auth.headers };
   const body = scenario.bodies[0]!;
-  const viaFetch = (handler: { fetch: (url: string, init: RequestInit) => Response | Promise<Response> }) => async () => {
-    const text = await (await handler.fetch('http://gateway.bench/graphql', { method: 'POST', headers, body })).text();
-    if (!scenario.verify(text)) throw new Error(text.slice(0, 300));
-  };
+  const viaFetch =
+    (handler: { fetch: (url: string, init: RequestInit) => Response | Promise<Response> }) => async () => {
+      const text = await (
+        await handler.fetch('http://gateway.bench/graphql', { method: 'POST', headers, body })
+      ).text();
+      if (!scenario.verify(text)) throw new Error(text.slice(0, 300));
+    };
   const layers: Record<string, () => Promise<unknown>> = {
-    digest: async () => (await digest.fetch(`${baseUrl}/groups/${projectId}/invites`, { headers: { Accept: 'application/json' } })).text(),
+    digest: async () =>
+      (
+        await digest.fetch(`${baseUrl}/groups/${projectId}/invites`, { headers: { Accept: 'application/json' } })
+      ).text(),
     client: () => upstream.client.listInvitations(projectId),
     yoga: viaFetch(bare),
     'gateway-memory': viaFetch(memoryGateway),
@@ -90,9 +111,11 @@ async function main(): Promise<void> {
   if (only) for (const name of Object.keys(layers)) if (!only.includes(name)) delete layers[name];
   const run = async (operation: () => Promise<unknown>, amount: number) => {
     let next = 0;
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next++ < amount) await operation();
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next++ < amount) await operation();
+      }),
+    );
   };
   const samples = new Map<string, { cpu: number[]; rate: number[] }>();
   for (const [name, operation] of Object.entries(layers)) {
@@ -110,7 +133,11 @@ async function main(): Promise<void> {
     }
   }
   for (const [layer, { cpu, rate }] of samples) {
-    const figures: LayerFigures = { layer, cpuMsPerOp: Math.round(median(cpu) * 1000) / 1000, opsPerS: Math.round(median(rate)) };
+    const figures: LayerFigures = {
+      layer,
+      cpuMsPerOp: Math.round(median(cpu) * 1000) / 1000,
+      opsPerS: Math.round(median(rate)),
+    };
     console.log(JSON.stringify(figures));
   }
   server.closeAllConnections();

@@ -109,7 +109,10 @@ export async function measure(options: MeasureOptions): Promise<Measurement> {
     gatewayCores: round(gatewayCpu / wallS, 2),
     simulatorCpuMsPerOp: perOp(after.simulator - before.simulator),
     loadGeneratorCpuMsPerOp: perOp(own),
-    machineBusyCores: round(((after.machine.busy - before.machine.busy) / (after.machine.total - before.machine.total || 1)) * 2, 2),
+    machineBusyCores: round(
+      ((after.machine.busy - before.machine.busy) / (after.machine.total - before.machine.total || 1)) * 2,
+      2,
+    ),
     upstreamPerOp: ops === 0 ? Number.NaN : round(counters.requests / ops, 3),
     challengesPer1000: counters.requests === 0 ? 0 : round((counters.challenges * 1000) / counters.requests, 2),
     gatewayRssPeakMiB: peaks.length === 0 ? null : round(peaks.reduce((sum, bytes) => sum + bytes, 0) / 2 ** 20, 1),
@@ -135,11 +138,23 @@ export async function measureGateway(options: {
 }): Promise<Measurement> {
   const { scenario, connections, timing, gateways } = options;
   const share = Math.max(1, Math.floor(connections / gateways.length));
-  const loads = gateways.map((gateway) => ({ url: gateway.url, connections: share, bodies: scenario.bodies, headers: options.headers }));
+  const loads = gateways.map((gateway) => ({
+    url: gateway.url,
+    connections: share,
+    bodies: scenario.bodies,
+    headers: options.headers,
+  }));
   const runAll = async (amountEach: number, plannedS: number) =>
-    mergeResults(await Promise.all(loads.map((load) => runAutocannon(load, { amount: amountEach, durationS: plannedS, capS: plannedS * 5 + 20 }))));
+    mergeResults(
+      await Promise.all(
+        loads.map((load) => runAutocannon(load, { amount: amountEach, durationS: plannedS, capS: plannedS * 5 + 20 })),
+      ),
+    );
   const amountFor = (result: LoadResult, seconds: number) =>
-    Math.max(share * 2, Math.round(((result.ok + result.failed) / Math.max(result.wallS, 0.001)) * seconds / gateways.length));
+    Math.max(
+      share * 2,
+      Math.round((((result.ok + result.failed) / Math.max(result.wallS, 0.001)) * seconds) / gateways.length),
+    );
   const calibration = await runAll(share * 2, 1);
   const warm = await runAll(amountFor(calibration, timing.warmupS), timing.warmupS);
   await waitForQuiet(options.simulator.origin);

@@ -68,9 +68,15 @@ async function probe(url: string): Promise<{ rss: number; heapUsed: number }> {
 }
 
 async function check(url: string, body: string, headers: Record<string, string>): Promise<void> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...headers }, body, signal: AbortSignal.timeout(30_000) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+    body,
+    signal: AbortSignal.timeout(30_000),
+  });
   const text = await response.text();
-  if (!response.ok || text.startsWith('{"errors"')) throw new Error(`memory: unexpected answer ${response.status} ${text.slice(0, 300)} to ${body.slice(0, 200)}`);
+  if (!response.ok || text.startsWith('{"errors"'))
+    throw new Error(`memory: unexpected answer ${response.status} ${text.slice(0, 300)} to ${body.slice(0, 200)}`);
 }
 
 function slope(samples: readonly MemorySample[]): number {
@@ -87,7 +93,12 @@ function slope(samples: readonly MemorySample[]): number {
   return (numerator / denominator) * PER;
 }
 
-async function runOnce(context: BenchContext, bodies: string[], plan: { operations: number; block: number }, maxOldSpaceMiB: number | undefined): Promise<MemoryRun> {
+async function runOnce(
+  context: BenchContext,
+  bodies: string[],
+  plan: { operations: number; block: number },
+  maxOldSpaceMiB: number | undefined,
+): Promise<MemoryRun> {
   const { operations, block } = plan;
   const label = maxOldSpaceMiB === undefined ? 'default heap' : `--max-old-space-size=${maxOldSpaceMiB}`;
   const gateway: GatewayProcess = await startGatewayProcess({
@@ -96,7 +107,12 @@ async function runOnce(context: BenchContext, bodies: string[], plan: { operatio
     env: context.gatewayEnv,
     tsx: false,
     script: 'dist/main.js',
-    nodeArgs: ['--expose-gc', ...(maxOldSpaceMiB === undefined ? [] : [`--max-old-space-size=${maxOldSpaceMiB}`]), '--import', `${context.root}scripts/bench/gc-probe.mjs`],
+    nodeArgs: [
+      '--expose-gc',
+      ...(maxOldSpaceMiB === undefined ? [] : [`--max-old-space-size=${maxOldSpaceMiB}`]),
+      '--import',
+      `${context.root}scripts/bench/gc-probe.mjs`,
+    ],
   });
   try {
     const port = /gc-probe listening: (\d+)/.exec(gateway.output())?.[1];
@@ -104,7 +120,12 @@ async function runOnce(context: BenchContext, bodies: string[], plan: { operatio
     const probeUrl = `http://127.0.0.1:${port}/`;
     const read = async (done: number, peak: number): Promise<MemorySample> => {
       const usage = await probe(probeUrl);
-      return { operations: done, rssMiB: round(usage.rss / MiB, 1), heapUsedMiB: round(usage.heapUsed / MiB, 1), peakRssMiB: round(Math.max(peak, usage.rss) / MiB, 1) };
+      return {
+        operations: done,
+        rssMiB: round(usage.rss / MiB, 1),
+        heapUsedMiB: round(usage.heapUsed / MiB, 1),
+        peakRssMiB: round(Math.max(peak, usage.rss) / MiB, 1),
+      };
     };
     // Each kind of operation once, in full, before the load (a wrong seed or token fails here).
     for (const body of bodies.slice(0, 12)) await check(gateway.url, body, context.headers);
@@ -129,9 +150,14 @@ async function runOnce(context: BenchContext, bodies: string[], plan: { operatio
       if (crashed !== undefined) break;
       const sample = await read(done, peak);
       samples.push(sample);
-      context.log(`  ${label}: ${done} operations, RSS ${sample.rssMiB} MiB (peak ${sample.peakRssMiB}), heap after GC ${sample.heapUsedMiB} MiB, failed ${failed}`);
+      context.log(
+        `  ${label}: ${done} operations, RSS ${sample.rssMiB} MiB (peak ${sample.peakRssMiB}), heap after GC ${sample.heapUsedMiB} MiB, failed ${failed}`,
+      );
     }
-    if (crashed !== undefined) context.log(`  ${label}: the gateway died (${crashed}) after about ${done} operations:\n${gateway.output().slice(-2_000)}`);
+    if (crashed !== undefined)
+      context.log(
+        `  ${label}: the gateway died (${crashed}) after about ${done} operations:\n${gateway.output().slice(-2_000)}`,
+      );
     return {
       label,
       maxOldSpaceMiB,
@@ -149,7 +175,10 @@ async function runOnce(context: BenchContext, bodies: string[], plan: { operatio
 }
 
 /** `heaps`: the --max-old-space-size of each run (undefined: V8's default). @default full: default and 128; short: 128 */
-export async function runMemory(context: BenchContext, heaps?: readonly (number | undefined)[]): Promise<MemoryResults> {
+export async function runMemory(
+  context: BenchContext,
+  heaps?: readonly (number | undefined)[],
+): Promise<MemoryResults> {
   // Short: enough blocks for a slope, in about a minute; full: the 100,000 operations the limit must hold for.
   const plan = context.short ? { operations: 30_000, block: 5_000 } : { operations: 100_000, block: 10_000 };
   const { operations } = plan;

@@ -51,7 +51,11 @@ export interface BenchContext {
  * switch from one shared nonce to one nonce per connection (one challenge each). Both happen
  * once per process; a fixed number of operations at high concurrency gets them done.
  */
-export async function prime(context: Pick<BenchContext, 'headers' | 'simulator'>, gateway: GatewayProcess, connections = 64): Promise<void> {
+export async function prime(
+  context: Pick<BenchContext, 'headers' | 'simulator'>,
+  gateway: GatewayProcess,
+  connections = 64,
+): Promise<void> {
   const load = { url: gateway.url, connections, bodies: aliases().bodies, headers: context.headers };
   await runAutocannon(load, { amount: connections * 4, durationS: 5, capS: 120 });
   await waitForQuiet(context.simulator.origin);
@@ -67,7 +71,14 @@ function progress(context: BenchContext, row: Measurement): Measurement {
   return row;
 }
 
-function onGateways(context: BenchContext, gateways: readonly GatewayProcess[], scenario: Scenario, target: string, connections: number, timing: Timing) {
+function onGateways(
+  context: BenchContext,
+  gateways: readonly GatewayProcess[],
+  scenario: Scenario,
+  target: string,
+  connections: number,
+  timing: Timing,
+) {
   return measureGateway({
     scenario,
     target,
@@ -82,12 +93,20 @@ function onGateways(context: BenchContext, gateways: readonly GatewayProcess[], 
 /** The four scenarios, each on the gateway and then as the baseline, at the same concurrency. */
 export async function runMain(context: BenchContext): Promise<Measurement[]> {
   const { connections } = SETTINGS;
-  context.log(`Main scenarios: ${connections} connections, ${context.timing.warmupS} s warm-up, ~${context.timing.measureS} s measured, gateway then baseline`);
+  context.log(
+    `Main scenarios: ${connections} connections, ${context.timing.warmupS} s warm-up, ~${context.timing.measureS} s measured, gateway then baseline`,
+  );
   const rows: Measurement[] = [];
   for (const scenario of mainScenarios()) {
     await preflight(scenario, context.gateway.url, SETTINGS.seed.invitationsPerProject, context.headers);
     rows.push(await onGateways(context, [context.gateway], scenario, 'gateway', connections, context.timing));
-    const base = await measureBaseline({ scenario, connections, timing: context.timing, simulator: context.simulator, upstream: context.baseline });
+    const base = await measureBaseline({
+      scenario,
+      connections,
+      timing: context.timing,
+      simulator: context.simulator,
+      upstream: context.baseline,
+    });
     rows.push(progress(context, base));
   }
   return rows;
@@ -109,7 +128,9 @@ const CEILINGS = [
 export async function runLatency(context: BenchContext): Promise<LatencyFigures[]> {
   const { latencyConnections: connections, latencyMs, tunedInFlight } = SETTINGS;
   const ideal = connections / (latencyMs / 1000);
-  context.log(`\nFixed upstream latency ${latencyMs} ms, ${connections} connections, single project query (ideal ${ideal} ops/s)`);
+  context.log(
+    `\nFixed upstream latency ${latencyMs} ms, ${connections} connections, single project query (ideal ${ideal} ops/s)`,
+  );
   const scenario = singleProject();
   const tuned = context.short
     ? undefined
@@ -128,19 +149,33 @@ export async function runLatency(context: BenchContext): Promise<LatencyFigures[
     // The pools grow one connection per 20 ms round trip: a longer warm-up than elsewhere.
     const timing = { ...context.timing, warmupS: Math.max(context.short ? 2 : 3, context.timing.warmupS) };
     const baseline = (concurrency: number) =>
-      measureBaseline({ scenario, target: `baseline (pool ${tunedInFlight})`, connections: concurrency, timing, simulator: context.simulator, upstream: wide }).then(
-        (row) => progress(context, row),
-      );
+      measureBaseline({
+        scenario,
+        target: `baseline (pool ${tunedInFlight})`,
+        connections: concurrency,
+        timing,
+        simulator: context.simulator,
+        upstream: wide,
+      }).then((row) => progress(context, row));
     const configured = `gateway (in-flight ${context.inFlight})`;
     const rows = [await onGateways(context, [context.gateway], scenario, configured, connections, timing)];
-    if (tuned) rows.push(await onGateways(context, [tuned], scenario, `gateway (in-flight ${tunedInFlight})`, connections, timing));
+    if (tuned)
+      rows.push(
+        await onGateways(context, [tuned], scenario, `gateway (in-flight ${tunedInFlight})`, connections, timing),
+      );
     rows.push(await baseline(connections));
     rows.push(await onGateways(context, [context.gateway], scenario, configured, 1, timing));
     rows.push(await baseline(1));
     for (const { mode, target } of CEILINGS) {
-      const ceiling = await startGatewayProcess({ root: context.root, name: target, script: 'scripts/bench/ceiling.ts', env: { CEILING: mode, LATENCY_MS: String(latencyMs) } });
+      const ceiling = await startGatewayProcess({
+        root: context.root,
+        name: target,
+        script: 'scripts/bench/ceiling.ts',
+        env: { CEILING: mode, LATENCY_MS: String(latencyMs) },
+      });
       try {
-        for (const concurrency of [connections, 1]) rows.push(await onGateways(context, [ceiling], scenario, target, concurrency, timing));
+        for (const concurrency of [connections, 1])
+          rows.push(await onGateways(context, [ceiling], scenario, target, concurrency, timing));
       } finally {
         await ceiling.stop();
       }
@@ -166,7 +201,9 @@ export async function runFanOutLatency(context: BenchContext): Promise<FanOutFig
   const { tunedInFlight, connections } = SETTINGS;
   const latencyMs = 100;
   const scenario = manyProjects(50);
-  context.log(`\nFixed upstream latency ${latencyMs} ms, projects(ids) for 50 projects, ${connections} connections: the in-flight cap`);
+  context.log(
+    `\nFixed upstream latency ${latencyMs} ms, projects(ids) for 50 projects, ${connections} connections: the in-flight cap`,
+  );
   const tuned = await startGatewayProcess({
     root: context.gatewayRoot,
     name: 'gateway (tuned)',
@@ -177,9 +214,25 @@ export async function runFanOutLatency(context: BenchContext): Promise<FanOutFig
     await prime(context, tuned, tunedInFlight);
     const timing = { ...context.timing, warmupS: Math.max(3, context.timing.warmupS) };
     const figures: FanOutFigures[] = [];
-    for (const [gateway, inFlight] of [[context.gateway, context.inFlight], [tuned, tunedInFlight]] as const) {
-      const row = await onGateways(context, [gateway], scenario, `gateway (in-flight ${inFlight})`, connections, timing);
-      figures.push({ row, inFlight, latencyMs, upstreamPerS: round(row.opsPerS * row.upstreamPerOp, 1), capBoundPerS: inFlight / (latencyMs / 1000) });
+    for (const [gateway, inFlight] of [
+      [context.gateway, context.inFlight],
+      [tuned, tunedInFlight],
+    ] as const) {
+      const row = await onGateways(
+        context,
+        [gateway],
+        scenario,
+        `gateway (in-flight ${inFlight})`,
+        connections,
+        timing,
+      );
+      figures.push({
+        row,
+        inFlight,
+        latencyMs,
+        upstreamPerS: round(row.opsPerS * row.upstreamPerOp, 1),
+        capBoundPerS: inFlight / (latencyMs / 1000),
+      });
     }
     return figures;
   } finally {
@@ -199,9 +252,13 @@ export interface FanOutFigures {
 }
 
 /** CPU per operation and RSS as projects per operation (1, 10, 100) and invitations per project (10 to 10,000) grow. */
-export async function runScale(context: BenchContext): Promise<{ projects: Measurement[]; invitations: Measurement[] }> {
+export async function runScale(
+  context: BenchContext,
+): Promise<{ projects: Measurement[]; invitations: Measurement[] }> {
   const { scaleConnections: connections, invitationScaleConnections, seed } = SETTINGS;
-  context.log(`\nScale: ${connections} connections (projects), ${invitationScaleConnections} (invitations), gateway only`);
+  context.log(
+    `\nScale: ${connections} connections (projects), ${invitationScaleConnections} (invitations), gateway only`,
+  );
   const projects: Measurement[] = [];
   for (const count of [1, 10, 100]) {
     const scenario = manyProjects(count, `projects=${count}`);
@@ -214,7 +271,16 @@ export async function runScale(context: BenchContext): Promise<{ projects: Measu
       await reseed(context.simulator.origin, { projects: 1, invitationsPerProject: count });
       const scenario = singleProject(0, `invitations=${count}`, `single project with ${count} invitations`);
       await preflight(scenario, context.gateway.url, count, context.headers);
-      invitations.push(await onGateways(context, [context.gateway], scenario, 'gateway', invitationScaleConnections, context.scaleTiming));
+      invitations.push(
+        await onGateways(
+          context,
+          [context.gateway],
+          scenario,
+          'gateway',
+          invitationScaleConnections,
+          context.scaleTiming,
+        ),
+      );
     }
   } finally {
     await reseed(context.simulator.origin, seed);
@@ -227,7 +293,9 @@ export async function runSweep(context: BenchContext): Promise<Measurement[]> {
   context.log('\nConcurrency sweep (single project query): where one gateway process tops out');
   const rows: Measurement[] = [];
   for (const connections of SETTINGS.sweepConnections) {
-    rows.push(await onGateways(context, [context.gateway], singleProject(), 'gateway', connections, context.scaleTiming));
+    rows.push(
+      await onGateways(context, [context.gateway], singleProject(), 'gateway', connections, context.scaleTiming),
+    );
   }
   return rows;
 }
@@ -242,7 +310,9 @@ export async function runReplicas(context: BenchContext): Promise<Measurement[]>
   try {
     for (const scenario of [singleProject(), aliases()]) {
       rows.push(await onGateways(context, [context.gateway], scenario, 'gateway x1', connections, context.scaleTiming));
-      rows.push(await onGateways(context, [context.gateway, second], scenario, 'gateway x2', connections, context.scaleTiming));
+      rows.push(
+        await onGateways(context, [context.gateway, second], scenario, 'gateway x2', connections, context.scaleTiming),
+      );
     }
   } finally {
     await second.stop();

@@ -39,7 +39,8 @@ export function installExitHandlers(): void {
 }
 
 /** Variables the gateway and the simulator read: never inherited from the shell running the bench. */
-const OWN_VARIABLES = /^(PORT|HOST|NODE_ENV|LOG_LEVEL|OPS_MANAGER_|UPSTREAM_|OPERATION_|BREAKER_|SHUTDOWN_|FEDERATION_|SIMULATOR_)/;
+const OWN_VARIABLES =
+  /^(PORT|HOST|NODE_ENV|LOG_LEVEL|OPS_MANAGER_|UPSTREAM_|OPERATION_|BREAKER_|SHUTDOWN_|FEDERATION_|SIMULATOR_)/;
 
 function childEnv(own: Record<string, string>): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !OWN_VARIABLES.test(name)));
@@ -57,7 +58,12 @@ export interface BenchProcess {
   exited(): string | undefined;
 }
 
-function launch(name: string, cwd: string, args: string[], env: Record<string, string>): { process: BenchProcess; child: ChildProcess } {
+function launch(
+  name: string,
+  cwd: string,
+  args: string[],
+  env: Record<string, string>,
+): { process: BenchProcess; child: ChildProcess } {
   const child = spawn(process.execPath, args, { cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let output = '';
@@ -73,7 +79,8 @@ function launch(name: string, cwd: string, args: string[], env: Record<string, s
     name,
     pid: child.pid,
     output: () => output,
-    exited: () => (child.exitCode === null && child.signalCode === null ? undefined : String(child.exitCode ?? child.signalCode)),
+    exited: () =>
+      child.exitCode === null && child.signalCode === null ? undefined : String(child.exitCode ?? child.signalCode),
     async stop(graceMs = 15_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
@@ -110,7 +117,13 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-async function waitUntil<T>(what: string, child: ChildProcess, output: () => string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+async function waitUntil<T>(
+  what: string,
+  child: ChildProcess,
+  output: () => string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined>,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
@@ -131,9 +144,16 @@ export interface SimulatorProcess extends BenchProcess {
 }
 
 export async function startSimulatorProcess(root: string, env: Record<string, string>): Promise<SimulatorProcess> {
-  const { process: handle, child } = launch('simulator', root, ['--import', 'tsx', 'src/simulator/main.ts'], { PORT: '0', ...env });
-  const baseUrl = await waitUntil('the simulator', child, handle.output, 30_000, async () =>
-    /listening: (http:\/\/127\.0\.0\.1:\d+\/api\/public\/v1\.0)/.exec(handle.output())?.[1],
+  const { process: handle, child } = launch('simulator', root, ['--import', 'tsx', 'src/simulator/main.ts'], {
+    PORT: '0',
+    ...env,
+  });
+  const baseUrl = await waitUntil(
+    'the simulator',
+    child,
+    handle.output,
+    30_000,
+    async () => /listening: (http:\/\/127\.0\.0\.1:\d+\/api\/public\/v1\.0)/.exec(handle.output())?.[1],
   );
   return { ...handle, baseUrl, origin: new URL(baseUrl).origin };
 }
@@ -159,10 +179,20 @@ export async function startGatewayProcess(options: {
   healthPath?: string;
 }): Promise<GatewayProcess> {
   const port = await freePort();
-  const args = [...(options.nodeArgs ?? []), ...(options.tsx === false ? [] : ['--import', 'tsx']), options.script ?? 'src/main.ts', ...(options.scriptArgs ?? [])];
+  const args = [
+    ...(options.nodeArgs ?? []),
+    ...(options.tsx === false ? [] : ['--import', 'tsx']),
+    options.script ?? 'src/main.ts',
+    ...(options.scriptArgs ?? []),
+  ];
   // The benchmark sends as one caller: per-caller budgets (RATE_LIMIT_*) would measure the limit, not the gateway.
   const unlimited = { RATE_LIMIT_READS_PER_MINUTE: '0', RATE_LIMIT_MUTATIONS_PER_MINUTE: '0' };
-  const { process: handle, child } = launch(options.name, options.root, args, { ...unlimited, ...options.env, PORT: String(port), HOST: '127.0.0.1' });
+  const { process: handle, child } = launch(options.name, options.root, args, {
+    ...unlimited,
+    ...options.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+  });
   const origin = `http://127.0.0.1:${port}`;
   await waitUntil(options.name, child, handle.output, 30_000, async () => {
     const response = await fetch(`${origin}${options.healthPath ?? '/health'}`, { signal: AbortSignal.timeout(1_000) });

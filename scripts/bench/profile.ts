@@ -69,8 +69,14 @@ function locationOf(frame: CallFrame): string {
 }
 
 /** Self time by function and by category, over the samples inside `windows` (all of them without any). */
-export function summariseProfile(profile: CpuProfile, windows: readonly Window[] = [], top = 20, name?: string): ProfileSummary {
-  const inside = (time: number) => windows.length === 0 || windows.some((window) => time >= window.startUs && time < window.endUs);
+export function summariseProfile(
+  profile: CpuProfile,
+  windows: readonly Window[] = [],
+  top = 20,
+  name?: string,
+): ProfileSummary {
+  const inside = (time: number) =>
+    windows.length === 0 || windows.some((window) => time >= window.startUs && time < window.endUs);
   const frames = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
   const byFunction = new Map<string, { frame: CallFrame; us: number }>();
   const byCategory = new Map<string, number>();
@@ -95,12 +101,21 @@ export function summariseProfile(profile: CpuProfile, windows: readonly Window[]
   const ms = (us: number) => Math.round(us / 100) / 10;
   return {
     window: name ?? (windows.map((window) => window.name).join(' + ') || 'whole profile'),
-    wallMs: ms(windows.length === 0 ? profile.endTime - profile.startTime : windows.reduce((sum, window) => sum + window.endUs - window.startUs, 0)),
+    wallMs: ms(
+      windows.length === 0
+        ? profile.endTime - profile.startTime
+        : windows.reduce((sum, window) => sum + window.endUs - window.startUs, 0),
+    ),
     busyMs: ms(busyUs),
     functions: [...byFunction.values()]
       .sort((a, b) => b.us - a.us)
       .slice(0, top)
-      .map(({ frame, us }) => ({ name: locationOf(frame), category: categoryOf(frame), selfMs: ms(us), percent: percent(us) })),
+      .map(({ frame, us }) => ({
+        name: locationOf(frame),
+        category: categoryOf(frame),
+        selfMs: ms(us),
+        percent: percent(us),
+      })),
     categories: [...byCategory.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
@@ -109,10 +124,15 @@ export function summariseProfile(profile: CpuProfile, windows: readonly Window[]
 }
 
 export function formatSummary(summary: ProfileSummary, topFunctions = 15, topCategories = 12): string {
-  const lines = [`${summary.window}: ${summary.busyMs} ms busy of ${summary.wallMs} ms`, '  self time by package/file:'];
-  for (const hot of summary.categories.slice(0, topCategories)) lines.push(`    ${String(hot.percent).padStart(5)}%  ${hot.name}`);
+  const lines = [
+    `${summary.window}: ${summary.busyMs} ms busy of ${summary.wallMs} ms`,
+    '  self time by package/file:',
+  ];
+  for (const hot of summary.categories.slice(0, topCategories))
+    lines.push(`    ${String(hot.percent).padStart(5)}%  ${hot.name}`);
   lines.push('  hottest functions (self time):');
-  for (const hot of summary.functions.slice(0, topFunctions)) lines.push(`    ${String(hot.percent).padStart(5)}%  ${hot.name}`);
+  for (const hot of summary.functions.slice(0, topFunctions))
+    lines.push(`    ${String(hot.percent).padStart(5)}%  ${hot.name}`);
   return lines.join('\n');
 }
 

@@ -40,13 +40,22 @@ export async function profileGateway(options: {
   const windows: Window[] = [];
   try {
     for (const scenario of options.scenarios) {
-      const load = { url: gateway.url, connections: options.connections, bodies: scenario.bodies, headers: options.headers };
+      const load = {
+        url: gateway.url,
+        connections: options.connections,
+        bodies: scenario.bodies,
+        headers: options.headers,
+      };
       // A warm-up outside the window (the JIT's first compilations), then a fixed number of
       // operations: a run cut off by time would cancel operations in flight, and the profile
       // would show the cost of failing them (errors with stack traces, sockets re-opened).
       const calibration = await runAutocannon(load, { amount: options.connections * 2, durationS: 1, capS: 30 });
       const rate = calibration.ok / Math.max(calibration.wallS, 0.001);
-      await runAutocannon(load, { amount: Math.max(options.connections * 2, Math.round(rate)), durationS: 1, capS: 30 });
+      await runAutocannon(load, {
+        amount: Math.max(options.connections * 2, Math.round(rate)),
+        durationS: 1,
+        capS: 30,
+      });
       await waitForQuiet(options.simulatorOrigin);
       const amount = Math.max(options.connections * 2, Math.round(rate * options.durationS));
       const startUs = monotonicUs();
@@ -76,10 +85,17 @@ export async function profileGateway(options: {
   const last = windows.at(-1);
   if (first === undefined || last === undefined) return [];
   // If the clocks did not match, no sample would fall in a window: then say so and use them all.
-  const inWindows = profile.samples.length > 0 && first.startUs >= profile.startTime - 1_000_000 && last.endUs <= profile.endTime + 1_000_000;
-  if (!inWindows) console.log('  profile timestamps do not line up with the load windows: summarising the whole profile');
+  const inWindows =
+    profile.samples.length > 0 &&
+    first.startUs >= profile.startTime - 1_000_000 &&
+    last.endUs <= profile.endTime + 1_000_000;
+  if (!inWindows)
+    console.log('  profile timestamps do not line up with the load windows: summarising the whole profile');
   const summaries = inWindows
-    ? [...windows.map((window) => summariseProfile(profile, [window], 40)), summariseProfile(profile, windows, 40, 'all scenarios')]
+    ? [
+        ...windows.map((window) => summariseProfile(profile, [window], 40)),
+        summariseProfile(profile, windows, 40, 'all scenarios'),
+      ]
     : [summariseProfile(profile, [], 40)];
   for (const summary of summaries) console.log(formatSummary(summary));
   console.log(`  profile: ${file} (open it in Chrome DevTools or speedscope)`);

@@ -42,7 +42,6 @@ export interface BenchResults {
   run: { upstreamRequests: number; challenges: number; staleChallenges: number; challengesPer1000: number };
 }
 
-
 export const measurementColumns: Column<Measurement>[] = [
   ['scenario', (row) => row.scenario],
   ['target', (row) => row.target],
@@ -141,7 +140,17 @@ export function comparisonTable(before: BenchResults, after: BenchResults): stri
   ]);
 }
 
-const PROFILE_CATEGORIES = ['graphql', 'graphql-yoga', '@graphql-tools/executor', '@whatwg-node/server', 'undici', 'zod', '@envelop/prometheus', 'node:internal', '(garbage collector)'] as const;
+const PROFILE_CATEGORIES = [
+  'graphql',
+  'graphql-yoga',
+  '@graphql-tools/executor',
+  '@whatwg-node/server',
+  'undici',
+  'zod',
+  '@envelop/prometheus',
+  'node:internal',
+  '(garbage collector)',
+] as const;
 
 /** All the tables of a run, as the terminal shows them and results/bench/<label>.md keeps them. */
 export function renderText(results: BenchResults): string {
@@ -156,7 +165,9 @@ export function renderText(results: BenchResults): string {
   const amountOf = (row: Measurement) => Number(row.scenario.split('=')[1]);
   const sections = [`${String(results.meta['note'])}`];
   if (results.meta['gatewayIdleRssMiB'] !== undefined) {
-    sections.push(`Gateway RSS when idle (started, before any operation): ${String(results.meta['gatewayIdleRssMiB'])} MiB`);
+    sections.push(
+      `Gateway RSS when idle (started, before any operation): ${String(results.meta['gatewayIdleRssMiB'])} MiB`,
+    );
   }
   if (results.main.length > 0) {
     sections.push(`Main scenarios (${settings.connections} connections)\n${table(results.main, measurementColumns)}`);
@@ -169,27 +180,33 @@ export function renderText(results: BenchResults): string {
   }
   if (results.fanOut && results.fanOut.length > 0) {
     sections.push(
-      `In-flight cap at ${results.fanOut[0]?.latencyMs ?? 100} ms upstream latency, projects(ids) for 50 projects, ${settings.connections} connections\n${table(results.fanOut, [
-        ['target', (figures) => figures.row.target],
-        ['ops/s', (figures) => figures.row.opsPerS],
-        ['upstream calls/s', (figures) => figures.upstreamPerS],
-        ['cap allows calls/s', (figures) => figures.capBoundPerS],
-        ['p50 ms', (figures) => figures.row.p50Ms],
-        ['p99 ms', (figures) => figures.row.p99Ms],
-        ['CPU ms/op', (figures) => figures.row.cpuMsPerOp],
-        ['gw cores', (figures) => figures.row.gatewayCores],
-      ])}`,
+      `In-flight cap at ${results.fanOut[0]?.latencyMs ?? 100} ms upstream latency, projects(ids) for 50 projects, ${settings.connections} connections\n${table(
+        results.fanOut,
+        [
+          ['target', (figures) => figures.row.target],
+          ['ops/s', (figures) => figures.row.opsPerS],
+          ['upstream calls/s', (figures) => figures.upstreamPerS],
+          ['cap allows calls/s', (figures) => figures.capBoundPerS],
+          ['p50 ms', (figures) => figures.row.p50Ms],
+          ['p99 ms', (figures) => figures.row.p99Ms],
+          ['CPU ms/op', (figures) => figures.row.cpuMsPerOp],
+          ['gw cores', (figures) => figures.row.gatewayCores],
+        ],
+      )}`,
     );
   }
   if (results.layers && results.layers.length > 0) {
     const yoga = results.layers.find((row) => row.layer === 'yoga');
     sections.push(
-      `Layers of one single-project operation, in process, 8 at a time (CPU of the whole process: for gateway-http, its HTTP client too)\n${table(results.layers, [
-        ['layer', (row) => row.layer],
-        ['CPU ms/op', (row) => row.cpuMsPerOp],
-        ['x bare yoga', (row) => (yoga ? ratio(row.cpuMsPerOp, yoga.cpuMsPerOp) : null)],
-        ['ops/s', (row) => row.opsPerS],
-      ])}`,
+      `Layers of one single-project operation, in process, 8 at a time (CPU of the whole process: for gateway-http, its HTTP client too)\n${table(
+        results.layers,
+        [
+          ['layer', (row) => row.layer],
+          ['CPU ms/op', (row) => row.cpuMsPerOp],
+          ['x bare yoga', (row) => (yoga ? ratio(row.cpuMsPerOp, yoga.cpuMsPerOp) : null)],
+          ['ops/s', (row) => row.opsPerS],
+        ],
+      )}`,
     );
   }
   if (results.peer) sections.push(peerText(results.peer));
@@ -200,32 +217,47 @@ export function renderText(results: BenchResults): string {
     );
   }
   if (results.scaleInvitations.length > 0) {
-    sections.push(`Invitations per project (single project query, ${settings.invitationScaleConnections} connections)\n${scaleTable(results.scaleInvitations, 'invitations', amountOf)}`);
+    sections.push(
+      `Invitations per project (single project query, ${settings.invitationScaleConnections} connections)\n${scaleTable(results.scaleInvitations, 'invitations', amountOf)}`,
+    );
   }
-  if (results.sweep.length > 0) sections.push(`Concurrency sweep, single project query\n${table(results.sweep, measurementColumns)}`);
-  if (results.replicas.length > 0) sections.push(`One gateway process against two\n${table(results.replicas, measurementColumns)}`);
+  if (results.sweep.length > 0)
+    sections.push(`Concurrency sweep, single project query\n${table(results.sweep, measurementColumns)}`);
+  if (results.replicas.length > 0)
+    sections.push(`One gateway process against two\n${table(results.replicas, measurementColumns)}`);
   if (results.profile.length > 0) {
     const share = (summary: ProfileSummary, category: string) =>
-      round(summary.categories.filter((hot) => hot.name === category || hot.name.startsWith(`${category}/`)).reduce((sum, hot) => sum + hot.percent, 0), 1);
+      round(
+        summary.categories
+          .filter((hot) => hot.name === category || hot.name.startsWith(`${category}/`))
+          .reduce((sum, hot) => sum + hot.percent, 0),
+        1,
+      );
     sections.push(
       `Profile: self time by package, % of the gateway's busy time\n${table(results.profile, [
         ['scenario', (summary) => summary.window],
         ['busy ms', (summary) => summary.busyMs],
-        ...PROFILE_CATEGORIES.map((category): Column<ProfileSummary> => [category, (summary) => share(summary, category)]),
+        ...PROFILE_CATEGORIES.map(
+          (category): Column<ProfileSummary> => [category, (summary) => share(summary, category)],
+        ),
       ])}`,
     );
     const all = results.profile.at(-1);
     if (all) {
-      sections.push(`Hottest functions by self time (${all.window})\n${table(all.functions.slice(0, 15), [
-        ['function', (hot) => hot.name],
-        ['% busy', (hot) => hot.percent],
-      ])}`);
+      sections.push(
+        `Hottest functions by self time (${all.window})\n${table(all.functions.slice(0, 15), [
+          ['function', (hot) => hot.name],
+          ['% busy', (hot) => hot.percent],
+        ])}`,
+      );
     }
   }
   if (results.ab && results.ab.length > 0) {
     const ab = results.meta['ab'] as { root: string; bEnv: Record<string, string> };
     const extra = Object.keys(ab.bEnv).length > 0 ? ` with ${JSON.stringify(ab.bEnv)}` : '';
-    sections.push(`A/B: A = ${String(results.meta['gatewayRoot'])}, B = ${ab.root}${extra} (totals over rounds)\n${abTable(results.ab)}`);
+    sections.push(
+      `A/B: A = ${String(results.meta['gatewayRoot'])}, B = ${ab.root}${extra} (totals over rounds)\n${abTable(results.ab)}`,
+    );
   }
   sections.push(
     `Digest over the whole run: ${results.run.challenges} challenges (${results.run.staleChallenges} stale) in ${results.run.upstreamRequests} upstream requests = ${results.run.challengesPer1000} per 1,000`,

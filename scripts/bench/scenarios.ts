@@ -42,7 +42,11 @@ export function singleProject(projectIndex = 0, id = 'single', title = 'single p
     id,
     title,
     projects: 1,
-    bodies: [body(`query Single($id: ObjectID!) { project(id: $id) { id invitations { ${INVITATION_FIELDS} } } }`, { id: projectId })],
+    bodies: [
+      body(`query Single($id: ObjectID!) { project(id: $id) { id invitations { ${INVITATION_FIELDS} } } }`, {
+        id: projectId,
+      }),
+    ],
     verify: noErrors,
     baseline: listAll([projectId]),
   };
@@ -51,9 +55,14 @@ export function singleProject(projectIndex = 0, id = 'single', title = 'single p
 /** 30 aliases of `project(id:)` over 10 projects: the loader makes it 10 upstream calls. */
 export function aliases(): Scenario {
   const ids = projectIds(10);
-  const fields = ids.length === 0 ? '' : Array.from({ length: 30 }, (_, alias) =>
-    `a${alias}: project(id: "${ids[alias % ids.length]}") { id invitations { ${INVITATION_FIELDS} } }`,
-  ).join('\n  ');
+  const fields =
+    ids.length === 0
+      ? ''
+      : Array.from(
+          { length: 30 },
+          (_, alias) =>
+            `a${alias}: project(id: "${ids[alias % ids.length]}") { id invitations { ${INVITATION_FIELDS} } }`,
+        ).join('\n  ');
   return {
     id: 'alias30',
     title: '30 aliases over 10 projects',
@@ -71,7 +80,11 @@ export function manyProjects(count: number, id = `projects${count}`): Scenario {
     id,
     title: `projects(ids) for ${count} project${count === 1 ? '' : 's'}`,
     projects: count,
-    bodies: [body(`query Many($ids: [ObjectID!]!) { projects(ids: $ids) { id invitations { ${INVITATION_FIELDS} } } }`, { ids })],
+    bodies: [
+      body(`query Many($ids: [ObjectID!]!) { projects(ids: $ids) { id invitations { ${INVITATION_FIELDS} } } }`, {
+        ids,
+      }),
+    ],
     verify: noErrors,
     baseline: listAll(ids),
   };
@@ -112,7 +125,12 @@ export function updateRoles(): Scenario {
 }
 
 /** Checks one answer of the gateway in full before a scenario is loaded (a wrong seed fails here, not silently under load). */
-export async function preflight(scenario: Scenario, gatewayUrl: string, invitationsPerProject: number, headers: Record<string, string>): Promise<void> {
+export async function preflight(
+  scenario: Scenario,
+  gatewayUrl: string,
+  invitationsPerProject: number,
+  headers: Record<string, string>,
+): Promise<void> {
   const response = await fetch(gatewayUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
@@ -120,12 +138,17 @@ export async function preflight(scenario: Scenario, gatewayUrl: string, invitati
     signal: AbortSignal.timeout(30_000),
   });
   const text = await response.text();
-  if (!response.ok || !scenario.verify(text)) throw new Error(`${scenario.id}: unexpected answer ${response.status} ${text.slice(0, 500)}`);
+  if (!response.ok || !scenario.verify(text))
+    throw new Error(`${scenario.id}: unexpected answer ${response.status} ${text.slice(0, 500)}`);
   const data = (JSON.parse(text) as { data: Record<string, unknown> }).data;
-  const lists = Object.values(data).flatMap((value) => (Array.isArray(value) ? value : [value])) as { invitations?: unknown[] }[];
+  const lists = Object.values(data).flatMap((value) => (Array.isArray(value) ? value : [value])) as {
+    invitations?: unknown[];
+  }[];
   for (const project of lists) {
     if (project.invitations !== undefined && project.invitations.length !== invitationsPerProject) {
-      throw new Error(`${scenario.id}: expected ${invitationsPerProject} invitations per project, got ${project.invitations.length}`);
+      throw new Error(
+        `${scenario.id}: expected ${invitationsPerProject} invitations per project, got ${project.invitations.length}`,
+      );
     }
   }
 }

@@ -1,7 +1,10 @@
 /** The simulator's /__simulator/ controls, over HTTP (it runs in its own process). */
 import type { CounterSnapshot, SeedOption } from '../../src/simulator/index.ts';
 
-export type Counters = Pick<CounterSnapshot, 'requests' | 'challenges' | 'staleChallenges' | 'authenticated' | 'applied'>;
+export type Counters = Pick<
+  CounterSnapshot,
+  'requests' | 'challenges' | 'staleChallenges' | 'authenticated' | 'applied'
+>;
 
 async function control(origin: string, method: string, path: string, body?: unknown): Promise<Response> {
   const response = await fetch(`${origin}/__simulator/${path}`, {

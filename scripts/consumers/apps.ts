@@ -11,7 +11,8 @@ export interface AppSpec {
   files: Record<string, string>;
 }
 
-const packageJson = (name: string, extra: object = {}) => JSON.stringify({ name, version: '0.0.0', private: true, ...extra }, null, 2);
+const packageJson = (name: string, extra: object = {}) =>
+  JSON.stringify({ name, version: '0.0.0', private: true, ...extra }, null, 2);
 
 /** Plain Node ESM: the client, calls one by one, trusted document ids, the shipped files. */
 export const nodeEsm: AppSpec = {
@@ -119,7 +120,14 @@ export const dateTime: 'string' = scalars.DateTime;
 export const members: readonly string[] = possibleTypes.CreateInvitationResult;
 `;
 
-const strictOptions = { strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, skipLibCheck: false, noEmit: true, target: 'ES2022' };
+const strictOptions = {
+  strict: true,
+  exactOptionalPropertyTypes: true,
+  noUncheckedIndexedAccess: true,
+  skipLibCheck: false,
+  noEmit: true,
+  target: 'ES2022',
+};
 
 /** tsc --noEmit, strict + exactOptionalPropertyTypes; nodenext without DOM or Node types, bundler with DOM. */
 export const typescript: AppSpec = {
@@ -128,8 +136,34 @@ export const typescript: AppSpec = {
   files: {
     'package.json': packageJson('typescript-app', { type: 'module' }),
     // nodenext, no DOM and no @types/node: the package's types need neither.
-    'tsconfig.nodenext.json': JSON.stringify({ compilerOptions: { ...strictOptions, module: 'nodenext', moduleResolution: 'nodenext', lib: ['ES2022'], types: [] }, files: ['src/esm.mts', 'src/cjs.cts'] }, null, 2),
-    'tsconfig.bundler.json': JSON.stringify({ compilerOptions: { ...strictOptions, module: 'esnext', moduleResolution: 'bundler', lib: ['ES2022', 'DOM'], types: [] }, files: ['src/bundler.ts'] }, null, 2),
+    'tsconfig.nodenext.json': JSON.stringify(
+      {
+        compilerOptions: {
+          ...strictOptions,
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          lib: ['ES2022'],
+          types: [],
+        },
+        files: ['src/esm.mts', 'src/cjs.cts'],
+      },
+      null,
+      2,
+    ),
+    'tsconfig.bundler.json': JSON.stringify(
+      {
+        compilerOptions: {
+          ...strictOptions,
+          module: 'esnext',
+          moduleResolution: 'bundler',
+          lib: ['ES2022', 'DOM'],
+          types: [],
+        },
+        files: ['src/bundler.ts'],
+      },
+      null,
+      2,
+    ),
     'src/esm.mts': typedUsage('// the default fetch'),
     // A CommonJS file of the same app: resolved through the "require" condition (.d.cts).
     'src/cjs.cts': typedUsage('// the default fetch'),
@@ -185,7 +219,21 @@ export const webpack: AppSpec = {
   files: {
     'package.json': packageJson('webpack-app'),
     // The guide's tsconfig.json, verbatim.
-    'tsconfig.json': JSON.stringify({ compilerOptions: { outDir: './dist/', noImplicitAny: true, module: 'es6', target: 'es5', jsx: 'react', allowJs: true, moduleResolution: 'node' } }, null, 2),
+    'tsconfig.json': JSON.stringify(
+      {
+        compilerOptions: {
+          outDir: './dist/',
+          noImplicitAny: true,
+          module: 'es6',
+          target: 'es5',
+          jsx: 'react',
+          allowJs: true,
+          moduleResolution: 'node',
+        },
+      },
+      null,
+      2,
+    ),
     // The guide's webpack.config.js (mode added: a production build).
     'webpack.config.js': `
 const path = require('path');

@@ -33,21 +33,39 @@ const STEP_TIMEOUT_MS = 3 * 60_000;
 const INSTALL_TIME_SCRIPTS = new Set(['preinstall', 'install', 'postinstall', 'prepare']);
 
 const [projectId] = DEMO_PROJECT_IDS as [string];
-const expectedUsernames = DEMO_INVITATIONS.filter((invitation) => invitation.groupId === projectId).map((invitation) => invitation.username);
+const expectedUsernames = DEMO_INVITATIONS.filter((invitation) => invitation.groupId === projectId).map(
+  (invitation) => invitation.username,
+);
 
 interface RunResult {
   stdout: string;
   stderr: string;
 }
 
-function run(command: string, args: string[], cwd: string, options: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<RunResult> {
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  options: { timeoutMs?: number; env?: Record<string, string> } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     execFile(
       command,
       args,
-      { cwd, timeout: options.timeoutMs ?? STEP_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 32 * 1024 * 1024, env: { ...process.env, ...options.env } },
+      {
+        cwd,
+        timeout: options.timeoutMs ?? STEP_TIMEOUT_MS,
+        killSignal: 'SIGKILL',
+        maxBuffer: 32 * 1024 * 1024,
+        env: { ...process.env, ...options.env },
+      },
       (error, stdout, stderr) => {
-        if (error) reject(new Error(`${command} ${args.join(' ')} (in ${cwd}) failed: ${error.message}\n${stdout}\n${stderr}`.slice(0, 8_000)));
+        if (error)
+          reject(
+            new Error(
+              `${command} ${args.join(' ')} (in ${cwd}) failed: ${error.message}\n${stdout}\n${stderr}`.slice(0, 8_000),
+            ),
+          );
         else resolve({ stdout, stderr });
       },
     );
@@ -83,13 +101,36 @@ async function install(scratch: string, tarball: string, app: AppSpec): Promise<
     await mkdir(dirname(join(dir, path)), { recursive: true });
     await writeFile(join(dir, path), content);
   }
-  const { stderr } = await run('npm', ['install', '--no-audit', '--no-fund', '--cache', join(scratch, 'npm-cache'), '--loglevel', 'warn', tarball, ...app.packages], dir, {
-    timeoutMs: INSTALL_TIMEOUT_MS,
-  });
+  const { stderr } = await run(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--cache',
+      join(scratch, 'npm-cache'),
+      '--loglevel',
+      'warn',
+      tarball,
+      ...app.packages,
+    ],
+    dir,
+    {
+      timeoutMs: INSTALL_TIMEOUT_MS,
+    },
+  );
   // npm 11 names every package whose install scripts it met; the client must never be one of them.
-  const scriptWarnings = stderr.split('\n').filter((line) => line.includes('install-scripts') && line.includes('ops-manager-invitations-client'));
-  assert.deepEqual(scriptWarnings, [], `installing the tarball into ${app.name} warned about the client's install scripts`);
-  const lock = JSON.parse(await readFile(join(dir, 'node_modules/.package-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
+  const scriptWarnings = stderr
+    .split('\n')
+    .filter((line) => line.includes('install-scripts') && line.includes('ops-manager-invitations-client'));
+  assert.deepEqual(
+    scriptWarnings,
+    [],
+    `installing the tarball into ${app.name} warned about the client's install scripts`,
+  );
+  const lock = JSON.parse(await readFile(join(dir, 'node_modules/.package-lock.json'), 'utf8')) as {
+    packages: Record<string, unknown>;
+  };
   return { dir, installed: Object.keys(lock.packages).filter((key) => key.startsWith('node_modules/')).length };
 }
 
@@ -109,7 +150,9 @@ async function limited<T, R>(items: T[], limit: number, fn: (item: T) => Promise
 }
 
 async function jsFilesOf(dir: string): Promise<string[]> {
-  return (await readdir(dir, { recursive: true, encoding: 'utf8' })).filter((file) => file.endsWith('.js')).map((file) => join(dir, file));
+  return (await readdir(dir, { recursive: true, encoding: 'utf8' }))
+    .filter((file) => file.endsWith('.js'))
+    .map((file) => join(dir, file));
 }
 
 async function bundleSize(dir: string): Promise<{ minified: number; gzip: number; text: string }> {
@@ -129,23 +172,42 @@ async function main(): Promise<void> {
   const failures: string[] = [];
   try {
     // `npm pack` builds the package (its prepack script) before packing it.
-    const packed = JSON.parse((await run('npm', ['pack', '--json', '--pack-destination', scratch], CLIENT_DIR)).stdout) as [{ filename: string; size: number; unpackedSize: number; files: { path: string }[] }];
+    const packed = JSON.parse(
+      (await run('npm', ['pack', '--json', '--pack-destination', scratch], CLIENT_DIR)).stdout,
+    ) as [{ filename: string; size: number; unpackedSize: number; files: { path: string }[] }];
     const tarball = join(scratch, packed[0].filename);
-    report.tarball = { file: packed[0].filename, bytes: packed[0].size, unpackedBytes: packed[0].unpackedSize, files: packed[0].files.length };
-    assert.ok(packed[0].files.every((file) => /^(dist\/|schema\.graphql$|persisted-documents\.json$|package\.json$|README\.md$)/.test(file.path)), 'the tarball ships dist, the schema, the manifest, README and package.json only');
-    const packedManifest = JSON.parse((await run('tar', ['-xzOf', tarball, 'package/package.json'], scratch)).stdout) as { scripts?: Record<string, string> };
+    report.tarball = {
+      file: packed[0].filename,
+      bytes: packed[0].size,
+      unpackedBytes: packed[0].unpackedSize,
+      files: packed[0].files.length,
+    };
+    assert.ok(
+      packed[0].files.every((file) =>
+        /^(dist\/|schema\.graphql$|persisted-documents\.json$|package\.json$|README\.md$)/.test(file.path),
+      ),
+      'the tarball ships dist, the schema, the manifest, README and package.json only',
+    );
+    const packedManifest = JSON.parse(
+      (await run('tar', ['-xzOf', tarball, 'package/package.json'], scratch)).stdout,
+    ) as { scripts?: Record<string, string> };
     const installTime = Object.keys(packedManifest.scripts ?? {}).filter((name) => INSTALL_TIME_SCRIPTS.has(name));
     assert.deepEqual(installTime, [], 'the packed package.json has no script that runs when a consumer installs it');
 
     const statics = await startStaticServer();
     cleanups.push(() => new Promise((resolve) => statics.server.close(resolve)));
     const logger = createLogger({ level: 'silent' });
-    const gateway: RunningServer = await startServer(loadConfig({ PORT: '0', LOG_LEVEL: 'silent', CORS_ORIGINS: statics.origin }), logger);
+    const gateway: RunningServer = await startServer(
+      loadConfig({ PORT: '0', LOG_LEVEL: 'silent', CORS_ORIGINS: statics.origin }),
+      logger,
+    );
     cleanups.push(() => gateway.stop());
     const args = [gateway.url, projectId];
 
     const apps = [nodeEsm, nodeCjs, typescript, vite, webpack, apollo, urql];
-    const installed = await limited(apps, 3, (app) => install(scratch, tarball, app).then((result) => ({ app: app.name, ...result })));
+    const installed = await limited(apps, 3, (app) =>
+      install(scratch, tarball, app).then((result) => ({ app: app.name, ...result })),
+    );
     report.installedPackages = Object.fromEntries(installed.map(({ app, installed: count }) => [app, count]));
     const dirOf = (app: AppSpec) => installed.find((one) => one.app === app.name)!.dir;
 
@@ -168,7 +230,11 @@ async function main(): Promise<void> {
       assert.equal(out.documentIdInManifest, true);
       assert.equal(out.schemaHasInvitation, true);
       assert.deepEqual(out.scalars, { ObjectID: 'string', EmailAddress: 'string', DateTime: 'string' });
-      assert.equal(report.installedPackages && (report.installedPackages as Record<string, number>)['node-esm']! <= 10, true, 'the tarball adds at most 10 packages');
+      assert.equal(
+        report.installedPackages && (report.installedPackages as Record<string, number>)['node-esm']! <= 10,
+        true,
+        'the tarball adds at most 10 packages',
+      );
     });
     await check('node-cjs', async () => {
       const out = lastJsonLine((await run('node', ['index.js', ...args], dirOf(nodeCjs))).stdout);
@@ -178,21 +244,35 @@ async function main(): Promise<void> {
     });
     for (const resolution of ['nodenext', 'bundler']) {
       await check(`tsc-${resolution}`, async () => {
-        await run(join(dirOf(typescript), 'node_modules/.bin/tsc'), ['-p', `tsconfig.${resolution}.json`], dirOf(typescript));
+        await run(
+          join(dirOf(typescript), 'node_modules/.bin/tsc'),
+          ['-p', `tsconfig.${resolution}.json`],
+          dirOf(typescript),
+        );
         return 'no errors (strict, exactOptionalPropertyTypes, skipLibCheck false)';
       });
     }
     await check('vite-chromium', async () => {
       const dir = dirOf(vite);
       await run(join(dir, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], dir);
-      await run(join(dir, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn', '--config', 'vite.all.config.js'], dir);
+      await run(
+        join(dir, 'node_modules/.bin/vite'),
+        ['build', '--logLevel', 'warn', '--config', 'vite.all.config.js'],
+        dir,
+      );
       const oneCall = await bundleSize(join(dir, 'dist'));
       const allCalls = await bundleSize(join(dir, 'dist-all'));
       // One call imported: its document only. Operation names are string values in the
       // documents' ASTs (quoted any way a minifier likes).
       const holds = (text: string, name: string) => new RegExp(`["'\`]${name}["'\`]`).test(text);
       assert.ok(holds(oneCall.text, 'ProjectInvitations'), 'the one-call bundle holds its document');
-      for (const other of ['ProjectInvitation', 'ProjectsInvitations', 'CreateInvitation', 'UpdateInvitationRoles', 'DeleteInvitation']) {
+      for (const other of [
+        'ProjectInvitation',
+        'ProjectsInvitations',
+        'CreateInvitation',
+        'UpdateInvitationRoles',
+        'DeleteInvitation',
+      ]) {
         assert.ok(!holds(oneCall.text, other), `the one-call bundle holds ${other} too`);
         assert.ok(holds(allCalls.text, other), `the all-calls bundle lacks ${other}`);
       }
@@ -201,11 +281,18 @@ async function main(): Promise<void> {
       cleanups.push(() => browser.close());
       const page = await browser.context.newPage();
       await page.goto(`${statics.origin}/?gateway=${encodeURIComponent(gateway.url)}&project=${projectId}`);
-      await page.waitForFunction(() => document.querySelector('#status')?.textContent !== 'loading', undefined, { timeout: 30_000 });
+      await page.waitForFunction(() => document.querySelector('#status')?.textContent !== 'loading', undefined, {
+        timeout: 30_000,
+      });
       const status = await page.textContent('#status');
-      const items = await page.$$eval('#invitations li', (elements) => elements.map((element) => element.textContent ?? ''));
+      const items = await page.$$eval('#invitations li', (elements) =>
+        elements.map((element) => element.textContent ?? ''),
+      );
       assert.equal(status, `loaded ${expectedUsernames.length}`);
-      assert.deepEqual(items.map((item) => item.split(' ')[0]), expectedUsernames);
+      assert.deepEqual(
+        items.map((item) => item.split(' ')[0]),
+        expectedUsernames,
+      );
       return {
         listedInChromium: items.length,
         oneCallBundle: { minifiedBytes: oneCall.minified, gzipBytes: oneCall.gzip },
@@ -231,7 +318,10 @@ async function main(): Promise<void> {
       return { withPossibleTypes: out.withPossibleTypes, withoutPossibleTypes: out.without };
     });
     await check('urql', async () => {
-      const out = lastJsonLine((await run('node', ['index.js', ...args], dirOf(urql))).stdout) as Record<string, { listed?: string[]; error?: unknown }>;
+      const out = lastJsonLine((await run('node', ['index.js', ...args], dirOf(urql))).stdout) as Record<
+        string,
+        { listed?: string[]; error?: unknown }
+      >;
       assert.deepEqual(out.post?.listed, expectedUsernames);
       assert.deepEqual(out.getWithCsrfHeader?.listed, expectedUsernames);
       return { byDefault: out.byDefault, post: 'listed', getWithCsrfHeader: 'listed' };
@@ -245,7 +335,11 @@ async function main(): Promise<void> {
   }
   report.durationSeconds = Math.round((Date.now() - started) / 1000);
   console.log(JSON.stringify(report, null, 2));
-  console.log(failures.length ? `test:consumers: ${failures.length} failed: ${failures.join(', ')}` : 'test:consumers: all passed');
+  console.log(
+    failures.length
+      ? `test:consumers: ${failures.length} failed: ${failures.join(', ')}`
+      : 'test:consumers: all passed',
+  );
   process.exit(failures.length ? 1 : 0);
 }
 

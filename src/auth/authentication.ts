@@ -57,13 +57,16 @@ const bearerToken: ExtractTokenFunction = ({ request }) => {
   const header = request.headers.get('authorization');
   if (header === null) return undefined;
   const match = header.match(/^Bearer\s+(\S+)\s*$/i);
-  if (!match || !JWT_SHAPE.test(match[1]!) || !hasJoseHeader(match[1]!)) throw new UnauthenticatedError('Send a JWT as Authorization: Bearer <token>.');
+  if (!match || !JWT_SHAPE.test(match[1]!) || !hasJoseHeader(match[1]!))
+    throw new UnauthenticatedError('Send a JWT as Authorization: Bearer <token>.');
   return { token: match[1]!, prefix: 'Bearer' };
 };
 
 function hasJoseHeader(token: string): boolean {
   try {
-    const header = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8')) as { alg?: unknown };
+    const header = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8')) as {
+      alg?: unknown;
+    };
     return typeof header.alg === 'string';
   } catch {
     return false;
@@ -75,7 +78,11 @@ export function callerOf(options: AuthOptions, context: { request: Request; jwt?
   if (options.mode === 'passthrough') return callerFromBasicAuth(context.request.headers.get('authorization'));
   if (options.mode === 'jwt' && options.jwt) {
     const { readScope, writeScope, projectsClaim } = options.jwt;
-    return callerFromClaims((context.jwt?.payload ?? {}) as Record<string, unknown>, { readScope, writeScope, projectsClaim });
+    return callerFromClaims((context.jwt?.payload ?? {}) as Record<string, unknown>, {
+      readScope,
+      writeScope,
+      projectsClaim,
+    });
   }
   return anonymousCaller;
 }

@@ -31,7 +31,14 @@ export function mayAccessProject(caller: Caller, projectId: string): boolean {
 }
 
 /** Everyone may do everything: the simulator, or a deployment that opted in explicitly. */
-export const anonymousCaller: Caller = { mode: 'none', subject: undefined, canRead: true, canWrite: true, projects: undefined, apiKey: undefined };
+export const anonymousCaller: Caller = {
+  mode: 'none',
+  subject: undefined,
+  canRead: true,
+  canWrite: true,
+  projects: undefined,
+  apiKey: undefined,
+};
 
 export interface JwtClaimsOptions {
   readScope: string;
@@ -53,7 +60,11 @@ export function callerFromClaims(claims: Record<string, unknown>, options: JwtCl
   let projects: Set<string> | undefined;
   if (options.projectsClaim && options.projectsClaim in claims) {
     const listed = claims[options.projectsClaim];
-    projects = new Set(Array.isArray(listed) ? listed.filter((id): id is string => typeof id === 'string').map((id) => id.toLowerCase()) : []);
+    projects = new Set(
+      Array.isArray(listed)
+        ? listed.filter((id): id is string => typeof id === 'string').map((id) => id.toLowerCase())
+        : [],
+    );
   }
   return {
     mode: 'jwt',
@@ -73,7 +84,11 @@ export const BASIC_CHALLENGE = 'Basic realm="Ops Manager API key", charset="UTF-
  */
 export function callerFromBasicAuth(header: string | null): Caller {
   const match = header?.match(/^Basic\s+([A-Za-z0-9+/=]+)\s*$/i);
-  if (!match) throw new UnauthenticatedError('Send your Ops Manager API key as Authorization: Basic base64(publicKey:privateKey).', BASIC_CHALLENGE);
+  if (!match)
+    throw new UnauthenticatedError(
+      'Send your Ops Manager API key as Authorization: Basic base64(publicKey:privateKey).',
+      BASIC_CHALLENGE,
+    );
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   const publicKey = colon > 0 ? decoded.slice(0, colon) : '';
@@ -82,5 +97,12 @@ export function callerFromBasicAuth(header: string | null): Caller {
     throw new UnauthenticatedError('The Basic credentials must be publicKey:privateKey.', BASIC_CHALLENGE);
   }
   const fingerprint = createHash('sha256').update(publicKey).update('\0').update(privateKey).digest('hex');
-  return { mode: 'passthrough', subject: publicKey, canRead: true, canWrite: true, projects: undefined, apiKey: { publicKey, privateKey, fingerprint } };
+  return {
+    mode: 'passthrough',
+    subject: publicKey,
+    canRead: true,
+    canWrite: true,
+    projects: undefined,
+    apiKey: { publicKey, privateKey, fingerprint },
+  };
 }

@@ -20,7 +20,8 @@ const ANONYMOUS: CallerIdentity = { key: 'anonymous', class: 'anonymous' };
  * carries nothing derived from a secret that could be tested against a guess cheaply.
  */
 export function callerIdentity(caller: Caller): CallerIdentity {
-  if (caller.mode === 'passthrough' && caller.apiKey) return { key: `key:${digest(caller.apiKey.fingerprint)}`, class: 'passthrough' };
+  if (caller.mode === 'passthrough' && caller.apiKey)
+    return { key: `key:${digest(caller.apiKey.fingerprint)}`, class: 'passthrough' };
   if (caller.mode === 'jwt') return { key: `sub:${digest(caller.subject ?? '')}`, class: 'jwt' };
   return ANONYMOUS;
 }

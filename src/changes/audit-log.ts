@@ -30,8 +30,15 @@ export function createAuditLog(destination: AuditDestination | DestinationStream
   // Never pino's own destination: its exit-time flush can spin on a failed write (see
   // log-destination.ts). A file that fails (a full disk) drops lines, reported once on stderr.
   const stream =
-    destination === 'stdout' ? stdoutDestination() : 'file' in destination ? fileDestination(destination.file) : destination;
-  const logger: Logger = pino({ level: 'info', base: { service: 'ops-manager-invitations-gateway', channel: 'audit' } }, stream);
+    destination === 'stdout'
+      ? stdoutDestination()
+      : 'file' in destination
+        ? fileDestination(destination.file)
+        : destination;
+  const logger: Logger = pino(
+    { level: 'info', base: { service: 'ops-manager-invitations-gateway', channel: 'audit' } },
+    stream,
+  );
   return { write: (line) => logger.info(line, 'change attempt') };
 }
 
@@ -55,6 +62,8 @@ export function createChangeJournal(options: {
 function fileDestination(file: string): LogDestination {
   mkdirSync(dirname(file), { recursive: true });
   return streamDestination(createWriteStream(file, { flags: 'a' }), (error) => {
-    process.stderr.write(`Audit log file failed (${(error as NodeJS.ErrnoException).code ?? error.message}): audit lines are dropped from now on\n`);
+    process.stderr.write(
+      `Audit log file failed (${(error as NodeJS.ErrnoException).code ?? error.message}): audit lines are dropped from now on\n`,
+    );
   });
 }

@@ -36,7 +36,11 @@ export interface Completion {
 export type Completed<T> = T & Completion;
 
 /** Failures of a second attempt that say "not now", and nothing about the first attempt. */
-const TRANSIENT = new Set<ErrorCode>([ErrorCode.UPSTREAM_UNAVAILABLE, ErrorCode.UPSTREAM_RATE_LIMITED, ErrorCode.UPSTREAM_TIMEOUT]);
+const TRANSIENT = new Set<ErrorCode>([
+  ErrorCode.UPSTREAM_UNAVAILABLE,
+  ErrorCode.UPSTREAM_RATE_LIMITED,
+  ErrorCode.UPSTREAM_TIMEOUT,
+]);
 
 /**
  * Sends a change and, when its answer is lost (a timeout or reset after sending, an unreadable
@@ -59,7 +63,12 @@ const TRANSIENT = new Set<ErrorCode>([ErrorCode.UPSTREAM_UNAVAILABLE, ErrorCode.
  *
  * Never more than two sends per change. Every send is written into `sends` (the audit line).
  */
-export async function completeChange<T>(client: OpsManagerClient, change: ChangeSpec<T>, call: CallOptions, sends: ChangeSend[]): Promise<Completed<T>> {
+export async function completeChange<T>(
+  client: OpsManagerClient,
+  change: ChangeSpec<T>,
+  call: CallOptions,
+  sends: ChangeSend[],
+): Promise<Completed<T>> {
   const first = await sendOnce(change, call, sends);
   if (first.ok) return { ...first.value, confirmedByReadBack: false, attempts: 1 };
   if (!(first.failure instanceof OutcomeUnknownError)) throw first.failure;
@@ -76,10 +85,13 @@ export async function completeChange<T>(client: OpsManagerClient, change: Change
   if (read.state === 'concurrent') throw concurrent(read);
   const notAgain = whyNotSendAgain(call, client.clock.now());
   if (notAgain !== undefined) {
-    throw new OutcomeUnknownError(`${lost.message} A read of the project afterwards did not show the change (yet), and ${notAgain}: it may still be applied.`, {
-      cause: lost,
-      readBack: readBackOf(read),
-    });
+    throw new OutcomeUnknownError(
+      `${lost.message} A read of the project afterwards did not show the change (yet), and ${notAgain}: it may still be applied.`,
+      {
+        cause: lost,
+        readBack: readBackOf(read),
+      },
+    );
   }
 
   const second = await sendOnce(change, call, sends);
@@ -98,7 +110,8 @@ async function settleSecondAttempt<T>(
   if (failure instanceof OutcomeUnknownError) {
     await pause(client, call, 2);
     const read = await readBack(client, change.projectId, desired, call).catch(() => undefined);
-    if (read?.state === 'applied') return { ...change.fromRead(read.invitation), confirmedByReadBack: true, attempts: 2 };
+    if (read?.state === 'applied')
+      return { ...change.fromRead(read.invitation), confirmedByReadBack: true, attempts: 2 };
     if (read?.state === 'concurrent') throw concurrent(read);
     throw new OutcomeUnknownError(
       'The change was sent twice and neither answer came back; a read of the project afterwards did not show it (yet): it may still be applied. Read the invitation again before retrying.',
@@ -117,7 +130,8 @@ async function settleSecondAttempt<T>(
         { cause: failure, attempts: 2 },
       );
     }
-    if (read.state === 'applied') return { ...change.fromRead(read.invitation), confirmedByReadBack: true, attempts: 2 };
+    if (read.state === 'applied')
+      return { ...change.fromRead(read.invitation), confirmedByReadBack: true, attempts: 2 };
     throw new AlreadyExistsError(failure.message, {
       upstreamErrorCode: failure.upstreamErrorCode,
       upstreamStatus: failure.upstreamStatus,
@@ -132,7 +146,9 @@ async function settleSecondAttempt<T>(
   if (TRANSIENT.has(failure.code)) {
     // Refused before it left (circuit open, the operation ended while it waited for a slot): it
     // was not an attempt at Ops Manager, and the change stands as after the first one.
-    const what = failure.notSent ? `it could not be sent again (${failure.code})` : `sent again it failed (${failure.code})`;
+    const what = failure.notSent
+      ? `it could not be sent again (${failure.code})`
+      : `sent again it failed (${failure.code})`;
     throw new OutcomeUnknownError(
       `The change’s answer was lost, a read did not show it (yet), and ${what}: the first attempt may still be applied. Read the invitation again before retrying.`,
       { cause: failure, readBack: readBackOf(firstRead), attempts: failure.notSent ? 1 : 2 },
@@ -175,7 +191,8 @@ async function sendOnce<T>(change: ChangeSpec<T>, call: CallOptions, sends: Chan
 
 /** Why a change may not be sent again now, or undefined when it may: never past the deadline, never for a caller who left. */
 function whyNotSendAgain(call: CallOptions, now: number): string | undefined {
-  if (call.signal?.aborted) return isDeadline(call.signal) ? 'the operation’s deadline had passed' : 'the caller had gone away';
+  if (call.signal?.aborted)
+    return isDeadline(call.signal) ? 'the operation’s deadline had passed' : 'the caller had gone away';
   if (call.deadlineAt !== undefined && now >= call.deadlineAt) return 'the operation’s deadline had passed';
   return undefined;
 }

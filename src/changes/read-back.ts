@@ -28,7 +28,12 @@ export interface ReadBackResult {
  * read, within the operation's deadline) and compares it with the state the change asked for.
  * A failed read throws the client's error.
  */
-export async function readBack(client: OpsManagerClient, projectId: string, desired: DesiredState, options: CallOptions): Promise<ReadBackResult> {
+export async function readBack(
+  client: OpsManagerClient,
+  projectId: string,
+  desired: DesiredState,
+  options: CallOptions,
+): Promise<ReadBackResult> {
   return compare(await client.listInvitations(projectId, options), desired);
 }
 
@@ -52,8 +57,9 @@ function concerned(invitations: readonly Invitation[], desired: DesiredState): I
   const byId = 'invitationId' in desired && desired.invitationId;
   const username = 'username' in desired ? desired.username : undefined;
   return (
-    invitations.find((invitation) => (byId ? invitation.id === byId : username !== undefined && sameUsername(invitation.username, username))) ??
-    null
+    invitations.find((invitation) =>
+      byId ? invitation.id === byId : username !== undefined && sameUsername(invitation.username, username),
+    ) ?? null
   );
 }
 

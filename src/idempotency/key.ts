@@ -31,7 +31,11 @@ export function callerScope(caller: Caller): string {
 }
 
 /** The request a key was first used for: the same key with another fingerprint is a misuse. */
-export function requestFingerprint(request: { query: string | undefined; operationName: string | undefined; variables: unknown }): string {
+export function requestFingerprint(request: {
+  query: string | undefined;
+  operationName: string | undefined;
+  variables: unknown;
+}): string {
   return createHash('sha256')
     .update(request.query ?? '')
     .update('\0')

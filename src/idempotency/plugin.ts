@@ -51,7 +51,13 @@ export function useIdempotency(options: IdempotencyOptions): Plugin<GatewayConte
       if (getOperationAST(args.document, args.operationName)?.operation !== 'mutation') return;
       if (header.kind === 'invalid') {
         count('invalid');
-        setResultAndStopExecution(refusal(RequestErrorCode.IDEMPOTENCY_KEY_INVALID, 400, 'Idempotency-Key must be 1 to 255 printable ASCII characters, as a string ("...").'));
+        setResultAndStopExecution(
+          refusal(
+            RequestErrorCode.IDEMPOTENCY_KEY_INVALID,
+            400,
+            'Idempotency-Key must be 1 to 255 printable ASCII characters, as a string ("...").',
+          ),
+        );
         return;
       }
       const key = storeKey(callerScope(context.caller), header.key);
@@ -65,21 +71,39 @@ export function useIdempotency(options: IdempotencyOptions): Plugin<GatewayConte
         claim = await options.store.claim(key, fingerprint, options.runningTtlMs);
       } catch (error) {
         count('store_error');
-        options.logger.warn({ err: { message: (error as Error).message }, requestId: context.requestId }, 'Idempotency store unavailable: the change runs without its key');
+        options.logger.warn(
+          { err: { message: (error as Error).message }, requestId: context.requestId },
+          'Idempotency store unavailable: the change runs without its key',
+        );
         return;
       }
       if (!claim.claimed) {
         const { entry } = claim;
         if (entry.fingerprint !== fingerprint) {
           count('reused');
-          setResultAndStopExecution(refusal(RequestErrorCode.IDEMPOTENCY_KEY_REUSED, 422, 'This Idempotency-Key was used for a different request. Use a new key for a new request.'));
+          setResultAndStopExecution(
+            refusal(
+              RequestErrorCode.IDEMPOTENCY_KEY_REUSED,
+              422,
+              'This Idempotency-Key was used for a different request. Use a new key for a new request.',
+            ),
+          );
         } else if (entry.state === 'running') {
           count('in_use');
-          setResultAndStopExecution(refusal(RequestErrorCode.IDEMPOTENCY_KEY_IN_USE, 409, 'A request with this Idempotency-Key is still running. Retry after it has answered.'));
+          setResultAndStopExecution(
+            refusal(
+              RequestErrorCode.IDEMPOTENCY_KEY_IN_USE,
+              409,
+              'A request with this Idempotency-Key is still running. Retry after it has answered.',
+            ),
+          );
         } else {
           count('replayed');
           const answer = JSON.parse(entry.answer) as ExecutionResult;
-          setResultAndStopExecution({ ...answer, extensions: { ...answer.extensions, http: { headers: { [REPLAYED_HEADER]: 'true' } } } });
+          setResultAndStopExecution({
+            ...answer,
+            extensions: { ...answer.extensions, http: { headers: { [REPLAYED_HEADER]: 'true' } } },
+          });
         }
         return;
       }
@@ -96,7 +120,10 @@ export function useIdempotency(options: IdempotencyOptions): Plugin<GatewayConte
             }
           } catch (error) {
             count('store_error');
-            options.logger.warn({ err: { message: (error as Error).message }, requestId: context.requestId }, 'Idempotency store unavailable: the answer was not kept');
+            options.logger.warn(
+              { err: { message: (error as Error).message }, requestId: context.requestId },
+              'Idempotency store unavailable: the answer was not kept',
+            );
           }
         },
       };

@@ -12,7 +12,11 @@ const PREFIX = 'ops-manager-gateway:idempotency:';
  * The connection fails fast while Redis is away (shared-state/redis-client.ts): the plugin then
  * decides what a change does without the store.
  */
-export function createRedisStore(options: { url: string; logger: Logger; commandTimeoutMs?: number }): IdempotencyStore {
+export function createRedisStore(options: {
+  url: string;
+  logger: Logger;
+  commandTimeoutMs?: number;
+}): IdempotencyStore {
   const redis = connectRedis({
     ...options,
     commandTimeoutMs: options.commandTimeoutMs ?? 1_000,
@@ -31,7 +35,12 @@ export function createRedisStore(options: { url: string; logger: Logger; command
       throw new Error('idempotency key neither claimed nor found');
     },
     async complete(key, fingerprint, answer, ttlMs) {
-      await redis.set(PREFIX + key, JSON.stringify({ state: 'done', fingerprint, answer } satisfies StoredEntry), 'PX', ttlMs);
+      await redis.set(
+        PREFIX + key,
+        JSON.stringify({ state: 'done', fingerprint, answer } satisfies StoredEntry),
+        'PX',
+        ttlMs,
+      );
     },
     async release(key) {
       await redis.del(PREFIX + key);

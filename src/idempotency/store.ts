@@ -1,7 +1,9 @@
 import { LRUCache } from 'lru-cache';
 
 /** What the store holds for one key: a request still running, or its stored answer. */
-export type StoredEntry = { state: 'running'; fingerprint: string } | { state: 'done'; fingerprint: string; answer: string };
+export type StoredEntry =
+  | { state: 'running'; fingerprint: string }
+  | { state: 'done'; fingerprint: string; answer: string };
 
 /**
  * Where idempotency keys live. `claim` is atomic: of two callers claiming one key at once,
@@ -9,7 +11,11 @@ export type StoredEntry = { state: 'running'; fingerprint: string } | { state: '
  */
 export interface IdempotencyStore {
   /** Claims the key for a request (the entry `running` for `runningTtlMs`), or answers what is there. */
-  claim(key: string, fingerprint: string, runningTtlMs: number): Promise<{ claimed: true } | { claimed: false; entry: StoredEntry }>;
+  claim(
+    key: string,
+    fingerprint: string,
+    runningTtlMs: number,
+  ): Promise<{ claimed: true } | { claimed: false; entry: StoredEntry }>;
   /** Stores the answer of the request that claimed the key, for `ttlMs`. */
   complete(key: string, fingerprint: string, answer: string, ttlMs: number): Promise<void>;
   /** Lets the key go without an answer (the request failed in a way worth retrying). */

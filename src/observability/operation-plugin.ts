@@ -82,9 +82,13 @@ export function useOperationObservability(options: { logger: Logger; metrics?: M
     onExecutionResult({ result, request }) {
       const record = records.get(request);
       if (!record || Array.isArray(result) || !result || !('errors' in result || 'data' in result)) return;
-      const { data, errors } = result as { data?: unknown; errors?: ReadonlyArray<{ extensions?: { code?: unknown } }> };
+      const { data, errors } = result as {
+        data?: unknown;
+        errors?: ReadonlyArray<{ extensions?: { code?: unknown } }>;
+      };
       record.hasData = data !== undefined && data !== null;
-      for (const error of errors ?? []) record.codes.push(String(error.extensions?.code ?? RequestErrorCode.INTERNAL_SERVER_ERROR));
+      for (const error of errors ?? [])
+        record.codes.push(String(error.extensions?.code ?? RequestErrorCode.INTERNAL_SERVER_ERROR));
     },
     onResponse({ request, response }) {
       const record = records.get(request);
@@ -92,7 +96,13 @@ export function useOperationObservability(options: { logger: Logger; metrics?: M
       response.headers.set('x-request-id', record.requestId);
       if (!record.graphql) return;
       const durationMs = Math.round((performance.now() - record.started) * 10) / 10;
-      const outcome = !record.operationType ? 'rejected' : record.codes.length === 0 ? 'ok' : record.hasData ? 'partial' : 'error';
+      const outcome = !record.operationType
+        ? 'rejected'
+        : record.codes.length === 0
+          ? 'ok'
+          : record.hasData
+            ? 'partial'
+            : 'error';
       const operationType = record.operationType ?? 'unknown';
       logger.info(
         {
@@ -116,10 +126,15 @@ export function useOperationObservability(options: { logger: Logger; metrics?: M
           'gateway.request_id': record.requestId,
           'http.response.status_code': response.status,
         });
-        if (outcome === 'error' || outcome === 'rejected') span.setStatus({ code: SpanStatusCode.ERROR, message: [...new Set(record.codes)].join(',') });
+        if (outcome === 'error' || outcome === 'rejected')
+          span.setStatus({ code: SpanStatusCode.ERROR, message: [...new Set(record.codes)].join(',') });
       }
       if (metrics) {
-        metrics.operations.inc({ operation_type: operationType, operation_name: boundedName(names, record.operationName), outcome });
+        metrics.operations.inc({
+          operation_type: operationType,
+          operation_name: boundedName(names, record.operationName),
+          outcome,
+        });
         metrics.operationDuration.observe({ operation_type: operationType, outcome }, durationMs / 1000);
         for (const code of record.codes) metrics.operationErrors.inc({ code });
       }

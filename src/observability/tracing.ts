@@ -13,10 +13,18 @@ import type { Plugin } from 'graphql-yoga';
 export const tracer = trace.getTracer('ops-manager-invitations-gateway');
 
 /** Registers a tracer provider exporting over OTLP/HTTP; returns its shutdown. */
-export function startTracing(options: { endpoint?: string; serviceName: string; processor?: SpanProcessor }): () => Promise<void> {
+export function startTracing(options: {
+  endpoint?: string;
+  serviceName: string;
+  processor?: SpanProcessor;
+}): () => Promise<void> {
   const processor =
     options.processor ??
-    new BatchSpanProcessor({ exporter: new OTLPTraceExporter(options.endpoint ? { url: `${options.endpoint.replace(/\/+$/, '')}/v1/traces` } : {}) });
+    new BatchSpanProcessor({
+      exporter: new OTLPTraceExporter(
+        options.endpoint ? { url: `${options.endpoint.replace(/\/+$/, '')}/v1/traces` } : {},
+      ),
+    });
   const provider = new TracerProvider({ spanProcessors: [processor] });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   trace.setGlobalTracerProvider(provider);
@@ -34,7 +42,10 @@ export function useTracing(): Plugin {
       request: ({ request }, wrapped) =>
         tracer.startActiveSpan(
           'graphql request',
-          { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'url.path': new URL(request.url).pathname } },
+          {
+            kind: SpanKind.SERVER,
+            attributes: { 'http.request.method': request.method, 'url.path': new URL(request.url).pathname },
+          },
           async (span) => {
             try {
               await wrapped();

@@ -35,10 +35,19 @@ export function reportCall(reporter: CallReporter, record: CallRecord, failure: 
     durationMs: elapsed(record.startedAt),
     retries: record.retries.length,
     roundTrips: record.roundTrips,
-    ...(record.retries.length > 0 ? { retriedOn: record.retries.map((retry) => retry.code), backoffMs: record.retries.map((retry) => retry.delayMs) } : {}),
+    ...(record.retries.length > 0
+      ? {
+          retriedOn: record.retries.map((retry) => retry.code),
+          backoffMs: record.retries.map((retry) => retry.delayMs),
+        }
+      : {}),
   };
   if (failure === undefined) reporter.logger.info(line, 'upstream call');
-  else reporter.logger.warn({ ...line, code: failure.code, upstreamErrorCode: failure.upstreamErrorCode }, 'upstream call failed');
+  else
+    reporter.logger.warn(
+      { ...line, code: failure.code, upstreamErrorCode: failure.upstreamErrorCode },
+      'upstream call failed',
+    );
 
   // Started where the call started, ended now: the active context is still the operation's.
   const span = tracer.startSpan(`Ops Manager ${record.method} ${record.route}`, {

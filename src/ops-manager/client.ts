@@ -133,7 +133,11 @@ export class OpsManagerClient {
   }
 
   /** POST /groups/{GROUP-ID}/invites */
-  createInvitation(projectId: string, input: { username: string; roles: readonly ProjectRole[] }, options: CallOptions = {}): Promise<Invitation> {
+  createInvitation(
+    projectId: string,
+    input: { username: string; roles: readonly ProjectRole[] },
+    options: CallOptions = {},
+  ): Promise<Invitation> {
     return this.#request(
       {
         method: 'POST',
@@ -149,7 +153,12 @@ export class OpsManagerClient {
   }
 
   /** PATCH /groups/{GROUP-ID}/invites/{INVITATION-ID}: replaces all roles of the invitation. */
-  updateInvitationRoles(projectId: string, invitationId: string, roles: readonly ProjectRole[], options: CallOptions = {}): Promise<Invitation> {
+  updateInvitationRoles(
+    projectId: string,
+    invitationId: string,
+    roles: readonly ProjectRole[],
+    options: CallOptions = {},
+  ): Promise<Invitation> {
     return this.#request(
       {
         method: 'PATCH',
@@ -165,7 +174,12 @@ export class OpsManagerClient {
   }
 
   /** PATCH /groups/{GROUP-ID}/invites with a username (the Cloud Manager form): replaces all roles. */
-  updateInvitationRolesByUsername(projectId: string, username: string, roles: readonly ProjectRole[], options: CallOptions = {}): Promise<Invitation> {
+  updateInvitationRolesByUsername(
+    projectId: string,
+    username: string,
+    roles: readonly ProjectRole[],
+    options: CallOptions = {},
+  ): Promise<Invitation> {
     return this.#request(
       {
         method: 'PATCH',
@@ -209,7 +223,9 @@ export class OpsManagerClient {
     const reads = this.#reads;
     if (reads === undefined) return this.#call(spec, href, options);
     if (spec.method === 'GET') {
-      return reads.coalescer.read(spec.projectId, `${reads.credentials}\n${href}`, options, (shared) => this.#call(spec, href, shared));
+      return reads.coalescer.read(spec.projectId, `${reads.credentials}\n${href}`, options, (shared) =>
+        this.#call(spec, href, shared),
+      );
     }
     const changed = () => reads.coalescer.changed(spec.projectId);
     const change = this.#call(spec, href, options);
@@ -221,17 +237,22 @@ export class OpsManagerClient {
     const record = newCallRecord(spec.method, spec.route, options);
     let failure: GatewayError | undefined;
     try {
-      const init = spec.body === undefined
-        ? { method: spec.method, headers: JSON_ACCEPT }
-        : { method: spec.method, headers: JSON_BODY, body: JSON.stringify(spec.body) };
+      const init =
+        spec.body === undefined
+          ? { method: spec.method, headers: JSON_ACCEPT }
+          : { method: spec.method, headers: JSON_BODY, body: JSON.stringify(spec.body) };
       const answer = await this.#send(href, init, record);
       options.onAnswer?.(answer.status);
       const bodyText = await answer.text();
-      if (!answer.ok) throw errorFromResponse({ status: answer.status, headers: answer.headers, bodyText, resource: spec.resource });
+      if (!answer.ok)
+        throw errorFromResponse({ status: answer.status, headers: answer.headers, bodyText, resource: spec.resource });
       if (spec.allowEmptyBody && bodyText.trim() === '') return undefined as T;
       return this.#parseBody(spec, bodyText);
     } catch (error) {
-      failure = error instanceof GatewayError ? error : new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Ops Manager call failed.', { cause: error });
+      failure =
+        error instanceof GatewayError
+          ? error
+          : new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Ops Manager call failed.', { cause: error });
       if (this.#callerCredentials && failure.code === ErrorCode.UPSTREAM_UNAUTHENTICATED) {
         throw new UnauthenticatedError('Ops Manager rejected your API key.', BASIC_CHALLENGE);
       }
@@ -251,7 +272,9 @@ export class OpsManagerClient {
     const unreadable = (what: string) =>
       spec.method === 'GET'
         ? new UpstreamError(ErrorCode.UPSTREAM_BAD_RESPONSE, `Ops Manager answered with ${what}.`)
-        : new OutcomeUnknownError(`Ops Manager accepted the change but answered with ${what}; read the invitation again before retrying.`);
+        : new OutcomeUnknownError(
+            `Ops Manager accepted the change but answered with ${what}; read the invitation again before retrying.`,
+          );
     let json: unknown;
     try {
       json = JSON.parse(bodyText);

@@ -112,10 +112,14 @@ export function parseDigestChallenge(header: string | null): DigestChallenge | u
   const offers = parseChallenges(header).filter((challenge) => challenge.scheme.toLowerCase() === 'digest');
   if (offers.length === 0) return undefined;
 
-  const answerable = offers.find(({ params }) => SUPPORTED_ALGORITHMS.has((params.get('algorithm') ?? 'MD5').toUpperCase()));
+  const answerable = offers.find(({ params }) =>
+    SUPPORTED_ALGORITHMS.has((params.get('algorithm') ?? 'MD5').toUpperCase()),
+  );
   if (answerable === undefined) {
     const offered = offers.map(({ params }) => params.get('algorithm')).join(', ');
-    throw new DigestChallengeError(`Unsupported Digest algorithm (offered: ${offered}); this client answers MD5 and MD5-sess`);
+    throw new DigestChallengeError(
+      `Unsupported Digest algorithm (offered: ${offered}); this client answers MD5 and MD5-sess`,
+    );
   }
 
   const { params } = answerable;

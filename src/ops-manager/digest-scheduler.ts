@@ -90,7 +90,12 @@ export class NonceScheduler {
    * holds (it just probed for it, or renewed it); `attemptsLeft` keeps a call that cannot afford a
    * probe and its signed retry from starting one. Rejects with the signal's reason on abort.
    */
-  async lease(call: CallToken, signal: AbortSignal | undefined, attemptsLeft: number, lane?: NonceSession): Promise<Lease> {
+  async lease(
+    call: CallToken,
+    signal: AbortSignal | undefined,
+    attemptsLeft: number,
+    lane?: NonceSession,
+  ): Promise<Lease> {
     // A connection that has just delivered a response goes back to the pool a moment after its
     // fetch resolves (undici frees it on a later tick). A request dispatched in that moment opens a
     // new connection although one is about to be free, and may then be overtaken. One turn of the
@@ -103,7 +108,9 @@ export class NonceScheduler {
       // falls through to the shared nonce below: a small risk of a refusal, never a third retry.
       if (this.#lanesOnly && (this.#idleLanes.length > 0 || attemptsLeft >= 2)) {
         const idle = this.#idleLanes.pop();
-        return this.#start(idle ? { kind: 'lane', session: idle, opener: false } : { kind: 'probe', purpose: 'lane', opener: false });
+        return this.#start(
+          idle ? { kind: 'lane', session: idle, opener: false } : { kind: 'probe', purpose: 'lane', opener: false },
+        );
       }
       const gate = this.#gate;
       if (gate !== undefined && gate.holder !== call) {

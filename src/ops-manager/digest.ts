@@ -135,7 +135,10 @@ export class DigestClient {
    */
   async fetch(input: string | URL, init: RequestInit = {}, via: DigestCallOptions = {}): Promise<Response> {
     const send = via.send ?? this.#fetch;
-    if (send === undefined) throw new TypeError('DigestClient: no fetch to send with (give `fetch` to the constructor or `send` to the call)');
+    if (send === undefined)
+      throw new TypeError(
+        'DigestClient: no fetch to send with (give `fetch` to the constructor or `send` to the call)',
+      );
     this.#stats.logicalRequests += 1;
     const request = prepare(input, init);
     const call: CallToken = {};
@@ -159,7 +162,12 @@ export class DigestClient {
    *   server, so the fresh one from the 401 is used.
    *   A second refusal is the caller's answer: wrong credentials fail once, cleanly, without a loop.
    */
-  async #run(request: PreparedRequest, call: CallToken, send: FetchLike, cost: DigestCallOptions['cost']): Promise<Response> {
+  async #run(
+    request: PreparedRequest,
+    call: CallToken,
+    send: FetchLike,
+    cost: DigestCallOptions['cost'],
+  ): Promise<Response> {
     const signal = request.init.signal ?? undefined;
     let refusalRetried = false;
     let lane: NonceSession | undefined;
@@ -195,7 +203,8 @@ export class DigestClient {
 
       if (challenge === undefined) {
         if (session !== undefined) session.settle(response.status === 401 ? 'refused' : 'accepted');
-        else if (lease.kind === 'open' || (lease.kind === 'probe' && lease.purpose === 'crowd')) this.#scheduler.noteChallengeless();
+        else if (lease.kind === 'open' || (lease.kind === 'probe' && lease.purpose === 'crowd'))
+          this.#scheduler.noteChallengeless();
         if (lease.kind === 'lane') this.#scheduler.returnLane(lease.session);
         return response;
       }
@@ -250,7 +259,10 @@ export class DigestClient {
   }
 
   #giveUp(request: PreparedRequest, response: Response): Response {
-    this.#log?.warn({ method: request.method, uri: request.uri, status: response.status }, 'digest: answer refused, returning the 401');
+    this.#log?.warn(
+      { method: request.method, uri: request.uri, status: response.status },
+      'digest: answer refused, returning the 401',
+    );
     return response;
   }
 
@@ -258,7 +270,8 @@ export class DigestClient {
     // A fresh copy per attempt: the caller's headers are never touched, and a retry never
     // carries the previous attempt's Authorization.
     const headers = new Headers(request.headers);
-    if (session !== undefined) headers.set('authorization', this.#authorization(request, session.challenge, session.nextCount()));
+    if (session !== undefined)
+      headers.set('authorization', this.#authorization(request, session.challenge, session.nextCount()));
     this.#stats.httpRequests += 1;
     return send(request.href, { ...request.init, method: request.method, headers, body: request.body });
   }
@@ -272,13 +285,15 @@ export class DigestClient {
       this.#ha1ByRealm.set(challenge.realm, ha1);
     }
     if (challenge.session) ha1 = md5(`${ha1}:${challenge.nonce}:${cnonce}`);
-    const a2 = challenge.qop === 'auth-int'
-      ? `${request.method}:${request.uri}:${md5(request.body ?? '')}`
-      : `${request.method}:${request.uri}`;
+    const a2 =
+      challenge.qop === 'auth-int'
+        ? `${request.method}:${request.uri}:${md5(request.body ?? '')}`
+        : `${request.method}:${request.uri}`;
     const ha2 = md5(a2);
-    const response = challenge.qop === undefined
-      ? md5(`${ha1}:${challenge.nonce}:${ha2}`)
-      : md5(`${ha1}:${challenge.nonce}:${nc}:${cnonce}:${challenge.qop}:${ha2}`);
+    const response =
+      challenge.qop === undefined
+        ? md5(`${ha1}:${challenge.nonce}:${ha2}`)
+        : md5(`${ha1}:${challenge.nonce}:${nc}:${cnonce}:${challenge.qop}:${ha2}`);
 
     const parts = [
       `username=${quote(String(this.#keys.user))}`,

@@ -38,7 +38,11 @@ export class FairQueue {
    * Runs `task` when a slot is free and it is `caller`'s turn. Rejects with `onAbort(signal)`'s
    * error, without running the task, when the signal aborts while it waits.
    */
-  run<T>(caller: string, task: () => Promise<T>, options: { signal?: AbortSignal | undefined; onAbort: (signal: AbortSignal) => Error }): Promise<T> {
+  run<T>(
+    caller: string,
+    task: () => Promise<T>,
+    options: { signal?: AbortSignal | undefined; onAbort: (signal: AbortSignal) => Error },
+  ): Promise<T> {
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(options.onAbort(signal));
     const go = async (): Promise<T> => {

@@ -60,7 +60,12 @@ export interface CallRecord {
 export function newCallRecord(
   method: string,
   route: string,
-  options: { signal?: AbortSignal | undefined; deadlineAt?: number | undefined; requestId?: string | undefined; caller?: string | undefined } = {},
+  options: {
+    signal?: AbortSignal | undefined;
+    deadlineAt?: number | undefined;
+    requestId?: string | undefined;
+    caller?: string | undefined;
+  } = {},
 ): CallRecord {
   return {
     method,

@@ -38,7 +38,12 @@ export class ReadCoalescer {
   #joined = 0;
 
   /** Runs `read`, or joins the same read already in flight. `key` names the credentials and the request. */
-  read<T>(projectId: string, key: string, options: ReadOptions, read: (options: ReadOptions) => Promise<T>): Promise<T> {
+  read<T>(
+    projectId: string,
+    key: string,
+    options: ReadOptions,
+    read: (options: ReadOptions) => Promise<T>,
+  ): Promise<T> {
     if (options.signal?.aborted) return Promise.reject(abortedBeforeSending(options.signal));
     const project = projectId.toLowerCase();
     let reads = this.#byProject.get(project);
@@ -48,7 +53,12 @@ export class ReadCoalescer {
       const entry: SharedRead = {
         controller,
         readers: 0,
-        promise: read({ signal: controller.signal, deadlineAt: options.deadlineAt, requestId: options.requestId, caller: options.caller }),
+        promise: read({
+          signal: controller.signal,
+          deadlineAt: options.deadlineAt,
+          requestId: options.requestId,
+          caller: options.caller,
+        }),
       };
       shared = entry;
       if (reads === undefined) this.#byProject.set(project, (reads = new Map()));

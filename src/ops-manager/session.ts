@@ -59,7 +59,12 @@ export class UpstreamSession {
     return this.#change(
       {
         projectId,
-        desired: { kind: 'roles', invitationId: selector.id ?? undefined, username: selector.username ?? undefined, roles },
+        desired: {
+          kind: 'roles',
+          invitationId: selector.id ?? undefined,
+          username: selector.username ?? undefined,
+          roles,
+        },
         send: async (options) => ({
           invitation: selector.id
             ? await this.#client.updateInvitationRoles(projectId, selector.id, roles, options)
@@ -71,7 +76,11 @@ export class UpstreamSession {
     );
   }
 
-  deleteInvitation(projectId: string, invitationId: string, sends: ChangeSend[] = []): Promise<Completed<{ invitationId: string; projectId: string }>> {
+  deleteInvitation(
+    projectId: string,
+    invitationId: string,
+    sends: ChangeSend[] = [],
+  ): Promise<Completed<{ invitationId: string; projectId: string }>> {
     return this.#change(
       {
         projectId,

@@ -8,8 +8,12 @@ import { ErrorCode, GatewayError, OutcomeUnknownError, UpstreamError } from '../
 /** The call never left: the operation ended while it waited for a slot under the cap. */
 export function abortedBeforeSending(signal: AbortSignal): GatewayError {
   return isDeadline(signal)
-    ? new UpstreamError(ErrorCode.UPSTREAM_TIMEOUT, 'The operation ran out of time before Ops Manager was called.', { notSent: true })
-    : new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The operation was cancelled before Ops Manager was called.', { notSent: true });
+    ? new UpstreamError(ErrorCode.UPSTREAM_TIMEOUT, 'The operation ran out of time before Ops Manager was called.', {
+        notSent: true,
+      })
+    : new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The operation was cancelled before Ops Manager was called.', {
+        notSent: true,
+      });
 }
 
 /** A reader that left a read it shared with others (read-coalescing.ts) while the GET was in flight. */
@@ -25,7 +29,12 @@ export function abandoned(signal: AbortSignal): GatewayError {
  * retried and the caller is told to read again. Only a connection that was never made
  * is certainly harmless to repeat.
  */
-export function transportError(error: unknown, method: string, timeout: { readonly aborted: boolean }, callerSignal: AbortSignal | undefined): GatewayError {
+export function transportError(
+  error: unknown,
+  method: string,
+  timeout: { readonly aborted: boolean },
+  callerSignal: AbortSignal | undefined,
+): GatewayError {
   if (error instanceof GatewayError) return error;
   const notSent = neverConnected(error);
   if (method !== 'GET' && !notSent) {
@@ -38,9 +47,16 @@ export function transportError(error: unknown, method: string, timeout: { readon
     return new UpstreamError(ErrorCode.UPSTREAM_TIMEOUT, 'Ops Manager did not answer in time.', { cause: error });
   }
   if (callerSignal?.aborted) {
-    return new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The operation was cancelled before Ops Manager answered.', { cause: error });
+    return new UpstreamError(
+      ErrorCode.UPSTREAM_UNAVAILABLE,
+      'The operation was cancelled before Ops Manager answered.',
+      { cause: error },
+    );
   }
-  return new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Ops Manager could not be reached.', { cause: error, notSent });
+  return new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Ops Manager could not be reached.', {
+    cause: error,
+    notSent,
+  });
 }
 
 /** The operation deadline aborts with a TimeoutError; a caller who leaves aborts with anything else. */
@@ -48,7 +64,14 @@ export function isDeadline(signal: AbortSignal): boolean {
   return (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError';
 }
 
-const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const NEVER_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 /** Walks the cause chain of a fetch failure for a code that proves no byte was sent. */
 function neverConnected(error: unknown): boolean {

@@ -21,7 +21,13 @@ export interface UpstreamFailure {
 }
 
 // 401s that mean "your key is fine, but it may not do this here".
-const PERMISSION_CODES = new Set(['NOT_GROUP_USER_ADMIN', 'NOT_IN_GROUP', 'USER_UNAUTHORIZED', 'NOT_USER_ADMIN', 'NOT_ORG_ADMIN']);
+const PERMISSION_CODES = new Set([
+  'NOT_GROUP_USER_ADMIN',
+  'NOT_IN_GROUP',
+  'USER_UNAUTHORIZED',
+  'NOT_USER_ADMIN',
+  'NOT_ORG_ADMIN',
+]);
 const PROJECT_CODES = new Set(['GROUP_NOT_FOUND', 'INVALID_GROUP_ID', 'GROUP_NAME_NOT_FOUND']);
 
 /**
@@ -37,12 +43,22 @@ export function errorFromResponse(failure: UpstreamFailure): GatewayError {
 
   if (status === 401) {
     if (upstreamErrorCode && PERMISSION_CODES.has(upstreamErrorCode)) {
-      return new ForbiddenError('The gateway’s Ops Manager API key may not manage invitations of this project.', options);
+      return new ForbiddenError(
+        'The gateway’s Ops Manager API key may not manage invitations of this project.',
+        options,
+      );
     }
-    return new UpstreamError(ErrorCode.UPSTREAM_UNAUTHENTICATED, 'Ops Manager rejected the gateway’s API key.', options);
+    return new UpstreamError(
+      ErrorCode.UPSTREAM_UNAUTHENTICATED,
+      'Ops Manager rejected the gateway’s API key.',
+      options,
+    );
   }
   if (status === 403) {
-    return new ForbiddenError('Ops Manager refused access for the gateway’s API key (role or IP access list).', options);
+    return new ForbiddenError(
+      'Ops Manager refused access for the gateway’s API key (role or IP access list).',
+      options,
+    );
   }
   if (status === 404) {
     if (resource === 'project' || (upstreamErrorCode && PROJECT_CODES.has(upstreamErrorCode))) {
@@ -51,19 +67,33 @@ export function errorFromResponse(failure: UpstreamFailure): GatewayError {
     return new NotFoundError(ErrorCode.INVITATION_NOT_FOUND, 'No pending invitation matches in this project.', options);
   }
   if (status === 409) {
-    return new AlreadyExistsError('This project already has a pending invitation or a member with this username.', options);
+    return new AlreadyExistsError(
+      'This project already has a pending invitation or a member with this username.',
+      options,
+    );
   }
   if (status === 429) {
-    return new UpstreamError(ErrorCode.UPSTREAM_RATE_LIMITED, 'Ops Manager is rate limiting the gateway; try again later.', {
-      ...options,
-      retryAfterSeconds: parseRetryAfter(headers.get('retry-after')),
-    });
+    return new UpstreamError(
+      ErrorCode.UPSTREAM_RATE_LIMITED,
+      'Ops Manager is rate limiting the gateway; try again later.',
+      {
+        ...options,
+        retryAfterSeconds: parseRetryAfter(headers.get('retry-after')),
+      },
+    );
   }
   if (status === 400 || status === 422) {
-    return new InvalidInputError(`Ops Manager rejected the input${upstreamErrorCode ? ` (${upstreamErrorCode})` : ''}.`, options);
+    return new InvalidInputError(
+      `Ops Manager rejected the input${upstreamErrorCode ? ` (${upstreamErrorCode})` : ''}.`,
+      options,
+    );
   }
   if (status >= 500) {
-    return new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Ops Manager answered with a server error (${status}).`, options);
+    return new UpstreamError(
+      ErrorCode.UPSTREAM_UNAVAILABLE,
+      `Ops Manager answered with a server error (${status}).`,
+      options,
+    );
   }
   return new UpstreamError(ErrorCode.UPSTREAM_REJECTED, `Ops Manager refused the request (${status}).`, options);
 }

@@ -97,7 +97,17 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   const timeout = deadline({ timeoutMs: options.timeoutMs });
 
   const pipelineFor = (session: DigestClient, credentials: string): UpstreamFetch =>
-    compose([retries, limit.stage, respectPauses({ pauses, credentials, clock, onPause }), breaker.stage, timeout, digestAuth(session)], transport.fetch);
+    compose(
+      [
+        retries,
+        limit.stage,
+        respectPauses({ pauses, credentials, clock, onPause }),
+        breaker.stage,
+        timeout,
+        digestAuth(session),
+      ],
+      transport.fetch,
+    );
   const sessionFor = (username: string, password: string) =>
     new DigestClient({ credentials: { username, password }, logger: options.logger, clock });
   const clientFor = (send: UpstreamFetch, credentials: string, callerCredentials: boolean) =>

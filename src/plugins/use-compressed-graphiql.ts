@@ -25,7 +25,12 @@ export function useCompressedGraphiQL(): Plugin {
   let encoded: Promise<EncodedPage> | undefined;
   return {
     async onResponse({ request, response, setResponse, fetchAPI }) {
-      if (request.method !== 'GET' || response.status !== 200 || !response.headers.get('content-type')?.startsWith('text/html')) return;
+      if (
+        request.method !== 'GET' ||
+        response.status !== 200 ||
+        !response.headers.get('content-type')?.startsWith('text/html')
+      )
+        return;
       const page = await (encoded ??= response.text().then(encodePage));
       const headers = new fetchAPI.Headers(response.headers);
       headers.set('etag', page.etag);
@@ -49,7 +54,9 @@ async function encodePage(html: string): Promise<EncodedPage> {
   const identity = Buffer.from(html) as Buffer<ArrayBuffer>;
   const [br, gz] = await Promise.all([
     // Quality 5 makes the page in well under a second with most of quality 11's gain.
-    brotli(identity, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: identity.length } }),
+    brotli(identity, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: identity.length },
+    }),
     gzipAsync(identity, { level: 9 }),
   ]);
   const etag = `"${createHash('sha256').update(identity).digest('base64url').slice(0, 27)}"`;

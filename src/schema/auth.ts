@@ -18,8 +18,10 @@ function missingScopes(failure: AuthFailure): string[] {
  */
 export function forbiddenFor(failure: AuthFailure, caller: Caller): ForbiddenError {
   const missing = new Set(missingScopes(failure));
-  if (missing.has('write')) return new ForbiddenError('Your credentials do not allow changing invitations (write scope missing).');
-  if (missing.has('read')) return new ForbiddenError('Your credentials do not allow reading invitations (read scope missing).');
+  if (missing.has('write'))
+    return new ForbiddenError('Your credentials do not allow changing invitations (write scope missing).');
+  if (missing.has('read'))
+    return new ForbiddenError('Your credentials do not allow reading invitations (read scope missing).');
   if (missing.has('project')) return new ForbiddenError('Your credentials do not grant access to this project.');
   return new ForbiddenError(caller.mode === 'none' ? 'Not allowed.' : 'Your credentials do not allow this.');
 }

@@ -4,7 +4,7 @@ import {
   ErrorCode,
   errorCodeDescriptions,
   ForbiddenError,
-  GatewayError,
+  type GatewayError,
   InvalidInputError,
   NotFoundError,
   OutcomeUnknownError,
@@ -22,9 +22,14 @@ export const ErrorCodeEnum = builder.enumType('ErrorCode', {
 });
 
 export const ErrorInterface = builder.interfaceRef<GatewayError>('Error').implement({
-  description: 'An expected failure of a mutation. Every member of a result union except the success type implements it.',
+  description:
+    'An expected failure of a mutation. Every member of a result union except the success type implements it.',
   fields: (t) => ({
-    code: t.field({ type: ErrorCodeEnum, description: 'Stable machine-readable code.', resolve: (error) => error.code }),
+    code: t.field({
+      type: ErrorCodeEnum,
+      description: 'Stable machine-readable code.',
+      resolve: (error) => error.code,
+    }),
     message: t.exposeString('message', { description: 'Human-readable explanation, safe to show to a user.' }),
   }),
 });
@@ -34,7 +39,11 @@ builder.objectType(InvalidInputError, {
   description: 'The input breaks a rule, or Ops Manager rejected it (e.g. a role it does not allow in this project).',
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    field: t.string({ nullable: true, description: 'The argument at fault, when known.', resolve: (error) => error.field ?? null }),
+    field: t.string({
+      nullable: true,
+      description: 'The argument at fault, when known.',
+      resolve: (error) => error.field ?? null,
+    }),
   }),
 });
 
@@ -138,4 +147,10 @@ builder.objectType(ConcurrentChangeError, {
 });
 
 /** The failures every mutation can meet; each mutation adds its own. */
-export const commonMutationErrors = [InvalidInputError, NotFoundError, ForbiddenError, UpstreamError, OutcomeUnknownError];
+export const commonMutationErrors = [
+  InvalidInputError,
+  NotFoundError,
+  ForbiddenError,
+  UpstreamError,
+  OutcomeUnknownError,
+];

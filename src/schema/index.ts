@@ -34,7 +34,10 @@ const ownTypes: ReadonlySet<string> = new Set(
  * The subgraph a company supergraph composes with (subgraph.ts): `Project` keyed by
  * `projectKey`, every other name it adds prefixed by `namespace` ('' for none).
  */
-export function subgraphSchemaFor(projectKey: ProjectKeyScalar, namespace: string = DEFAULT_FEDERATION_NAMESPACE): GraphQLSchema {
+export function subgraphSchemaFor(
+  projectKey: ProjectKeyScalar,
+  namespace: string = DEFAULT_FEDERATION_NAMESPACE,
+): GraphQLSchema {
   return asCompanySubgraph(pothosSubgraph, { projectKey, namespace, ownTypes });
 }
 

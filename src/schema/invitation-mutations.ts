@@ -17,7 +17,11 @@ const InvitationSelector = builder.inputType('InvitationSelector', {
   description: 'Which invitation of the project: exactly one of `id` or `username`.',
   isOneOf: true,
   fields: (t) => ({
-    id: t.field({ type: 'ObjectID', required: false, description: 'The invitation id (Ops Manager’s PATCH /invites/{INVITATION-ID}).' }),
+    id: t.field({
+      type: 'ObjectID',
+      required: false,
+      description: 'The invitation id (Ops Manager’s PATCH /invites/{INVITATION-ID}).',
+    }),
     username: t.field({
       type: 'EmailAddress',
       required: false,
@@ -35,14 +39,20 @@ const ATTEMPTS_DESCRIPTION =
   'project did not show the change, and the gateway sent it once more (safe for this change: sent twice, it ends in ' +
   'the same state). Never more than 2.';
 
-const InvitationRolesUpdated = builder.objectRef<Completed<{ invitation: Invitation }>>('InvitationRolesUpdated').implement({
-  description: 'The invitation now carries exactly the roles given.',
-  fields: (t) => ({
-    invitation: t.field({ type: InvitationRef, description: 'The invitation as Ops Manager now has it.', resolve: (r) => r.invitation }),
-    confirmedByReadBack: t.exposeBoolean('confirmedByReadBack', { description: CONFIRMED_DESCRIPTION }),
-    attempts: t.exposeInt('attempts', { description: ATTEMPTS_DESCRIPTION }),
-  }),
-});
+const InvitationRolesUpdated = builder
+  .objectRef<Completed<{ invitation: Invitation }>>('InvitationRolesUpdated')
+  .implement({
+    description: 'The invitation now carries exactly the roles given.',
+    fields: (t) => ({
+      invitation: t.field({
+        type: InvitationRef,
+        description: 'The invitation as Ops Manager now has it.',
+        resolve: (r) => r.invitation,
+      }),
+      confirmedByReadBack: t.exposeBoolean('confirmedByReadBack', { description: CONFIRMED_DESCRIPTION }),
+      attempts: t.exposeInt('attempts', { description: ATTEMPTS_DESCRIPTION }),
+    }),
+  });
 
 const InvitationCreated = builder.objectRef<Completed<{ invitation: Invitation }>>('InvitationCreated').implement({
   description: 'Ops Manager sent the invitation.',
@@ -53,15 +63,25 @@ const InvitationCreated = builder.objectRef<Completed<{ invitation: Invitation }
   }),
 });
 
-const InvitationDeleted = builder.objectRef<Completed<{ invitationId: string; projectId: string }>>('InvitationDeleted').implement({
-  description: 'The invitation is gone; the user can no longer accept it.',
-  fields: (t) => ({
-    invitationId: t.field({ type: 'ObjectID', description: 'The id of the deleted invitation.', resolve: (r) => r.invitationId }),
-    project: t.field({ type: ProjectRef, description: 'The project, to read what is left.', resolve: (r) => ({ id: r.projectId }) }),
-    confirmedByReadBack: t.exposeBoolean('confirmedByReadBack', { description: CONFIRMED_DESCRIPTION }),
-    attempts: t.exposeInt('attempts', { description: ATTEMPTS_DESCRIPTION }),
-  }),
-});
+const InvitationDeleted = builder
+  .objectRef<Completed<{ invitationId: string; projectId: string }>>('InvitationDeleted')
+  .implement({
+    description: 'The invitation is gone; the user can no longer accept it.',
+    fields: (t) => ({
+      invitationId: t.field({
+        type: 'ObjectID',
+        description: 'The id of the deleted invitation.',
+        resolve: (r) => r.invitationId,
+      }),
+      project: t.field({
+        type: ProjectRef,
+        description: 'The project, to read what is left.',
+        resolve: (r) => ({ id: r.projectId }),
+      }),
+      confirmedByReadBack: t.exposeBoolean('confirmedByReadBack', { description: CONFIRMED_DESCRIPTION }),
+      attempts: t.exposeInt('attempts', { description: ATTEMPTS_DESCRIPTION }),
+    }),
+  });
 
 builder.mutationFields((t) => ({
   updateInvitationRoles: t.field({
@@ -73,23 +93,47 @@ builder.mutationFields((t) => ({
     authScopes: (_root, { projectId }) => ({ $all: { write: true, project: projectId } }),
     args: {
       projectId: t.arg({ type: 'ObjectID', required: true, description: 'The project id (GROUP-ID).' }),
-      invitation: t.arg({ type: InvitationSelector, required: true, description: 'Which invitation: by id or by username.' }),
-      roles: t.arg({ type: [ProjectRoleEnum], required: true, description: 'The complete new set of roles; at least one.' }),
+      invitation: t.arg({
+        type: InvitationSelector,
+        required: true,
+        description: 'Which invitation: by id or by username.',
+      }),
+      roles: t.arg({
+        type: [ProjectRoleEnum],
+        required: true,
+        description: 'The complete new set of roles; at least one.',
+      }),
     },
     resolve: (_root, { projectId, invitation, roles }, { upstream, changes }) =>
-      changes.attempt({ action: 'updateInvitationRoles', projectId, invitationId: invitation.id ?? undefined, username: invitation.username ?? undefined, roles }, (sends) =>
-        upstream.updateInvitationRoles(projectId, invitation, checkRoles(roles), sends),
+      changes.attempt(
+        {
+          action: 'updateInvitationRoles',
+          projectId,
+          invitationId: invitation.id ?? undefined,
+          username: invitation.username ?? undefined,
+          roles,
+        },
+        (sends) => upstream.updateInvitationRoles(projectId, invitation, checkRoles(roles), sends),
       ),
   }),
   createInvitation: t.field({
     type: InvitationCreated,
-    description: 'Invite an email address to a project with the given roles (POST /invites). The invitation expires in 30 days.',
-    errors: { types: [...commonMutationErrors, AlreadyExistsError, ConcurrentChangeError], directResult: true, union: { name: 'CreateInvitationResult' } },
+    description:
+      'Invite an email address to a project with the given roles (POST /invites). The invitation expires in 30 days.',
+    errors: {
+      types: [...commonMutationErrors, AlreadyExistsError, ConcurrentChangeError],
+      directResult: true,
+      union: { name: 'CreateInvitationResult' },
+    },
     authScopes: (_root, { projectId }) => ({ $all: { write: true, project: projectId } }),
     args: {
       projectId: t.arg({ type: 'ObjectID', required: true, description: 'The project id (GROUP-ID).' }),
       username: t.arg({ type: 'EmailAddress', required: true, description: 'The email address to invite.' }),
-      roles: t.arg({ type: [ProjectRoleEnum], required: true, description: 'The roles the user gets on accepting; at least one.' }),
+      roles: t.arg({
+        type: [ProjectRoleEnum],
+        required: true,
+        description: 'The roles the user gets on accepting; at least one.',
+      }),
     },
     resolve: (_root, { projectId, username, roles }, { upstream, changes }) =>
       changes.attempt({ action: 'createInvitation', projectId, username, roles }, (sends) =>
@@ -98,7 +142,8 @@ builder.mutationFields((t) => ({
   }),
   deleteInvitation: t.field({
     type: InvitationDeleted,
-    description: 'Delete a pending invitation (an accepted invitation cannot be deleted: Ops Manager no longer lists it).',
+    description:
+      'Delete a pending invitation (an accepted invitation cannot be deleted: Ops Manager no longer lists it).',
     errors: { types: commonMutationErrors, directResult: true, union: { name: 'DeleteInvitationResult' } },
     authScopes: (_root, { projectId }) => ({ $all: { write: true, project: projectId } }),
     args: {
@@ -106,6 +151,8 @@ builder.mutationFields((t) => ({
       invitationId: t.arg({ type: 'ObjectID', required: true, description: 'The invitation id (INVITATION-ID).' }),
     },
     resolve: (_root, { projectId, invitationId }, { upstream, changes }) =>
-      changes.attempt({ action: 'deleteInvitation', projectId, invitationId }, (sends) => upstream.deleteInvitation(projectId, invitationId, sends)),
+      changes.attempt({ action: 'deleteInvitation', projectId, invitationId }, (sends) =>
+        upstream.deleteInvitation(projectId, invitationId, sends),
+      ),
   }),
 }));

@@ -62,16 +62,24 @@ export function withNamespace(schema: GraphQLSchema, { namespace, types }: Names
   const rename = (name: string) => (types.has(name) ? `${namespace}${name}` : name);
   const mutationName = schema.getMutationType()?.name;
   return mapSchema(schema, {
-    [MapperKind.TYPE]: (type) => renamed(type, rename, type.name === mutationName ? (field) => namespacedFieldName(namespace, field) : undefined),
+    [MapperKind.TYPE]: (type) =>
+      renamed(type, rename, type.name === mutationName ? (field) => namespacedFieldName(namespace, field) : undefined),
   });
 }
 
 /** A type under its new name, with its AST and type resolution to match; fields renamed by `renameField`. */
-function renamed(type: GraphQLNamedType, rename: (name: string) => string, renameField?: (name: string) => string): GraphQLNamedType {
+function renamed(
+  type: GraphQLNamedType,
+  rename: (name: string) => string,
+  renameField?: (name: string) => string,
+): GraphQLNamedType {
   const name = rename(type.name);
-  const ast = <T extends ASTNode | null | undefined>(node: T): T => node && renamedNode(node, name, rename, renameField);
+  const ast = <T extends ASTNode | null | undefined>(node: T): T =>
+    node && renamedNode(node, name, rename, renameField);
   /** A type's config under the new name, its AST nodes renamed. */
-  const as = <C extends { astNode?: ASTNode | null | undefined; extensionASTNodes?: readonly ASTNode[] }>(config: C): C & { name: string } => ({
+  const as = <C extends { astNode?: ASTNode | null | undefined; extensionASTNodes?: readonly ASTNode[] }>(
+    config: C,
+  ): C & { name: string } => ({
     ...config,
     name,
     astNode: ast(config.astNode),
@@ -91,11 +99,17 @@ function renamed(type: GraphQLNamedType, rename: (name: string) => string, renam
   }
   if (isInterfaceType(type)) {
     const config = type.toConfig();
-    return new GraphQLInterfaceType({ ...as(config), resolveType: config.resolveType && renamedResolver(config.resolveType, rename) });
+    return new GraphQLInterfaceType({
+      ...as(config),
+      resolveType: config.resolveType && renamedResolver(config.resolveType, rename),
+    });
   }
   if (isUnionType(type)) {
     const config = type.toConfig();
-    return new GraphQLUnionType({ ...as(config), resolveType: config.resolveType && renamedResolver(config.resolveType, rename) });
+    return new GraphQLUnionType({
+      ...as(config),
+      resolveType: config.resolveType && renamedResolver(config.resolveType, rename),
+    });
   }
   if (isEnumType(type)) return new GraphQLEnumType(as(type.toConfig()));
   if (isInputObjectType(type)) return new GraphQLInputObjectType(as(type.toConfig()));
@@ -104,7 +118,10 @@ function renamed(type: GraphQLNamedType, rename: (name: string) => string, renam
 }
 
 /** A type resolver whose answer, a plain type name, is given its new name. */
-function renamedResolver<TSource, TContext>(resolve: GraphQLTypeResolver<TSource, TContext>, rename: (name: string) => string): GraphQLTypeResolver<TSource, TContext> {
+function renamedResolver<TSource, TContext>(
+  resolve: GraphQLTypeResolver<TSource, TContext>,
+  rename: (name: string) => string,
+): GraphQLTypeResolver<TSource, TContext> {
   const map = (answer: string | undefined) => (typeof answer === 'string' ? rename(answer) : answer);
   return (...args) => {
     const answer = resolve(...args);
@@ -113,10 +130,18 @@ function renamedResolver<TSource, TContext>(resolve: GraphQLTypeResolver<TSource
 }
 
 /** A type definition's AST with its own name, the types it references and (for Mutation) its fields renamed. */
-function renamedNode<T extends ASTNode>(node: T, name: string, rename: (name: string) => string, renameField?: (name: string) => string): T {
+function renamedNode<T extends ASTNode>(
+  node: T,
+  name: string,
+  rename: (name: string) => string,
+  renameField?: (name: string) => string,
+): T {
   const references = visit(node, {
     [Kind.NAMED_TYPE]: (named) => ({ ...named, name: { ...named.name, value: rename(named.name.value) } }),
-    [Kind.FIELD_DEFINITION]: (field) => (renameField ? { ...field, name: { ...field.name, value: renameField(field.name.value) } } : undefined),
+    [Kind.FIELD_DEFINITION]: (field) =>
+      renameField ? { ...field, name: { ...field.name, value: renameField(field.name.value) } } : undefined,
   });
-  return 'name' in references && references.name ? { ...references, name: { ...(references.name as object), value: name } } : references;
+  return 'name' in references && references.name
+    ? { ...references, name: { ...(references.name as object), value: name } }
+    : references;
 }

@@ -37,7 +37,11 @@ export const ProjectRef = builder.objectRef<ProjectShape>('Project').implement({
         'operation, however many aliases and filters ask. Null, with an error carrying `extensions.code`, when ' +
         'the project cannot be read (e.g. PROJECT_NOT_FOUND, UPSTREAM_UNAVAILABLE).',
       args: {
-        username: t.arg({ type: 'EmailAddress', required: false, description: 'Only invitations to this email address.' }),
+        username: t.arg({
+          type: 'EmailAddress',
+          required: false,
+          description: 'Only invitations to this email address.',
+        }),
       },
       resolve: async (project, { username }, { upstream }) => {
         const invitations = await invitationsOf(project, upstream);
@@ -50,7 +54,8 @@ export const ProjectRef = builder.objectRef<ProjectShape>('Project').implement({
       authScopes: (project) => ({ $all: { read: true, project: project.id } }),
       description: 'One pending invitation of the project by its id, or null when the project has none with this id.',
       args: { id: t.arg({ type: 'ObjectID', required: true, description: 'The invitation id (INVITATION-ID).' }) },
-      resolve: async (project, { id }, { upstream }) => (await invitationsOf(project, upstream)).find((invitation) => invitation.id === id) ?? null,
+      resolve: async (project, { id }, { upstream }) =>
+        (await invitationsOf(project, upstream)).find((invitation) => invitation.id === id) ?? null,
     }),
   }),
 });
@@ -98,11 +103,18 @@ builder.queryFields((t) => ({
       'Several projects by id, in the order given (at most MAX_PROJECTS_PER_OPERATION ids, 100 unless configured). ' +
       'Each distinct project costs one Ops Manager call per operation; one failing project does not fail the others.',
     args: {
-      ids: t.arg({ type: ['ObjectID'], required: true, description: 'Project ids, at most MAX_PROJECTS_PER_OPERATION (100 unless configured).' }),
+      ids: t.arg({
+        type: ['ObjectID'],
+        required: true,
+        description: 'Project ids, at most MAX_PROJECTS_PER_OPERATION (100 unless configured).',
+      }),
     },
     resolve: (_root, { ids }, { limits }) => {
       if (ids.length > limits.projectIds) {
-        throw new InvalidInputError(`At most ${limits.projectIds} project ids per call; got ${ids.length}.`, { field: 'ids', httpStatus: 400 });
+        throw new InvalidInputError(`At most ${limits.projectIds} project ids per call; got ${ids.length}.`, {
+          field: 'ids',
+          httpStatus: 400,
+        });
       }
       return ids.map((id) => ({ id }));
     },

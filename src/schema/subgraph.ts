@@ -43,21 +43,34 @@ const FEDERATION_QUERY_FIELDS = new Set(['_entities', '_service']);
  * Resolvers, entity resolution and directives carry over unchanged; `_service { sdl }` answers
  * the printed transformed schema, as a router must see exactly what it routes to.
  */
-export function asCompanySubgraph(pothosSubgraph: GraphQLSchema, { projectKey, namespace, ownTypes }: CompanySubgraphOptions): GraphQLSchema {
+export function asCompanySubgraph(
+  pothosSubgraph: GraphQLSchema,
+  { projectKey, namespace, ownTypes }: CompanySubgraphOptions,
+): GraphQLSchema {
   let sdl: string | undefined;
   const keyed: GraphQLSchema = mapSchema(pothosSubgraph, {
     [MapperKind.QUERY]: (query) =>
       withFields(query, (fields) => {
         const kept = Object.fromEntries(Object.entries(fields).filter(([name]) => FEDERATION_QUERY_FIELDS.has(name)));
-        return { ...kept, _service: { ...kept._service!, resolve: () => ({ sdl: (sdl ??= printSubgraphSchema(subgraph)) }) } };
+        return {
+          ...kept,
+          _service: { ...kept._service!, resolve: () => ({ sdl: (sdl ??= printSubgraphSchema(subgraph)) }) },
+        };
       }),
     [MapperKind.OBJECT_TYPE]: (type) => {
       if (type.name !== 'Project') return type;
-      const keyed = withFields(type, (fields) => ({ ...fields, id: { ...fields.id!, type: new GraphQLNonNull(KEY_SCALARS[projectKey]) } }));
+      const keyed = withFields(type, (fields) => ({
+        ...fields,
+        id: { ...fields.id!, type: new GraphQLNonNull(KEY_SCALARS[projectKey]) },
+      }));
       // What a project is, the company's graph says: without a description of ours, the
       // supergraph keeps theirs (composers otherwise pick one and hint INCONSISTENT_DESCRIPTION).
       const config = keyed.toConfig();
-      return new GraphQLObjectType({ ...config, description: undefined, astNode: config.astNode && { ...config.astNode, description: undefined } });
+      return new GraphQLObjectType({
+        ...config,
+        description: undefined,
+        astNode: config.astNode && { ...config.astNode, description: undefined },
+      });
     },
   });
   const subgraph = namespace ? withNamespace(keyed, { namespace, types: ownTypes }) : keyed;

@@ -5,11 +5,21 @@ import { errorResponse, RequestErrorCode } from '../errors.ts';
 const CLOSE = { connection: 'close' };
 
 function tooLarge(maxBytes: number): Response {
-  return errorResponse(413, RequestErrorCode.PAYLOAD_TOO_LARGE, `The request body is larger than ${maxBytes} bytes.`, CLOSE);
+  return errorResponse(
+    413,
+    RequestErrorCode.PAYLOAD_TOO_LARGE,
+    `The request body is larger than ${maxBytes} bytes.`,
+    CLOSE,
+  );
 }
 
 function badLength(): Response {
-  return errorResponse(400, RequestErrorCode.BAD_REQUEST, 'The Content-Length header is not a single non-negative integer.', CLOSE);
+  return errorResponse(
+    400,
+    RequestErrorCode.BAD_REQUEST,
+    'The Content-Length header is not a single non-negative integer.',
+    CLOSE,
+  );
 }
 
 /** One non-negative integer: anything else (a sign, a list, spaces) could slip past a numeric check. */
@@ -45,7 +55,9 @@ export function useBodyLimit(maxBytes: number): Plugin {
         }
         chunks.push(value);
       }
-      setRequest(new Request(request.url, { method: request.method, headers: request.headers, body: Buffer.concat(chunks) }));
+      setRequest(
+        new Request(request.url, { method: request.method, headers: request.headers, body: Buffer.concat(chunks) }),
+      );
     },
   };
 }

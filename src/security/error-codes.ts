@@ -78,7 +78,11 @@ export function useStableErrorCodes(): Plugin {
               nodes: error.nodes,
               path: error.path,
               originalError: error.originalError,
-              extensions: { ...extensions, ...(http && { http }), code: extensions.code ?? codeForStatus(http?.status) },
+              extensions: {
+                ...extensions,
+                ...(http && { http }),
+                code: extensions.code ?? codeForStatus(http?.status),
+              },
             });
           }),
         };

@@ -12,7 +12,12 @@ export function rejectSubscriptions(): Plugin {
       addValidationRule((context: ValidationContext) => ({
         OperationDefinition(node: OperationDefinitionNode) {
           if (node.operation === 'subscription') {
-            context.reportError(new GraphQLError('This API has no subscriptions.', { nodes: [node], extensions: { code: RequestErrorCode.GRAPHQL_VALIDATION_FAILED } }));
+            context.reportError(
+              new GraphQLError('This API has no subscriptions.', {
+                nodes: [node],
+                extensions: { code: RequestErrorCode.GRAPHQL_VALIDATION_FAILED },
+              }),
+            );
           }
         },
       }));

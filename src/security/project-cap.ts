@@ -19,7 +19,9 @@ export function useProjectCap(max: number): Plugin {
       if (!root) return;
       const projects = new Set<string>();
       const fragments = Object.fromEntries(
-        args.document.definitions.flatMap((definition: DefinitionNode) => (definition.kind === 'FragmentDefinition' ? [[definition.name.value, definition]] : [])),
+        args.document.definitions.flatMap((definition: DefinitionNode) =>
+          definition.kind === 'FragmentDefinition' ? [[definition.name.value, definition]] : [],
+        ),
       );
       const visit = (selectionSet: SelectionSetNode, depth: number) => {
         if (depth > 5) return;
@@ -35,9 +37,12 @@ export function useProjectCap(max: number): Plugin {
       if (projects.size > max) {
         setResultAndStopExecution({
           errors: [
-            new GraphQLError(`This operation names ${projects.size} distinct projects; at most ${max} are allowed in one operation.`, {
-              extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } },
-            }),
+            new GraphQLError(
+              `This operation names ${projects.size} distinct projects; at most ${max} are allowed in one operation.`,
+              {
+                extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } },
+              },
+            ),
           ],
         });
       }

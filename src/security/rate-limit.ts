@@ -42,7 +42,8 @@ export function useRateLimit(budgets: CallerBudgets): Plugin<GatewayContext> {
   const { options, limiters } = budgets;
   return {
     async onExecute({ args, setResultAndStopExecution }) {
-      const kind: OperationKind = getOperationAST(args.document, args.operationName)?.operation === 'mutation' ? 'mutation' : 'read';
+      const kind: OperationKind =
+        getOperationAST(args.document, args.operationName)?.operation === 'mutation' ? 'mutation' : 'read';
       const budget = limiters[kind];
       if (!budget) return;
       const context = args.contextValue as GatewayContext;
@@ -52,16 +53,26 @@ export function useRateLimit(budgets: CallerBudgets): Plugin<GatewayContext> {
       } catch (refusal) {
         if (!(refusal instanceof RateLimiterRes)) {
           options.onStoreError?.();
-          options.logger.debug({ requestId: context.requestId, err: { message: (refusal as Error).message } }, 'Rate-limit store unavailable: the request goes on without its budget');
+          options.logger.debug(
+            { requestId: context.requestId, err: { message: (refusal as Error).message } },
+            'Rate-limit store unavailable: the request goes on without its budget',
+          );
           return;
         }
         options.onLimited?.(identity.class, kind);
         const seconds = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
         setResultAndStopExecution({
           errors: [
-            new GraphQLError(`Too many ${kind === 'read' ? 'queries' : 'mutations'} from this caller; try again in ${seconds} s.`, {
-              extensions: { code: RequestErrorCode.RATE_LIMITED, retryAfterSeconds: seconds, http: { status: 429, headers: { 'retry-after': String(seconds) } } },
-            }),
+            new GraphQLError(
+              `Too many ${kind === 'read' ? 'queries' : 'mutations'} from this caller; try again in ${seconds} s.`,
+              {
+                extensions: {
+                  code: RequestErrorCode.RATE_LIMITED,
+                  retryAfterSeconds: seconds,
+                  http: { status: 429, headers: { 'retry-after': String(seconds) } },
+                },
+              },
+            ),
           ],
         });
       }
@@ -85,9 +96,15 @@ export function createCallerBudgets(options: RateLimitOptions): CallerBudgets {
   };
 }
 
-function limiter(kind: 'reads' | 'mutations', perMinute: number, redis: Redis | undefined): RateLimiterAbstract | undefined {
+function limiter(
+  kind: 'reads' | 'mutations',
+  perMinute: number,
+  redis: Redis | undefined,
+): RateLimiterAbstract | undefined {
   if (perMinute === 0) return undefined;
   const settings = { points: perMinute, duration: MINUTE_SECONDS, keyPrefix: `ops-manager-gateway:rate:${kind}` };
   // rejectIfRedisNotReady: while Redis is away, fail at once instead of waiting for a command timeout.
-  return redis ? new RateLimiterRedis({ ...settings, storeClient: redis, rejectIfRedisNotReady: true }) : new RateLimiterMemory(settings);
+  return redis
+    ? new RateLimiterRedis({ ...settings, storeClient: redis, rejectIfRedisNotReady: true })
+    : new RateLimiterMemory(settings);
 }

@@ -3,7 +3,14 @@ import { errorResponse } from '../errors.ts';
 import { codeForStatus } from './error-codes.ts';
 
 // What this API can answer in; a POST accepting none of them is refused before it runs.
-const ANSWERABLE = new Set(['*/*', 'application/*', 'application/json', 'application/graphql-response+json', 'multipart/mixed', 'text/event-stream']);
+const ANSWERABLE = new Set([
+  '*/*',
+  'application/*',
+  'application/json',
+  'application/graphql-response+json',
+  'multipart/mixed',
+  'text/event-stream',
+]);
 
 function mediaTypes(header: string): string[] {
   return header.split(',').map((part) => part.split(';')[0]!.trim().toLowerCase());
@@ -22,18 +29,29 @@ export function useRequestGuard(): Plugin {
       if (request.method !== 'POST') return;
       const accept = request.headers.get('accept');
       if (accept !== null && !mediaTypes(accept).some((type) => ANSWERABLE.has(type))) {
-        return endResponse(errorResponse(406, codeForStatus(406), 'This API answers in application/graphql-response+json or application/json.'));
+        return endResponse(
+          errorResponse(
+            406,
+            codeForStatus(406),
+            'This API answers in application/graphql-response+json or application/json.',
+          ),
+        );
       }
       const contentType = request.headers.get('content-type');
       if (contentType && contentType !== contentType.toLowerCase()) {
         const headers = new Headers(request.headers);
         headers.set('content-type', contentType.toLowerCase());
-        setRequest(new Request(request.url, { method: 'POST', headers, body: request.body, duplex: 'half' } as RequestInit));
+        setRequest(
+          new Request(request.url, { method: 'POST', headers, body: request.body, duplex: 'half' } as RequestInit),
+        );
       }
     },
     onResponse({ response, setResponse }) {
       if (response.status >= 400 && response.status < 500 && response.body === null) {
-        const message = response.status === 415 ? 'Send the operation as application/json.' : `The request was refused (${response.status}).`;
+        const message =
+          response.status === 415
+            ? 'Send the operation as application/json.'
+            : `The request was refused (${response.status}).`;
         setResponse(errorResponse(response.status, codeForStatus(response.status), message, response.headers));
       }
     },

@@ -38,11 +38,15 @@ export function loadTrustedDocuments(): TrustedDocuments {
     path = createRequire(import.meta.url).resolve('ops-manager-invitations-client/persisted-documents.json');
     manifest = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new Error('The trusted documents manifest of ops-manager-invitations-client is missing: build the client (npm run build:client), or set TRUSTED_DOCUMENTS=off', { cause: error });
+    throw new Error(
+      'The trusted documents manifest of ops-manager-invitations-client is missing: build the client (npm run build:client), or set TRUSTED_DOCUMENTS=off',
+      { cause: error },
+    );
   }
   if (typeof manifest !== 'object' || manifest === null) throw new Error(`${path}: not a persisted-documents manifest`);
   for (const [id, document] of Object.entries(manifest)) {
-    if (!SHA256_ID.test(id) || typeof document !== 'string') throw new Error(`${path}: entry ${id} is not "sha256:<hex>": "<document>"`);
+    if (!SHA256_ID.test(id) || typeof document !== 'string')
+      throw new Error(`${path}: entry ${id} is not "sha256:<hex>": "<document>"`);
   }
   return manifest as TrustedDocuments;
 }
@@ -55,15 +59,19 @@ export function documentIdOf(params: GraphQLParams & { documentId?: unknown }, r
     const documentId = new URL(request.url).searchParams.get('documentId');
     if (documentId) return documentId;
   }
-  const persistedQuery = (params.extensions as { persistedQuery?: { version?: unknown; sha256Hash?: unknown } } | undefined)?.persistedQuery;
-  if (persistedQuery?.version === 1 && typeof persistedQuery.sha256Hash === 'string') return `sha256:${persistedQuery.sha256Hash}`;
+  const persistedQuery = (
+    params.extensions as { persistedQuery?: { version?: unknown; sha256Hash?: unknown } } | undefined
+  )?.persistedQuery;
+  if (persistedQuery?.version === 1 && typeof persistedQuery.sha256Hash === 'string')
+    return `sha256:${persistedQuery.sha256Hash}`;
   return null;
 }
 
 export function useTrustedDocuments(mode: TrustedDocumentsMode, documents: TrustedDocuments): Plugin[] {
   if (mode === 'off') return [];
   const required = {
-    message: 'This gateway runs trusted documents only: send the operation’s documentId (see persisted-documents.json of ops-manager-invitations-client), not its text.',
+    message:
+      'This gateway runs trusted documents only: send the operation’s documentId (see persisted-documents.json of ops-manager-invitations-client), not its text.',
     extensions: { code: RequestErrorCode.TRUSTED_DOCUMENT_REQUIRED, http: { status: 403 } },
   };
   return [
@@ -73,11 +81,18 @@ export function useTrustedDocuments(mode: TrustedDocumentsMode, documents: Trust
       getPersistedOperation: (id) => (Object.hasOwn(documents, id) ? documents[id]! : null),
       customErrors: {
         notFound: {
-          message: 'No trusted document has this id: this gateway knows the operations of its client package’s version only.',
+          message:
+            'No trusted document has this id: this gateway knows the operations of its client package’s version only.',
           extensions: { code: RequestErrorCode.PERSISTED_QUERY_NOT_FOUND, http: { status: 400 } },
         },
         persistedQueryOnly: required,
-        keyNotFound: mode === 'require' ? required : { message: 'The request names no document: send `query`, or a `documentId`.', extensions: { code: RequestErrorCode.BAD_REQUEST, http: { status: 400 } } },
+        keyNotFound:
+          mode === 'require'
+            ? required
+            : {
+                message: 'The request names no document: send `query`, or a `documentId`.',
+                extensions: { code: RequestErrorCode.BAD_REQUEST, http: { status: 400 } },
+              },
       },
     }) as Plugin,
   ];

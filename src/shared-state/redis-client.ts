@@ -32,7 +32,8 @@ export function connectRedis(options: RedisConnectionOptions): Redis {
     if (state === lastState) return;
     lastState = state;
     if (state === 'ready') options.logger.info({ host }, options.messages.ready);
-    else options.logger.warn({ host, err: error ? { message: error.message } : undefined }, options.messages.unavailable);
+    else
+      options.logger.warn({ host, err: error ? { message: error.message } : undefined }, options.messages.unavailable);
   };
   redis.on('ready', () => report('ready'));
   redis.on('error', (error: Error) => report('unavailable', error));

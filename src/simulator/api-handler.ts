@@ -29,7 +29,11 @@ export interface InvitesOutcome extends ApiResult {
  * method, content type, project id, project, caller's role, body, invitation. Expected failures
  * are thrown as OpsManagerError. `variants` says how a create and a delete answer.
  */
-export function handleInvitesRequest(store: SimulatorStore, request: InvitesRequest, variants: SimulatorVariants): InvitesOutcome {
+export function handleInvitesRequest(
+  store: SimulatorStore,
+  request: InvitesRequest,
+  variants: SimulatorVariants,
+): InvitesOutcome {
   const { method, route, query, body } = request;
   if (!route.allowedMethods.includes(method)) throw apiErrors.methodNotAllowed(method, route.allowedMethods);
   // JAX-RS matches @Consumes(application/json) before the resource method runs; a missing
@@ -48,7 +52,11 @@ export function handleInvitesRequest(store: SimulatorStore, request: InvitesRequ
       case 'POST': {
         const created = parseInvitationBody(body, groupId, ['roles', 'username']);
         // Ops Manager documents 201 Created (Atlas answers 200; clients should accept both).
-        return { status: variants.createStatus, body: store.createInvitation(groupId, created, request.callerUsername), applied: true };
+        return {
+          status: variants.createStatus,
+          body: store.createInvitation(groupId, created, request.callerUsername),
+          applied: true,
+        };
       }
       default: {
         const { username, roles } = parseInvitationBody(body, groupId, ['roles', 'username']);

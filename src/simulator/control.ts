@@ -50,7 +50,10 @@ const seedSchema = z.strictObject({
     .union([
       z.literal('demo'),
       z.literal('empty'),
-      z.strictObject({ projects: z.number().int().nonnegative(), invitationsPerProject: z.number().int().nonnegative() }),
+      z.strictObject({
+        projects: z.number().int().nonnegative(),
+        invitationsPerProject: z.number().int().nonnegative(),
+      }),
     ])
     .optional(),
 });

@@ -40,14 +40,62 @@ const [payments, analytics, internalTools] = DEMO_PROJECT_IDS as [string, string
 
 /** The demo invitations. `old.contractor@example.net` is 45 days old, so it shows as expired. */
 export const DEMO_INVITATIONS: readonly DemoInvitation[] = Object.freeze([
-  { id: '6123a4b5c6d7e8f901a2b301', groupId: payments, username: 'jane.smith@example.com', roles: ['GROUP_OWNER'], ageMs: 2 * DAY_MS + 3 * HOUR_MS },
-  { id: '6123a4b5c6d7e8f901a2b302', groupId: payments, username: 'john.doe@example.com', roles: ['GROUP_READ_ONLY'], ageMs: 5 * DAY_MS },
-  { id: '6123a4b5c6d7e8f901a2b303', groupId: payments, username: 'priya.patel@example.com', roles: ['GROUP_DATA_ACCESS_READ_WRITE', 'GROUP_MONITORING_ADMIN'], ageMs: 12 * DAY_MS + 7 * HOUR_MS },
-  { id: '6123a4b5c6d7e8f901a2b304', groupId: analytics, username: 'carlos.mendez@example.org', roles: ['GROUP_DATA_ACCESS_READ_ONLY'], ageMs: 1 * DAY_MS },
-  { id: '6123a4b5c6d7e8f901a2b305', groupId: analytics, username: 'li.wei@example.com', roles: ['GROUP_AUTOMATION_ADMIN', 'GROUP_BACKUP_ADMIN'], ageMs: 20 * DAY_MS },
-  { id: '6123a4b5c6d7e8f901a2b306', groupId: analytics, username: 'old.contractor@example.net', roles: ['GROUP_READ_ONLY'], ageMs: 45 * DAY_MS },
-  { id: '6123a4b5c6d7e8f901a2b307', groupId: internalTools, username: 'ops-oncall@example.com', roles: ['GROUP_USER_ADMIN'], ageMs: 3 * DAY_MS },
-  { id: '6123a4b5c6d7e8f901a2b308', groupId: internalTools, username: 'Anna.Kowalski@Example.com', roles: ['GROUP_DATA_ACCESS_ADMIN'], ageMs: 7 * DAY_MS + 2 * HOUR_MS },
+  {
+    id: '6123a4b5c6d7e8f901a2b301',
+    groupId: payments,
+    username: 'jane.smith@example.com',
+    roles: ['GROUP_OWNER'],
+    ageMs: 2 * DAY_MS + 3 * HOUR_MS,
+  },
+  {
+    id: '6123a4b5c6d7e8f901a2b302',
+    groupId: payments,
+    username: 'john.doe@example.com',
+    roles: ['GROUP_READ_ONLY'],
+    ageMs: 5 * DAY_MS,
+  },
+  {
+    id: '6123a4b5c6d7e8f901a2b303',
+    groupId: payments,
+    username: 'priya.patel@example.com',
+    roles: ['GROUP_DATA_ACCESS_READ_WRITE', 'GROUP_MONITORING_ADMIN'],
+    ageMs: 12 * DAY_MS + 7 * HOUR_MS,
+  },
+  {
+    id: '6123a4b5c6d7e8f901a2b304',
+    groupId: analytics,
+    username: 'carlos.mendez@example.org',
+    roles: ['GROUP_DATA_ACCESS_READ_ONLY'],
+    ageMs: 1 * DAY_MS,
+  },
+  {
+    id: '6123a4b5c6d7e8f901a2b305',
+    groupId: analytics,
+    username: 'li.wei@example.com',
+    roles: ['GROUP_AUTOMATION_ADMIN', 'GROUP_BACKUP_ADMIN'],
+    ageMs: 20 * DAY_MS,
+  },
+  {
+    id: '6123a4b5c6d7e8f901a2b306',
+    groupId: analytics,
+    username: 'old.contractor@example.net',
+    roles: ['GROUP_READ_ONLY'],
+    ageMs: 45 * DAY_MS,
+  },
+  {
+    id: '6123a4b5c6d7e8f901a2b307',
+    groupId: internalTools,
+    username: 'ops-oncall@example.com',
+    roles: ['GROUP_USER_ADMIN'],
+    ageMs: 3 * DAY_MS,
+  },
+  {
+    id: '6123a4b5c6d7e8f901a2b308',
+    groupId: internalTools,
+    username: 'Anna.Kowalski@Example.com',
+    roles: ['GROUP_DATA_ACCESS_ADMIN'],
+    ageMs: 7 * DAY_MS + 2 * HOUR_MS,
+  },
 ]);
 
 export const DEMO_EXPIRED_INVITATION_ID = '6123a4b5c6d7e8f901a2b306';

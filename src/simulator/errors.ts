@@ -64,7 +64,12 @@ export const apiErrors = {
       attribute,
     ]),
   attributeReadOnly: (attribute: string) =>
-    new OpsManagerError(400, 'ATTRIBUTE_READ_ONLY', `The attribute ${attribute} is read-only and cannot be changed by the user.`, [attribute]),
+    new OpsManagerError(
+      400,
+      'ATTRIBUTE_READ_ONLY',
+      `The attribute ${attribute} is read-only and cannot be changed by the user.`,
+      [attribute],
+    ),
   invalidAttribute: (attribute: string) =>
     new OpsManagerError(400, 'INVALID_ATTRIBUTE', `Invalid attribute ${attribute} specified.`, [attribute]),
   invalidRoleForGroup: (role: string, groupId: string) =>
@@ -93,11 +98,12 @@ export const apiErrors = {
   payloadTooLarge: (limitBytes: number) =>
     new OpsManagerError(413, undefined, `The request body is larger than ${limitBytes} bytes.`),
   rateLimited: (resource: string, perMinute = 100) =>
-    new OpsManagerError(429, 'RATE_LIMITED', `Resource ${resource} is limited to ${perMinute} requests every 1 minutes.`, [
-      resource,
-      perMinute,
-      1,
-    ]),
+    new OpsManagerError(
+      429,
+      'RATE_LIMITED',
+      `Resource ${resource} is limited to ${perMinute} requests every 1 minutes.`,
+      [resource, perMinute, 1],
+    ),
   unexpected: () => new OpsManagerError(500, 'UNEXPECTED_ERROR', 'Unexpected error.'),
 };
 
@@ -118,7 +124,10 @@ export function errorForStatus(status: number, path: string): OpsManagerError {
       return apiErrors.unexpected();
     default: {
       const reason = reasonPhrase(status);
-      const code = reason.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_|_$/g, '');
+      const code = reason
+        .toUpperCase()
+        .replace(/[^A-Z0-9]+/g, '_')
+        .replace(/^_|_$/g, '');
       return new OpsManagerError(status, code, `${reason}: injected by the Ops Manager simulator.`);
     }
   }

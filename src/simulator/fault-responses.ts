@@ -47,11 +47,14 @@ export async function applyFaultBeforeHandling(fault: Fault, context: FaultConte
 
 function sendStatusFault(fault: Extract<Fault, { kind: 'status' }>, context: FaultContext): void {
   const { response, format } = context;
-  const retryAfter = fault.retryAfterSeconds === undefined ? (fault.status === 429 ? 1 : null) : fault.retryAfterSeconds;
+  const retryAfter =
+    fault.retryAfterSeconds === undefined ? (fault.status === 429 ? 1 : null) : fault.retryAfterSeconds;
   const headers: Record<string, string> = retryAfter === null ? {} : { 'Retry-After': String(retryAfter) };
   if (typeof fault.body === 'string') {
     // A non-JSON body, such as the HTML error page of a proxy in front of Ops Manager.
-    const contentType = fault.body.trimStart().startsWith('<') ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8';
+    const contentType = fault.body.trimStart().startsWith('<')
+      ? 'text/html; charset=utf-8'
+      : 'text/plain; charset=utf-8';
     sendRaw(response, fault.status, fault.body, contentType, headers);
   } else if (fault.body !== undefined) {
     sendApiResult(response, { status: fault.status, body: fault.body, headers }, format);

@@ -18,7 +18,9 @@ export function readRequestBody(request: IncomingMessage, limitBytes: number): P
       size += chunk.length;
       if (size <= limitBytes) chunks.push(chunk);
     });
-    request.on('end', () => resolve(size > limitBytes ? { tooLarge: true } : { tooLarge: false, body: Buffer.concat(chunks) }));
+    request.on('end', () =>
+      resolve(size > limitBytes ? { tooLarge: true } : { tooLarge: false, body: Buffer.concat(chunks) }),
+    );
     request.on('error', reject);
     request.on('close', () => {
       if (!request.complete) reject(new Error('request aborted before its body ended'));

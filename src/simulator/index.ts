@@ -12,7 +12,14 @@ export {
   generatedUsername,
   type SeedOption,
 } from './demo-data.ts';
-export { SimulatorStore, INVITATION_LIFETIME_MS, isoSeconds, type Invitation, type NewInvitation, type Project } from './store.ts';
+export {
+  SimulatorStore,
+  INVITATION_LIFETIME_MS,
+  isoSeconds,
+  type Invitation,
+  type NewInvitation,
+  type Project,
+} from './store.ts';
 export type { CounterSnapshot, SimulatorCounters } from './counters.ts';
 export type { Fault, FaultMatch, FaultOptions, SimulatorFaults } from './faults.ts';
 export { PROJECT_ROLES, type ProjectRole } from './roles.ts';

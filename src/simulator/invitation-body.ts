@@ -37,7 +37,8 @@ export function parseInvitationBody<A extends InvitationAttribute, O extends Inv
       throw apiErrors.missingAttribute(attribute);
     }
   }
-  const present = (attribute: InvitationAttribute) => allowed.has(attribute) && body[attribute] !== undefined && body[attribute] !== null;
+  const present = (attribute: InvitationAttribute) =>
+    allowed.has(attribute) && body[attribute] !== undefined && body[attribute] !== null;
   const parsed: Partial<InvitationRequest> = {};
   if (present('roles')) parsed.roles = parseRoles(body['roles'], groupId);
   if (present('username')) parsed.username = parseUsername(body['username']);

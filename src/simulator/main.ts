@@ -91,7 +91,17 @@ const nonceLifetimeMs = readInteger(['SIMULATOR_NONCE_LIFETIME_MS'], 300_000, 1,
 const checkNonceCount = readChoice('SIMULATOR_NONCE_COUNT_CHECK', ['true', 'false'], 'true') === 'true';
 const auth = readChoice('SIMULATOR_AUTH', ['digest', 'none'] as const, 'digest');
 
-const simulator = await startSimulator({ port, host: '127.0.0.1', seed, latencyMs, ...variants, nonceLifetimeMs, checkNonceCount, auth, rateLimitPerMinute });
+const simulator = await startSimulator({
+  port,
+  host: '127.0.0.1',
+  seed,
+  latencyMs,
+  ...variants,
+  nonceLifetimeMs,
+  checkNonceCount,
+  auth,
+  rateLimitPerMinute,
+});
 console.log(`Ops Manager simulator listening: ${simulator.baseUrl}`);
 if (auth === 'none') console.log('Digest off (SIMULATOR_AUTH=none): every request is answered as authenticated');
 else console.log(`Digest API key: public "${DEMO_API_KEY.publicKey}", private "${DEMO_API_KEY.privateKey}"`);
@@ -102,7 +112,8 @@ if (seed === 'demo') {
   console.log(`Generated ${seed.projects} projects with ${seed.invitationsPerProject} invitations each (ids ${range})`);
 }
 if (latencyMs > 0) console.log(`Fixed latency: ${latencyMs} ms on every API response`);
-if (rateLimitPerMinute > 0) console.log(`Rate limit: ${rateLimitPerMinute} requests per project per minute, then 429 with Retry-After`);
+if (rateLimitPerMinute > 0)
+  console.log(`Rate limit: ${rateLimitPerMinute} requests per project per minute, then 429 with Retry-After`);
 console.log(
   `Variants: create ${variants.createStatus}, delete ${variants.deleteResponse}, inviter ${variants.apiKeyInviter}; ` +
     `Digest nonce lifetime ${nonceLifetimeMs} ms, nonce-count check ${checkNonceCount ? 'on' : 'off'}`,

@@ -20,7 +20,8 @@ export class ProjectRateLimit {
 
   /** 0 turns the limit off. Windows start again. */
   set(perMinute: number): void {
-    if (!(Number.isInteger(perMinute) && perMinute >= 0)) throw new RangeError(`rate limit must be an integer >= 0, got ${perMinute}`);
+    if (!(Number.isInteger(perMinute) && perMinute >= 0))
+      throw new RangeError(`rate limit must be an integer >= 0, got ${perMinute}`);
     this.#perMinute = perMinute;
     this.#windows.clear();
   }

@@ -41,7 +41,13 @@ export function sendApiResult(response: ServerResponse, result: ApiResult, forma
     response.end();
     return;
   }
-  sendRaw(response, status, JSON.stringify(body, null, format.pretty ? 2 : undefined), 'application/json', result.headers);
+  sendRaw(
+    response,
+    status,
+    JSON.stringify(body, null, format.pretty ? 2 : undefined),
+    'application/json',
+    result.headers,
+  );
 }
 
 export function sendRaw(
@@ -60,7 +66,11 @@ export function sendRaw(
 }
 
 /** The body a real Ops Manager sends with a Digest 401: note that there is no errorCode. */
-export const UNAUTHORIZED_BODY = { reason: 'Unauthorized', error: 401, detail: 'You are not authorized for this resource.' };
+export const UNAUTHORIZED_BODY = {
+  reason: 'Unauthorized',
+  error: 401,
+  detail: 'You are not authorized for this resource.',
+};
 
 export function sendChallenge(response: ServerResponse, wwwAuthenticate: string, failure: string): void {
   sendRaw(response, 401, JSON.stringify(UNAUTHORIZED_BODY), 'application/json;charset=ISO-8859-1', {

@@ -17,7 +17,6 @@ import { API_BASE_PATH, matchRoute, routeKey } from './routes.ts';
 import { SimulatorStore } from './store.ts';
 import { type ApiKeyInviter, type DeleteResponse, DOCUMENTED_VARIANTS, type SimulatorVariants } from './variants.ts';
 
-
 export interface SimulatorApiKey {
   publicKey: string;
   privateKey: string;
@@ -170,9 +169,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     let result: ApiResult;
     try {
       if (route === undefined) throw apiErrors.resourceNotFound(url.pathname);
-      const read = method === 'POST' || method === 'PATCH' || method === 'PUT'
-        ? await readRequestBody(request, maxBodyBytes)
-        : { tooLarge: false as const, body: Buffer.alloc(0) };
+      const read =
+        method === 'POST' || method === 'PATCH' || method === 'PUT'
+          ? await readRequestBody(request, maxBodyBytes)
+          : { tooLarge: false as const, body: Buffer.alloc(0) };
       if (read.tooLarge) throw apiErrors.payloadTooLarge(maxBodyBytes);
       const outcome = handleInvitesRequest(
         store,
@@ -206,7 +206,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       url = new URL(request.url ?? '/', 'http://simulator.invalid');
     } catch {
       // A request target no URL parser accepts; never let it throw out of the listener.
-      sendApiResult(response, errorResult(apiErrors.resourceNotFound(request.url ?? '')), { pretty: false, envelope: false });
+      sendApiResult(response, errorResult(apiErrors.resourceNotFound(request.url ?? '')), {
+        pretty: false,
+        envelope: false,
+      });
       return;
     }
     const handled = url.pathname.startsWith(CONTROL_PATH_PREFIX)

@@ -134,7 +134,9 @@ export class SimulatorStore {
       inviterUsername: input.inviterUsername ?? 'admin@example.com',
       roles: [...input.roles],
       createdAt: isoSeconds(createdAtMs),
-      expiresAt: isoSeconds(input.expiresAt === undefined ? createdAtMs + INVITATION_LIFETIME_MS : toMs(input.expiresAt)),
+      expiresAt: isoSeconds(
+        input.expiresAt === undefined ? createdAtMs + INVITATION_LIFETIME_MS : toMs(input.expiresAt),
+      ),
       extraFields: { ...input.extraFields },
     };
     this.#invitations.set(id, stored);
@@ -210,7 +212,11 @@ export class SimulatorStore {
   }
 
   /** One pending invitation per username and project: a second one is USER_ALREADY_EXISTS. */
-  createInvitation(groupId: string, request: { username: string; roles: string[] }, inviterUsername: string): Invitation {
+  createInvitation(
+    groupId: string,
+    request: { username: string; roles: string[] },
+    inviterUsername: string,
+  ): Invitation {
     if (this.listInvitations(groupId, { username: request.username }).length > 0) {
       throw apiErrors.userAlreadyExists(request.username);
     }
@@ -224,7 +230,8 @@ export class SimulatorStore {
   updateInvitationRoles(groupId: string, invitationId: string, roles: string[], username?: string): Invitation {
     const stored = this.#find(groupId, invitationId);
     if (stored === undefined) throw apiErrors.resourceNotFound(`invitation with id ${invitationId}`);
-    if (username !== undefined && !sameUsername(stored.username, username)) throw apiErrors.attributeReadOnly('username');
+    if (username !== undefined && !sameUsername(stored.username, username))
+      throw apiErrors.attributeReadOnly('username');
     stored.roles = [...roles];
     return this.#render(stored);
   }

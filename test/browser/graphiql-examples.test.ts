@@ -21,7 +21,10 @@ describe('GraphiQL’s example tabs', () => {
 
   const runTab = async (index: number, tabs = exampleTabs(demo)) => {
     const tab = tabs[index]!;
-    return stack.execute<Record<string, { __typename?: string } & Record<string, unknown>>>(tab.query!, tab.variables ? JSON.parse(tab.variables) : undefined);
+    return stack.execute<Record<string, { __typename?: string } & Record<string, unknown>>>(
+      tab.query!,
+      tab.variables ? JSON.parse(tab.variables) : undefined,
+    );
   };
 
   it('opens with the example operation, over the first two demo projects', () => {
@@ -37,17 +40,34 @@ describe('GraphiQL’s example tabs', () => {
     expect(JSON.stringify(example.data)).toContain('jane.smith@example.com');
 
     const byId = await runTab(1);
-    expect(byId).toMatchObject({ errors: undefined, data: { project: { invitation: { username: 'jane.smith@example.com' } } } });
+    expect(byId).toMatchObject({
+      errors: undefined,
+      data: { project: { invitation: { username: 'jane.smith@example.com' } } },
+    });
 
     const update = await runTab(2);
-    expect(update).toMatchObject({ errors: undefined, data: { updateInvitationRoles: { __typename: 'InvitationRolesUpdated', invitation: { roles: ['GROUP_READ_ONLY', 'GROUP_BACKUP_ADMIN'] } } } });
+    expect(update).toMatchObject({
+      errors: undefined,
+      data: {
+        updateInvitationRoles: {
+          __typename: 'InvitationRolesUpdated',
+          invitation: { roles: ['GROUP_READ_ONLY', 'GROUP_BACKUP_ADMIN'] },
+        },
+      },
+    });
 
     const create = await runTab(3);
-    expect(create).toMatchObject({ errors: undefined, data: { createInvitation: { __typename: 'InvitationCreated' } } });
+    expect(create).toMatchObject({
+      errors: undefined,
+      data: { createInvitation: { __typename: 'InvitationCreated' } },
+    });
     expect(await runTab(3)).toMatchObject({ data: { createInvitation: { __typename: 'AlreadyExistsError' } } });
 
     const remove = await runTab(4);
-    expect(remove).toMatchObject({ errors: undefined, data: { deleteInvitation: { __typename: 'InvitationDeleted' } } });
+    expect(remove).toMatchObject({
+      errors: undefined,
+      data: { deleteInvitation: { __typename: 'InvitationDeleted' } },
+    });
     expect(await runTab(4)).toMatchObject({ data: { deleteInvitation: { __typename: 'NotFoundError' } } });
   });
 

@@ -82,7 +82,9 @@ describe('GraphiQL in Chromium', () => {
     // The tabs' reorder animation does not settle in headless Chromium, so a pointer click at a
     // tab can land on its neighbour; dispatching the click is what the click would do.
     await page.locator('.graphiql-tab-button', { hasText: 'CreateInvitation' }).dispatchEvent('click');
-    await expect.poll(() => textOf(page.locator('.graphiql-editor-tool .graphiql-editor:not(.hidden)'))).toContain('"username": "new.person@example.com"');
+    await expect
+      .poll(() => textOf(page.locator('.graphiql-editor-tool .graphiql-editor:not(.hidden)')))
+      .toContain('"username": "new.person@example.com"');
     await page.locator('.graphiql-query-editor .view-lines').click();
     await page.keyboard.press('Control+Enter');
     const resultPane = page.locator('.graphiql-response');

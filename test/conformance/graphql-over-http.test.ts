@@ -41,7 +41,12 @@ const MAY_NOT_PASSING: Readonly<Record<string, string>> = {
  * with a document that is not introspection passes in production as it is. (D6D5 and 6A70, GETs,
  * are refused by CSRF prevention first.)
  */
-const INTROSPECTION_PROBES: Readonly<Record<string, Level>> = { '28B9': 'MUST', '2EA1': 'SHOULD', D6D5: 'MAY', '6A70': 'MAY' };
+const INTROSPECTION_PROBES: Readonly<Record<string, Level>> = {
+  '28B9': 'MUST',
+  '2EA1': 'SHOULD',
+  D6D5: 'MAY',
+  '6A70': 'MAY',
+};
 
 const SECRET = 'conformance-suite-secret-of-at-least-32-chars';
 const ISSUER = 'https://login.example.com/';
@@ -69,14 +74,24 @@ interface Configuration {
 }
 
 function bearer(): string {
-  const token = jwt.sign({ scope: 'invitations:read invitations:write' }, SECRET, { issuer: ISSUER, audience: AUDIENCE, expiresIn: '10m', subject: 'conformance' });
+  const token = jwt.sign({ scope: 'invitations:read invitations:write' }, SECRET, {
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    expiresIn: '10m',
+    subject: 'conformance',
+  });
   registerSecret(token.split('.')[2]!);
   return `Bearer ${token}`;
 }
 
 const CONFIGURATIONS: Configuration[] = [
   { name: 'development', security: loadConfig({}).security, headers: {}, introspectionProbes: {} },
-  { name: 'production', security: loadConfig(PRODUCTION_ENV).security, headers: { authorization: bearer() }, introspectionProbes: INTROSPECTION_PROBES },
+  {
+    name: 'production',
+    security: loadConfig(PRODUCTION_ENV).security,
+    headers: { authorization: bearer() },
+    introspectionProbes: INTROSPECTION_PROBES,
+  },
 ];
 
 /** A fetch that adds headers to what the audit sends (never replacing one the audit set). */
@@ -95,7 +110,10 @@ function levelOf(audit: Audit | AuditResult): Level {
 /** What a failed audit says, for the assertion message. */
 async function describeFailure(result: AuditResult): Promise<string> {
   if (result.status === 'ok') return 'ok';
-  const body = await result.response.clone().text().catch(() => '');
+  const body = await result.response
+    .clone()
+    .text()
+    .catch(() => '');
   return `${result.id} ${result.name}: ${result.reason} (${result.response.status} ${body.slice(0, 200)})`;
 }
 
@@ -109,7 +127,9 @@ describe.each(CONFIGURATIONS)('graphql-http audit, $name configuration', (config
     stack = await startStack({ logLevel: 'warn', security: configuration.security });
   });
   afterAll(async () => {
-    const line = (['MUST', 'SHOULD', 'MAY'] as const).map((level) => `${level} ${passed[level]}/${total[level]}`).join(', ');
+    const line = (['MUST', 'SHOULD', 'MAY'] as const)
+      .map((level) => `${level} ${passed[level]}/${total[level]}`)
+      .join(', ');
     console.log(`graphql-http ${AUDIT_COUNT} audits, ${configuration.name}: ${line}`);
     await stack?.close();
   });
@@ -117,9 +137,12 @@ describe.each(CONFIGURATIONS)('graphql-http audit, $name configuration', (config
   it(`runs all ${AUDIT_COUNT} audits, and every listed exception names one of them`, () => {
     expect(audits).toHaveLength(AUDIT_COUNT);
     const ids = new Set(audits.map((audit) => audit.id));
-    for (const id of [...Object.keys(MAY_NOT_PASSING), ...Object.keys(configuration.introspectionProbes)]) expect(ids).toContain(id);
-    for (const [id, level] of Object.entries(configuration.introspectionProbes)) expect(levelOf(audits.find((audit) => audit.id === id)!)).toBe(level);
-    for (const id of Object.keys(MAY_NOT_PASSING)) expect(levelOf(audits.find((audit) => audit.id === id)!)).toBe('MAY');
+    for (const id of [...Object.keys(MAY_NOT_PASSING), ...Object.keys(configuration.introspectionProbes)])
+      expect(ids).toContain(id);
+    for (const [id, level] of Object.entries(configuration.introspectionProbes))
+      expect(levelOf(audits.find((audit) => audit.id === id)!)).toBe(level);
+    for (const id of Object.keys(MAY_NOT_PASSING))
+      expect(levelOf(audits.find((audit) => audit.id === id)!)).toBe('MAY');
   });
 
   it.each(audits.map((audit) => ({ id: audit.id, name: audit.name, audit })))('$id $name', async ({ audit }) => {
@@ -129,10 +152,14 @@ describe.each(CONFIGURATIONS)('graphql-http audit, $name configuration', (config
     if (result.status === 'ok') passed[level] += 1;
 
     if (audit.id in MAY_NOT_PASSING) {
-      expect(result.status, `${audit.id} is listed as not passing (${MAY_NOT_PASSING[audit.id]}) but passed`).not.toBe('ok');
+      expect(result.status, `${audit.id} is listed as not passing (${MAY_NOT_PASSING[audit.id]}) but passed`).not.toBe(
+        'ok',
+      );
       const response = (result as Exclude<AuditResult, { status: 'ok' }>).response;
       expect(response.status).toBe(403);
-      expect(await response.clone().json()).toEqual({ errors: [{ message: 'Required CSRF header(s) not present', extensions: { code: 'FORBIDDEN' } }] });
+      expect(await response.clone().json()).toEqual({
+        errors: [{ message: 'Required CSRF header(s) not present', extensions: { code: 'FORBIDDEN' } }],
+      });
     } else if (audit.id in configuration.introspectionProbes) {
       await expectIntrospectionRefused(result);
     } else {
@@ -142,12 +169,18 @@ describe.each(CONFIGURATIONS)('graphql-http audit, $name configuration', (config
 
   it('passed and failed what the README says, by level', () => {
     const row = README_SECTION.split('\n').find((line) => line.startsWith(`| ${configuration.name} `));
-    const cells = row?.split('|').slice(2, 5).map((cell) => cell.trim());
+    const cells = row
+      ?.split('|')
+      .slice(2, 5)
+      .map((cell) => cell.trim());
     expect(cells).toEqual((['MUST', 'SHOULD', 'MAY'] as const).map((level) => `${passed[level]}/${total[level]}`));
   });
 
   it('passes the CSRF-refused GET audits once the CSRF header is sent (but for introspection): CSRF prevention is their only reason', async () => {
-    const withCsrf = serverAudits({ url: () => stack.url, fetchFn: fetchWith({ ...configuration.headers, [CSRF_HEADER]: '1' }) });
+    const withCsrf = serverAudits({
+      url: () => stack.url,
+      fetchFn: fetchWith({ ...configuration.headers, [CSRF_HEADER]: '1' }),
+    });
     for (const audit of withCsrf.filter((one) => one.id in MAY_NOT_PASSING)) {
       const result = await audit.fn();
       if (audit.id in configuration.introspectionProbes) await expectIntrospectionRefused(result);
@@ -157,17 +190,23 @@ describe.each(CONFIGURATIONS)('graphql-http audit, $name configuration', (config
 });
 
 /** The README's part on the simulator and the audit, where the counts and the exceptions are written. */
-const README_SECTION = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').split('### The simulator')[1]?.split('\n### ')[0] ?? '';
+const README_SECTION =
+  readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+    .split('### The simulator')[1]
+    ?.split('\n### ')[0] ?? '';
 
 it('the README names every audit that does not pass', () => {
-  for (const id of [...Object.keys(MAY_NOT_PASSING), ...Object.keys(INTROSPECTION_PROBES)]) expect(README_SECTION).toContain(`\`${id}\``);
+  for (const id of [...Object.keys(MAY_NOT_PASSING), ...Object.keys(INTROSPECTION_PROBES)])
+    expect(README_SECTION).toContain(`\`${id}\``);
 });
 
 /** The audit failed only because its document asks for introspection, which this configuration refuses. */
 async function expectIntrospectionRefused(result: AuditResult): Promise<void> {
   expect(result.status).not.toBe('ok');
   const response = (result as Exclude<AuditResult, { status: 'ok' }>).response;
-  const body = (await response.clone().json()) as { errors?: Array<{ message: string; extensions?: { code?: string } }> };
+  const body = (await response.clone().json()) as {
+    errors?: Array<{ message: string; extensions?: { code?: string } }>;
+  };
   expect(body.errors?.map((error) => error.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
   expect(body.errors?.[0]?.message).toMatch(/introspection has been disabled/);
 }
@@ -185,11 +224,16 @@ describe('graphql-http audit, production configuration with only INTROSPECTION=t
     expect(security).toMatchObject({ production: true, graphiql: false, introspection: true, authMode: 'jwt' });
   });
 
-  it.each(Object.keys(INTROSPECTION_PROBES))('passes %s, an introspection-probing audit (a GET with the CSRF header)', async (id) => {
-    const audit = serverAudits({ url: () => stack.url, fetchFn: fetchWith({ ...headers, [CSRF_HEADER]: '1' }) }).find((one) => one.id === id)!;
-    const result = await audit.fn();
-    expect(result.status, await describeFailure(result)).toBe('ok');
-  });
+  it.each(Object.keys(INTROSPECTION_PROBES))(
+    'passes %s, an introspection-probing audit (a GET with the CSRF header)',
+    async (id) => {
+      const audit = serverAudits({ url: () => stack.url, fetchFn: fetchWith({ ...headers, [CSRF_HEADER]: '1' }) }).find(
+        (one) => one.id === id,
+      )!;
+      const result = await audit.fn();
+      expect(result.status, await describeFailure(result)).toBe('ok');
+    },
+  );
 });
 
 describe('the variables map in production, with a document that is not introspection', () => {
@@ -200,15 +244,21 @@ describe('the variables map in production, with a document that is not introspec
   });
   afterAll(() => stack?.close());
 
-  it.each(['application/json', 'application/graphql-response+json'])('Accept: %s answers 200 with data and no errors', async (accept) => {
-    const [payments] = DEMO_PROJECT_IDS as [string];
-    const response = await fetch(stack.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept, ...headers },
-      body: JSON.stringify({ query: 'query Project($id: ObjectID!) { project(id: $id) { id } }', variables: { id: payments } }),
-    });
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toBe(`${accept}; charset=utf-8`);
-    expect(await response.json()).toEqual({ data: { project: { id: payments } } });
-  });
+  it.each(['application/json', 'application/graphql-response+json'])(
+    'Accept: %s answers 200 with data and no errors',
+    async (accept) => {
+      const [payments] = DEMO_PROJECT_IDS as [string];
+      const response = await fetch(stack.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept, ...headers },
+        body: JSON.stringify({
+          query: 'query Project($id: ObjectID!) { project(id: $id) { id } }',
+          variables: { id: payments },
+        }),
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe(`${accept}; charset=utf-8`);
+      expect(await response.json()).toEqual({ data: { project: { id: payments } } });
+    },
+  );
 });

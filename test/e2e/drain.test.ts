@@ -37,7 +37,9 @@ function call(url: string, options: { agent?: Agent | false; body?: string } = {
         const socket = response.socket;
         let body = '';
         response.on('data', (chunk) => (body += String(chunk)));
-        response.on('end', () => resolve({ status: response.statusCode!, connection: response.headers.connection, body, socket }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode!, connection: response.headers.connection, body, socket }),
+        );
         response.on('error', reject);
       },
     );
@@ -81,7 +83,11 @@ describe('SIGTERM drains before it stops accepting (SHUTDOWN_DRAIN_MS)', () => {
       await closed;
 
       // An operation that starts during the drain and is still waiting on Ops Manager when it ends.
-      await fetch(`${gateway.simulator}/__simulator/latency`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: DRAIN_MS }) });
+      await fetch(`${gateway.simulator}/__simulator/latency`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ms: DRAIN_MS }),
+      });
       const inFlight = call(gateway.url, { body: READ });
       expect(messages(gateway)).not.toContain('Drain over: no longer accepting connections');
       await gateway.lineWith('Drain over');

@@ -37,7 +37,9 @@ export interface GatewayProcess {
  * `env`: the embedded simulator starts unless `env` names an OPS_MANAGER_BASE_URL.
  */
 export async function launchGateway(launcher: Launcher, env: Record<string, string>): Promise<GatewayProcess> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OPS_MANAGER_') && name !== 'NODE_ENV'));
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('OPS_MANAGER_') && name !== 'NODE_ENV'),
+  );
   const [command, args] = LAUNCHERS[launcher];
   const child = spawn(command, args, {
     cwd: ROOT,
@@ -73,7 +75,11 @@ export async function launchGateway(launcher: Launcher, env: Record<string, stri
       if (Date.now() > until || child.exitCode !== null || child.signalCode !== null) {
         throw new Error(`no log line with "${text}" (${launcher}); stderr: ${stderr}`);
       }
-      await Promise.race([new Promise<void>((resolve) => waiters.push(resolve)), ended, new Promise((resolve) => setTimeout(resolve, 200))]);
+      await Promise.race([
+        new Promise<void>((resolve) => waiters.push(resolve)),
+        ended,
+        new Promise((resolve) => setTimeout(resolve, 200)),
+      ]);
     }
   }
   try {

@@ -8,7 +8,9 @@ const ROOT = new URL('../../', import.meta.url);
 
 /** The gateway as `npm start` runs it: a real process, real signals, JSON logs on stdout. */
 function startGateway(env: Record<string, string>) {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OPS_MANAGER_') && name !== 'NODE_ENV'));
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('OPS_MANAGER_') && name !== 'NODE_ENV'),
+  );
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: { ...clean, PORT: '0', LOG_LEVEL: 'info', ...env },
@@ -33,7 +35,10 @@ function startGateway(env: Record<string, string>) {
       const found = lines.find((line) => String(line.msg).includes(text));
       if (found) return found;
       if (Date.now() > until) throw new Error(`no log line with "${text}"; stderr: ${stderr}`);
-      await Promise.race([new Promise<void>((resolve) => waiters.push(resolve)), new Promise((resolve) => setTimeout(resolve, 200))]);
+      await Promise.race([
+        new Promise<void>((resolve) => waiters.push(resolve)),
+        new Promise((resolve) => setTimeout(resolve, 200)),
+      ]);
     }
   }
   return { child: child as ChildProcess, lines, exited, lineWith, stderr: () => stderr };
@@ -48,14 +53,20 @@ describe('the gateway process', () => {
       const url = String(listening.url);
       const origin = new URL(String(simulator.simulator)).origin;
       // Slow Ops Manager down, so the operations are surely in flight when the signal comes.
-      await fetch(`${origin}/__simulator/latency`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"ms":800}' });
+      await fetch(`${origin}/__simulator/latency`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"ms":800}',
+      });
 
       const query = JSON.stringify({ query: `{ project(id: "${DEMO_PROJECT_IDS[0]}") { invitations { username } } }` });
       const inFlight = Array.from({ length: 5 }, () =>
-        fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: query }).then(async (response) => ({
-          status: response.status,
-          body: (await response.json()) as { data?: { project: { invitations: unknown[] } } },
-        })),
+        fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: query }).then(
+          async (response) => ({
+            status: response.status,
+            body: (await response.json()) as { data?: { project: { invitations: unknown[] } } },
+          }),
+        ),
       );
       await new Promise((resolve) => setTimeout(resolve, 300));
       gateway.child.kill('SIGTERM');

@@ -6,7 +6,14 @@ import jwt from 'jsonwebtoken';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
 import { registerSecret } from '../secrets-sweep.ts';
-import { type GatewayProcess, groupGoneWithin, killGroup, type Launcher, launchGateway, ROOT } from './gateway-process.ts';
+import {
+  type GatewayProcess,
+  groupGoneWithin,
+  killGroup,
+  type Launcher,
+  launchGateway,
+  ROOT,
+} from './gateway-process.ts';
 
 /**
  * Issue 16's harness, many times over: the gateway started with its stdout and stderr piped
@@ -44,19 +51,34 @@ function setting(run: number): { env: Record<string, string>; headers: Record<st
   });
   registerSecret(token.split('.')[2]!);
   return {
-    env: { ...env, LOG_LEVEL: 'debug', AUTH_MODE: 'jwt', JWT_SECRET: SECRET, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, JWT_PROJECTS_CLAIM: 'projects' },
+    env: {
+      ...env,
+      LOG_LEVEL: 'debug',
+      AUTH_MODE: 'jwt',
+      JWT_SECRET: SECRET,
+      JWT_ISSUER: ISSUER,
+      JWT_AUDIENCE: AUDIENCE,
+      JWT_PROJECTS_CLAIM: 'projects',
+    },
     headers: { authorization: `Bearer ${token}` },
   };
 }
 
 async function readTwoProjects(gateway: GatewayProcess, headers: Record<string, string>) {
-  const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: READ_TWO_PROJECTS });
+  const response = await fetch(gateway.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: READ_TWO_PROJECTS,
+  });
   return (await response.json()) as { data?: { a: { invitations: unknown[] }; b: { invitations: unknown[] } } };
 }
 
 /** Requests the simulator received: all of them, and those past Digest authentication. */
 async function simulatorCounters(gateway: GatewayProcess): Promise<{ requests: number; authenticated: number }> {
-  return (await (await fetch(`${gateway.simulator}/__simulator/counters`)).json()) as { requests: number; authenticated: number };
+  return (await (await fetch(`${gateway.simulator}/__simulator/counters`)).json()) as {
+    requests: number;
+    authenticated: number;
+  };
 }
 
 interface Run {
@@ -94,7 +116,9 @@ async function reproduce(launcher: Launcher, signal: NodeJS.Signals, run: number
 async function reproduceMany(launcher: Launcher, signal: NodeJS.Signals): Promise<Run[]> {
   const runs: Run[] = [];
   for (let first = 0; first < RUNS; first += BATCH) {
-    const batch = Array.from({ length: Math.min(BATCH, RUNS - first) }, (_, index) => reproduce(launcher, signal, first + index));
+    const batch = Array.from({ length: Math.min(BATCH, RUNS - first) }, (_, index) =>
+      reproduce(launcher, signal, first + index),
+    );
     runs.push(...(await Promise.all(batch)));
   }
   return runs;
@@ -116,8 +140,17 @@ describe('the production build (dist/, what `node dist/main.js` runs)', () => {
       const code = readFileSync(`${ROOT}dist/${file}`, 'utf8');
       for (const [, specifier] of code.matchAll(/(?:\bfrom|\bimport\(?)\s*"([^".][^"]*)"/g)) imported.add(specifier!);
     }
-    const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
-    const outside = [...imported].filter((specifier) => !specifier.startsWith('node:') && !builtinModules.includes(specifier) && !(packageOf(specifier) in pkg.dependencies));
+    const packageOf = (specifier: string) =>
+      specifier
+        .split('/')
+        .slice(0, specifier.startsWith('@') ? 2 : 1)
+        .join('/');
+    const outside = [...imported].filter(
+      (specifier) =>
+        !specifier.startsWith('node:') &&
+        !builtinModules.includes(specifier) &&
+        !(packageOf(specifier) in pkg.dependencies),
+    );
     expect(outside).toEqual([]);
     expect(imported).toContain('graphql-yoga');
   });
@@ -159,14 +192,27 @@ describe.each([
 
 describe('a shutdown that cannot finish in time (the compiled gateway, alone in its group)', () => {
   async function withSlowUpstream(env: Record<string, string>, latencyMs: number) {
-    const gateway = await launchGateway('dist', { SHUTDOWN_GRACE_MS: String(GRACE_MS), SHUTDOWN_DRAIN_MS: '0', ...env });
-    await fetch(`${gateway.simulator}/__simulator/latency`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: latencyMs }) });
-    const inFlight = fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: READ_TWO_PROJECTS }).then(
+    const gateway = await launchGateway('dist', {
+      SHUTDOWN_GRACE_MS: String(GRACE_MS),
+      SHUTDOWN_DRAIN_MS: '0',
+      ...env,
+    });
+    await fetch(`${gateway.simulator}/__simulator/latency`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ms: latencyMs }),
+    });
+    const inFlight = fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: READ_TWO_PROJECTS,
+    }).then(
       async (response) => ({ status: response.status, body: (await response.json()) as { data?: unknown } }),
       (error: unknown) => ({ failed: error }),
     );
     // The operation is waiting on the simulator once the simulator has counted a request (its latency comes first).
-    for (let tries = 0; (await simulatorCounters(gateway)).requests < 1 && tries < 400; tries += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+    for (let tries = 0; (await simulatorCounters(gateway)).requests < 1 && tries < 400; tries += 1)
+      await new Promise((resolve) => setTimeout(resolve, 25));
     return { gateway, inFlight };
   }
 
@@ -208,7 +254,9 @@ describe('a shutdown that cannot finish in time (the compiled gateway, alone in 
       process.kill(-gateway.pid, 'SIGTERM');
       expect(await groupGoneWithin(gateway.pid, 1000 + 1000)).toBeDefined();
       expect((await gateway.exited)[0]).toBe(143);
-      expect(gateway.lines.map((line) => line.msg)).toContain('Shutdown grace period over: exiting without waiting for the steps still running');
+      expect(gateway.lines.map((line) => line.msg)).toContain(
+        'Shutdown grace period over: exiting without waiting for the steps still running',
+      );
       expect(gateway.lines.map((line) => line.msg)).not.toContain('Stopped');
       expect(await inFlight).toHaveProperty('failed');
     } finally {
@@ -217,7 +265,11 @@ describe('a shutdown that cannot finish in time (the compiled gateway, alone in 
   }, 40_000);
 
   it('a closed stdout neither stops the gateway nor its shutdown', async () => {
-    const gateway = await launchGateway('dist', { SHUTDOWN_GRACE_MS: String(GRACE_MS), SHUTDOWN_DRAIN_MS: '0', LOG_LEVEL: 'debug' });
+    const gateway = await launchGateway('dist', {
+      SHUTDOWN_GRACE_MS: String(GRACE_MS),
+      SHUTDOWN_DRAIN_MS: '0',
+      LOG_LEVEL: 'debug',
+    });
     try {
       gateway.closePipes();
       // Every operation now logs into a pipe nobody reads: EPIPE, which must not surface as a crash.

@@ -26,7 +26,9 @@ export async function startApolloRouter(options: {
     return fetch(input, init);
   };
   const gateway = new ApolloGateway({
-    supergraphSdl: new IntrospectAndCompose({ subgraphs: Object.entries(options.urls).map(([name, url]) => ({ name, url })) }),
+    supergraphSdl: new IntrospectAndCompose({
+      subgraphs: Object.entries(options.urls).map(([name, url]) => ({ name, url })),
+    }),
     logger: SILENT,
     buildService: ({ url }) =>
       new RemoteGraphQLDataSource<ClientContext>({
@@ -51,4 +53,3 @@ export async function startApolloRouter(options: {
     dispose: () => server.stop(),
   };
 }
-

@@ -47,7 +47,10 @@ const RESOLVERS: Record<string, (catalog: CompanyCatalog) => GraphQLResolverMap<
   organizations: (catalog) => {
     const organization = (id: string) => catalog.organizations.find((org) => org.id === id) ?? null;
     return {
-      Query: { organizations: () => catalog.organizations, organization: (_root, { id }: { id: string }) => organization(id) },
+      Query: {
+        organizations: () => catalog.organizations,
+        organization: (_root, { id }: { id: string }) => organization(id),
+      },
       Organization: {
         __resolveReference: ({ id }: { id: string }) => organization(id),
         projects: ({ id }: { id: string }) => catalog.projects.filter((project) => project.organizationId === id),
@@ -81,15 +84,26 @@ const MANY_TEAMS_RESOLVERS: Record<string, (catalog: CompanyCatalog) => GraphQLR
   },
   // Their organization invitations: nothing to do with Ops Manager's, the same names.
   teamaccounts: () => ({
-    Query: { pendingInvitations: (_root, { orgId }: { orgId: string }) => [{ id: 'org-invitation-1', email: 'pending@example.com', orgId }] },
+    Query: {
+      pendingInvitations: (_root, { orgId }: { orgId: string }) => [
+        { id: 'org-invitation-1', email: 'pending@example.com', orgId },
+      ],
+    },
     Mutation: {
-      createInvitation: (_root, { orgId, email }: { orgId: string; email: string }) => ({ id: 'org-invitation-2', email, orgId }),
+      createInvitation: (_root, { orgId, email }: { orgId: string; email: string }) => ({
+        id: 'org-invitation-2',
+        email,
+        orgId,
+      }),
       deleteInvitation: () => true,
     },
   }),
   memberships: () => ({
     Query: { myProjects: () => [] },
-    Project: { __resolveReference: ({ id }: { id: string }) => ({ id }), memberships: () => [{ userId: 'user-1', role: 'OWNER' }] },
+    Project: {
+      __resolveReference: ({ id }: { id: string }) => ({ id }),
+      memberships: () => [{ userId: 'user-1', role: 'OWNER' }],
+    },
     Mutation: { setProjectRole: (_root, { userId, role }: { userId: string; role: string }) => ({ userId, role }) },
   }),
   audit: () => ({
@@ -104,7 +118,10 @@ export interface RunningCompanySubgraph {
 }
 
 /** Serves one company subgraph (Apollo's buildSubgraphSchema, as companies use) on 127.0.0.1, port 0. */
-export async function startCompanySubgraph(definition: CompanySubgraphDefinition, catalog: CompanyCatalog): Promise<RunningCompanySubgraph> {
+export async function startCompanySubgraph(
+  definition: CompanySubgraphDefinition,
+  catalog: CompanyCatalog,
+): Promise<RunningCompanySubgraph> {
   const resolvers = RESOLVERS[definition.name] ?? MANY_TEAMS_RESOLVERS[definition.name];
   if (!resolvers) throw new Error(`no resolvers for company subgraph ${definition.name}`);
   const schema = buildSubgraphSchema({ typeDefs: parse(definition.sdl), resolvers: resolvers(catalog) });

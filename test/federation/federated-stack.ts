@@ -10,7 +10,13 @@ import { DEMO_API_KEY, type Simulator, startSimulator } from '../../src/simulato
 import { subgraphSchemaFor } from '../../src/schema/index.ts';
 import { startApolloRouter } from './apollo-router.ts';
 import { type CompanyShape, PROJECTS_SHAPE } from './company-shapes.ts';
-import { catalogOf, closeServer, type CompanyCatalog, type RunningCompanySubgraph, startCompanySubgraph } from './company-server.ts';
+import {
+  catalogOf,
+  closeServer,
+  type CompanyCatalog,
+  type RunningCompanySubgraph,
+  startCompanySubgraph,
+} from './company-server.ts';
 import { composeSupergraph, OURS } from './supergraph.ts';
 
 /** The headers a router must pass on to our subgraph. */
@@ -81,7 +87,10 @@ export async function startFederatedStack(options: FederatedStackOptions = {}): 
   const simulator = await startSimulator({ seed: options.seed ?? { projects: 50, invitationsPerProject: 2 } });
   // Our service as a company runs it behind a router: FEDERATION_SUBGRAPH on, the rest as configured.
   const stackOptions = {
-    env: { FEDERATION_SUBGRAPH: 'true', ...(options.namespace === undefined ? {} : { FEDERATION_NAMESPACE: options.namespace }) },
+    env: {
+      FEDERATION_SUBGRAPH: 'true',
+      ...(options.namespace === undefined ? {} : { FEDERATION_NAMESPACE: options.namespace }),
+    },
     logLevel: 'silent',
     timeoutMs: 5_000,
     maxInFlight: options.maxInFlight,
@@ -114,15 +123,24 @@ export async function startFederatedStack(options: FederatedStackOptions = {}): 
     await Promise.all([...company.map((subgraph) => subgraph.close()), closeServer(subgraphServer)]);
     throw error;
   }
-  const urls = Object.fromEntries([[OURS, subgraphUrl], ...shape.subgraphs.map(({ name }, i) => [name, company[i]!.url])]);
+  const urls = Object.fromEntries([
+    [OURS, subgraphUrl],
+    ...shape.subgraphs.map(({ name }, i) => [name, company[i]!.url]),
+  ]);
 
   const routerFetches: RouterFetch[] = [];
-  const oursSdl = printSubgraphSchema(subgraphSchemaFor(app.config.federationProjectIdType, app.config.federationNamespace));
+  const oursSdl = printSubgraphSchema(
+    subgraphSchemaFor(app.config.federationProjectIdType, app.config.federationNamespace),
+  );
   let router: Router;
   try {
     router =
       options.router === 'apollo'
-        ? await startApolloRouter({ urls, forwardedHeaders: FORWARDED_HEADERS, onFetch: (fetch) => routerFetches.push(fetch) })
+        ? await startApolloRouter({
+            urls,
+            forwardedHeaders: FORWARDED_HEADERS,
+            onFetch: (fetch) => routerFetches.push(fetch),
+          })
         : hiveRouter(composeSupergraph(shape, urls, oursSdl), routerFetches);
   } catch (error) {
     await Promise.all([...company.map((subgraph) => subgraph.close()), closeServer(subgraphServer)]);
@@ -158,10 +176,14 @@ function hiveRouter(supergraph: string, routerFetches: RouterFetch[]): Router {
     supergraph,
     logging: false,
     propagateHeaders: {
-      fromClientToSubgraphs: ({ request }) => Object.fromEntries(FORWARDED_HEADERS.map((name) => [name, request.headers.get(name)])),
+      fromClientToSubgraphs: ({ request }) =>
+        Object.fromEntries(FORWARDED_HEADERS.map((name) => [name, request.headers.get(name)])),
     },
     plugins: () => [
-      { onFetch: ({ url, options: init }) => void routerFetches.push({ url, body: typeof init.body === 'string' ? init.body : '' }) },
+      {
+        onFetch: ({ url, options: init }) =>
+          void routerFetches.push({ url, body: typeof init.body === 'string' ? init.body : '' }),
+      },
     ],
   });
   return {

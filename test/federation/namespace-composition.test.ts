@@ -3,7 +3,12 @@ import { buildSchema, type GraphQLObjectType, isIntrospectionType, isSpecifiedSc
 import { describe, expect, it } from 'vitest';
 import { schema as plainSchema, subgraphSchemaFor } from '../../src/schema/index.ts';
 import { namespacedFieldName } from '../../src/schema/namespace.ts';
-import { CLASHING_SHAPES, type ClashingShape, OWN_PROJECT_INVITATIONS_SHAPE, SCALARS_SHAPE } from './clashing-shapes.ts';
+import {
+  CLASHING_SHAPES,
+  type ClashingShape,
+  OWN_PROJECT_INVITATIONS_SHAPE,
+  SCALARS_SHAPE,
+} from './clashing-shapes.ts';
 import { COMPANY_SHAPES } from './company-shapes.ts';
 import { COMPOSERS } from './composers.ts';
 import { supergraphInputs } from './supergraph.ts';
@@ -44,7 +49,10 @@ describe('the namespace convention', () => {
 });
 
 /** Shapes (a) to (c), which use none of our names, and the clashing ones (d) to (l). */
-const ALL_SHAPES: readonly ClashingShape[] = [...COMPANY_SHAPES.map((shape) => ({ ...shape, whenOff: 'composes' as const })), ...CLASHING_SHAPES];
+const ALL_SHAPES: readonly ClashingShape[] = [
+  ...COMPANY_SHAPES.map((shape) => ({ ...shape, whenOff: 'composes' as const })),
+  ...CLASHING_SHAPES,
+];
 
 describe.each([
   ['the default namespace', 'OpsManager', 'opsManager'],
@@ -63,7 +71,9 @@ describe.each([
 
       it('Project carries their fields and ours', () => {
         const project = apiType(result.apiSdl!, 'Project').getFields();
-        expect(Object.keys(project).sort()).toEqual([...new Set([...companyFields(shape, 'Project'), 'invitations', 'invitation'])].sort());
+        expect(Object.keys(project).sort()).toEqual(
+          [...new Set([...companyFields(shape, 'Project'), 'invitations', 'invitation'])].sort(),
+        );
         expect(String(project.invitations!.type)).toBe(`[${namespace}Invitation!]`);
         expect(String(project.invitation!.args[0]!.type)).toBe(`${namespace}ObjectID!`);
       });
@@ -71,14 +81,19 @@ describe.each([
       it('our mutations under the namespace beside theirs, and every type of ours namespaced', () => {
         const mutations = Object.keys(apiType(result.apiSdl!, 'Mutation').getFields()).sort();
         expect(mutations).toEqual(
-          [...companyFields(shape, 'Mutation'), ...OUR_MUTATIONS.map((name) => namespacedFieldName(namespace, name))].sort(),
+          [
+            ...companyFields(shape, 'Mutation'),
+            ...OUR_MUTATIONS.map((name) => namespacedFieldName(namespace, name)),
+          ].sort(),
         );
         expect(mutations.filter((name) => name.startsWith(fieldPrefix))).toHaveLength(3);
         const api = buildSchema(result.apiSdl!);
         for (const name of OUR_TYPES) expect(api.getType(`${namespace}${name}`), `${namespace}${name}`).toBeDefined();
         // Their types are theirs alone: e.g. their Error has their fields, not our code.
         for (const name of OUR_TYPES.filter((type) => api.getType(type))) {
-          expect(result.supergraphSdl).not.toMatch(new RegExp(`(type|interface|enum|union|input|scalar) ${name}\\b[^{\\n]*@join__type\\(graph: INVITATIONS`));
+          expect(result.supergraphSdl).not.toMatch(
+            new RegExp(`(type|interface|enum|union|input|scalar) ${name}\\b[^{\\n]*@join__type\\(graph: INVITATIONS`),
+          );
         }
       });
     });
@@ -127,10 +142,15 @@ describe('the namespace off (FEDERATION_NAMESPACE=)', () => {
 });
 
 describe('a company Project that already has an invitations field', () => {
-  it.each(['OpsManager', 'Acme', ''])('does not compose, namespace %j or not: Project.invitations has two owners', (namespace) => {
-    for (const compose of Object.values(COMPOSERS)) {
-      const result = compose(supergraphInputs(OWN_PROJECT_INVITATIONS_SHAPE, {}, sdlUnder(namespace)));
-      expect(result.errors).toContainEqual(expect.stringMatching(/^Non-shareable field "Project\.invitations" is resolved from multiple subgraphs/));
-    }
-  });
+  it.each(['OpsManager', 'Acme', ''])(
+    'does not compose, namespace %j or not: Project.invitations has two owners',
+    (namespace) => {
+      for (const compose of Object.values(COMPOSERS)) {
+        const result = compose(supergraphInputs(OWN_PROJECT_INVITATIONS_SHAPE, {}, sdlUnder(namespace)));
+        expect(result.errors).toContainEqual(
+          expect.stringMatching(/^Non-shareable field "Project\.invitations" is resolved from multiple subgraphs/),
+        );
+      }
+    },
+  );
 });

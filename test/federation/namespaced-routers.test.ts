@@ -44,7 +44,9 @@ describe.each([
     const result = await stack.query('{ projects { id name invitations { username roles } } }');
     expect(result.errors).toBeUndefined();
     const projects = result.data!.projects as ProjectEntry[];
-    expect(projects.map((project) => project.name)).toEqual(stack.catalog.projects.map((project) => catalogName(project.id)));
+    expect(projects.map((project) => project.name)).toEqual(
+      stack.catalog.projects.map((project) => catalogName(project.id)),
+    );
     projects.forEach((project, p) => {
       expect(project.invitations!.map((invitation) => invitation.username).sort()).toEqual(
         Array.from({ length: INVITATIONS_PER_PROJECT }, (_, j) => generatedUsername(p, j)).sort(),
@@ -66,12 +68,22 @@ describe.each([
     ];
     const result = await stack.query('{ projects { name invitations { username } } }');
     const projects = result.data!.projects as ProjectEntry[];
-    expect(projects.map((project) => project.name)).toEqual([catalogName(first), 'Legacy project', catalogName(second)]);
-    expect(projects.map((project) => project.invitations?.length ?? null)).toEqual([INVITATIONS_PER_PROJECT, null, INVITATIONS_PER_PROJECT]);
+    expect(projects.map((project) => project.name)).toEqual([
+      catalogName(first),
+      'Legacy project',
+      catalogName(second),
+    ]);
+    expect(projects.map((project) => project.invitations?.length ?? null)).toEqual([
+      INVITATIONS_PER_PROJECT,
+      null,
+      INVITATIONS_PER_PROJECT,
+    ]);
     expect(result.errors).toHaveLength(1);
     expect(result.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
     // Apollo's gateway keeps the list index of the entity's error; Hive Gateway drops it (measured).
-    expect(result.errors![0]!.path).toEqual(router === 'apollo' ? ['projects', 1, 'invitations'] : ['projects', 'invitations']);
+    expect(result.errors![0]!.path).toEqual(
+      router === 'apollo' ? ['projects', 1, 'invitations'] : ['projects', 'invitations'],
+    );
     expect(stack.simulator.counters.snapshot().byRoute).toEqual({ [LIST_ROUTE]: 2 });
   });
 
@@ -88,15 +100,23 @@ describe.each([
     expect(result.data).toEqual({
       opsManagerCreateInvitation: {
         __typename: 'OpsManagerInvitationCreated',
-        invitation: { username: 'router.user@example.com', roles: ['GROUP_READ_ONLY'], project: { name: catalogName(id) } },
+        invitation: {
+          username: 'router.user@example.com',
+          roles: ['GROUP_READ_ONLY'],
+          project: { name: catalogName(id) },
+        },
       },
     });
     expect(stack.simulator.counters.snapshot().byRoute).toEqual({ 'POST /groups/{groupId}/invites': 1 });
 
     // Their own invitation mutation, in the same supergraph, is theirs: no call to Ops Manager.
     stack.simulator.counters.reset();
-    const theirs = await stack.query('mutation { createInvitation(orgId: "org-1", email: "someone@example.com") { id email orgId } }');
-    expect(theirs).toEqual({ data: { createInvitation: { id: 'org-invitation-2', email: 'someone@example.com', orgId: 'org-1' } } });
+    const theirs = await stack.query(
+      'mutation { createInvitation(orgId: "org-1", email: "someone@example.com") { id email orgId } }',
+    );
+    expect(theirs).toEqual({
+      data: { createInvitation: { id: 'org-invitation-2', email: 'someone@example.com', orgId: 'org-1' } },
+    });
     expect(stack.simulator.counters.snapshot().requests).toBe(0);
   });
 
@@ -128,21 +148,34 @@ describe.each([
     const deleted = await stack.query(mutation);
     expect(deleted.errors).toBeUndefined();
     expect(deleted.data).toEqual({
-      opsManagerDeleteInvitation: { __typename: 'OpsManagerInvitationDeleted', invitationId, project: { name: catalogName(projectId) } },
+      opsManagerDeleteInvitation: {
+        __typename: 'OpsManagerInvitationDeleted',
+        invitationId,
+        project: { name: catalogName(projectId) },
+      },
     });
-    expect(stack.simulator.counters.snapshot().byRoute).toEqual({ 'DELETE /groups/{groupId}/invites/{invitationId}': 1 });
+    expect(stack.simulator.counters.snapshot().byRoute).toEqual({
+      'DELETE /groups/{groupId}/invites/{invitationId}': 1,
+    });
 
     const again = await stack.query(mutation);
     expect(again.errors).toBeUndefined();
     expect(again.data).toEqual({
-      opsManagerDeleteInvitation: { __typename: 'OpsManagerNotFoundError', code: 'INVITATION_NOT_FOUND', message: expect.any(String) },
+      opsManagerDeleteInvitation: {
+        __typename: 'OpsManagerNotFoundError',
+        code: 'INVITATION_NOT_FOUND',
+        message: expect.any(String),
+      },
     });
   });
 
   it('passes the caller’s Authorization and x-request-id on to our subgraph', async () => {
     stack.subgraphRequests.length = 0;
     const headers = { authorization: 'Bearer caller-token-9', 'x-request-id': `req-${router}-1` };
-    const result = await stack.query('{ project(id: "' + generatedProjectId(8) + '") { name invitations { username } } }', headers);
+    const result = await stack.query(
+      `{ project(id: "${generatedProjectId(8)}") { name invitations { username } } }`,
+      headers,
+    );
     expect(result.errors).toBeUndefined();
     expect(stack.subgraphRequests).toHaveLength(1);
     expect(stack.subgraphRequests[0]).toMatchObject(headers);

@@ -5,7 +5,11 @@ import { type FederatedStack, type RouterResult, startFederatedStack } from './f
 
 /** One GraphQL request over HTTP to a URL of our service. */
 async function post(url: string, query: string, variables?: Record<string, unknown>): Promise<RouterResult> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
   return (await response.json()) as RouterResult;
 }
 
@@ -46,10 +50,17 @@ describe.each([
         ${mutation('createInvitation')}(projectId: $projectId, username: $username, roles: $roles) {
           __typename ... on ${ns}InvitationCreated { invitation { __typename id username roles createdAt expiresAt project { id } } } } }`,
       // Upper-case id and a padded address: the scalars' parsing (lower-cased, trimmed) still runs.
-      { projectId: projectId.toUpperCase(), username: '  Created.Here@example.com ', roles: ['GROUP_READ_ONLY', 'GROUP_BACKUP_ADMIN'] },
+      {
+        projectId: projectId.toUpperCase(),
+        username: '  Created.Here@example.com ',
+        roles: ['GROUP_READ_ONLY', 'GROUP_BACKUP_ADMIN'],
+      },
     );
     expect(result.errors).toBeUndefined();
-    const created = result.data![mutation('createInvitation')] as { __typename: string; invitation: Record<string, unknown> };
+    const created = result.data![mutation('createInvitation')] as {
+      __typename: string;
+      invitation: Record<string, unknown>;
+    };
     expect(created.__typename).toBe(`${ns}InvitationCreated`);
     expect(created.invitation).toMatchObject({
       __typename: `${ns}Invitation`,
@@ -84,9 +95,14 @@ describe.each([
         __typename ... on ${ns}InvitationRolesUpdated { invitation { roles } } ... on ${ns}InvalidInputError { code field } } }`;
     const updated = await post(subgraph, query, { invitation: { id: generatedInvitationId(3, 0) } });
     expect(updated.errors).toBeUndefined();
-    expect(updated.data![mutation('updateInvitationRoles')]).toEqual({ __typename: `${ns}InvitationRolesUpdated`, invitation: { roles: ['GROUP_OWNER'] } });
+    expect(updated.data![mutation('updateInvitationRoles')]).toEqual({
+      __typename: `${ns}InvitationRolesUpdated`,
+      invitation: { roles: ['GROUP_OWNER'] },
+    });
 
-    const both = await post(subgraph, query, { invitation: { id: generatedInvitationId(3, 0), username: generatedUsername(3, 0) } });
+    const both = await post(subgraph, query, {
+      invitation: { id: generatedInvitationId(3, 0), username: generatedUsername(3, 0) },
+    });
     expect(both.data).toBeUndefined();
     expect(both.errors![0]!.message).toMatch(new RegExp(`${ns}InvitationSelector`));
   });
@@ -96,15 +112,23 @@ describe.each([
     const invitationId = generatedInvitationId(4, 1);
     const query = `mutation { ${mutation('deleteInvitation')}(projectId: "${projectId}", invitationId: "${invitationId}") {
       __typename ... on ${ns}InvitationDeleted { invitationId } ... on ${ns}NotFoundError { code } } }`;
-    expect((await post(subgraph, query)).data).toEqual({ [mutation('deleteInvitation')]: { __typename: `${ns}InvitationDeleted`, invitationId } });
-    expect((await post(subgraph, query)).data).toEqual({ [mutation('deleteInvitation')]: { __typename: `${ns}NotFoundError`, code: 'INVITATION_NOT_FOUND' } });
+    expect((await post(subgraph, query)).data).toEqual({
+      [mutation('deleteInvitation')]: { __typename: `${ns}InvitationDeleted`, invitationId },
+    });
+    expect((await post(subgraph, query)).data).toEqual({
+      [mutation('deleteInvitation')]: { __typename: `${ns}NotFoundError`, code: 'INVITATION_NOT_FOUND' },
+    });
   });
 
   it('a bad ObjectID is refused by the renamed scalar, BAD_USER_INPUT, before any call', async () => {
     stack.simulator.counters.reset();
-    const result = await post(subgraph, `mutation ($id: ${ns}ObjectID!) { ${mutation('deleteInvitation')}(projectId: $id, invitationId: $id) { __typename } }`, {
-      id: 'not-an-id',
-    });
+    const result = await post(
+      subgraph,
+      `mutation ($id: ${ns}ObjectID!) { ${mutation('deleteInvitation')}(projectId: $id, invitationId: $id) { __typename } }`,
+      {
+        id: 'not-an-id',
+      },
+    );
     expect(result.errors).toMatchObject([{ extensions: { code: 'BAD_USER_INPUT' } }]);
     expect(stack.simulator.counters.snapshot().requests).toBe(0);
   });
@@ -117,7 +141,10 @@ describe.each([
     );
     expect(result).toEqual({ data: { createInvitation: { __typename: 'InvitationCreated' } } });
     if (ns) {
-      const namespaced = await post(graphql, `mutation { ${mutation('createInvitation')}(projectId: "${generatedProjectId(5)}", username: "x@example.com", roles: [GROUP_OWNER]) { __typename } }`);
+      const namespaced = await post(
+        graphql,
+        `mutation { ${mutation('createInvitation')}(projectId: "${generatedProjectId(5)}", username: "x@example.com", roles: [GROUP_OWNER]) { __typename } }`,
+      );
       expect(namespaced.errors![0]!.message).toMatch(/Cannot query field/);
     }
   });

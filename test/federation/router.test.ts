@@ -67,7 +67,11 @@ describe('through Hive Gateway: the company projects subgraph (shape a) and ours
     ];
     const result = await stack.query(PROJECTS_QUERY);
     const projects = result.data!.projects as CatalogEntry[];
-    expect(projects.map((project) => project.name)).toEqual([catalogName(first), 'Legacy project', catalogName(second)]);
+    expect(projects.map((project) => project.name)).toEqual([
+      catalogName(first),
+      'Legacy project',
+      catalogName(second),
+    ]);
     expect(projects[1]!.invitations).toBeNull();
     expect(usernames(projects[0]!)).toEqual(seededUsernames(0));
     expect(usernames(projects[2]!)).toEqual(seededUsernames(1));
@@ -95,7 +99,10 @@ describe('through Hive Gateway: the company projects subgraph (shape a) and ours
     expect(projects[2]!.invitations).toHaveLength(INVITATIONS_PER_PROJECT);
     expect(result.errors).toHaveLength(1);
     const [error] = result.errors!;
-    expect(error).toMatchObject({ message: 'Ops Manager answered with a server error (503).', extensions: { code: 'UPSTREAM_UNAVAILABLE' } });
+    expect(error).toMatchObject({
+      message: 'Ops Manager answered with a server error (503).',
+      extensions: { code: 'UPSTREAM_UNAVAILABLE' },
+    });
     expect([error!.path![0], error!.path!.at(-1)]).toEqual(['projects', 'invitations']);
 
     // One GET each for the healthy projects; the failing one: its first try and one retry.
@@ -109,9 +116,13 @@ describe('through Hive Gateway: the company projects subgraph (shape a) and ours
 
   it('from the company’s project(id:) to our invitation(id:), one GET', async () => {
     const id = generatedProjectId(3);
-    const result = await stack.query(`{ project(id: "${id}") { name invitations(username: "${generatedUsername(3, 1)}") { username } } }`);
+    const result = await stack.query(
+      `{ project(id: "${id}") { name invitations(username: "${generatedUsername(3, 1)}") { username } } }`,
+    );
     expect(result.errors).toBeUndefined();
-    expect(result.data).toEqual({ project: { name: catalogName(id), invitations: [{ username: generatedUsername(3, 1) }] } });
+    expect(result.data).toEqual({
+      project: { name: catalogName(id), invitations: [{ username: generatedUsername(3, 1) }] },
+    });
     expect(stack.simulator.counters.snapshot().byRoute).toEqual({ [LIST_ROUTE]: 1 });
   });
 
@@ -171,7 +182,9 @@ describe('through Hive Gateway: the company organizations subgraph (shape b) and
     expect(organizations.map((org) => org.name)).toEqual(['Organization 0', 'Organization 1', 'Organization 2']);
     organizations.forEach((org, o) => {
       const members = indexes(12).filter((p) => p % 3 === o);
-      expect(org.projects.map((project) => project.name)).toEqual(members.map((p) => catalogName(generatedProjectId(p))));
+      expect(org.projects.map((project) => project.name)).toEqual(
+        members.map((p) => catalogName(generatedProjectId(p))),
+      );
       expect(org.projects.map(usernames)).toEqual(members.map(seededUsernames));
     });
     const toUs = stack.requestsToUs();
@@ -188,7 +201,9 @@ describe('through Hive Gateway: the company organizations subgraph (shape b) and
     );
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({
-      opsManagerCreateInvitation: { invitation: { project: { name: catalogName(id), organization: { name: 'Organization 1' } } } },
+      opsManagerCreateInvitation: {
+        invitation: { project: { name: catalogName(id), organization: { name: 'Organization 1' } } },
+      },
     });
   });
 });
@@ -209,7 +224,8 @@ describe('our subgraph answering _entities directly', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Project { id invitations { username } } } }',
+        query:
+          'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Project { id invitations { username } } } }',
         variables: { r: representations },
       }),
     });
@@ -235,10 +251,18 @@ describe('our subgraph answering _entities directly', () => {
   });
 
   it('a project Ops Manager fails for answers null with its code at its own path', async () => {
-    stack.simulator.faults.inject({ kind: 'status', status: 503 }, { match: { groupId: generatedProjectId(2) }, times: Infinity });
+    stack.simulator.faults.inject(
+      { kind: 'status', status: 503 },
+      { match: { groupId: generatedProjectId(2) }, times: Infinity },
+    );
     const { data, errors } = await entities([2, 3].map((p) => ({ __typename: 'Project', id: generatedProjectId(p) })));
-    expect(data._entities.map((project) => project!.invitations?.length ?? null)).toEqual([null, INVITATIONS_PER_PROJECT]);
-    expect(errors).toMatchObject([{ path: ['_entities', 0, 'invitations'], extensions: { code: 'UPSTREAM_UNAVAILABLE' } }]);
+    expect(data._entities.map((project) => project!.invitations?.length ?? null)).toEqual([
+      null,
+      INVITATIONS_PER_PROJECT,
+    ]);
+    expect(errors).toMatchObject([
+      { path: ['_entities', 0, 'invitations'], extensions: { code: 'UPSTREAM_UNAVAILABLE' } },
+    ]);
   });
 
   it('a representation with a malformed id resolves, its invitations fail alone as BAD_USER_INPUT, with no GET for it', async () => {
@@ -249,7 +273,11 @@ describe('our subgraph answering _entities directly', () => {
     ]);
     // The company's graph has these projects: the entity stands, only our field on it fails.
     expect(data._entities.map((project) => project!.id)).toEqual(['not-an-object-id', generatedProjectId(1), '42']);
-    expect(data._entities.map((project) => project!.invitations?.length ?? null)).toEqual([null, INVITATIONS_PER_PROJECT, null]);
+    expect(data._entities.map((project) => project!.invitations?.length ?? null)).toEqual([
+      null,
+      INVITATIONS_PER_PROJECT,
+      null,
+    ]);
     expect(errors).toMatchObject([
       { path: ['_entities', 0, 'invitations'], extensions: { code: 'BAD_USER_INPUT' } },
       { path: ['_entities', 2, 'invitations'], extensions: { code: 'BAD_USER_INPUT' } },

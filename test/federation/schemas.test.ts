@@ -1,5 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { getNamedType, type GraphQLSchema, isObjectType, isSpecifiedScalarType, isUnionType, printSchema, specifiedDirectives } from 'graphql';
+import {
+  getNamedType,
+  type GraphQLSchema,
+  isObjectType,
+  isSpecifiedScalarType,
+  isUnionType,
+  printSchema,
+  specifiedDirectives,
+} from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../src/app.ts';
 import { schema, subgraphSchema, subgraphSchemaFor } from '../../src/schema/index.ts';
@@ -7,7 +15,15 @@ import { SUBGRAPH_FILE } from '../../src/schema/print.ts';
 import { appOverrides, stackConfig } from '../integration/stack.ts';
 import { printSubgraphSchema } from '@apollo/subgraph';
 
-const FEDERATION_TYPES = ['_Any', '_Entity', '_Service', 'link__Import', 'link__Purpose', 'federation__FieldSet', 'FieldSet'];
+const FEDERATION_TYPES = [
+  '_Any',
+  '_Entity',
+  '_Service',
+  'link__Import',
+  'link__Purpose',
+  'federation__FieldSet',
+  'FieldSet',
+];
 
 function queryFields(target: GraphQLSchema): string[] {
   return Object.keys(target.getQueryType()!.getFields()).sort();
@@ -16,7 +32,10 @@ function queryFields(target: GraphQLSchema): string[] {
 /** A client for operations that must not reach Ops Manager: any call fails the test. */
 /** Our service with the subgraph on (keyed by `projectIdType`), whose every Ops Manager call fails the test. */
 async function subgraphApp(projectIdType: 'ID' | 'String'): Promise<App> {
-  const options = { logLevel: 'silent', env: { FEDERATION_SUBGRAPH: 'true', FEDERATION_PROJECT_ID_TYPE: projectIdType } };
+  const options = {
+    logLevel: 'silent',
+    env: { FEDERATION_SUBGRAPH: 'true', FEDERATION_PROJECT_ID_TYPE: projectIdType },
+  };
   return createApp(stackConfig(options), {
     ...appOverrides(options),
     upstream: { baseUrl: 'http://127.0.0.1:9/api/public/v1.0', publicKey: 'unused', privateKey: 'unused-private-key' },
@@ -31,7 +50,12 @@ describe('the plain schema has no federation noise', () => {
   });
 
   it('defines only the specified directives, and its SDL applies none of federation’s', () => {
-    expect(schema.getDirectives().map((d) => d.name).sort()).toEqual(specifiedDirectives.map((d) => d.name).sort());
+    expect(
+      schema
+        .getDirectives()
+        .map((d) => d.name)
+        .sort(),
+    ).toEqual(specifiedDirectives.map((d) => d.name).sort());
     expect(printSchema(schema)).not.toMatch(/@key|@link|@external|@shareable/);
   });
 });
@@ -47,27 +71,41 @@ describe('the subgraph schema', () => {
   });
 
   it.each([
-    ['OpsManager', (name: string) => (['Project', 'Query', 'Mutation', 'String', 'Boolean', 'Int', 'ID'].includes(name) || name.startsWith('__') ? name : `OpsManager${name}`)],
+    [
+      'OpsManager',
+      (name: string) =>
+        ['Project', 'Query', 'Mutation', 'String', 'Boolean', 'Int', 'ID'].includes(name) || name.startsWith('__')
+          ? name
+          : `OpsManager${name}`,
+    ],
     ['', (name: string) => name],
-  ])('keeps every type and field of the plain API under namespace %j, with the same types but Project.id', (namespace, ns) => {
-    const subgraph = subgraphSchemaFor('ID', namespace);
-    const field = (name: string) => (namespace && ['createInvitation', 'deleteInvitation', 'updateInvitationRoles'].includes(name) ? `opsManager${name[0]!.toUpperCase()}${name.slice(1)}` : name);
-    // Built-in scalars it does not use (Float) are not listed in a schema's type map.
-    for (const type of Object.values(schema.getTypeMap()).filter((t) => !isSpecifiedScalarType(t))) {
-      const twin = subgraph.getType(ns(type.name));
-      expect(twin?.toString(), type.name).toBe(ns(type.name));
-      expect(twin?.description, type.name).toBe(type.name === 'Project' ? undefined : type.description);
-      if (isObjectType(type) && type.name !== 'Query') {
-        const fields = (twin as typeof type).getFields();
-        expect(Object.keys(fields)).toEqual(Object.keys(type.getFields()).map(field));
-        for (const [name, plain] of Object.entries(type.getFields())) {
-          const expected = `${type.name}.${name}` === 'Project.id' ? 'ID!' : String(plain.type).replace(/\w+/, ns);
-          expect(String(fields[field(name)]!.type), `${type.name}.${name}`).toBe(expected);
-          expect(fields[field(name)]!.args.map((arg) => `${arg.name}: ${arg.type}`)).toEqual(plain.args.map((arg) => `${arg.name}: ${String(arg.type).replace(/\w+/, ns)}`));
+  ])(
+    'keeps every type and field of the plain API under namespace %j, with the same types but Project.id',
+    (namespace, ns) => {
+      const subgraph = subgraphSchemaFor('ID', namespace);
+      const field = (name: string) =>
+        namespace && ['createInvitation', 'deleteInvitation', 'updateInvitationRoles'].includes(name)
+          ? `opsManager${name[0]!.toUpperCase()}${name.slice(1)}`
+          : name;
+      // Built-in scalars it does not use (Float) are not listed in a schema's type map.
+      for (const type of Object.values(schema.getTypeMap()).filter((t) => !isSpecifiedScalarType(t))) {
+        const twin = subgraph.getType(ns(type.name));
+        expect(twin?.toString(), type.name).toBe(ns(type.name));
+        expect(twin?.description, type.name).toBe(type.name === 'Project' ? undefined : type.description);
+        if (isObjectType(type) && type.name !== 'Query') {
+          const fields = (twin as typeof type).getFields();
+          expect(Object.keys(fields)).toEqual(Object.keys(type.getFields()).map(field));
+          for (const [name, plain] of Object.entries(type.getFields())) {
+            const expected = `${type.name}.${name}` === 'Project.id' ? 'ID!' : String(plain.type).replace(/\w+/, ns);
+            expect(String(fields[field(name)]!.type), `${type.name}.${name}`).toBe(expected);
+            expect(fields[field(name)]!.args.map((arg) => `${arg.name}: ${arg.type}`)).toEqual(
+              plain.args.map((arg) => `${arg.name}: ${String(arg.type).replace(/\w+/, ns)}`),
+            );
+          }
         }
       }
-    }
-  });
+    },
+  );
 
   it('namespaces nothing of federation’s: _Any, _Entity, _Service keep their names', () => {
     for (const name of ['_Any', '_Entity', '_Service']) expect(subgraphSchema.getType(name), name).toBeDefined();

@@ -24,7 +24,11 @@ export function supergraphInputs(
 ): SubgraphInput[] {
   return [
     { name: OURS, url: urls[OURS] ?? PINNED_URL, sdl: oursSdl },
-    ...company.subgraphs.map(({ name, sdl }, i) => ({ name, sdl, url: urls[name] ?? `http://127.0.0.1:${4001 + i}/graphql` })),
+    ...company.subgraphs.map(({ name, sdl }, i) => ({
+      name,
+      sdl,
+      url: urls[name] ?? `http://127.0.0.1:${4001 + i}/graphql`,
+    })),
   ];
 }
 
@@ -32,7 +36,11 @@ export function supergraphInputs(
  * Composes with @theguild/federation-composition, as Hive Gateway does (our subgraph.graphql,
  * or `oursSdl`); throws with every error when it fails.
  */
-export function composeSupergraph(company: CompanyShape = PROJECTS_SHAPE, urls: Record<string, string> = {}, oursSdl?: string): string {
+export function composeSupergraph(
+  company: CompanyShape = PROJECTS_SHAPE,
+  urls: Record<string, string> = {},
+  oursSdl?: string,
+): string {
   const result = COMPOSERS.guild(supergraphInputs(company, urls, oursSdl));
   if (!result.supergraphSdl) throw new Error(`composition failed:\n${result.errors.join('\n')}`);
   return result.supergraphSdl.endsWith('\n') ? result.supergraphSdl : `${result.supergraphSdl}\n`;

@@ -9,7 +9,11 @@ const silent = createLogger({ level: 'silent' });
 const READ = JSON.stringify({ query: `{ project(id: "${DEMO_PROJECT_IDS[0]}") { invitations { id } } }` });
 
 async function read(app: App, path = '/graphql') {
-  const response = await app.gateway.fetch(`http://app.test${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: READ });
+  const response = await app.gateway.fetch(`http://app.test${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: READ,
+  });
   return (await response.json()) as { data?: { project: { invitations: unknown[] } } };
 }
 
@@ -55,16 +59,21 @@ describe('createApp: the one composition root', () => {
     // GETs are held on their way out until released, so that "in flight at once" is a fact of the test.
     let holding = false;
     const waiting: Array<() => void> = [];
-    const wrapTransport = (fetch: FetchLike): FetchLike => async (input, init) => {
-      if (holding) await new Promise<void>((resolve) => waiting.push(resolve));
-      return fetch(input, init);
-    };
+    const wrapTransport =
+      (fetch: FetchLike): FetchLike =>
+      async (input, init) => {
+        if (holding) await new Promise<void>((resolve) => waiting.push(resolve));
+        return fetch(input, init);
+      };
     const until = async (condition: () => boolean) => {
       for (const deadline = Date.now() + 5_000; !condition(); await new Promise((resolve) => setTimeout(resolve, 5))) {
         if (Date.now() > deadline) throw new Error('condition not met in time');
       }
     };
-    app = await createApp(loadConfig({ AUDIT_LOG: 'off', UPSTREAM_COALESCE_READS: 'false' }), { logger: silent, wrapTransport });
+    app = await createApp(loadConfig({ AUDIT_LOG: 'off', UPSTREAM_COALESCE_READS: 'false' }), {
+      logger: silent,
+      wrapTransport,
+    });
     await read(app); // the Digest handshake, out of the way
     app.simulator!.counters.reset();
     holding = true;

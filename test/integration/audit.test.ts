@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
 import { registerSecret } from '../secrets-sweep.ts';
 import { type Stack, startStack, useStack } from './stack.ts';
@@ -21,7 +21,12 @@ const DELETE = `mutation($p: ObjectID!, $i: ObjectID!) {
 }`;
 
 let sequence = 0;
-async function change(stack: Stack, query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) {
+async function change(
+  stack: Stack,
+  query: string,
+  variables: Record<string, unknown>,
+  headers: Record<string, string> = {},
+) {
   const requestId = `audit-test-${++sequence}`;
   const response = await fetch(stack.url, {
     method: 'POST',
@@ -69,12 +74,28 @@ describe('the audit trail: one line per change attempt, for every result member'
   });
 
   it.each([
-    ['InvitationRolesUpdated', () => ({ query: UPDATE, variables: { p: payments, i: first().id, r: ['GROUP_OWNER'] } }), undefined],
-    ['InvitationRolesUpdated (by username)', () => ({ query: UPDATE_BY_USERNAME, variables: { p: payments, u: first().username, r: ['GROUP_OWNER'] } }), undefined],
+    [
+      'InvitationRolesUpdated',
+      () => ({ query: UPDATE, variables: { p: payments, i: first().id, r: ['GROUP_OWNER'] } }),
+      undefined,
+    ],
+    [
+      'InvitationRolesUpdated (by username)',
+      () => ({ query: UPDATE_BY_USERNAME, variables: { p: payments, u: first().username, r: ['GROUP_OWNER'] } }),
+      undefined,
+    ],
     ['InvitationDeleted', () => ({ query: DELETE, variables: { p: payments, i: first().id } }), undefined],
     ['NotFoundError', () => ({ query: DELETE, variables: { p: payments, i: MISSING } }), 'INVITATION_NOT_FOUND'],
-    ['AlreadyExistsError', () => ({ query: CREATE, variables: { p: payments, u: first().username, r: ['GROUP_READ_ONLY'] } }), 'INVITATION_ALREADY_EXISTS'],
-    ['InvalidInputError', () => ({ query: UPDATE, variables: { p: payments, i: first().id, r: [] } }), 'BAD_USER_INPUT'],
+    [
+      'AlreadyExistsError',
+      () => ({ query: CREATE, variables: { p: payments, u: first().username, r: ['GROUP_READ_ONLY'] } }),
+      'INVITATION_ALREADY_EXISTS',
+    ],
+    [
+      'InvalidInputError',
+      () => ({ query: UPDATE, variables: { p: payments, i: first().id, r: [] } }),
+      'BAD_USER_INPUT',
+    ],
   ])('%s', async (name, build, code) => {
     const { query, variables } = build();
     const { member, lines } = await change(stack, query, variables);
@@ -89,31 +110,56 @@ describe('the audit trail: one line per change attempt, for every result member'
   it('UpstreamError, ForbiddenError and OutcomeUnknownError carry the code and Ops Manager status', async () => {
     stack.simulator.faults.inject({ kind: 'status', status: 503 }, { match: { method: 'PATCH' } });
     const unavailable = await change(stack, UPDATE, { p: payments, i: first().id, r: ['GROUP_OWNER'] });
-    expect(unavailable.lines[0]).toMatchObject({ result: 'UpstreamError', code: 'UPSTREAM_UNAVAILABLE', upstreamStatus: 503, action: 'updateInvitationRoles' });
+    expect(unavailable.lines[0]).toMatchObject({
+      result: 'UpstreamError',
+      code: 'UPSTREAM_UNAVAILABLE',
+      upstreamStatus: 503,
+      action: 'updateInvitationRoles',
+    });
 
     stack.simulator.faults.inject({ kind: 'status', status: 403 }, { match: { method: 'DELETE' } });
     const forbidden = await change(stack, DELETE, { p: payments, i: first().id });
-    expect(forbidden.lines[0]).toMatchObject({ result: 'ForbiddenError', code: 'FORBIDDEN', upstreamStatus: 403, action: 'deleteInvitation' });
+    expect(forbidden.lines[0]).toMatchObject({
+      result: 'ForbiddenError',
+      code: 'FORBIDDEN',
+      upstreamStatus: 403,
+      action: 'deleteInvitation',
+    });
 
     // Reset before Ops Manager applied it, twice: the reads do not show it, the outcome stays unknown.
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' }, times: 2 });
     const unknown = await change(stack, CREATE, { p: payments, u: 'maybe@example.com', r: ['GROUP_READ_ONLY'] });
     expect(unknown.member).toBe('OutcomeUnknownError');
-    expect(unknown.lines[0]).toMatchObject({ result: 'OutcomeUnknownError', code: 'MUTATION_OUTCOME_UNKNOWN', username: 'maybe@example.com' });
-    expect(unknown.lines[0]!.sends).toEqual([{ code: 'MUTATION_OUTCOME_UNKNOWN' }, { code: 'MUTATION_OUTCOME_UNKNOWN' }]);
+    expect(unknown.lines[0]).toMatchObject({
+      result: 'OutcomeUnknownError',
+      code: 'MUTATION_OUTCOME_UNKNOWN',
+      username: 'maybe@example.com',
+    });
+    expect(unknown.lines[0]!.sends).toEqual([
+      { code: 'MUTATION_OUTCOME_UNKNOWN' },
+      { code: 'MUTATION_OUTCOME_UNKNOWN' },
+    ]);
 
     // Reset after Ops Manager applied it: confirmed by reading back, and the trail says so (no answer: no status).
     stack.simulator.faults.inject({ kind: 'reset', after: 'apply' }, { match: { method: 'POST' } });
     const confirmed = await change(stack, CREATE, { p: payments, u: 'surely@example.com', r: ['GROUP_READ_ONLY'] });
     expect(confirmed.member).toBe('InvitationCreated');
-    expect(confirmed.lines[0]).toMatchObject({ result: 'InvitationCreated', confirmedByReadBack: true, sends: [{ code: 'MUTATION_OUTCOME_UNKNOWN' }] });
+    expect(confirmed.lines[0]).toMatchObject({
+      result: 'InvitationCreated',
+      confirmedByReadBack: true,
+      sends: [{ code: 'MUTATION_OUTCOME_UNKNOWN' }],
+    });
     expect(confirmed.lines[0]!.upstreamStatus).toBeUndefined();
   });
 
   it('a change sent twice: each send in order, with the status of the one that succeeded', async () => {
     // An unreadable 2xx (status 200, not applied), then the second attempt answered.
     stack.simulator.faults.inject({ kind: 'malformed-json' }, { match: { method: 'PATCH' } });
-    const updated = await change(stack, UPDATE, { p: payments, i: first().id, r: ['GROUP_AUTOMATION_ADMIN', 'GROUP_USER_ADMIN'] });
+    const updated = await change(stack, UPDATE, {
+      p: payments,
+      i: first().id,
+      r: ['GROUP_AUTOMATION_ADMIN', 'GROUP_USER_ADMIN'],
+    });
     expect(updated.member).toBe('InvitationRolesUpdated');
     expect(updated.lines).toHaveLength(1);
     expect(updated.lines[0]).toMatchObject({
@@ -149,7 +195,12 @@ describe('the audit trail in jwt mode', () => {
   const SECRET = 'audit-trail-secret-of-at-least-32-characters';
   registerSecret(SECRET);
   const token = (subject: string, scope: string, projects?: string[]) => {
-    const signed = jwt.sign({ scope, ...(projects ? { projects } : {}) }, SECRET, { issuer: 'https://issuer.example/', audience: 'gw', subject, expiresIn: '5m' });
+    const signed = jwt.sign({ scope, ...(projects ? { projects } : {}) }, SECRET, {
+      issuer: 'https://issuer.example/',
+      audience: 'gw',
+      subject,
+      expiresIn: '5m',
+    });
     registerSecret(signed.split('.')[2]!);
     return signed;
   };
@@ -160,7 +211,16 @@ describe('the audit trail in jwt mode', () => {
       env: { FEDERATION_SUBGRAPH: 'true' },
       security: {
         authMode: 'jwt',
-        jwt: { secret: SECRET, jwksUrl: undefined, issuer: 'https://issuer.example/', audience: 'gw', algorithms: ['HS256'], readScope: 'invitations:read', writeScope: 'invitations:write', projectsClaim: 'projects' },
+        jwt: {
+          secret: SECRET,
+          jwksUrl: undefined,
+          issuer: 'https://issuer.example/',
+          audience: 'gw',
+          algorithms: ['HS256'],
+          readScope: 'invitations:read',
+          writeScope: 'invitations:write',
+          projectsClaim: 'projects',
+        },
       },
     });
   });
@@ -168,17 +228,44 @@ describe('the audit trail in jwt mode', () => {
 
   it('names the caller by subject, and records changes refused for a missing scope or project', async () => {
     const target = stack.simulator.store.listInvitations(payments)[0]!;
-    const allowed = await change(stack, UPDATE, { p: payments, i: target.id, r: ['GROUP_OWNER'] }, { authorization: `Bearer ${token('alice', 'invitations:read invitations:write')}` });
+    const allowed = await change(
+      stack,
+      UPDATE,
+      { p: payments, i: target.id, r: ['GROUP_OWNER'] },
+      { authorization: `Bearer ${token('alice', 'invitations:read invitations:write')}` },
+    );
     expect(allowed.lines[0]).toMatchObject({ caller: 'sub:alice', result: 'InvitationRolesUpdated' });
 
-    const noScope = await change(stack, UPDATE, { p: payments, i: target.id, r: ['GROUP_READ_ONLY'] }, { authorization: `Bearer ${token('bob', 'invitations:read')}` });
+    const noScope = await change(
+      stack,
+      UPDATE,
+      { p: payments, i: target.id, r: ['GROUP_READ_ONLY'] },
+      { authorization: `Bearer ${token('bob', 'invitations:read')}` },
+    );
     expect(noScope.member).toBe('ForbiddenError');
     expect(noScope.lines).toEqual([
-      expect.objectContaining({ caller: 'sub:bob', action: 'updateInvitationRoles', projectId: payments, invitationId: target.id, roles: ['GROUP_READ_ONLY'], result: 'ForbiddenError', code: 'FORBIDDEN' }),
+      expect.objectContaining({
+        caller: 'sub:bob',
+        action: 'updateInvitationRoles',
+        projectId: payments,
+        invitationId: target.id,
+        roles: ['GROUP_READ_ONLY'],
+        result: 'ForbiddenError',
+        code: 'FORBIDDEN',
+      }),
     ]);
 
-    const otherProject = await change(stack, DELETE, { p: payments, i: target.id }, { authorization: `Bearer ${token('carol', 'invitations:read invitations:write', ['bbbbbbbbbbbbbbbbbbbbbbbb'])}` });
-    expect(otherProject.lines[0]).toMatchObject({ caller: 'sub:carol', action: 'deleteInvitation', result: 'ForbiddenError' });
+    const otherProject = await change(
+      stack,
+      DELETE,
+      { p: payments, i: target.id },
+      { authorization: `Bearer ${token('carol', 'invitations:read invitations:write', ['bbbbbbbbbbbbbbbbbbbbbbbb'])}` },
+    );
+    expect(otherProject.lines[0]).toMatchObject({
+      caller: 'sub:carol',
+      action: 'deleteInvitation',
+      result: 'ForbiddenError',
+    });
     // Neither refused change reached Ops Manager.
     expect(stack.simulator.store.getInvitation(target.id)!.roles).toEqual(['GROUP_OWNER']);
   });
@@ -188,12 +275,23 @@ describe('the audit trail in jwt mode', () => {
     const namespaced = `mutation($p: OpsManagerObjectID!, $i: OpsManagerObjectID!) {
       opsManagerDeleteInvitation(projectId: $p, invitationId: $i) { __typename }
     }`;
-    const refused = await change({ ...stack, url: stack.url.replace(/\/graphql$/, '/subgraph') }, namespaced, { p: payments, i: target.id }, {
-      authorization: `Bearer ${token('dave', 'invitations:read')}`,
-    });
+    const refused = await change(
+      { ...stack, url: stack.url.replace(/\/graphql$/, '/subgraph') },
+      namespaced,
+      { p: payments, i: target.id },
+      {
+        authorization: `Bearer ${token('dave', 'invitations:read')}`,
+      },
+    );
     expect(refused.member).toBe('OpsManagerForbiddenError');
     expect(refused.lines).toEqual([
-      expect.objectContaining({ caller: 'sub:dave', action: 'deleteInvitation', projectId: payments, invitationId: target.id, result: 'ForbiddenError' }),
+      expect.objectContaining({
+        caller: 'sub:dave',
+        action: 'deleteInvitation',
+        projectId: payments,
+        invitationId: target.id,
+        result: 'ForbiddenError',
+      }),
     ]);
     expect(stack.simulator.store.getInvitation(target.id)).toBeDefined();
   });

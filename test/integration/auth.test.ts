@@ -26,7 +26,9 @@ const jwtSecurity = {
 };
 
 function token(claims: Record<string, unknown>, options: jwt.SignOptions = {}, key: jwt.Secret = SECRET): string {
-  return registered(jwt.sign(claims, key, { issuer: ISSUER, audience: AUDIENCE, expiresIn: '5m', subject: 'frontend-app', ...options }));
+  return registered(
+    jwt.sign(claims, key, { issuer: ISSUER, audience: AUDIENCE, expiresIn: '5m', subject: 'frontend-app', ...options }),
+  );
 }
 
 /** A token's signature is what must never be logged (the claims are not secret). */
@@ -35,13 +37,21 @@ function registered(signed: string): string {
   return signed;
 }
 
-async function call(stack: Stack, query: string, headers: Record<string, string> = {}, variables?: Record<string, unknown>) {
+async function call(
+  stack: Stack,
+  query: string,
+  headers: Record<string, string> = {},
+  variables?: Record<string, unknown>,
+) {
   const response = await fetch(stack.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json()) as { data?: any; errors?: Array<{ message: string; path?: unknown[]; extensions?: { code?: string } }> };
+  const body = (await response.json()) as {
+    data?: any;
+    errors?: Array<{ message: string; path?: unknown[]; extensions?: { code?: string } }>;
+  };
   return { status: response.status, body, headers: response.headers };
 }
 
@@ -59,11 +69,27 @@ describe('jwt mode', () => {
   it.each([
     ['no token', {}],
     ['a malformed token', { authorization: 'Bearer not.a.jwt' }],
-    ['a bad signature', { authorization: `Bearer ${token({ scope: 'invitations:read' }, {}, 'another-secret-that-is-also-long-enough!!')}` }],
+    [
+      'a bad signature',
+      {
+        authorization: `Bearer ${token({ scope: 'invitations:read' }, {}, 'another-secret-that-is-also-long-enough!!')}`,
+      },
+    ],
     ['an expired token', { authorization: `Bearer ${token({ scope: 'invitations:read' }, { expiresIn: -10 })}` }],
-    ['the wrong issuer', { authorization: `Bearer ${token({ scope: 'invitations:read' }, { issuer: 'https://evil.example.com/' })}` }],
-    ['the wrong audience', { authorization: `Bearer ${token({ scope: 'invitations:read' }, { audience: 'someone-else' })}` }],
-    ['alg none', { authorization: `Bearer ${jwt.sign({ scope: 'invitations:read', iss: ISSUER, aud: AUDIENCE }, '', { algorithm: 'none' })}` }],
+    [
+      'the wrong issuer',
+      { authorization: `Bearer ${token({ scope: 'invitations:read' }, { issuer: 'https://evil.example.com/' })}` },
+    ],
+    [
+      'the wrong audience',
+      { authorization: `Bearer ${token({ scope: 'invitations:read' }, { audience: 'someone-else' })}` },
+    ],
+    [
+      'alg none',
+      {
+        authorization: `Bearer ${jwt.sign({ scope: 'invitations:read', iss: ISSUER, aud: AUDIENCE }, '', { algorithm: 'none' })}`,
+      },
+    ],
     ['Basic credentials', { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }],
   ])('answers %s with 401 UNAUTHENTICATED and no upstream call', async (_name, headers) => {
     const { status, body } = await call(stack, READ_BOTH, headers);
@@ -74,7 +100,9 @@ describe('jwt mode', () => {
   });
 
   it('lets a token with the read scope read', async () => {
-    const { status, body } = await call(stack, READ_BOTH, { authorization: `Bearer ${token({ scope: 'invitations:read' })}` });
+    const { status, body } = await call(stack, READ_BOTH, {
+      authorization: `Bearer ${token({ scope: 'invitations:read' })}`,
+    });
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
     expect(body.data.a.invitations.length).toBeGreaterThan(0);
@@ -89,7 +117,12 @@ describe('jwt mode', () => {
 
   it('answers a mutation without the write scope with its typed ForbiddenError, calling nothing', async () => {
     const invitation = stack.simulator.store.listInvitations(payments)[0]!;
-    const { body } = await call(stack, UPDATE, { authorization: `Bearer ${token({ scope: 'invitations:read' })}` }, { p: payments, i: invitation.id });
+    const { body } = await call(
+      stack,
+      UPDATE,
+      { authorization: `Bearer ${token({ scope: 'invitations:read' })}` },
+      { p: payments, i: invitation.id },
+    );
     expect(body.data.updateInvitationRoles).toEqual({
       __typename: 'ForbiddenError',
       code: 'FORBIDDEN',
@@ -100,16 +133,28 @@ describe('jwt mode', () => {
 
   it('lets a token with the write scope change, reading scopes from `scp` arrays too', async () => {
     const invitation = stack.simulator.store.listInvitations(payments)[0]!;
-    const { body } = await call(stack, UPDATE, { authorization: `Bearer ${token({ scp: ['invitations:write'] })}` }, { p: payments, i: invitation.id });
+    const { body } = await call(
+      stack,
+      UPDATE,
+      { authorization: `Bearer ${token({ scp: ['invitations:write'] })}` },
+      { p: payments, i: invitation.id },
+    );
     expect(body.data.updateInvitationRoles.__typename).toBe('InvitationRolesUpdated');
   });
 
   it('limits a token with a projects claim to its projects: FORBIDDEN on the others only, never called', async () => {
-    const { status, body } = await call(stack, READ_BOTH, { authorization: `Bearer ${token({ scope: 'invitations:read', projects: [payments.toUpperCase()] })}` });
+    const { status, body } = await call(stack, READ_BOTH, {
+      authorization: `Bearer ${token({ scope: 'invitations:read', projects: [payments.toUpperCase()] })}`,
+    });
     expect(status).toBe(200);
     expect(body.data.a.invitations.length).toBeGreaterThan(0);
     expect(body.data.b.invitations).toBeNull();
-    expect(body.errors).toEqual([expect.objectContaining({ path: ['b', 'invitations'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+    expect(body.errors).toEqual([
+      expect.objectContaining({
+        path: ['b', 'invitations'],
+        extensions: expect.objectContaining({ code: 'FORBIDDEN' }),
+      }),
+    ]);
     const { byPath } = stack.simulator.counters.snapshot();
     expect(Object.keys(byPath)).toEqual([`GET /api/public/v1.0/groups/${payments}/invites`]);
   });
@@ -118,7 +163,10 @@ describe('jwt mode', () => {
     const invitation = stack.simulator.store.listInvitations(analytics)[0]!;
     const headers = { authorization: `Bearer ${token({ scope: 'invitations:write', projects: [payments] })}` };
     const { body } = await call(stack, UPDATE, headers, { p: analytics, i: invitation.id });
-    expect(body.data.updateInvitationRoles).toMatchObject({ __typename: 'ForbiddenError', message: 'Your credentials do not grant access to this project.' });
+    expect(body.data.updateInvitationRoles).toMatchObject({
+      __typename: 'ForbiddenError',
+      message: 'Your credentials do not grant access to this project.',
+    });
     expect(stack.simulator.counters.snapshot().requests).toBe(0);
   });
 
@@ -138,10 +186,14 @@ describe('jwt mode with a JWKS URL', () => {
   let jwks: Server;
   let stack: Stack;
   beforeAll(async () => {
-    jwks = createServer((_request, response) => response.setHeader('content-type', 'application/json').end(JSON.stringify({ keys: [jwk] })));
+    jwks = createServer((_request, response) =>
+      response.setHeader('content-type', 'application/json').end(JSON.stringify({ keys: [jwk] })),
+    );
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
     const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`;
-    stack = await startStack({ security: { ...jwtSecurity, jwt: { ...jwtSecurity.jwt, secret: undefined, jwksUrl, algorithms: ['RS256'] } } });
+    stack = await startStack({
+      security: { ...jwtSecurity, jwt: { ...jwtSecurity.jwt, secret: undefined, jwksUrl, algorithms: ['RS256'] } },
+    });
   });
   afterAll(async () => {
     await stack.close();

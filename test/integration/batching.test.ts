@@ -15,8 +15,14 @@ function thirtyAliasOperation(): string {
     const id = generatedProjectId(p);
     const kind = Math.floor(alias / PROJECTS);
     if (kind === 0) fields.push(`a${alias}: project(id: "${id}") { invitations { id roles } }`);
-    if (kind === 1) fields.push(`a${alias}: project(id: "${id}") { invitations(username: "${generatedUsername(p, 1).toUpperCase()}") { id } }`);
-    if (kind === 2) fields.push(`a${alias}: projects(ids: ["${id}"]) { invitation(id: "${generatedInvitationId(p, 2)}") { id username } }`);
+    if (kind === 1)
+      fields.push(
+        `a${alias}: project(id: "${id}") { invitations(username: "${generatedUsername(p, 1).toUpperCase()}") { id } }`,
+      );
+    if (kind === 2)
+      fields.push(
+        `a${alias}: projects(ids: ["${id}"]) { invitation(id: "${generatedInvitationId(p, 2)}") { id username } }`,
+      );
   }
   return `query ThirtyAliases { ${fields.join('\n')} }`;
 }

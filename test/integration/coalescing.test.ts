@@ -25,10 +25,12 @@ function upstreamGate(method: string) {
       for (const go of waiting.splice(0)) go();
     },
     waiting: () => waiting.length,
-    wrap: (fetch: FetchLike): FetchLike => async (input, init) => {
-      if (holding && (init?.method ?? 'GET') === method) await new Promise<void>((resolve) => waiting.push(resolve));
-      return fetch(input, init);
-    },
+    wrap:
+      (fetch: FetchLike): FetchLike =>
+      async (input, init) => {
+        if (holding && (init?.method ?? 'GET') === method) await new Promise<void>((resolve) => waiting.push(resolve));
+        return fetch(input, init);
+      },
   };
 }
 
@@ -41,8 +43,16 @@ async function eventually(condition: () => boolean, timeoutMs = 5_000): Promise<
   }
 }
 
-async function post(stack: Stack, query: string, headers: Record<string, string> = {}): Promise<{ data?: any; errors?: unknown[] }> {
-  const response = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
+async function post(
+  stack: Stack,
+  query: string,
+  headers: Record<string, string> = {},
+): Promise<{ data?: any; errors?: unknown[] }> {
+  const response = await fetch(stack.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query }),
+  });
   return (await response.json()) as { data?: any; errors?: unknown[] };
 }
 
@@ -55,7 +65,11 @@ describe('read coalescing: identical reads in flight share one GET', () => {
 
   async function start(method: string, options: Parameters<typeof startStack>[0] = {}) {
     const gate = upstreamGate(method);
-    stack = await startStack({ simulator: { seed: { projects: 3, invitationsPerProject: 2 } }, wrapTransport: gate.wrap, ...options });
+    stack = await startStack({
+      simulator: { seed: { projects: 3, invitationsPerProject: 2 } },
+      wrapTransport: gate.wrap,
+      ...options,
+    });
     return { stack, gate };
   }
 
@@ -93,7 +107,10 @@ describe('read coalescing: identical reads in flight share one GET', () => {
   it('never shares a GET between different credentials (passthrough keys)', async () => {
     const alice = { publicKey: 'alice-public', privateKey: 'alice-private-key-1' };
     const bob = { publicKey: 'bob-public', privateKey: 'bob-private-key-2' };
-    const { stack, gate } = await start('GET', { security: { authMode: 'passthrough' }, simulator: { apiKeys: [DEMO_API_KEY, alice, bob], seed: { projects: 3, invitationsPerProject: 2 } } });
+    const { stack, gate } = await start('GET', {
+      security: { authMode: 'passthrough' },
+      simulator: { apiKeys: [DEMO_API_KEY, alice, bob], seed: { projects: 3, invitationsPerProject: 2 } },
+    });
     const basic = (key: typeof alice) => {
       registerSecret(key.privateKey);
       const encoded = Buffer.from(`${key.publicKey}:${key.privateKey}`).toString('base64');
@@ -129,7 +146,9 @@ describe('read coalescing: identical reads in flight share one GET', () => {
   it('a read that starts after a change to its project was acknowledged does not join a GET that started before it', async () => {
     const { stack, gate } = await start('GET');
     const before = await post(stack, READ);
-    expect(before.data.project.invitations.find((one: { id: string }) => one.id === invitation).roles).not.toEqual(CHANGED_ROLES);
+    expect(before.data.project.invitations.find((one: { id: string }) => one.id === invitation).roles).not.toEqual(
+      CHANGED_ROLES,
+    );
     stack.simulator.counters.reset();
 
     gate.hold();
@@ -143,7 +162,9 @@ describe('read coalescing: identical reads in flight share one GET', () => {
     gate.release();
 
     const [, after] = await Promise.all([early, late]);
-    expect(after.data.project.invitations.find((one: { id: string }) => one.id === invitation).roles).toEqual(CHANGED_ROLES);
+    expect(after.data.project.invitations.find((one: { id: string }) => one.id === invitation).roles).toEqual(
+      CHANGED_ROLES,
+    );
     expect(stack.upstreamCalls(LIST_ROUTE)).toBe(2);
     expect(stack.upstreamCalls(PATCH_BY_ID)).toBe(1);
   });
@@ -156,7 +177,12 @@ describe('read coalescing: identical reads in flight share one GET', () => {
     const stays = post(stack, READ);
     await eventually(() => gate.waiting() === 1);
     const caller = new AbortController();
-    const leaves = fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: READ }), signal: caller.signal }).catch(() => 'left');
+    const leaves = fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: READ }),
+      signal: caller.signal,
+    }).catch(() => 'left');
     await eventually(() => stack.upstream.status().readsCoalesced === 1);
     caller.abort();
     expect(await leaves).toBe('left');

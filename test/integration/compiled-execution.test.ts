@@ -10,7 +10,12 @@ import {
   ProjectsInvitationsDocument,
   UpdateInvitationRolesDocument,
 } from 'ops-manager-invitations-client/documents';
-import { DEMO_API_KEY, DEMO_EXPIRED_INVITATION_ID, DEMO_INVITATIONS, DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
+import {
+  DEMO_API_KEY,
+  DEMO_EXPIRED_INVITATION_ID,
+  DEMO_INVITATIONS,
+  DEMO_PROJECT_IDS,
+} from '../../src/simulator/demo-data.ts';
 import { appOverrides, type Stack, stackConfig, startStack } from './stack.ts';
 
 const [payments, analytics, internalTools] = DEMO_PROJECT_IDS as [string, string, string];
@@ -68,11 +73,31 @@ describe('compiled execution (graphql-jit)', () => {
 
   const cases: Case[] = [
     { name: 'the list, with a fragment', query: print(ProjectInvitationsDocument), variables: { projectId: payments } },
-    { name: 'the username filter, any case', query: print(ProjectInvitationsDocument), variables: { projectId: internalTools, username: 'anna.kowalski@example.com' } },
-    { name: 'one invitation by id', query: print(ProjectInvitationDocument), variables: { projectId: payments, invitationId: jane.id } },
-    { name: 'an expired invitation', query: print(ProjectInvitationDocument), variables: { projectId: analytics, invitationId: DEMO_EXPIRED_INVITATION_ID } },
-    { name: 'an unknown invitation', query: print(ProjectInvitationDocument), variables: { projectId: payments, invitationId: UNKNOWN } },
-    { name: 'several projects, one unknown', query: print(ProjectsInvitationsDocument), variables: { projectIds: [payments, UNKNOWN, analytics] } },
+    {
+      name: 'the username filter, any case',
+      query: print(ProjectInvitationsDocument),
+      variables: { projectId: internalTools, username: 'anna.kowalski@example.com' },
+    },
+    {
+      name: 'one invitation by id',
+      query: print(ProjectInvitationDocument),
+      variables: { projectId: payments, invitationId: jane.id },
+    },
+    {
+      name: 'an expired invitation',
+      query: print(ProjectInvitationDocument),
+      variables: { projectId: analytics, invitationId: DEMO_EXPIRED_INVITATION_ID },
+    },
+    {
+      name: 'an unknown invitation',
+      query: print(ProjectInvitationDocument),
+      variables: { projectId: payments, invitationId: UNKNOWN },
+    },
+    {
+      name: 'several projects, one unknown',
+      query: print(ProjectsInvitationsDocument),
+      variables: { projectIds: [payments, UNKNOWN, analytics] },
+    },
     {
       name: 'aliases, inline fragments, __typename, skip and include',
       query: `query Mixed($id: ObjectID!, $yes: Boolean!) {
@@ -82,8 +107,18 @@ describe('compiled execution (graphql-jit)', () => {
       }`,
       variables: { id: payments, yes: true },
     },
-    { name: 'one project failing (503) among others: a partial answer', query: print(ProjectsInvitationsDocument), variables: { projectIds: [payments, analytics] }, fault: faultOn(analytics, 503) },
-    { name: 'a project refused by Ops Manager (403)', query: print(ProjectInvitationsDocument), variables: { projectId: payments }, fault: faultOn(payments, 403) },
+    {
+      name: 'one project failing (503) among others: a partial answer',
+      query: print(ProjectsInvitationsDocument),
+      variables: { projectIds: [payments, analytics] },
+      fault: faultOn(analytics, 503),
+    },
+    {
+      name: 'a project refused by Ops Manager (403)',
+      query: print(ProjectInvitationsDocument),
+      variables: { projectId: payments },
+      fault: faultOn(payments, 403),
+    },
     {
       name: 'a failing field on line 5 of a document with CRLF and CR line ends',
       query: 'query Crlf($id: ObjectID!) {\r\n  project(id: $id) {\r  id\r\n\r\n      invitations { id }\r\n  }\r\n}',
@@ -100,9 +135,21 @@ describe('compiled execution (graphql-jit)', () => {
       query: print(UpdateInvitationRolesDocument),
       variables: { projectId: analytics, invitation: { username: 'LI.WEI@example.com' }, roles: ['GROUP_OWNER'] },
     },
-    { name: 'a mutation answering a typed error (empty roles)', query: print(UpdateInvitationRolesDocument), variables: { projectId: payments, invitation: { id: jane.id }, roles: [] } },
-    { name: 'a mutation answering NotFound', query: print(DeleteInvitationDocument), variables: { projectId: payments, invitationId: UNKNOWN } },
-    { name: 'bad variables (the standard executor answers for both)', query: print(ProjectInvitationsDocument), variables: { projectId: 'nope' } },
+    {
+      name: 'a mutation answering a typed error (empty roles)',
+      query: print(UpdateInvitationRolesDocument),
+      variables: { projectId: payments, invitation: { id: jane.id }, roles: [] },
+    },
+    {
+      name: 'a mutation answering NotFound',
+      query: print(DeleteInvitationDocument),
+      variables: { projectId: payments, invitationId: UNKNOWN },
+    },
+    {
+      name: 'bad variables (the standard executor answers for both)',
+      query: print(ProjectInvitationsDocument),
+      variables: { projectId: 'nope' },
+    },
   ];
 
   it.each(cases)('answers exactly as the standard executor: $name', async (testCase) => {
@@ -121,12 +168,20 @@ describe('compiled execution (graphql-jit)', () => {
       const text = await (await fetch(stack.url.replace('/graphql', '/metrics'))).text();
       return Number(/^gateway_graphql_compilations_total (\d+)/m.exec(text)?.[1]);
     };
-    const once: Case = { name: 'once', query: 'query CompiledOnce($id: ObjectID!) { project(id: $id) { id } }', variables: { id: payments } };
+    const once: Case = {
+      name: 'once',
+      query: 'query CompiledOnce($id: ObjectID!) { project(id: $id) { id } }',
+      variables: { id: payments },
+    };
     const before = await scrape();
     for (let run = 0; run < 3; run += 1) expect((await post(stack.gateway, once)).status).toBe(200);
     expect(await scrape()).toBe(before + 1);
 
-    const refused = await post(stack.gateway, { name: 'bad', query: 'query NeverCompiled($id: ObjectID!) { project(id: $id) { id } }', variables: { id: 'nope' } });
+    const refused = await post(stack.gateway, {
+      name: 'bad',
+      query: 'query NeverCompiled($id: ObjectID!) { project(id: $id) { id } }',
+      variables: { id: 'nope' },
+    });
     expect(refused.status).toBe(400);
     expect(JSON.parse(refused.body).errors[0].extensions.code).toBe('BAD_USER_INPUT');
     expect(await scrape()).toBe(before + 1);

@@ -98,7 +98,7 @@ describe('two callers, one flooding: the other is served in turn (jwt mode, UPST
   const stacks: Stack[] = [];
   afterAll(() => Promise.all(stacks.map((stack) => stack.close())));
 
-  it('with the fair line (and no budgets): every read of B answers, and Ops Manager serves only a handful of A\'s reads while each waits', async () => {
+  it("with the fair line (and no budgets): every read of B answers, and Ops Manager serves only a handful of A's reads while each waits", async () => {
     const stack = await scenario({});
     stacks.push(stack);
     const alone = await floodRun(stack, 0);
@@ -113,7 +113,7 @@ describe('two callers, one flooding: the other is served in turn (jwt mode, UPST
     expect(await metricValue(stack.url, 'upstream_queue_wait_seconds_count')).toBe(stack.upstreamCalls());
   });
 
-  it('first come, first served (UPSTREAM_FAIR_QUEUE=false): B waits behind A\'s queue, which the bound above tells apart', async () => {
+  it("first come, first served (UPSTREAM_FAIR_QUEUE=false): B waits behind A's queue, which the bound above tells apart", async () => {
     const stack = await scenario({ UPSTREAM_FAIR_QUEUE: 'false' });
     stacks.push(stack);
     const run = await floodRun(stack);

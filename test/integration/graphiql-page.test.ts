@@ -5,12 +5,17 @@ import { negotiate } from '../../src/plugins/use-compressed-graphiql.ts';
 import { type Stack, startStack } from './stack.ts';
 
 /** A GET as a browser sends it, read as raw bytes (fetch would decompress them and hide the encoding). */
-function get(url: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+function get(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { headers }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
+      );
       response.on('error', reject);
     });
     req.on('error', reject);
@@ -64,7 +69,11 @@ describe('the GraphiQL page over the wire', () => {
 
   it('leaves GraphQL responses alone, whatever the client accepts', async () => {
     const response = await fetch(`${stack.url}?query=${encodeURIComponent('{ __typename }')}`, {
-      headers: { accept: 'application/graphql-response+json', 'accept-encoding': 'br, gzip', 'x-graphql-yoga-csrf': '1' },
+      headers: {
+        accept: 'application/graphql-response+json',
+        'accept-encoding': 'br, gzip',
+        'x-graphql-yoga-csrf': '1',
+      },
     });
     expect(response.headers.get('content-encoding')).toBeNull();
     expect(response.headers.get('etag')).toBeNull();

@@ -10,8 +10,16 @@ const [payments] = DEMO_PROJECT_IDS as [string];
  * GraphQL-over-HTTP media type, refused requests answer 4xx. (With plain application/json
  * the spec keeps 200 for well-formed requests, for older clients.)
  */
-async function post(stack: Stack, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) {
-  const response = await fetch(stack.url, { method: 'POST', headers: { accept: 'application/graphql-response+json', ...headers }, body });
+async function post(
+  stack: Stack,
+  body: string,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+) {
+  const response = await fetch(stack.url, {
+    method: 'POST',
+    headers: { accept: 'application/graphql-response+json', ...headers },
+    body,
+  });
   const text = await response.text();
   let json: { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: string } }> } = {};
   try {
@@ -27,21 +35,32 @@ const query = (document: string) => JSON.stringify({ query: document });
 describe('hardening (development defaults)', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ security: { corsOrigins: ['https://app.example.com'], maxBodyBytes: 10_000, maxProjectsPerOperation: 20 } });
+    stack = await startStack({
+      security: { corsOrigins: ['https://app.example.com'], maxBodyBytes: 10_000, maxProjectsPerOperation: 20 },
+    });
   });
   afterAll(() => stack.close());
   beforeEach(() => stack.simulator.counters.reset());
 
   it('lets the documented 30-alias operation through', async () => {
-    const fields = Array.from({ length: 30 }, (_, i) => `a${i}: project(id: "${payments}") { invitations { id roles } }`);
+    const fields = Array.from(
+      { length: 30 },
+      (_, i) => `a${i}: project(id: "${payments}") { invitations { id roles } }`,
+    );
     const { status, json } = await post(stack, query(`{ ${fields.join(' ')} }`));
     expect(status).toBe(200);
     expect(json.errors).toBeUndefined();
   });
 
   it.each([
-    ['too deep', `{ project(id: "${payments}") { invitations { project { invitations { project { invitations { project { invitations { project { invitations { project { id } } } } } } } } } } }`],
-    ['too many aliases', `{ ${Array.from({ length: 60 }, (_, i) => `a${i}: project(id: "${payments}") { id }`).join(' ')} }`],
+    [
+      'too deep',
+      `{ project(id: "${payments}") { invitations { project { invitations { project { invitations { project { invitations { project { invitations { project { id } } } } } } } } } } }`,
+    ],
+    [
+      'too many aliases',
+      `{ ${Array.from({ length: 60 }, (_, i) => `a${i}: project(id: "${payments}") { id }`).join(' ')} }`,
+    ],
     ['too many tokens', `{ ${Array.from({ length: 800 }, () => '__typename').join(' ')} }`],
   ])('refuses a document %s before execution, without saying where the limit is', async (_name, document) => {
     const { status, json } = await post(stack, query(document));
@@ -54,7 +73,10 @@ describe('hardening (development defaults)', () => {
   });
 
   it('refuses an operation naming more distinct projects than allowed, before any upstream call', async () => {
-    const fields = Array.from({ length: 21 }, (_, i) => `p${i}: project(id: "${generatedProjectId(i)}") { invitations { id } }`);
+    const fields = Array.from(
+      { length: 21 },
+      (_, i) => `p${i}: project(id: "${generatedProjectId(i)}") { invitations { id } }`,
+    );
     const { json } = await post(stack, query(`{ ${fields.join(' ')} }`));
     expect(json.data ?? null).toBeNull();
     expect(json.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -65,7 +87,8 @@ describe('hardening (development defaults)', () => {
   it('counts projects across aliases, lists and variables, and repeats once', async () => {
     const ids = Array.from({ length: 15 }, (_, i) => generatedProjectId(i));
     const body = JSON.stringify({
-      query: 'query($ids: [ObjectID!]!, $one: ObjectID!) { a: projects(ids: $ids) { id } b: project(id: $one) { id } c: projects(ids: $ids) { id } }',
+      query:
+        'query($ids: [ObjectID!]!, $one: ObjectID!) { a: projects(ids: $ids) { id } b: project(id: $one) { id } c: projects(ids: $ids) { id } }',
       variables: { ids, one: generatedProjectId(16) },
     });
     expect((await post(stack, body)).json.errors).toBeUndefined();
@@ -89,7 +112,12 @@ describe('hardening (development defaults)', () => {
         controller.close();
       },
     });
-    const response = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: chunks, duplex: 'half' } as RequestInit);
+    const response = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: chunks,
+      duplex: 'half',
+    } as RequestInit);
     expect(response.status).toBe(413);
   });
 
@@ -101,32 +129,49 @@ describe('hardening (development defaults)', () => {
         body: query('{ __typename }'),
       });
       expect(response.status, declared).toBe(400);
-      expect(((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('BAD_REQUEST');
+      expect(
+        ((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code,
+      ).toBe('BAD_REQUEST');
     }
     expect(stack.simulator.counters.snapshot().requests).toBe(0);
   });
 
   it('stops cross-site request forgery: a simple GET or form POST without the CSRF header is refused', async () => {
-    const get = await fetch(`${stack.url}?query=${encodeURIComponent('{ __typename }')}`, { headers: { accept: 'application/json' } });
+    const get = await fetch(`${stack.url}?query=${encodeURIComponent('{ __typename }')}`, {
+      headers: { accept: 'application/json' },
+    });
     expect(get.status).toBe(403);
-    expect(((await get.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('FORBIDDEN');
+    expect(((await get.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe(
+      'FORBIDDEN',
+    );
     const form = await post(stack, 'query=%7B__typename%7D', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(form.status).toBe(403);
-    const withHeader = await fetch(`${stack.url}?query=${encodeURIComponent('{ __typename }')}`, { headers: { accept: 'application/json', 'x-graphql-yoga-csrf': '1' } });
+    const withHeader = await fetch(`${stack.url}?query=${encodeURIComponent('{ __typename }')}`, {
+      headers: { accept: 'application/json', 'x-graphql-yoga-csrf': '1' },
+    });
     expect(withHeader.status).toBe(200);
   });
 
   it('never runs a mutation sent with GET', async () => {
     const target = stack.simulator.store.listInvitations(payments)[0]!;
     const mutation = `mutation { deleteInvitation(projectId: "${payments}", invitationId: "${target.id}") { __typename } }`;
-    const response = await fetch(`${stack.url}?query=${encodeURIComponent(mutation)}`, { headers: { accept: 'application/json', 'x-graphql-yoga-csrf': '1' } });
+    const response = await fetch(`${stack.url}?query=${encodeURIComponent(mutation)}`, {
+      headers: { accept: 'application/json', 'x-graphql-yoga-csrf': '1' },
+    });
     expect(response.status).toBe(405);
     expect(stack.simulator.store.getInvitation(target.id)).toBeDefined();
   });
 
   it('answers CORS preflights for allowed origins only', async () => {
     const preflight = (origin: string) =>
-      fetch(stack.url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' } });
+      fetch(stack.url, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type,authorization',
+        },
+      });
     const allowed = await preflight('https://app.example.com');
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     const other = await preflight('https://evil.example.com');
@@ -136,20 +181,37 @@ describe('hardening (development defaults)', () => {
   it('lets a browser app send the typed client’s Idempotency-Key and read the replay and request id headers', async () => {
     const preflight = await fetch(stack.url, {
       method: 'OPTIONS',
-      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,idempotency-key' },
+      headers: {
+        origin: 'https://app.example.com',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,idempotency-key',
+      },
     });
-    expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase().split(',').map((name) => name.trim())).toContain('idempotency-key');
+    expect(
+      preflight.headers
+        .get('access-control-allow-headers')
+        ?.toLowerCase()
+        .split(',')
+        .map((name) => name.trim()),
+    ).toContain('idempotency-key');
     const answer = await fetch(stack.url, {
       method: 'POST',
       headers: { origin: 'https://app.example.com', 'content-type': 'application/json' },
       body: JSON.stringify({ query: '{ __typename }' }),
     });
-    const exposed = answer.headers.get('access-control-expose-headers')?.toLowerCase().split(',').map((name) => name.trim());
+    const exposed = answer.headers
+      .get('access-control-expose-headers')
+      ?.toLowerCase()
+      .split(',')
+      .map((name) => name.trim());
     expect(exposed).toEqual(expect.arrayContaining(['idempotent-replayed', 'x-request-id']));
   });
 
   it('masks unexpected errors: no stack, no internals', async () => {
-    const { text } = await post(stack, query('{ project(id: "5e8f8268d896f55ac04969a1") { invitations { createdAt } } }'));
+    const { text } = await post(
+      stack,
+      query('{ project(id: "5e8f8268d896f55ac04969a1") { invitations { createdAt } } }'),
+    );
     expect(text).not.toMatch(/at .*\.ts:\d+|stack/);
   });
 });

@@ -17,17 +17,26 @@ const CREATE = `mutation Create($p: ObjectID!, $u: EmailAddress!) {
   }
 }`;
 
-async function send(stack: Stack, variables: Record<string, unknown>, headers: Record<string, string> = {}, query = CREATE) {
+async function send(
+  stack: Stack,
+  variables: Record<string, unknown>,
+  headers: Record<string, string> = {},
+  query = CREATE,
+) {
   const response = await fetch(stack.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+  const body = (await response.json()) as {
+    data?: any;
+    errors?: Array<{ message: string; extensions?: { code?: string } }>;
+  };
   return { status: response.status, body, replayed: response.headers.get(REPLAYED_HEADER) };
 }
 
-const metric = (stack: Stack, outcome: string) => metricValue(stack.url, `gateway_idempotency_requests_total{outcome="${outcome}"}`);
+const metric = (stack: Stack, outcome: string) =>
+  metricValue(stack.url, `gateway_idempotency_requests_total{outcome="${outcome}"}`);
 
 describe('Idempotency-Key on mutations (in-memory store)', () => {
   const stack = useStack();
@@ -63,7 +72,9 @@ describe('Idempotency-Key on mutations (in-memory store)', () => {
     expect(other.body.errors?.[0]?.extensions?.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(other.body.data).toBeUndefined();
     expect(stack.upstreamCalls(CREATE_ROUTE)).toBe(1);
-    expect(stack.simulator.store.listInvitations(payments).some((i) => i.username === 'second@example.com')).toBe(false);
+    expect(stack.simulator.store.listInvitations(payments).some((i) => i.username === 'second@example.com')).toBe(
+      false,
+    );
   });
 
   it('a repeat while the first is still running is refused with 409 IDEMPOTENCY_KEY_IN_USE; once answered it replays', async () => {
@@ -105,14 +116,28 @@ describe('Idempotency-Key on mutations (in-memory store)', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.errors?.[0]?.extensions?.code).toBe('IDEMPOTENCY_KEY_INVALID');
     expect(stack.upstreamCalls(CREATE_ROUTE)).toBe(0);
-    const query = await send(stack, { p: payments }, { 'idempotency-key': 'query-key' }, 'query($p: ObjectID!) { project(id: $p) { id } }');
+    const query = await send(
+      stack,
+      { p: payments },
+      { 'idempotency-key': 'query-key' },
+      'query($p: ObjectID!) { project(id: $p) { id } }',
+    );
     expect(query.body).toEqual({ data: { project: { id: payments } } });
-    const again = await send(stack, { p: payments }, { 'idempotency-key': 'query-key' }, 'query($p: ObjectID!) { project(id: $p) { id } }');
+    const again = await send(
+      stack,
+      { p: payments },
+      { 'idempotency-key': 'query-key' },
+      'query($p: ObjectID!) { project(id: $p) { id } }',
+    );
     expect(again.replayed).toBeNull();
   });
 
   it('counts what became of each key in /metrics', async () => {
-    const before = { stored: await metric(stack, 'stored'), replayed: await metric(stack, 'replayed'), reused: await metric(stack, 'reused') };
+    const before = {
+      stored: await metric(stack, 'stored'),
+      replayed: await metric(stack, 'replayed'),
+      reused: await metric(stack, 'reused'),
+    };
     await send(stack, { p: payments, u: 'metrics@example.com' }, { 'idempotency-key': 'metrics-key' });
     await send(stack, { p: payments, u: 'metrics@example.com' }, { 'idempotency-key': 'metrics-key' });
     await send(stack, { p: payments, u: 'other@example.com' }, { 'idempotency-key': 'metrics-key' });
@@ -126,7 +151,12 @@ describe('Idempotency-Key scope and a failing store', () => {
   const SECRET = 'another-shared-secret-of-32-characters-at-least';
   registerSecret(SECRET);
   const token = (subject: string) => {
-    const signed = jwt.sign({ scope: 'invitations:read invitations:write' }, SECRET, { issuer: 'https://issuer.example/', audience: 'gw', subject, expiresIn: '5m' });
+    const signed = jwt.sign({ scope: 'invitations:read invitations:write' }, SECRET, {
+      issuer: 'https://issuer.example/',
+      audience: 'gw',
+      subject,
+      expiresIn: '5m',
+    });
     registerSecret(signed.split('.')[2]!);
     return signed;
   };
@@ -146,7 +176,16 @@ describe('Idempotency-Key scope and a failing store', () => {
       idempotencyStore: flaky,
       security: {
         authMode: 'jwt',
-        jwt: { secret: SECRET, jwksUrl: undefined, issuer: 'https://issuer.example/', audience: 'gw', algorithms: ['HS256'], readScope: 'invitations:read', writeScope: 'invitations:write', projectsClaim: undefined },
+        jwt: {
+          secret: SECRET,
+          jwksUrl: undefined,
+          issuer: 'https://issuer.example/',
+          audience: 'gw',
+          algorithms: ['HS256'],
+          readScope: 'invitations:read',
+          writeScope: 'invitations:write',
+          projectsClaim: undefined,
+        },
       },
     });
   });
@@ -159,21 +198,34 @@ describe('Idempotency-Key scope and a failing store', () => {
 
   it('keys are per caller: the same key from another subject is another key', async () => {
     const variables = { p: payments, u: 'shared@example.com' };
-    const alice = await send(stack, variables, { authorization: `Bearer ${token('alice')}`, 'idempotency-key': 'same-key' });
+    const alice = await send(stack, variables, {
+      authorization: `Bearer ${token('alice')}`,
+      'idempotency-key': 'same-key',
+    });
     expect(alice.body.data.createInvitation.__typename).toBe('InvitationCreated');
-    const bob = await send(stack, variables, { authorization: `Bearer ${token('bob')}`, 'idempotency-key': 'same-key' });
+    const bob = await send(stack, variables, {
+      authorization: `Bearer ${token('bob')}`,
+      'idempotency-key': 'same-key',
+    });
     // Bob's request ran for itself (and met Alice's invitation), it did not get Alice's answer.
     expect(bob.replayed).toBeNull();
     expect(bob.body.data.createInvitation.code).toBe('INVITATION_ALREADY_EXISTS');
     expect(stack.upstreamCalls(CREATE_ROUTE)).toBe(2);
-    const aliceAgain = await send(stack, variables, { authorization: `Bearer ${token('alice')}`, 'idempotency-key': 'same-key' });
+    const aliceAgain = await send(stack, variables, {
+      authorization: `Bearer ${token('alice')}`,
+      'idempotency-key': 'same-key',
+    });
     expect(aliceAgain.replayed).toBe('true');
     expect(aliceAgain.body).toEqual(alice.body);
   });
 
   it('with the store down the change still runs (without the guarantee), logged and counted', async () => {
     storeDown = true;
-    const result = await send(stack, { p: payments, u: 'down@example.com' }, { authorization: `Bearer ${token('alice')}`, 'idempotency-key': 'down-key' });
+    const result = await send(
+      stack,
+      { p: payments, u: 'down@example.com' },
+      { authorization: `Bearer ${token('alice')}`, 'idempotency-key': 'down-key' },
+    );
     expect(result.body.data.createInvitation.__typename).toBe('InvitationCreated');
     expect(stack.upstreamCalls(CREATE_ROUTE)).toBe(1);
     expect(stack.logLines.some((line) => line.includes('Idempotency store unavailable'))).toBe(true);

@@ -10,7 +10,12 @@ registerSecret(SECRET);
 
 /** The Authorization header of a caller with this subject, allowed to read and to write. */
 export function bearer(subject: string): string {
-  const token = jwt.sign({ scope: 'invitations:read invitations:write' }, SECRET, { issuer: ISSUER, audience: AUDIENCE, subject, expiresIn: '10m' });
+  const token = jwt.sign({ scope: 'invitations:read invitations:write' }, SECRET, {
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    subject,
+    expiresIn: '10m',
+  });
   registerSecret(token.split('.')[2]!);
   return `Bearer ${token}`;
 }
@@ -22,13 +27,23 @@ export interface Answer {
 }
 
 /** One GraphQL request over HTTP as `authorization`. */
-export async function post(url: string, authorization: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<Answer> {
+export async function post(
+  url: string,
+  authorization: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization, ...headers },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as Answer['body'] };
+  return {
+    status: response.status,
+    retryAfter: response.headers.get('retry-after'),
+    body: (await response.json()) as Answer['body'],
+  };
 }
 
 export const READ = 'query($p: ObjectID!) { project(id: $p) { invitations { id } } }';

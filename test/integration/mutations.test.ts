@@ -50,7 +50,10 @@ describe('mutations over HTTP against the simulator', () => {
         invitation: { username: target.username.toUpperCase() },
         roles: ['GROUP_MONITORING_ADMIN'],
       });
-      expect(updateInvitationRoles).toMatchObject({ __typename: 'InvitationRolesUpdated', invitation: { id: target.id, roles: ['GROUP_MONITORING_ADMIN'] } });
+      expect(updateInvitationRoles).toMatchObject({
+        __typename: 'InvitationRolesUpdated',
+        invitation: { id: target.id, roles: ['GROUP_MONITORING_ADMIN'] },
+      });
       expect(stack.upstreamCalls('PATCH /groups/{groupId}/invites')).toBe(1);
     });
 
@@ -68,10 +71,19 @@ describe('mutations over HTTP against the simulator', () => {
         { p: payments, i: target.id },
       );
       expect(result.errors).toBeUndefined();
-      const data = result.data as Record<string, { invitation: { project: { invitation: { roles: string[] }; invitations?: Array<{ id: string; roles: string[] }> } } }>;
+      const data = result.data as Record<
+        string,
+        {
+          invitation: {
+            project: { invitation: { roles: string[] }; invitations?: Array<{ id: string; roles: string[] }> };
+          };
+        }
+      >;
       expect(data.before!.invitation.project.invitation.roles).toEqual(['GROUP_OWNER']);
       expect(data.after!.invitation.project.invitation.roles).toEqual(['GROUP_USER_ADMIN']);
-      expect(data.after!.invitation.project.invitations!.find((i) => i.id === target.id)!.roles).toEqual(['GROUP_USER_ADMIN']);
+      expect(data.after!.invitation.project.invitations!.find((i) => i.id === target.id)!.roles).toEqual([
+        'GROUP_USER_ADMIN',
+      ]);
     });
 
     it('refuses an empty role list as InvalidInputError, without calling Ops Manager', async () => {
@@ -80,14 +92,27 @@ describe('mutations over HTTP against the simulator', () => {
         invitation: { id: firstOf(payments).id },
         roles: [],
       });
-      expect(updateInvitationRoles).toEqual({ __typename: 'InvalidInputError', code: 'BAD_USER_INPUT', message: 'Give at least one role.', field: 'roles' });
+      expect(updateInvitationRoles).toEqual({
+        __typename: 'InvalidInputError',
+        code: 'BAD_USER_INPUT',
+        message: 'Give at least one role.',
+        field: 'roles',
+      });
       expect(stack.simulator.counters.snapshot().requests).toBe(0);
     });
 
     it('answers NotFoundError for an unknown invitation, by id and by username', async () => {
-      const byId = await stack.request(UpdateInvitationRolesDocument, { projectId: payments, invitation: { id: MISSING_INVITATION }, roles: ['GROUP_OWNER'] });
+      const byId = await stack.request(UpdateInvitationRolesDocument, {
+        projectId: payments,
+        invitation: { id: MISSING_INVITATION },
+        roles: ['GROUP_OWNER'],
+      });
       expect(byId.updateInvitationRoles).toMatchObject({ __typename: 'NotFoundError', code: 'INVITATION_NOT_FOUND' });
-      const byName = await stack.request(UpdateInvitationRolesDocument, { projectId: payments, invitation: { username: 'nobody@example.com' }, roles: ['GROUP_OWNER'] });
+      const byName = await stack.request(UpdateInvitationRolesDocument, {
+        projectId: payments,
+        invitation: { username: 'nobody@example.com' },
+        roles: ['GROUP_OWNER'],
+      });
       expect(byName.updateInvitationRoles).toMatchObject({ __typename: 'NotFoundError', code: 'INVITATION_NOT_FOUND' });
     });
 
@@ -118,13 +143,21 @@ describe('mutations over HTTP against the simulator', () => {
       });
       expect(both.status).toBe(400);
       expect(both.errors?.[0]?.message).toMatch(/exactly one key/i);
-      const neither = await stack.execute(UpdateInvitationRolesDocument, { projectId: payments, invitation: {}, roles: ['GROUP_OWNER'] });
+      const neither = await stack.execute(UpdateInvitationRolesDocument, {
+        projectId: payments,
+        invitation: {},
+        roles: ['GROUP_OWNER'],
+      });
       expect(neither.status).toBe(400);
       expect(stack.simulator.counters.snapshot().requests).toBe(0);
     });
 
     it('refuses a role outside the enum before any upstream call', async () => {
-      const result = await stack.execute(UpdateInvitationRolesDocument, { projectId: payments, invitation: { id: firstOf(payments).id }, roles: ['ORG_OWNER'] });
+      const result = await stack.execute(UpdateInvitationRolesDocument, {
+        projectId: payments,
+        invitation: { id: firstOf(payments).id },
+        roles: ['ORG_OWNER'],
+      });
       expect(result.status).toBe(400);
       expect(stack.simulator.counters.snapshot().requests).toBe(0);
     });
@@ -140,7 +173,11 @@ describe('mutations over HTTP against the simulator', () => {
       expect(createInvitation.__typename).toBe('InvitationCreated');
       if (createInvitation.__typename !== 'InvitationCreated') return;
       const { invitation } = createInvitation;
-      expect(invitation).toMatchObject({ username: 'new.person@example.com', roles: ['GROUP_DATA_ACCESS_READ_ONLY'], project: { id: analytics } });
+      expect(invitation).toMatchObject({
+        username: 'new.person@example.com',
+        roles: ['GROUP_DATA_ACCESS_READ_ONLY'],
+        project: { id: analytics },
+      });
       expect(Date.parse(invitation.expiresAt) - Date.parse(invitation.createdAt)).toBe(30 * 24 * 3600 * 1000);
       expect(stack.simulator.store.getInvitation(invitation.id)).toMatchObject({ username: 'new.person@example.com' });
       expect(stack.simulator.counters.snapshot().applied).toBe(1);
@@ -160,7 +197,9 @@ describe('mutations over HTTP against the simulator', () => {
         `mutation { createInvitation(projectId: "${payments}", username: "later@example.com", roles: [GROUP_OWNER]) {
           ... on InvitationCreated { invitation { project { invitations(username: "later@example.com") { username } } } } } }`,
       );
-      expect(result.data).toEqual({ createInvitation: { invitation: { project: { invitations: [{ username: 'later@example.com' }] } } } });
+      expect(result.data).toEqual({
+        createInvitation: { invitation: { project: { invitations: [{ username: 'later@example.com' }] } } },
+      });
     });
   });
 
@@ -168,11 +207,16 @@ describe('mutations over HTTP against the simulator', () => {
     it('deletes (DELETE /invites/{id}, 204) and the project read in the same operation no longer lists it', async () => {
       const target = firstOf(payments);
       const before = await stack.request(ProjectInvitationsDocument, { projectId: payments });
-      const { deleteInvitation } = await stack.request(DeleteInvitationDocument, { projectId: payments, invitationId: target.id });
+      const { deleteInvitation } = await stack.request(DeleteInvitationDocument, {
+        projectId: payments,
+        invitationId: target.id,
+      });
       expect(deleteInvitation.__typename).toBe('InvitationDeleted');
       if (deleteInvitation.__typename !== 'InvitationDeleted') return;
       expect(deleteInvitation.invitationId).toBe(target.id);
-      expect(deleteInvitation.project.invitations!.map((i) => i.id)).toEqual(before.project.invitations!.map((i) => i.id).filter((id) => id !== target.id));
+      expect(deleteInvitation.project.invitations!.map((i) => i.id)).toEqual(
+        before.project.invitations!.map((i) => i.id).filter((id) => id !== target.id),
+      );
       expect(stack.simulator.store.getInvitation(target.id)).toBeUndefined();
       expect(stack.upstreamCalls('DELETE /groups/{groupId}/invites/{invitationId}')).toBe(1);
       // One GET before, one GET after the delete: the cache was dropped, not patched by guesswork.
@@ -180,7 +224,10 @@ describe('mutations over HTTP against the simulator', () => {
     });
 
     it('drops the project from the operation’s cache, so a list read earlier in the same operation is not reused', async () => {
-      const [keep, remove] = stack.simulator.store.listInvitations(payments) as unknown as [{ id: string }, { id: string }];
+      const [keep, remove] = stack.simulator.store.listInvitations(payments) as unknown as [
+        { id: string },
+        { id: string },
+      ];
       const result = await stack.execute(
         `mutation ReadThenDelete($p: ObjectID!, $keep: ObjectID!, $remove: ObjectID!) {
           first: updateInvitationRoles(projectId: $p, invitation: { id: $keep }, roles: [GROUP_OWNER]) {
@@ -193,7 +240,10 @@ describe('mutations over HTTP against the simulator', () => {
         { p: payments, keep: keep.id, remove: remove.id },
       );
       expect(result.errors).toBeUndefined();
-      const data = result.data as { first: { invitation: { project: { invitations: Array<{ id: string }> } } }; second: { project: { invitations: Array<{ id: string }> } } };
+      const data = result.data as {
+        first: { invitation: { project: { invitations: Array<{ id: string }> } } };
+        second: { project: { invitations: Array<{ id: string }> } };
+      };
       expect(data.first.invitation.project.invitations.map((i) => i.id)).toContain(remove.id);
       expect(data.second.project.invitations.map((i) => i.id)).not.toContain(remove.id);
     });

@@ -38,8 +38,12 @@ describe('observability', () => {
     const after = await scrape(stack);
 
     const delta = (series: string) => sample(after, series) - sample(before, series);
-    expect(delta('gateway_operations_total{operation_type="query",operation_name="ProjectsInvitations",outcome="ok"}')).toBe(1);
-    expect(delta('gateway_operations_total{operation_type="unknown",operation_name="Broken",outcome="rejected"}')).toBe(1);
+    expect(
+      delta('gateway_operations_total{operation_type="query",operation_name="ProjectsInvitations",outcome="ok"}'),
+    ).toBe(1);
+    expect(delta('gateway_operations_total{operation_type="unknown",operation_name="Broken",outcome="rejected"}')).toBe(
+      1,
+    );
     expect(delta('upstream_requests_total{method="GET",route="/groups/{GROUP-ID}/invites",status="200"}')).toBe(2);
     expect(delta('upstream_request_duration_seconds_count{method="GET",route="/groups/{GROUP-ID}/invites"}')).toBe(2);
     expect(delta('gateway_loader_batch_size_count')).toBe(1);
@@ -54,16 +58,22 @@ describe('observability', () => {
     stack.simulator.faults.inject({ kind: 'status', status: 503 });
     await stack.request(ProjectInvitationsDocument, { projectId: payments });
     const after = await scrape(stack);
-    const series = 'upstream_retries_total{method="GET",route="/groups/{GROUP-ID}/invites",code="UPSTREAM_UNAVAILABLE"}';
+    const series =
+      'upstream_retries_total{method="GET",route="/groups/{GROUP-ID}/invites",code="UPSTREAM_UNAVAILABLE"}';
     expect(sample(after, series) - sample(before, series)).toBe(1);
-    expect(sample(after, 'upstream_requests_total{method="GET",route="/groups/{GROUP-ID}/invites",status="503"}')).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(after, 'upstream_requests_total{method="GET",route="/groups/{GROUP-ID}/invites",status="503"}'),
+    ).toBeGreaterThanOrEqual(1);
   });
 
   it('puts no id, email or secret in any metric label', async () => {
     await stack.request(ProjectInvitationsDocument, { projectId: payments, username: 'jane.smith@example.com' });
     await stack.execute(`query { project(id: "ffffffffffffffffffffffff") { invitations { id } } }`);
     const text = await scrape(stack);
-    const labels = text.split('\n').filter((line) => !line.startsWith('#')).map((line) => line.slice(0, line.lastIndexOf(' ')));
+    const labels = text
+      .split('\n')
+      .filter((line) => !line.startsWith('#'))
+      .map((line) => line.slice(0, line.lastIndexOf(' ')));
     for (const line of labels) {
       expect(line).not.toMatch(/[a-f0-9]{24}/);
       expect(line).not.toContain('@');
@@ -75,20 +85,39 @@ describe('observability', () => {
     const response = await fetch(stack.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': 'trace-42.a' },
-      body: JSON.stringify({ query: `query One { project(id: "${payments}") { invitations { id } } }`, operationName: 'One' }),
+      body: JSON.stringify({
+        query: `query One { project(id: "${payments}") { invitations { id } } }`,
+        operationName: 'One',
+      }),
     });
     expect(response.headers.get('x-request-id')).toBe('trace-42.a');
     const [operation] = logged(stack, 'graphql operation');
-    expect(operation).toMatchObject({ requestId: 'trace-42.a', operationName: 'One', operationType: 'query', status: 200, outcome: 'ok' });
+    expect(operation).toMatchObject({
+      requestId: 'trace-42.a',
+      operationName: 'One',
+      operationType: 'query',
+      status: 200,
+      outcome: 'ok',
+    });
     expect(typeof operation!.durationMs).toBe('number');
     const calls = logged(stack, 'upstream call');
     expect(calls).toHaveLength(1);
-    expect(calls[0]).toMatchObject({ requestId: 'trace-42.a', method: 'GET', route: '/groups/{GROUP-ID}/invites', status: 200, retries: 0 });
+    expect(calls[0]).toMatchObject({
+      requestId: 'trace-42.a',
+      method: 'GET',
+      route: '/groups/{GROUP-ID}/invites',
+      status: 200,
+      retries: 0,
+    });
     expect(calls[0]!.roundTrips).toBeGreaterThanOrEqual(1);
   });
 
   it('generates a request id when none is given, and replaces one that could forge log lines', async () => {
-    const plain = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+    const plain = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ __typename }"}',
+    });
     expect(plain.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     const forged = await fetch(stack.url, {
       method: 'POST',

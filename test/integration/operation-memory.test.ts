@@ -8,7 +8,13 @@ import { type Clock, systemClock } from '../../src/clock.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { OpsManagerClient } from '../../src/ops-manager/client.ts';
 import { createUpstream, type Upstream } from '../../src/ops-manager/upstream.ts';
-import { DEMO_API_KEY, generatedInvitationId, generatedProjectId, type Simulator, startSimulator } from '../../src/simulator/index.ts';
+import {
+  DEMO_API_KEY,
+  generatedInvitationId,
+  generatedProjectId,
+  type Simulator,
+  startSimulator,
+} from '../../src/simulator/index.ts';
 import { stackConfig } from './stack.ts';
 
 /**
@@ -62,7 +68,11 @@ function trackingClient(client: OpsManagerClient, tracked: ReturnType<typeof liv
         const options = args.at(-1) as { signal?: AbortSignal } | undefined;
         tracked.track(options?.signal);
         const answer = (value as (...a: unknown[]) => unknown).apply(target, args);
-        if (answer instanceof Promise) answer.then((result) => tracked.track(result), () => undefined);
+        if (answer instanceof Promise)
+          answer.then(
+            (result) => tracked.track(result),
+            () => undefined,
+          );
         return answer;
       };
     },
@@ -102,7 +112,10 @@ function countingClock(): Clock & { pending(): number } {
 }
 
 const read = (project: number) =>
-  JSON.stringify({ query: 'query ($id: ObjectID!) { project(id: $id) { id invitations { id username roles createdAt expiresAt } } }', variables: { id: generatedProjectId(project) } });
+  JSON.stringify({
+    query: 'query ($id: ObjectID!) { project(id: $id) { id invitations { id username roles createdAt expiresAt } } }',
+    variables: { id: generatedProjectId(project) },
+  });
 const aliases = JSON.stringify({
   query: `{ ${Array.from({ length: 30 }, (_, alias) => `a${alias}: project(id: "${generatedProjectId(alias % 10)}") { invitations { id roles } }`).join(' ')} }`,
 });
@@ -110,7 +123,11 @@ const mutation = (index: number) =>
   JSON.stringify({
     query:
       'mutation ($p: ObjectID!, $i: ObjectID!, $r: [ProjectRole!]!) { updateInvitationRoles(projectId: $p, invitation: { id: $i }, roles: $r) { __typename } }',
-    variables: { p: generatedProjectId(0), i: generatedInvitationId(0, index % 10), r: index % 2 ? ['GROUP_READ_ONLY'] : ['GROUP_OWNER'] },
+    variables: {
+      p: generatedProjectId(0),
+      i: generatedInvitationId(0, index % 10),
+      r: index % 2 ? ['GROUP_READ_ONLY'] : ['GROUP_OWNER'],
+    },
   });
 const refused = JSON.stringify({ query: '{ project(id: "not-an-id") { id } }' });
 
@@ -135,7 +152,11 @@ describe('memory: nothing of an operation outlives its answer', () => {
     simulator = await startSimulator({ seed: { projects: PROJECTS, invitationsPerProject: 10 } });
     const config = stackConfig({ logLevel: 'silent' });
     const logger = createLogger({ level: 'silent' });
-    const upstreamConfig = { baseUrl: simulator.baseUrl, publicKey: DEMO_API_KEY.publicKey, privateKey: DEMO_API_KEY.privateKey };
+    const upstreamConfig = {
+      baseUrl: simulator.baseUrl,
+      publicKey: DEMO_API_KEY.publicKey,
+      privateKey: DEMO_API_KEY.privateKey,
+    };
     upstream = createUpstream({
       ...upstreamConfig,
       logger,
@@ -147,7 +168,13 @@ describe('memory: nothing of an operation outlives its answer', () => {
       maxSessions: config.security.passthroughMaxSessions,
     });
     // The app's own upstream stays unused (`client` stands in for its client); app.close() closes it.
-    app = await createApp(config, { logger, clock, upstream: upstreamConfig, client: trackingClient(upstream.client, tracked), audit: discard() });
+    app = await createApp(config, {
+      logger,
+      clock,
+      upstream: upstreamConfig,
+      client: trackingClient(upstream.client, tracked),
+      audit: discard(),
+    });
   });
 
   afterAll(async () => {
@@ -156,7 +183,9 @@ describe('memory: nothing of an operation outlives its answer', () => {
     await simulator?.close();
   });
 
-  it(`keeps no operation's signal, answers or deadline timer after ${OPERATIONS} operations`, { timeout: 120_000 }, async () => {
+  it(`keeps no operation's signal, answers or deadline timer after ${OPERATIONS} operations`, {
+    timeout: 120_000,
+  }, async () => {
     const statuses = new Map<number, number>();
     let next = 0;
     const worker = async () => {

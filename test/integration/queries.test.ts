@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ProjectInvitationDocument, ProjectInvitationsDocument, ProjectsInvitationsDocument } from 'ops-manager-invitations-client/documents';
+import {
+  ProjectInvitationDocument,
+  ProjectInvitationsDocument,
+  ProjectsInvitationsDocument,
+} from 'ops-manager-invitations-client/documents';
 import { DEMO_EXPIRED_INVITATION_ID, DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
 import { LIST_ROUTE, type Stack, startStack } from './stack.ts';
 
@@ -46,11 +50,20 @@ describe('queries over HTTP against the simulator', () => {
   });
 
   it('filters by username: the whole address, ignoring case and surrounding spaces', async () => {
-    const found = await stack.request(ProjectInvitationsDocument, { projectId: internalTools, username: 'anna.kowalski@example.COM' });
+    const found = await stack.request(ProjectInvitationsDocument, {
+      projectId: internalTools,
+      username: 'anna.kowalski@example.COM',
+    });
     expect(found.project.invitations!.map((invitation) => invitation.username)).toEqual(['Anna.Kowalski@Example.com']);
-    const spaced = await stack.request(ProjectInvitationsDocument, { projectId: internalTools, username: '  ANNA.KOWALSKI@example.com ' });
+    const spaced = await stack.request(ProjectInvitationsDocument, {
+      projectId: internalTools,
+      username: '  ANNA.KOWALSKI@example.com ',
+    });
     expect(spaced.project.invitations).toHaveLength(1);
-    const partial = await stack.request(ProjectInvitationsDocument, { projectId: internalTools, username: 'kowalski@example.com' });
+    const partial = await stack.request(ProjectInvitationsDocument, {
+      projectId: internalTools,
+      username: 'kowalski@example.com',
+    });
     expect(partial.project.invitations).toEqual([]);
   });
 
@@ -58,12 +71,17 @@ describe('queries over HTTP against the simulator', () => {
     const [first] = stack.simulator.store.listInvitations(payments);
     const hit = await stack.request(ProjectInvitationDocument, { projectId: payments, invitationId: first!.id });
     expect(hit.project.invitation).toMatchObject({ id: first!.id, username: first!.username });
-    const miss = await stack.request(ProjectInvitationDocument, { projectId: payments, invitationId: 'aaaaaaaaaaaaaaaaaaaaaaaa' });
+    const miss = await stack.request(ProjectInvitationDocument, {
+      projectId: payments,
+      invitationId: 'aaaaaaaaaaaaaaaaaaaaaaaa',
+    });
     expect(miss.project.invitation).toBeNull();
   });
 
   it('returns projects in the order asked, duplicates included, with one call per distinct project', async () => {
-    const { projects } = await stack.request(ProjectsInvitationsDocument, { projectIds: [internalTools, payments, internalTools] });
+    const { projects } = await stack.request(ProjectsInvitationsDocument, {
+      projectIds: [internalTools, payments, internalTools],
+    });
     expect(projects.map((project) => project.id)).toEqual([internalTools, payments, internalTools]);
     expect(projects[0]!.invitations).toEqual(projects[2]!.invitations);
     expect(stack.upstreamCalls(LIST_ROUTE)).toBe(2);
@@ -76,10 +94,17 @@ describe('queries over HTTP against the simulator', () => {
   });
 
   it('shows roles newer than the schema in roleNames, never failing the read', async () => {
-    stack.simulator.store.addInvitation({ groupId: payments, username: 'new.role@example.com', roles: ['GROUP_OWNER', 'GROUP_SEARCH_INDEX_EDITOR'] });
+    stack.simulator.store.addInvitation({
+      groupId: payments,
+      username: 'new.role@example.com',
+      roles: ['GROUP_OWNER', 'GROUP_SEARCH_INDEX_EDITOR'],
+    });
     stack.simulator.store.setExtraInvitationFields({ orgId: '5e8f8268d896f55ac04969ff', teamIds: [], links: [] });
     try {
-      const { project } = await stack.request(ProjectInvitationsDocument, { projectId: payments, username: 'new.role@example.com' });
+      const { project } = await stack.request(ProjectInvitationsDocument, {
+        projectId: payments,
+        username: 'new.role@example.com',
+      });
       expect(project.invitations).toEqual([
         expect.objectContaining({ roles: ['GROUP_OWNER'], roleNames: ['GROUP_OWNER', 'GROUP_SEARCH_INDEX_EDITOR'] }),
       ]);
@@ -89,12 +114,17 @@ describe('queries over HTTP against the simulator', () => {
   });
 
   it('reports an unknown project as PROJECT_NOT_FOUND on its field, keeping the other projects (partial result)', async () => {
-    const result = await stack.execute(ProjectsInvitationsDocument, { projectIds: [payments, MISSING_PROJECT, analytics] });
+    const result = await stack.execute(ProjectsInvitationsDocument, {
+      projectIds: [payments, MISSING_PROJECT, analytics],
+    });
     expect(result.status).toBe(200);
     const projects = (result.data as { projects: Array<{ id: string; invitations: unknown[] | null }> }).projects;
     expect(projects.map((project) => project.invitations === null)).toEqual([false, true, false]);
     expect(result.errors).toEqual([
-      expect.objectContaining({ path: ['projects', 1, 'invitations'], extensions: expect.objectContaining({ code: 'PROJECT_NOT_FOUND', upstreamErrorCode: 'GROUP_NOT_FOUND' }) }),
+      expect.objectContaining({
+        path: ['projects', 1, 'invitations'],
+        extensions: expect.objectContaining({ code: 'PROJECT_NOT_FOUND', upstreamErrorCode: 'GROUP_NOT_FOUND' }),
+      }),
     ]);
   });
 
@@ -110,9 +140,14 @@ describe('queries over HTTP against the simulator', () => {
     try {
       const three = await capped.execute(ProjectsInvitationsDocument, { projectIds: [payments, payments, payments] });
       expect(three.errors).toBeUndefined();
-      const four = await capped.execute(ProjectsInvitationsDocument, { projectIds: [payments, payments, payments, payments] });
+      const four = await capped.execute(ProjectsInvitationsDocument, {
+        projectIds: [payments, payments, payments, payments],
+      });
       expect(four.status).toBe(400);
-      expect(four.errors?.[0]).toMatchObject({ message: 'At most 3 project ids per call; got 4.', extensions: { code: 'BAD_USER_INPUT' } });
+      expect(four.errors?.[0]).toMatchObject({
+        message: 'At most 3 project ids per call; got 4.',
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
     } finally {
       await capped.close();
     }

@@ -43,7 +43,11 @@ describe('a change whose answer was lost is settled by reading the project back'
 
   it('create: applied, then the connection reset → InvitationCreated, confirmed by reading back', async () => {
     stack.simulator.faults.inject({ kind: 'reset', after: 'apply' }, { match: { method: 'POST' } });
-    const { data } = await stack.execute<any>(CREATE, { p: payments, u: 'Lost.Answer@example.com', r: ['GROUP_READ_ONLY', 'GROUP_DATA_ACCESS_READ_ONLY'] });
+    const { data } = await stack.execute<any>(CREATE, {
+      p: payments,
+      u: 'Lost.Answer@example.com',
+      r: ['GROUP_READ_ONLY', 'GROUP_DATA_ACCESS_READ_ONLY'],
+    });
     expect(data.createInvitation).toEqual({
       __typename: 'InvitationCreated',
       confirmedByReadBack: true,
@@ -59,21 +63,39 @@ describe('a change whose answer was lost is settled by reading the project back'
   it('update by username: applied, answer lost → confirmed; roles compared as a set', async () => {
     const target = stack.simulator.store.listInvitations(payments)[0]!;
     stack.simulator.faults.inject({ kind: 'reset', after: 'apply' }, { match: { method: 'PATCH' } });
-    const { data } = await stack.execute<any>(UPDATE_BY_USERNAME, { p: payments, u: target.username, r: ['GROUP_OWNER', 'GROUP_READ_ONLY'] });
-    expect(data.updateInvitationRoles).toMatchObject({ __typename: 'InvitationRolesUpdated', confirmedByReadBack: true });
+    const { data } = await stack.execute<any>(UPDATE_BY_USERNAME, {
+      p: payments,
+      u: target.username,
+      r: ['GROUP_OWNER', 'GROUP_READ_ONLY'],
+    });
+    expect(data.updateInvitationRoles).toMatchObject({
+      __typename: 'InvitationRolesUpdated',
+      confirmedByReadBack: true,
+    });
     expect(new Set(data.updateInvitationRoles.invitation.roles)).toEqual(new Set(['GROUP_OWNER', 'GROUP_READ_ONLY']));
   });
 
   it('delete: applied, answer lost → InvitationDeleted, confirmed; not applied, twice → unknown with the invitation still there', async () => {
-    const [first, second] = stack.simulator.store.listInvitations(payments) as [Invitation, Invitation, ...Invitation[]];
+    const [first, second] = stack.simulator.store.listInvitations(payments) as [
+      Invitation,
+      Invitation,
+      ...Invitation[],
+    ];
     stack.simulator.faults.inject({ kind: 'reset', after: 'apply' }, { match: { method: 'DELETE' } });
     const gone = await stack.execute<any>(DELETE, { p: payments, i: first.id });
-    expect(gone.data.deleteInvitation).toEqual({ __typename: 'InvitationDeleted', confirmedByReadBack: true, invitationId: first.id });
+    expect(gone.data.deleteInvitation).toEqual({
+      __typename: 'InvitationDeleted',
+      confirmedByReadBack: true,
+      invitationId: first.id,
+    });
 
     // A 2xx of the wrong shape, sent without deleting, to the first attempt and to the second.
     stack.simulator.faults.inject({ kind: 'wrong-shape' }, { match: { method: 'DELETE' }, times: 2 });
     const kept = await stack.execute<any>(DELETE, { p: payments, i: second.id });
-    expect(kept.data.deleteInvitation).toEqual({ __typename: 'OutcomeUnknownError', readBack: { invitation: { id: second.id } } });
+    expect(kept.data.deleteInvitation).toEqual({
+      __typename: 'OutcomeUnknownError',
+      readBack: { invitation: { id: second.id } },
+    });
     expect(kept.data.deleteInvitation).not.toHaveProperty('confirmedByReadBack');
     expect(stack.simulator.store.getInvitation(second.id)).toBeDefined();
   });

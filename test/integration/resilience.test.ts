@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DeleteInvitationDocument, ProjectInvitationsDocument, UpdateInvitationRolesDocument } from 'ops-manager-invitations-client/documents';
+import {
+  DeleteInvitationDocument,
+  ProjectInvitationsDocument,
+  UpdateInvitationRolesDocument,
+} from 'ops-manager-invitations-client/documents';
 import { DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
 import { type Clock, systemClock } from '../../src/clock.ts';
 import { LIST_ROUTE, type Stack, startStack } from './stack.ts';
@@ -41,7 +45,9 @@ const refusedOnce = () => {
       if (refuse > 0) {
         refuse -= 1;
         // The shape of undici's error when nothing listens: a TypeError caused by ECONNREFUSED.
-        throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }) });
+        throw new TypeError('fetch failed', {
+          cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
+        });
       }
       return fetch(input, init);
     };
@@ -129,8 +135,16 @@ describe('resilience against a misbehaving Ops Manager', () => {
     stack = await startStack();
     const target = stack.simulator.store.listInvitations(payments)[0]!;
     stack.simulator.faults.inject({ kind: 'reset', after: 'apply' }, { match: { method: 'PATCH' } });
-    const { data } = await stack.execute<any>(UPDATE_WITH_READ_BACK, { p: payments, i: target.id, r: ['GROUP_BACKUP_ADMIN'] });
-    expect(data.updateInvitationRoles).toEqual({ __typename: 'InvitationRolesUpdated', confirmedByReadBack: true, invitation: { roles: ['GROUP_BACKUP_ADMIN'] } });
+    const { data } = await stack.execute<any>(UPDATE_WITH_READ_BACK, {
+      p: payments,
+      i: target.id,
+      r: ['GROUP_BACKUP_ADMIN'],
+    });
+    expect(data.updateInvitationRoles).toEqual({
+      __typename: 'InvitationRolesUpdated',
+      confirmedByReadBack: true,
+      invitation: { roles: ['GROUP_BACKUP_ADMIN'] },
+    });
     expect(stack.simulator.counters.snapshot().applied).toBe(1);
     expect(stack.upstreamCalls(PATCH_BY_ID)).toBe(1);
     // The confirmation is one fresh read of the project, after the change.
@@ -145,7 +159,11 @@ describe('resilience against a misbehaving Ops Manager', () => {
     const before = [...target.roles];
     stack.simulator.counters.reset();
     stack.simulator.faults.inject({ kind: 'hang' }, { match: { method: 'PATCH' }, times: 2 });
-    const { data } = await stack.execute<any>(UPDATE_WITH_READ_BACK, { p: payments, i: target.id, r: ['GROUP_AUTOMATION_ADMIN', 'GROUP_USER_ADMIN'] });
+    const { data } = await stack.execute<any>(UPDATE_WITH_READ_BACK, {
+      p: payments,
+      i: target.id,
+      r: ['GROUP_AUTOMATION_ADMIN', 'GROUP_USER_ADMIN'],
+    });
     expect(data.updateInvitationRoles).toEqual({
       __typename: 'OutcomeUnknownError',
       code: 'MUTATION_OUTCOME_UNKNOWN',
@@ -160,8 +178,16 @@ describe('resilience against a misbehaving Ops Manager', () => {
     stack = await startStack();
     const target = stack.simulator.store.listInvitations(payments)[0]!;
     stack.simulator.faults.inject({ kind: 'malformed-json' }, { match: { method: 'PATCH' }, times: 2 });
-    const { data } = await stack.execute<any>(UPDATE_WITH_READ_BACK, { p: payments, i: target.id, r: ['GROUP_AUTOMATION_ADMIN', 'GROUP_USER_ADMIN'] });
-    expect(data.updateInvitationRoles).toMatchObject({ __typename: 'OutcomeUnknownError', code: 'MUTATION_OUTCOME_UNKNOWN', readBack: { invitation: { id: target.id } } });
+    const { data } = await stack.execute<any>(UPDATE_WITH_READ_BACK, {
+      p: payments,
+      i: target.id,
+      r: ['GROUP_AUTOMATION_ADMIN', 'GROUP_USER_ADMIN'],
+    });
+    expect(data.updateInvitationRoles).toMatchObject({
+      __typename: 'OutcomeUnknownError',
+      code: 'MUTATION_OUTCOME_UNKNOWN',
+      readBack: { invitation: { id: target.id } },
+    });
     expect(stack.upstreamCalls(PATCH_BY_ID)).toBe(2);
   });
 
@@ -171,7 +197,11 @@ describe('resilience against a misbehaving Ops Manager', () => {
     stack.simulator.faults.inject({ kind: 'reset', after: 'apply' }, { match: { method: 'PATCH' } });
     stack.simulator.faults.inject({ kind: 'status', status: 503 }, { match: { method: 'GET' }, times: Infinity });
     const { data } = await stack.execute<any>(UPDATE_WITH_READ_BACK, { p: payments, i: target.id, r: ['GROUP_OWNER'] });
-    expect(data.updateInvitationRoles).toEqual({ __typename: 'OutcomeUnknownError', code: 'MUTATION_OUTCOME_UNKNOWN', readBack: null });
+    expect(data.updateInvitationRoles).toEqual({
+      __typename: 'OutcomeUnknownError',
+      code: 'MUTATION_OUTCOME_UNKNOWN',
+      readBack: null,
+    });
     // The read was retried like any read (1 + 1 retry); with no read to go by, the change was not
     // sent again.
     expect(stack.upstreamCalls(LIST_ROUTE)).toBe(2);
@@ -182,7 +212,10 @@ describe('resilience against a misbehaving Ops Manager', () => {
     stack = await startStack();
     const target = stack.simulator.store.listInvitations(payments)[0]!;
     stack.simulator.faults.inject({ kind: 'wrong-shape' }, { match: { method: 'DELETE' }, times: 2 });
-    const { deleteInvitation } = await stack.request(DeleteInvitationDocument, { projectId: payments, invitationId: target.id });
+    const { deleteInvitation } = await stack.request(DeleteInvitationDocument, {
+      projectId: payments,
+      invitationId: target.id,
+    });
     expect(deleteInvitation).toMatchObject({ __typename: 'OutcomeUnknownError', code: 'MUTATION_OUTCOME_UNKNOWN' });
     // The simulator answered without deleting: claiming success would have been a lie.
     expect(stack.simulator.store.getInvitation(target.id)).toBeDefined();
@@ -196,16 +229,23 @@ describe('resilience against a misbehaving Ops Manager', () => {
       invitation: { id: target.id },
       roles: ['GROUP_READ_ONLY'],
     });
-    expect(updateInvitationRoles).toMatchObject({ __typename: 'InvitationRolesUpdated', invitation: { roles: ['GROUP_READ_ONLY'] } });
+    expect(updateInvitationRoles).toMatchObject({
+      __typename: 'InvitationRolesUpdated',
+      invitation: { roles: ['GROUP_READ_ONLY'] },
+    });
     expect(stack.simulator.counters.snapshot().applied).toBe(1);
   });
 
   it('reads through malformed JSON and wrong shapes as UPSTREAM_BAD_RESPONSE, without retrying them', async () => {
     stack = await startStack();
     stack.simulator.faults.inject({ kind: 'malformed-json' });
-    expect(codes(await stack.execute(ProjectInvitationsDocument, { projectId: payments }))).toEqual(['UPSTREAM_BAD_RESPONSE']);
+    expect(codes(await stack.execute(ProjectInvitationsDocument, { projectId: payments }))).toEqual([
+      'UPSTREAM_BAD_RESPONSE',
+    ]);
     stack.simulator.faults.inject({ kind: 'wrong-shape' });
-    expect(codes(await stack.execute(ProjectInvitationsDocument, { projectId: payments }))).toEqual(['UPSTREAM_BAD_RESPONSE']);
+    expect(codes(await stack.execute(ProjectInvitationsDocument, { projectId: payments }))).toEqual([
+      'UPSTREAM_BAD_RESPONSE',
+    ]);
     expect(stack.upstreamCalls(LIST_ROUTE)).toBe(2);
   });
 
@@ -216,7 +256,9 @@ describe('resilience against a misbehaving Ops Manager', () => {
 
     stack.simulator.faults.inject({ kind: 'status', status: 503 }, { times: Infinity });
     // Three attempts (one call and its two retries) fail: the circuit opens.
-    expect(codes(await stack.execute(ProjectInvitationsDocument, { projectId: payments }))).toEqual(['UPSTREAM_UNAVAILABLE']);
+    expect(codes(await stack.execute(ProjectInvitationsDocument, { projectId: payments }))).toEqual([
+      'UPSTREAM_UNAVAILABLE',
+    ]);
     expect(stack.upstreamCalls(LIST_ROUTE)).toBe(3);
     expect(stack.upstream.status().breaker).toBe('open');
     expect(await readiness()).toBe(503);

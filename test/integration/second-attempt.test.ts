@@ -43,20 +43,24 @@ const DELETE = `mutation($p: ObjectID!, $i: ObjectID!) {
 function betweenReadAndResend() {
   let afterRead: ((signal: AbortSignal | null | undefined) => void | Promise<void>) | undefined;
   let refuseChanges = false;
-  const wrap = (fetch: FetchLike): FetchLike => async (input, init) => {
-    if (refuseChanges && init?.method !== 'GET') {
-      // The shape of undici's error when nothing listens: the request certainly never left.
-      throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
-    }
-    const answer = await fetch(input, init);
-    const hook = afterRead;
-    if (hook === undefined || init?.method !== 'GET' || answer.status !== 200) return answer;
-    afterRead = undefined;
-    // The body is read first, so what happens in the hook cannot cut the read short.
-    const body = await answer.text();
-    await hook(init.signal);
-    return new Response(body, { status: answer.status, headers: answer.headers });
-  };
+  const wrap =
+    (fetch: FetchLike): FetchLike =>
+    async (input, init) => {
+      if (refuseChanges && init?.method !== 'GET') {
+        // The shape of undici's error when nothing listens: the request certainly never left.
+        throw new TypeError('fetch failed', {
+          cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+        });
+      }
+      const answer = await fetch(input, init);
+      const hook = afterRead;
+      if (hook === undefined || init?.method !== 'GET' || answer.status !== 200) return answer;
+      afterRead = undefined;
+      // The body is read first, so what happens in the hook cannot cut the read short.
+      const body = await answer.text();
+      await hook(init.signal);
+      return new Response(body, { status: answer.status, headers: answer.headers });
+    };
   return {
     wrap,
     set: (hook: typeof afterRead) => (afterRead = hook),
@@ -73,7 +77,11 @@ describe('a change whose answer was lost, and that a read does not show, is sent
 
   it('create: reset before Ops Manager applied it → sent again → InvitationCreated, attempts: 2; one invitation', async () => {
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' } });
-    const { data } = await stack.execute<any>(CREATE, { p: payments, u: 'second.try@example.com', r: ['GROUP_READ_ONLY'] });
+    const { data } = await stack.execute<any>(CREATE, {
+      p: payments,
+      u: 'second.try@example.com',
+      r: ['GROUP_READ_ONLY'],
+    });
     expect(data.createInvitation).toEqual({
       __typename: 'InvitationCreated',
       attempts: 2,
@@ -90,7 +98,12 @@ describe('a change whose answer was lost, and that a read does not show, is sent
     const target = first();
     stack.simulator.faults.inject({ kind: 'malformed-json' }, { match: { method: 'PATCH' } });
     const { data } = await stack.execute<any>(UPDATE, { p: payments, i: target.id, r: ['GROUP_BACKUP_ADMIN'] });
-    expect(data.updateInvitationRoles).toEqual({ __typename: 'InvitationRolesUpdated', attempts: 2, confirmedByReadBack: false, invitation: { roles: ['GROUP_BACKUP_ADMIN'] } });
+    expect(data.updateInvitationRoles).toEqual({
+      __typename: 'InvitationRolesUpdated',
+      attempts: 2,
+      confirmedByReadBack: false,
+      invitation: { roles: ['GROUP_BACKUP_ADMIN'] },
+    });
     expect(stack.upstreamCalls(PATCH)).toBe(2);
     expect(stack.upstreamCalls(LIST_ROUTE)).toBe(1);
     expect(stack.simulator.store.getInvitation(target.id)!.roles).toEqual(['GROUP_BACKUP_ADMIN']);
@@ -100,14 +113,26 @@ describe('a change whose answer was lost, and that a read does not show, is sent
     const target = first();
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'DELETE' } });
     const { data } = await stack.execute<any>(DELETE, { p: payments, i: target.id });
-    expect(data.deleteInvitation).toEqual({ __typename: 'InvitationDeleted', attempts: 2, confirmedByReadBack: false, invitationId: target.id });
+    expect(data.deleteInvitation).toEqual({
+      __typename: 'InvitationDeleted',
+      attempts: 2,
+      confirmedByReadBack: false,
+      invitationId: target.id,
+    });
     expect(stack.upstreamCalls(DELETE_ROUTE)).toBe(2);
     expect(stack.simulator.store.getInvitation(target.id)).toBeUndefined();
   });
 
   it('create refused as a duplicate, the invitation having the roles asked (the first attempt landed late) → InvitationCreated', async () => {
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' } });
-    between.set(() => void stack.simulator.store.createInvitation(payments, { username: 'late@example.com', roles: ['GROUP_READ_ONLY'] }, 'admin@example.com'));
+    between.set(
+      () =>
+        void stack.simulator.store.createInvitation(
+          payments,
+          { username: 'late@example.com', roles: ['GROUP_READ_ONLY'] },
+          'admin@example.com',
+        ),
+    );
     const { data } = await stack.execute<any>(CREATE, { p: payments, u: 'late@example.com', r: ['GROUP_READ_ONLY'] });
     expect(data.createInvitation).toEqual({
       __typename: 'InvitationCreated',
@@ -123,7 +148,14 @@ describe('a change whose answer was lost, and that a read does not show, is sent
 
   it('create refused as a duplicate, the invitation having other roles → AlreadyExistsError with what was read; left as it is', async () => {
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' } });
-    between.set(() => void stack.simulator.store.createInvitation(payments, { username: 'other@example.com', roles: ['GROUP_OWNER'] }, 'admin@example.com'));
+    between.set(
+      () =>
+        void stack.simulator.store.createInvitation(
+          payments,
+          { username: 'other@example.com', roles: ['GROUP_OWNER'] },
+          'admin@example.com',
+        ),
+    );
     const { data } = await stack.execute<any>(CREATE, { p: payments, u: 'other@example.com', r: ['GROUP_READ_ONLY'] });
     expect(data.createInvitation).toEqual({
       __typename: 'AlreadyExistsError',
@@ -139,15 +171,29 @@ describe('a change whose answer was lost, and that a read does not show, is sent
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'DELETE' } });
     between.set(() => void stack.simulator.store.removeInvitation(target.id));
     const { data } = await stack.execute<any>(DELETE, { p: payments, i: target.id });
-    expect(data.deleteInvitation).toEqual({ __typename: 'InvitationDeleted', attempts: 2, confirmedByReadBack: false, invitationId: target.id });
+    expect(data.deleteInvitation).toEqual({
+      __typename: 'InvitationDeleted',
+      attempts: 2,
+      confirmedByReadBack: false,
+      invitationId: target.id,
+    });
     expect(stack.upstreamCalls(DELETE_ROUTE)).toBe(2);
     expect(stack.upstreamCalls(LIST_ROUTE)).toBe(1);
   });
 
   it('the second answer lost too → one more read; still not shown → OutcomeUnknownError, attempts: 2, with what was read', async () => {
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' }, times: 2 });
-    const { data } = await stack.execute<any>(CREATE, { p: payments, u: 'twice.lost@example.com', r: ['GROUP_READ_ONLY'] });
-    expect(data.createInvitation).toEqual({ __typename: 'OutcomeUnknownError', code: 'MUTATION_OUTCOME_UNKNOWN', attempts: 2, readBack: { invitation: null } });
+    const { data } = await stack.execute<any>(CREATE, {
+      p: payments,
+      u: 'twice.lost@example.com',
+      r: ['GROUP_READ_ONLY'],
+    });
+    expect(data.createInvitation).toEqual({
+      __typename: 'OutcomeUnknownError',
+      code: 'MUTATION_OUTCOME_UNKNOWN',
+      attempts: 2,
+      readBack: { invitation: null },
+    });
     expect(stack.upstreamCalls(POST)).toBe(2);
     expect(stack.upstreamCalls(LIST_ROUTE)).toBe(2);
     expect(stack.simulator.counters.snapshot().applied).toBe(0);
@@ -156,8 +202,16 @@ describe('a change whose answer was lost, and that a read does not show, is sent
   it('the second answer lost after Ops Manager applied it → the read shows it → InvitationCreated, attempts: 2, confirmed', async () => {
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' } });
     stack.simulator.faults.inject({ kind: 'reset', after: 'apply' }, { match: { method: 'POST' } });
-    const { data } = await stack.execute<any>(CREATE, { p: payments, u: 'applied.late@example.com', r: ['GROUP_READ_ONLY'] });
-    expect(data.createInvitation).toMatchObject({ __typename: 'InvitationCreated', attempts: 2, confirmedByReadBack: true });
+    const { data } = await stack.execute<any>(CREATE, {
+      p: payments,
+      u: 'applied.late@example.com',
+      r: ['GROUP_READ_ONLY'],
+    });
+    expect(data.createInvitation).toMatchObject({
+      __typename: 'InvitationCreated',
+      attempts: 2,
+      confirmedByReadBack: true,
+    });
     expect(stack.upstreamCalls(POST)).toBe(2);
     expect(stack.upstreamCalls(LIST_ROUTE)).toBe(2);
     expect(stack.simulator.counters.snapshot().applied).toBe(1);
@@ -167,7 +221,12 @@ describe('a change whose answer was lost, and that a read does not show, is sent
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' } });
     stack.simulator.faults.inject({ kind: 'status', status: 503 }, { match: { method: 'POST' } });
     const { data } = await stack.execute<any>(CREATE, { p: payments, u: 'busy@example.com', r: ['GROUP_READ_ONLY'] });
-    expect(data.createInvitation).toEqual({ __typename: 'OutcomeUnknownError', code: 'MUTATION_OUTCOME_UNKNOWN', attempts: 2, readBack: { invitation: null } });
+    expect(data.createInvitation).toEqual({
+      __typename: 'OutcomeUnknownError',
+      code: 'MUTATION_OUTCOME_UNKNOWN',
+      attempts: 2,
+      readBack: { invitation: null },
+    });
     expect(stack.upstreamCalls(POST)).toBe(2);
   });
 
@@ -179,10 +238,18 @@ describe('a change whose answer was lost, and that a read does not show, is sent
       const response = await fetch(stack.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-request-id': requestId },
-        body: JSON.stringify({ query: CREATE, variables: { p: payments, u: 'refused@example.com', r: ['GROUP_READ_ONLY'] } }),
+        body: JSON.stringify({
+          query: CREATE,
+          variables: { p: payments, u: 'refused@example.com', r: ['GROUP_READ_ONLY'] },
+        }),
       });
       const { data } = (await response.json()) as { data: any };
-      expect(data.createInvitation).toEqual({ __typename: 'OutcomeUnknownError', code: 'MUTATION_OUTCOME_UNKNOWN', attempts: 1, readBack: { invitation: null } });
+      expect(data.createInvitation).toEqual({
+        __typename: 'OutcomeUnknownError',
+        code: 'MUTATION_OUTCOME_UNKNOWN',
+        attempts: 1,
+        readBack: { invitation: null },
+      });
     } finally {
       between.refuseChanges(false);
     }
@@ -204,7 +271,12 @@ describe('a change whose answer was lost, and that a read does not show, is sent
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' } });
     stack.simulator.faults.inject({ kind: 'status', status: 404 }, { match: { method: 'GET' } });
     const { data } = await stack.execute<any>(CREATE, { p: payments, u: 'unread@example.com', r: ['GROUP_READ_ONLY'] });
-    expect(data.createInvitation).toEqual({ __typename: 'OutcomeUnknownError', code: 'MUTATION_OUTCOME_UNKNOWN', attempts: 1, readBack: null });
+    expect(data.createInvitation).toEqual({
+      __typename: 'OutcomeUnknownError',
+      code: 'MUTATION_OUTCOME_UNKNOWN',
+      attempts: 1,
+      readBack: null,
+    });
     expect(stack.upstreamCalls(POST)).toBe(1);
     expect(stack.upstreamCalls(LIST_ROUTE)).toBe(1);
   });
@@ -217,7 +289,11 @@ describe('where sending again is not safe, it does not happen: an invitation ano
   it('create: the read shows the address invited with other roles → ConcurrentChangeError, not sent again', async () => {
     const existing = stack.simulator.store.listInvitations(payments)[0]!;
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' } });
-    const { data } = await stack.execute<any>(CREATE, { p: payments, u: existing.username.toUpperCase(), r: ['GROUP_AUTOMATION_ADMIN'] });
+    const { data } = await stack.execute<any>(CREATE, {
+      p: payments,
+      u: existing.username.toUpperCase(),
+      r: ['GROUP_AUTOMATION_ADMIN'],
+    });
     expect(data.createInvitation).toEqual({
       __typename: 'ConcurrentChangeError',
       code: 'INVITATION_CHANGED_CONCURRENTLY',
@@ -229,7 +305,14 @@ describe('where sending again is not safe, it does not happen: an invitation ano
 
   it('create: someone else invites the address while the second answer is lost too → ConcurrentChangeError after the second read', async () => {
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' }, times: 2 });
-    between.set(() => void stack.simulator.store.createInvitation(payments, { username: 'raced@example.com', roles: ['GROUP_OWNER'] }, 'admin@example.com'));
+    between.set(
+      () =>
+        void stack.simulator.store.createInvitation(
+          payments,
+          { username: 'raced@example.com', roles: ['GROUP_OWNER'] },
+          'admin@example.com',
+        ),
+    );
     const { data } = await stack.execute<any>(CREATE, { p: payments, u: 'raced@example.com', r: ['GROUP_READ_ONLY'] });
     expect(data.createInvitation).toEqual({
       __typename: 'ConcurrentChangeError',
@@ -238,7 +321,11 @@ describe('where sending again is not safe, it does not happen: an invitation ano
     });
     expect(stack.upstreamCalls(POST)).toBe(2);
     expect(stack.upstreamCalls(LIST_ROUTE)).toBe(2);
-    expect(stack.simulator.store.listInvitations(payments, { username: 'raced@example.com' }).map((i: Invitation) => i.roles)).toEqual([['GROUP_OWNER']]);
+    expect(
+      stack.simulator.store
+        .listInvitations(payments, { username: 'raced@example.com' })
+        .map((i: Invitation) => i.roles),
+    ).toEqual([['GROUP_OWNER']]);
   });
 });
 
@@ -254,8 +341,17 @@ describe('never past the deadline, never for a caller who left', () => {
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' } });
     between.set(() => void (skewMs = 60_000));
     try {
-      const { data } = await stack.execute<any>(CREATE, { p: payments, u: 'too.late@example.com', r: ['GROUP_READ_ONLY'] });
-      expect(data.createInvitation).toEqual({ __typename: 'OutcomeUnknownError', code: 'MUTATION_OUTCOME_UNKNOWN', attempts: 1, readBack: { invitation: null } });
+      const { data } = await stack.execute<any>(CREATE, {
+        p: payments,
+        u: 'too.late@example.com',
+        r: ['GROUP_READ_ONLY'],
+      });
+      expect(data.createInvitation).toEqual({
+        __typename: 'OutcomeUnknownError',
+        code: 'MUTATION_OUTCOME_UNKNOWN',
+        attempts: 1,
+        readBack: { invitation: null },
+      });
     } finally {
       skewMs = 0;
     }
@@ -275,7 +371,10 @@ describe('never past the deadline, never for a caller who left', () => {
     const answer = await fetch(stack.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': requestId },
-      body: JSON.stringify({ query: CREATE, variables: { p: payments, u: 'gone@example.com', r: ['GROUP_READ_ONLY'] } }),
+      body: JSON.stringify({
+        query: CREATE,
+        variables: { p: payments, u: 'gone@example.com', r: ['GROUP_READ_ONLY'] },
+      }),
       signal: caller.signal,
     }).catch(() => 'aborted');
     expect(answer).toBe('aborted');
@@ -298,7 +397,12 @@ describe('the operation deadline ends a change that hangs: no read, no second at
       stack.simulator.counters.reset();
       stack.simulator.faults.inject({ kind: 'hang' }, { match: { method: 'POST' } });
       const { data } = await stack.execute<any>(CREATE, { p: payments, u: 'hung@example.com', r: ['GROUP_READ_ONLY'] });
-      expect(data.createInvitation).toEqual({ __typename: 'OutcomeUnknownError', code: 'MUTATION_OUTCOME_UNKNOWN', attempts: 1, readBack: null });
+      expect(data.createInvitation).toEqual({
+        __typename: 'OutcomeUnknownError',
+        code: 'MUTATION_OUTCOME_UNKNOWN',
+        attempts: 1,
+        readBack: null,
+      });
       expect(stack.upstreamCalls(POST)).toBe(1);
       expect(stack.upstreamCalls(LIST_ROUTE)).toBe(0);
     } finally {

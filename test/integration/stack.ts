@@ -70,7 +70,10 @@ export interface Stack {
   /** Typed request; throws when the answer has errors. */
   request<T, V extends Record<string, unknown>>(document: TypedDocumentNode<T, V>, variables?: V): Promise<T>;
   /** Any request, keeping data and errors (partial results). */
-  execute<T = unknown>(query: string | TypedDocumentNode<T, never>, variables?: Record<string, unknown>): Promise<GraphQLResult<T>>;
+  execute<T = unknown>(
+    query: string | TypedDocumentNode<T, never>,
+    variables?: Record<string, unknown>,
+  ): Promise<GraphQLResult<T>>;
   /** Authenticated API requests the simulator has answered, per route. */
   upstreamCalls(route?: string): number;
   close(): Promise<void>;
@@ -162,8 +165,10 @@ export function stackConfig(options: StackOptions = {}) {
     UPSTREAM_MAX_IN_FLIGHT: options.maxInFlight === undefined ? undefined : String(options.maxInFlight),
     OPERATION_TIMEOUT_MS: options.operationTimeoutMs === undefined ? undefined : String(options.operationTimeoutMs),
     UPSTREAM_MAX_RETRIES: options.retry?.maxRetries === undefined ? undefined : String(options.retry.maxRetries),
-    BREAKER_FAILURE_THRESHOLD: options.breaker?.failureThreshold === undefined ? undefined : String(options.breaker.failureThreshold),
-    BREAKER_HALF_OPEN_AFTER_MS: options.breaker?.halfOpenAfterMs === undefined ? undefined : String(options.breaker.halfOpenAfterMs),
+    BREAKER_FAILURE_THRESHOLD:
+      options.breaker?.failureThreshold === undefined ? undefined : String(options.breaker.failureThreshold),
+    BREAKER_HALF_OPEN_AFTER_MS:
+      options.breaker?.halfOpenAfterMs === undefined ? undefined : String(options.breaker.halfOpenAfterMs),
     // Tests of other behaviours send hundreds of operations in seconds as one caller; the
     // rate-limit tests set their own budgets (test/integration/fair-share.test.ts).
     RATE_LIMIT_READS_PER_MINUTE: '0',

@@ -27,7 +27,11 @@ describe('OpenTelemetry tracing', () => {
     const servers = spans.filter((span) => span.kind === SpanKind.SERVER);
     expect(servers.map((span) => span.name)).toEqual(['graphql query ProjectsInvitations']);
     const [server] = servers;
-    expect(server!.attributes).toMatchObject({ 'graphql.operation.type': 'query', 'gateway.outcome': 'ok', 'http.response.status_code': 200 });
+    expect(server!.attributes).toMatchObject({
+      'graphql.operation.type': 'query',
+      'gateway.outcome': 'ok',
+      'http.response.status_code': 200,
+    });
 
     const clients = spans.filter((span) => span.kind === SpanKind.CLIENT);
     expect(clients).toHaveLength(2);
@@ -41,7 +45,10 @@ describe('OpenTelemetry tracing', () => {
 
   it('marks a failed upstream call and a failed operation as errors', async () => {
     exporter.reset();
-    stack.simulator.faults.inject({ kind: 'status', status: 404, body: { error: 404, errorCode: 'GROUP_NOT_FOUND' } }, { times: 1 });
+    stack.simulator.faults.inject(
+      { kind: 'status', status: 404, body: { error: 404, errorCode: 'GROUP_NOT_FOUND' } },
+      { times: 1 },
+    );
     await stack.execute('query Missing { project(id: "ffffffffffffffffffffffff") { invitations { id } } }');
     const spans = exporter.getFinishedSpans();
     const client = spans.find((span) => span.kind === SpanKind.CLIENT)!;

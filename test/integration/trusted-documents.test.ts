@@ -13,13 +13,18 @@ import { DEMO_INVITATIONS, DEMO_PROJECT_IDS } from '../../src/simulator/demo-dat
 import { type Stack, startStack } from './stack.ts';
 
 const [payments] = DEMO_PROJECT_IDS as [string];
-const paymentsUsernames = DEMO_INVITATIONS.filter((invitation) => invitation.groupId === payments).map((invitation) => invitation.username);
+const paymentsUsernames = DEMO_INVITATIONS.filter((invitation) => invitation.groupId === payments).map(
+  (invitation) => invitation.username,
+);
 const LIST_ID = (ProjectInvitationsDocument as unknown as { __meta__: { hash: string } }).__meta__.hash;
 const UNKNOWN_ID = `sha256:${'0'.repeat(64)}`;
 
 interface Answer {
   status: number;
-  json: { data?: { project?: { invitations?: { username: string }[] } } | null; errors?: { message: string; extensions?: { code?: string } }[] };
+  json: {
+    data?: { project?: { invitations?: { username: string }[] } } | null;
+    errors?: { message: string; extensions?: { code?: string } }[];
+  };
 }
 
 async function post(stack: Stack, body: object): Promise<Answer> {
@@ -54,7 +59,10 @@ describe('TRUSTED_DOCUMENTS=allow (the default)', () => {
   it('runs a document named by documentId, by Apollo’s sha256Hash, or sent as text', async () => {
     const variables = { projectId: payments };
     const byId = await post(stack, { documentId: LIST_ID, variables });
-    const byApolloHash = await post(stack, { variables, extensions: { persistedQuery: { version: 1, sha256Hash: LIST_ID.slice('sha256:'.length) } } });
+    const byApolloHash = await post(stack, {
+      variables,
+      extensions: { persistedQuery: { version: 1, sha256Hash: LIST_ID.slice('sha256:'.length) } },
+    });
     const byText = await post(stack, { query: listText });
     for (const answer of [byId, byApolloHash, byText]) {
       expect(answer.status).toBe(200);
@@ -66,7 +74,9 @@ describe('TRUSTED_DOCUMENTS=allow (the default)', () => {
     const url = new URL(stack.url);
     url.searchParams.set('documentId', LIST_ID);
     url.searchParams.set('variables', JSON.stringify({ projectId: payments }));
-    const response = await fetch(url, { headers: { accept: 'application/graphql-response+json', 'x-graphql-yoga-csrf': '1' } });
+    const response = await fetch(url, {
+      headers: { accept: 'application/graphql-response+json', 'x-graphql-yoga-csrf': '1' },
+    });
     expect(response.status).toBe(200);
     expect(usernames({ status: 200, json: await response.json() })).toEqual(paymentsUsernames);
   });
@@ -91,7 +101,11 @@ describe('TRUSTED_DOCUMENTS=allow (the default)', () => {
     });
     const invitations = await client.listInvitations(payments);
     expect(invitations.map((invitation) => invitation.username)).toEqual(paymentsUsernames);
-    expect(JSON.parse(sent[0]!)).toEqual({ documentId: LIST_ID, variables: { projectId: payments }, operationName: 'ProjectInvitations' });
+    expect(JSON.parse(sent[0]!)).toEqual({
+      documentId: LIST_ID,
+      variables: { projectId: payments },
+      operationName: 'ProjectInvitations',
+    });
   });
 });
 
@@ -152,17 +166,28 @@ describe('TRUSTED_DOCUMENTS=off', () => {
 });
 
 describe('TRUSTED_DOCUMENTS defaults', () => {
-  const production = { NODE_ENV: 'production', OPS_MANAGER_BASE_URL: 'https://om.example.com/api/public/v1.0', OPS_MANAGER_PUBLIC_KEY: 'k', OPS_MANAGER_PRIVATE_KEY: 'p', AUTH_MODE: 'passthrough' };
+  const production = {
+    NODE_ENV: 'production',
+    OPS_MANAGER_BASE_URL: 'https://om.example.com/api/public/v1.0',
+    OPS_MANAGER_PUBLIC_KEY: 'k',
+    OPS_MANAGER_PRIVATE_KEY: 'p',
+    AUTH_MODE: 'passthrough',
+  };
 
   it('allows any document in every environment unless told; GraphiQL is off where ids are required', () => {
     expect(loadConfig({}).security).toMatchObject({ trustedDocuments: 'allow', graphiql: true });
     expect(loadConfig(production).security).toMatchObject({ trustedDocuments: 'allow', graphiql: false });
-    expect(loadConfig({ TRUSTED_DOCUMENTS: 'require' }).security).toMatchObject({ trustedDocuments: 'require', graphiql: false });
+    expect(loadConfig({ TRUSTED_DOCUMENTS: 'require' }).security).toMatchObject({
+      trustedDocuments: 'require',
+      graphiql: false,
+    });
     expect(loadConfig({ ...production, TRUSTED_DOCUMENTS: 'require' }).security.trustedDocuments).toBe('require');
   });
 
   it('refuses GRAPHIQL=true with require, and an unknown mode, naming the variable', () => {
-    expect(() => loadConfig({ TRUSTED_DOCUMENTS: 'require', GRAPHIQL: 'true' })).toThrow(/GRAPHIQL: true needs TRUSTED_DOCUMENTS=allow or off/);
+    expect(() => loadConfig({ TRUSTED_DOCUMENTS: 'require', GRAPHIQL: 'true' })).toThrow(
+      /GRAPHIQL: true needs TRUSTED_DOCUMENTS=allow or off/,
+    );
     expect(() => loadConfig({ TRUSTED_DOCUMENTS: 'sometimes' })).toThrow(/TRUSTED_DOCUMENTS/);
   });
 });

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DeleteInvitationDocument, ProjectInvitationsDocument, ProjectsInvitationsDocument, UpdateInvitationRolesDocument } from 'ops-manager-invitations-client/documents';
+import {
+  DeleteInvitationDocument,
+  ProjectInvitationsDocument,
+  ProjectsInvitationsDocument,
+  UpdateInvitationRolesDocument,
+} from 'ops-manager-invitations-client/documents';
 import { DEMO_API_KEY, DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
 import { LIST_ROUTE, type Stack, startStack } from './stack.ts';
 
@@ -52,7 +57,11 @@ describe('upstream failures become stable codes', () => {
       invitation: { id: target.id },
       roles: ['GROUP_OWNER'],
     });
-    expect(updateInvitationRoles).toMatchObject({ __typename: 'UpstreamError', code: 'UPSTREAM_UNAVAILABLE', retryAfterSeconds: null });
+    expect(updateInvitationRoles).toMatchObject({
+      __typename: 'UpstreamError',
+      code: 'UPSTREAM_UNAVAILABLE',
+      retryAfterSeconds: null,
+    });
   });
 
   it('a hang leaves no request running once the operation has answered', async () => {
@@ -88,8 +97,14 @@ describe('secrets', () => {
     try {
       const target = stack.simulator.store.listInvitations(payments)[0]!;
       const answers = [
-        await stack.execute(ProjectsInvitationsDocument, { projectIds: [...DEMO_PROJECT_IDS, 'ffffffffffffffffffffffff'] }),
-        await stack.execute(UpdateInvitationRolesDocument, { projectId: payments, invitation: { id: target.id }, roles: ['GROUP_OWNER'] }),
+        await stack.execute(ProjectsInvitationsDocument, {
+          projectIds: [...DEMO_PROJECT_IDS, 'ffffffffffffffffffffffff'],
+        }),
+        await stack.execute(UpdateInvitationRolesDocument, {
+          projectId: payments,
+          invitation: { id: target.id },
+          roles: ['GROUP_OWNER'],
+        }),
       ];
       expect(stack.upstreamCalls(LIST_ROUTE)).toBe(4);
       const everything = stack.logLines.join('') + JSON.stringify(answers);
@@ -112,7 +127,10 @@ describe('Ops Manager 429s become UPSTREAM_RATE_LIMITED with the seconds to wait
   afterAll(() => stack.close());
 
   it('a read meeting 429 with Retry-After answers UPSTREAM_RATE_LIMITED on that field only', async () => {
-    stack.simulator.faults.inject({ kind: 'status', status: 429, retryAfterSeconds: 7 }, { match: { groupId: analytics }, times: Infinity });
+    stack.simulator.faults.inject(
+      { kind: 'status', status: 429, retryAfterSeconds: 7 },
+      { match: { groupId: analytics }, times: Infinity },
+    );
     const result = await stack.execute(ProjectsInvitationsDocument, { projectIds: [payments, analytics] });
     expect(result.status).toBe(200);
     expect(codeOf(result)).toEqual(['UPSTREAM_RATE_LIMITED']);
@@ -123,10 +141,20 @@ describe('Ops Manager 429s become UPSTREAM_RATE_LIMITED with the seconds to wait
   });
 
   it('a mutation meeting 429 says how long to wait', async () => {
-    stack.simulator.faults.inject({ kind: 'status', status: 429, retryAfterSeconds: 30 }, { match: { method: 'DELETE' } });
+    stack.simulator.faults.inject(
+      { kind: 'status', status: 429, retryAfterSeconds: 30 },
+      { match: { method: 'DELETE' } },
+    );
     const target = stack.simulator.store.listInvitations(payments)[0]!;
-    const { deleteInvitation } = await stack.request(DeleteInvitationDocument, { projectId: payments, invitationId: target.id });
-    expect(deleteInvitation).toMatchObject({ __typename: 'UpstreamError', code: 'UPSTREAM_RATE_LIMITED', retryAfterSeconds: 30 });
+    const { deleteInvitation } = await stack.request(DeleteInvitationDocument, {
+      projectId: payments,
+      invitationId: target.id,
+    });
+    expect(deleteInvitation).toMatchObject({
+      __typename: 'UpstreamError',
+      code: 'UPSTREAM_RATE_LIMITED',
+      retryAfterSeconds: 30,
+    });
     expect(stack.simulator.store.getInvitation(target.id)).toBeDefined();
   });
 });

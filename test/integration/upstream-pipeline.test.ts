@@ -17,7 +17,10 @@ describe('one upstream, one pipeline: passthrough callers share the cap and the 
 
   it('a circuit opened by the gateway key’s calls stops a passthrough caller’s call before it is sent', async () => {
     registerSecret(alice.privateKey);
-    simulator = await startSimulator({ apiKeys: [DEMO_API_KEY, alice], seed: { projects: 1, invitationsPerProject: 1 } });
+    simulator = await startSimulator({
+      apiKeys: [DEMO_API_KEY, alice],
+      seed: { projects: 1, invitationsPerProject: 1 },
+    });
     upstream = createUpstream({
       baseUrl: simulator.baseUrl,
       ...DEMO_API_KEY,
@@ -32,11 +35,15 @@ describe('one upstream, one pipeline: passthrough callers share the cap and the 
     expect(await caller.listInvitations(project)).toHaveLength(1);
 
     simulator.faults.inject({ kind: 'status', status: 503 }, { times: 2 });
-    for (let i = 0; i < 2; i += 1) await expect(upstream.client.listInvitations(project)).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    for (let i = 0; i < 2; i += 1)
+      await expect(upstream.client.listInvitations(project)).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
     expect(upstream.status().breaker).toBe('open');
 
     simulator.counters.reset();
-    await expect(caller.listInvitations(project)).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', notSent: true });
+    await expect(caller.listInvitations(project)).rejects.toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      notSent: true,
+    });
     expect(simulator.counters.snapshot().requests).toBe(0);
   });
 });

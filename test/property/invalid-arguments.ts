@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { deepJson, invalidEmail, invalidObjectId, invalidRoleListVariable, wrongTypedNonScalar, wrongTypedValue } from './arbitraries.ts';
+import {
+  deepJson,
+  invalidEmail,
+  invalidObjectId,
+  invalidRoleListVariable,
+  wrongTypedNonScalar,
+  wrongTypedValue,
+} from './arbitraries.ts';
 import { operation } from './harness.ts';
 import { describeInvalidInput, invalidInput } from './invalid-input-suite.ts';
 import {
@@ -79,7 +86,10 @@ describeInvalidInput('property: invalid arguments', {
     invalidInput({
       name: 'role lists in variables (unknown names, wrong types, nulls)',
       numRuns: 500,
-      inputs: inPositions({ createInvitation: NON_SCALAR_VARIABLES['createInvitation(roles: [ProjectRole!]!)']! }, invalidRoleListVariable),
+      inputs: inPositions(
+        { createInvitation: NON_SCALAR_VARIABLES['createInvitation(roles: [ProjectRole!]!)']! },
+        invalidRoleListVariable,
+      ),
       request: (call) => call,
       expected: { status: [400] },
     }),
@@ -88,7 +98,10 @@ describeInvalidInput('property: invalid arguments', {
       numRuns: 500,
       inputs: fc.oneof(
         inPositions(NON_SCALAR_VARIABLES, wrongTypedNonScalar),
-        inPositions({ selector: NON_SCALAR_VARIABLES['updateInvitationRoles(invitation: InvitationSelector!)']! }, invalidSelector),
+        inPositions(
+          { selector: NON_SCALAR_VARIABLES['updateInvitationRoles(invitation: InvitationSelector!)']! },
+          invalidSelector,
+        ),
       ),
       request: (call) => call,
       expected: { status: [400] },

@@ -76,11 +76,15 @@ export function describeInvalidInput(title: string, suite: InvalidInputSuite): v
     });
     afterAll(async () => {
       console.log(tally.format(title));
-    await stack?.close();
+      await stack?.close();
     });
 
     /** Sends every generated input and applies `check` to its answer, with the liveness checks. */
-    async function run(property: InvalidInputProperty<unknown>, check: (answer: Answer) => void, endOnFailure = false): Promise<void> {
+    async function run(
+      property: InvalidInputProperty<unknown>,
+      check: (answer: Answer) => void,
+      endOnFailure = false,
+    ): Promise<void> {
       let inputs = 0;
       await forAll(property.inputs, { numRuns: property.numRuns, endOnFailure }, async (input) => {
         const answer = await send(stack, property.request(input), transport);
@@ -99,14 +103,18 @@ export function describeInvalidInput(title: string, suite: InvalidInputSuite): v
     }
 
     for (const property of gaps.filter((gap) => gap.harmful)) {
-      it.fails(`KNOWN HARMFUL GAP, ${property.name} (${property.numRuns} runs): no upstream call, a clear coded error`, { timeout: PROPERTY_TIMEOUT_MS }, async () => {
+      it.fails(`KNOWN HARMFUL GAP, ${property.name} (${property.numRuns} runs): no upstream call, a clear coded error`, {
+        timeout: PROPERTY_TIMEOUT_MS,
+      }, async () => {
         await run(property, (answer) => expectRefused(answer, property.expected), true);
       });
     }
 
     for (const property of gaps.filter((gap) => !gap.harmful)) {
       const flaws = new Map<string, number>();
-      it(`${property.name} (${property.numRuns} runs): no 5xx, no upstream call, still serving`, { timeout: PROPERTY_TIMEOUT_MS }, async () => {
+      it(`${property.name} (${property.numRuns} runs): no 5xx, no upstream call, still serving`, {
+        timeout: PROPERTY_TIMEOUT_MS,
+      }, async () => {
         await run(property, (answer) => {
           expectHarmless(answer);
           for (const flaw of refusalFlaws(answer, property.expected)) flaws.set(flaw, (flaws.get(flaw) ?? 0) + 1);

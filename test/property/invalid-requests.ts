@@ -16,7 +16,14 @@ import {
 } from './arbitraries.ts';
 import { ACCEPT, MISSING_PROJECT, operation, PAYMENTS, post } from './harness.ts';
 import { describeInvalidInput, invalidInput } from './invalid-input-suite.ts';
-import { BAD_VARIABLE, DEMO_INVITATION, EMAIL_VARIABLES, ID_VARIABLES, inPositions, NEW_USERNAME } from './positions.ts';
+import {
+  BAD_VARIABLE,
+  DEMO_INVITATION,
+  EMAIL_VARIABLES,
+  ID_VARIABLES,
+  inPositions,
+  NEW_USERNAME,
+} from './positions.ts';
 
 /**
  * Invalid documents, role lists, huge lists and garbage bodies never reach Ops Manager: each
@@ -55,7 +62,9 @@ describeInvalidInput('property: invalid requests', {
       numRuns: 500,
       inputs: invalidRoleListLiteral,
       request: (roles) =>
-        operation(`mutation { createInvitation(projectId: "${PAYMENTS}", username: "${NEW_USERNAME}", roles: ${roles}) { __typename ... on Error { code message } } }`),
+        operation(
+          `mutation { createInvitation(projectId: "${PAYMENTS}", username: "${NEW_USERNAME}", roles: ${roles}) { __typename ... on Error { code message } } }`,
+        ),
       expected: { status: [400], codes: ['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED'] },
     }),
     invalidInput({
@@ -67,7 +76,10 @@ describeInvalidInput('property: invalid requests', {
         username: plainEmail.filter(isAcceptedEmail),
       }),
       request: ({ mutation, project, username }) =>
-        operation(`mutation ($roles: [ProjectRole!]!) { result: ${mutation(project, username)} { __typename ... on Error { code message } } }`, { roles: [] }),
+        operation(
+          `mutation ($roles: [ProjectRole!]!) { result: ${mutation(project, username)} { __typename ... on Error { code message } } }`,
+          { roles: [] },
+        ),
       // A mutation answers an expected failure as a typed member of its result (README, Errors).
       expected: { status: [200], codes: ['BAD_USER_INPUT'] },
     }),
@@ -81,12 +93,18 @@ describeInvalidInput('property: invalid requests', {
           ids[at % length] = bad;
           return { ids };
         }),
-        fc.tuple(fc.integer({ min: 1_000, max: 10_000 }), invalidObjectId).map(([length, bad]) => ({ ids: Array.from({ length }, () => bad) })),
-        fc.integer({ min: 1_000, max: 10_000 }).map((length) => ({ roles: Array.from({ length }, (_, i) => ROLES[i % ROLES.length]!) })),
+        fc
+          .tuple(fc.integer({ min: 1_000, max: 10_000 }), invalidObjectId)
+          .map(([length, bad]) => ({ ids: Array.from({ length }, () => bad) })),
+        fc
+          .integer({ min: 1_000, max: 10_000 })
+          .map((length) => ({ roles: Array.from({ length }, (_, i) => ROLES[i % ROLES.length]!) })),
       ),
       request: (input) =>
         'ids' in input
-          ? operation('query ($ids: [ObjectID!]!) { projects(ids: $ids) { id invitations { id } } }', { ids: input.ids })
+          ? operation('query ($ids: [ObjectID!]!) { projects(ids: $ids) { id invitations { id } } }', {
+              ids: input.ids,
+            })
           : operation(
               `mutation ($p: ObjectID!, $roles: [ProjectRole!]!) { createInvitation(projectId: $p, username: "${NEW_USERNAME}", roles: $roles) {
                 __typename ... on Error { code message } } }`,

@@ -26,14 +26,29 @@ export type Position = (value: unknown) => Call;
 export const ID_VARIABLES: Record<string, Position> = {
   'project(id)': (v) => operation('query ($v: ObjectID!) { project(id: $v) { id invitations { id } } }', { v }),
   'projects(ids) among valid ids': (v) =>
-    operation('query ($v: [ObjectID!]!) { projects(ids: $v) { id invitations { id } } }', { v: [PAYMENTS, v, MISSING_PROJECT] }),
-  'Project.invitation(id)': (v) => operation('query ($p: ObjectID!, $v: ObjectID!) { project(id: $p) { invitation(id: $v) { id } } }', { p: PAYMENTS, v }),
+    operation('query ($v: [ObjectID!]!) { projects(ids: $v) { id invitations { id } } }', {
+      v: [PAYMENTS, v, MISSING_PROJECT],
+    }),
+  'Project.invitation(id)': (v) =>
+    operation('query ($p: ObjectID!, $v: ObjectID!) { project(id: $p) { invitation(id: $v) { id } } }', {
+      p: PAYMENTS,
+      v,
+    }),
   'createInvitation(projectId)': (v) =>
-    operation(`mutation ($v: ObjectID!) { createInvitation(projectId: $v, username: "${NEW_USERNAME}", roles: [GROUP_READ_ONLY]) { __typename } }`, { v }),
+    operation(
+      `mutation ($v: ObjectID!) { createInvitation(projectId: $v, username: "${NEW_USERNAME}", roles: [GROUP_READ_ONLY]) { __typename } }`,
+      { v },
+    ),
   'deleteInvitation(projectId)': (v) =>
-    operation(`mutation ($v: ObjectID!) { deleteInvitation(projectId: $v, invitationId: "${DEMO_INVITATION}") { __typename } }`, { v }),
+    operation(
+      `mutation ($v: ObjectID!) { deleteInvitation(projectId: $v, invitationId: "${DEMO_INVITATION}") { __typename } }`,
+      { v },
+    ),
   'deleteInvitation(invitationId)': (v) =>
-    operation(`mutation ($v: ObjectID!) { deleteInvitation(projectId: "${PAYMENTS}", invitationId: $v) { __typename } }`, { v }),
+    operation(
+      `mutation ($v: ObjectID!) { deleteInvitation(projectId: "${PAYMENTS}", invitationId: $v) { __typename } }`,
+      { v },
+    ),
   'updateInvitationRoles(invitation: {id})': (v) =>
     operation(
       `mutation ($v: ObjectID!) { updateInvitationRoles(projectId: "${PAYMENTS}", invitation: { id: $v }, roles: [GROUP_OWNER]) { __typename } }`,
@@ -51,7 +66,8 @@ export const ID_LITERALS: Record<string, (literal: string) => string> = {
   'project(id)': (l) => `{ project(id: ${l}) { id invitations { id } } }`,
   'projects(ids)': (l) => `{ projects(ids: ["${PAYMENTS}", ${l}]) { id invitations { id } } }`,
   'Project.invitation(id)': (l) => `{ project(id: "${PAYMENTS}") { invitation(id: ${l}) { id } } }`,
-  'deleteInvitation(invitationId)': (l) => `mutation { deleteInvitation(projectId: "${PAYMENTS}", invitationId: ${l}) { __typename } }`,
+  'deleteInvitation(invitationId)': (l) =>
+    `mutation { deleteInvitation(projectId: "${PAYMENTS}", invitationId: ${l}) { __typename } }`,
   'updateInvitationRoles(invitation: {id})': (l) =>
     `mutation { updateInvitationRoles(projectId: "${PAYMENTS}", invitation: { id: ${l} }, roles: [GROUP_OWNER]) { __typename } }`,
 };
@@ -59,9 +75,15 @@ export const ID_LITERALS: Record<string, (literal: string) => string> = {
 /** Every EmailAddress argument, fed through a variable. */
 export const EMAIL_VARIABLES: Record<string, Position> = {
   'Project.invitations(username)': (v) =>
-    operation('query ($p: ObjectID!, $v: EmailAddress) { project(id: $p) { invitations(username: $v) { id } } }', { p: PAYMENTS, v }),
+    operation('query ($p: ObjectID!, $v: EmailAddress) { project(id: $p) { invitations(username: $v) { id } } }', {
+      p: PAYMENTS,
+      v,
+    }),
   'createInvitation(username)': (v) =>
-    operation(`mutation ($v: EmailAddress!) { createInvitation(projectId: "${PAYMENTS}", username: $v, roles: [GROUP_READ_ONLY]) { __typename } }`, { v }),
+    operation(
+      `mutation ($v: EmailAddress!) { createInvitation(projectId: "${PAYMENTS}", username: $v, roles: [GROUP_READ_ONLY]) { __typename } }`,
+      { v },
+    ),
   'updateInvitationRoles(invitation: {username})': (v) =>
     operation(
       `mutation ($v: EmailAddress!) { updateInvitationRoles(projectId: "${PAYMENTS}", invitation: { username: $v }, roles: [GROUP_OWNER]) { __typename } }`,
@@ -71,7 +93,8 @@ export const EMAIL_VARIABLES: Record<string, Position> = {
 
 export const EMAIL_LITERALS: Record<string, (literal: string) => string> = {
   'Project.invitations(username)': (l) => `{ project(id: "${PAYMENTS}") { invitations(username: ${l}) { id } } }`,
-  'createInvitation(username)': (l) => `mutation { createInvitation(projectId: "${PAYMENTS}", username: ${l}, roles: [GROUP_READ_ONLY]) { __typename } }`,
+  'createInvitation(username)': (l) =>
+    `mutation { createInvitation(projectId: "${PAYMENTS}", username: ${l}, roles: [GROUP_READ_ONLY]) { __typename } }`,
 };
 
 /** The custom-scalar positions a wrongly typed JSON value can be put in (null is valid for the optional username). */
@@ -80,9 +103,13 @@ export const SCALAR_VARIABLES: Record<string, Position> = { ...ID_VARIABLES, ...
 /** Built-in-typed positions: non-null ids, the role list, the @oneOf selector. */
 export const NON_SCALAR_VARIABLES: Record<string, Position> = {
   'project(id: ObjectID!)': ID_VARIABLES['project(id)']!,
-  'projects(ids: [ObjectID!]!)': (v) => operation('query ($v: [ObjectID!]!) { projects(ids: $v) { id invitations { id } } }', { v }),
+  'projects(ids: [ObjectID!]!)': (v) =>
+    operation('query ($v: [ObjectID!]!) { projects(ids: $v) { id invitations { id } } }', { v }),
   'createInvitation(roles: [ProjectRole!]!)': (v) =>
-    operation(`mutation ($v: [ProjectRole!]!) { createInvitation(projectId: "${PAYMENTS}", username: "${NEW_USERNAME}", roles: $v) { __typename } }`, { v }),
+    operation(
+      `mutation ($v: [ProjectRole!]!) { createInvitation(projectId: "${PAYMENTS}", username: "${NEW_USERNAME}", roles: $v) { __typename } }`,
+      { v },
+    ),
   'updateInvitationRoles(invitation: InvitationSelector!)': (v) =>
     operation(
       `mutation ($v: InvitationSelector!) { updateInvitationRoles(projectId: "${PAYMENTS}", invitation: $v, roles: [GROUP_OWNER]) { __typename } }`,
@@ -96,11 +123,19 @@ export const DEEP_POSITIONS: Record<string, Position> = {
   'project(id)': ID_VARIABLES['project(id)']!,
   'createInvitation(username)': EMAIL_VARIABLES['createInvitation(username)']!,
   'invitation: { id }': ID_VARIABLES['updateInvitationRoles(invitation: $selector)']!,
-  extensions: (v) => operation('query ($v: ObjectID!) { project(id: $v) { id invitations { id } } }', { v: 'not-an-id' }, { extensions: { deep: v } }),
+  extensions: (v) =>
+    operation(
+      'query ($v: ObjectID!) { project(id: $v) { id invitations { id } } }',
+      { v: 'not-an-id' },
+      { extensions: { deep: v } },
+    ),
 };
 
 /** Picks a position, then a value for it. */
-export function inPositions<T>(positions: Record<string, (value: T) => Call>, values: fc.Arbitrary<T>): fc.Arbitrary<Call> {
+export function inPositions<T>(
+  positions: Record<string, (value: T) => Call>,
+  values: fc.Arbitrary<T>,
+): fc.Arbitrary<Call> {
   return fc.tuple(fc.constantFrom(...Object.values(positions)), values).map(([position, value]) => position(value));
 }
 
@@ -108,7 +143,10 @@ export function inPositions<T>(positions: Record<string, (value: T) => Call>, va
 export const invalidSelector = fc.oneof(
   fc.record({ id: wellFormedId, username: fc.constant(NEW_USERNAME) }),
   fc.constant({}),
-  fc.dictionary(fc.string({ minLength: 1 }).filter((key) => key !== 'id' && key !== 'username'), fc.jsonValue({ maxDepth: 1 }), { minKeys: 1, maxKeys: 3 }),
+  fc.dictionary(
+    fc.string({ minLength: 1 }).filter((key) => key !== 'id' && key !== 'username'),
+    fc.jsonValue({ maxDepth: 1 }),
+    { minKeys: 1, maxKeys: 3 },
+  ),
   fc.record({ id: fc.constant(null) }),
 );
-

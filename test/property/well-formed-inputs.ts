@@ -34,9 +34,9 @@ const ITEM_DELETE_ROUTE = 'DELETE /groups/{groupId}/invites/{invitationId}';
 const ITEM_PATCH_ROUTE = 'PATCH /groups/{groupId}/invites/{invitationId}';
 
 const anyCase = (id: fc.Arbitrary<string>) =>
-  fc.tuple(id, fc.array(fc.boolean(), { minLength: 24, maxLength: 24 })).map(([value, upper]) =>
-    [...value].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join(''),
-  );
+  fc
+    .tuple(id, fc.array(fc.boolean(), { minLength: 24, maxLength: 24 }))
+    .map(([value, upper]) => [...value].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join(''));
 
 describe('property: well-formed inputs that name nothing', () => {
   let stack: Stack;
@@ -48,8 +48,16 @@ describe('property: well-formed inputs that name nothing', () => {
     const after = stack.simulator.counters.snapshot();
     tally.record(inputClass, answer);
     const increase = (was: Record<string, number>, now: Record<string, number>) =>
-      Object.fromEntries(Object.entries(now).flatMap(([key, count]) => (count > (was[key] ?? 0) ? [[key, count - (was[key] ?? 0)]] : [])));
-    const upstream = { byRoute: increase(before.byRoute, after.byRoute), byPath: increase(before.byPath, after.byPath), applied: after.applied - before.applied };
+      Object.fromEntries(
+        Object.entries(now).flatMap(([key, count]) =>
+          count > (was[key] ?? 0) ? [[key, count - (was[key] ?? 0)]] : [],
+        ),
+      );
+    const upstream = {
+      byRoute: increase(before.byRoute, after.byRoute),
+      byPath: increase(before.byPath, after.byPath),
+      applied: after.applied - before.applied,
+    };
     return { answer, upstream };
   }
 
@@ -61,67 +69,101 @@ describe('property: well-formed inputs that name nothing', () => {
     await stack?.close();
   });
 
-  it('ids of any case, of unknown and known projects: one GET, lower case, PROJECT_NOT_FOUND on the field (250 runs)', { timeout: PROPERTY_TIMEOUT_MS }, async () => {
+  it('ids of any case, of unknown and known projects: one GET, lower case, PROJECT_NOT_FOUND on the field (250 runs)', {
+    timeout: PROPERTY_TIMEOUT_MS,
+  }, async () => {
     const name = 'well-formed project ids, any case';
-    await forAll(anyCase(fc.oneof(wellFormedId, fc.constantFrom(...DEMO_PROJECT_IDS))), { numRuns: 250 }, async (id) => {
-      const lower = id.toLowerCase();
-      const { answer, upstream } = await sendCounting(name, operation('query ($id: ObjectID!) { project(id: $id) { id invitations { id } } }', { id }));
-      expectHarmless(answer, { upstreamAllowed: true });
-      expect(upstream.byRoute).toEqual({ [LIST_ROUTE]: 1 });
-      expect(upstream.byPath).toEqual({ [`GET /api/public/v1.0/groups/${lower}/invites`]: 1 });
-      const project = (answer.json as { data: { project: { id: string; invitations: unknown[] | null } } }).data.project;
-      expect(project.id).toBe(lower);
-      if (DEMO_PROJECT_IDS.includes(lower)) {
-        expect(answer.errors).toEqual([]);
-        expect(project.invitations).not.toBeNull();
-      } else {
-        expect(answer.status).toBe(200);
-        expect(refusalFlaws(answer, { codes: ['PROJECT_NOT_FOUND'] })).toEqual([]);
-        expect(project.invitations).toBeNull();
-      }
-    });
-    await expectStillServing(stack);
-  });
-
-  it('invitation ids a project does not have: null on read, INVITATION_NOT_FOUND on delete, one call, nothing applied (150 runs)', { timeout: PROPERTY_TIMEOUT_MS }, async () => {
-    const name = 'well-formed invitation ids the project lacks';
-    const existing = new Set(stack.simulator.store.listInvitations(PAYMENTS).map((invitation) => invitation.id));
-    await forAll(fc.tuple(wellFormedId.filter((id) => !existing.has(id)), fc.boolean()), { numRuns: 150 }, async ([invitationId, asDelete]) => {
-      if (asDelete) {
+    await forAll(
+      anyCase(fc.oneof(wellFormedId, fc.constantFrom(...DEMO_PROJECT_IDS))),
+      { numRuns: 250 },
+      async (id) => {
+        const lower = id.toLowerCase();
         const { answer, upstream } = await sendCounting(
           name,
-          operation(`mutation ($id: ObjectID!) { result: deleteInvitation(projectId: "${PAYMENTS}", invitationId: $id) { __typename ... on Error { code message } } }`, {
-            id: invitationId,
-          }),
-        );
-        expectHarmless(answer, { upstreamAllowed: true });
-        expect(upstream.byRoute).toEqual({ [ITEM_DELETE_ROUTE]: 1 });
-        expect(upstream.applied).toBe(0);
-        expect(answer.json).toEqual({ data: { result: { __typename: 'NotFoundError', code: 'INVITATION_NOT_FOUND', message: expect.any(String) } } });
-      } else {
-        const { answer, upstream } = await sendCounting(
-          name,
-          operation(`query ($id: ObjectID!) { project(id: "${PAYMENTS}") { invitation(id: $id) { id } } }`, { id: invitationId }),
+          operation('query ($id: ObjectID!) { project(id: $id) { id invitations { id } } }', { id }),
         );
         expectHarmless(answer, { upstreamAllowed: true });
         expect(upstream.byRoute).toEqual({ [LIST_ROUTE]: 1 });
-        expect(answer.json).toEqual({ data: { project: { invitation: null } } });
-      }
-    });
+        expect(upstream.byPath).toEqual({ [`GET /api/public/v1.0/groups/${lower}/invites`]: 1 });
+        const project = (answer.json as { data: { project: { id: string; invitations: unknown[] | null } } }).data
+          .project;
+        expect(project.id).toBe(lower);
+        if (DEMO_PROJECT_IDS.includes(lower)) {
+          expect(answer.errors).toEqual([]);
+          expect(project.invitations).not.toBeNull();
+        } else {
+          expect(answer.status).toBe(200);
+          expect(refusalFlaws(answer, { codes: ['PROJECT_NOT_FOUND'] })).toEqual([]);
+          expect(project.invitations).toBeNull();
+        }
+      },
+    );
     await expectStillServing(stack);
   });
 
-  it('RFC 5322 and plain addresses: those the gateway accepts are looked up once, the rest refused before any call (250 runs)', { timeout: PROPERTY_TIMEOUT_MS }, async () => {
+  it('invitation ids a project does not have: null on read, INVITATION_NOT_FOUND on delete, one call, nothing applied (150 runs)', {
+    timeout: PROPERTY_TIMEOUT_MS,
+  }, async () => {
+    const name = 'well-formed invitation ids the project lacks';
+    const existing = new Set(stack.simulator.store.listInvitations(PAYMENTS).map((invitation) => invitation.id));
+    await forAll(
+      fc.tuple(
+        wellFormedId.filter((id) => !existing.has(id)),
+        fc.boolean(),
+      ),
+      { numRuns: 150 },
+      async ([invitationId, asDelete]) => {
+        if (asDelete) {
+          const { answer, upstream } = await sendCounting(
+            name,
+            operation(
+              `mutation ($id: ObjectID!) { result: deleteInvitation(projectId: "${PAYMENTS}", invitationId: $id) { __typename ... on Error { code message } } }`,
+              {
+                id: invitationId,
+              },
+            ),
+          );
+          expectHarmless(answer, { upstreamAllowed: true });
+          expect(upstream.byRoute).toEqual({ [ITEM_DELETE_ROUTE]: 1 });
+          expect(upstream.applied).toBe(0);
+          expect(answer.json).toEqual({
+            data: {
+              result: { __typename: 'NotFoundError', code: 'INVITATION_NOT_FOUND', message: expect.any(String) },
+            },
+          });
+        } else {
+          const { answer, upstream } = await sendCounting(
+            name,
+            operation(`query ($id: ObjectID!) { project(id: "${PAYMENTS}") { invitation(id: $id) { id } } }`, {
+              id: invitationId,
+            }),
+          );
+          expectHarmless(answer, { upstreamAllowed: true });
+          expect(upstream.byRoute).toEqual({ [LIST_ROUTE]: 1 });
+          expect(answer.json).toEqual({ data: { project: { invitation: null } } });
+        }
+      },
+    );
+    await expectStillServing(stack);
+  });
+
+  it('RFC 5322 and plain addresses: those the gateway accepts are looked up once, the rest refused before any call (250 runs)', {
+    timeout: PROPERTY_TIMEOUT_MS,
+  }, async () => {
     await forAll(fc.oneof(fc.emailAddress(), plainEmail), { numRuns: 250 }, async (username) => {
       const accepted = isAcceptedEmail(username);
       const { answer, upstream } = await sendCounting(
         accepted ? 'RFC 5322 or plain addresses the gateway accepts' : 'RFC 5322 addresses the gateway refuses',
-        operation(`query ($u: EmailAddress) { project(id: "${PAYMENTS}") { invitations(username: $u) { username } } }`, { u: username }),
+        operation(
+          `query ($u: EmailAddress) { project(id: "${PAYMENTS}") { invitations(username: $u) { username } } }`,
+          { u: username },
+        ),
       );
       if (accepted) {
         expectHarmless(answer, { upstreamAllowed: true });
         expect(upstream.byRoute).toEqual({ [LIST_ROUTE]: 1 });
-        const found = (answer.json as { data: { project: { invitations: Array<{ username: string }> } } }).data.project.invitations;
+        const found = (answer.json as { data: { project: { invitations: Array<{ username: string }> } } }).data.project
+          .invitations;
         for (const invitation of found) expect(invitation.username.toLowerCase()).toBe(username.trim().toLowerCase());
       } else {
         expectRefused(answer, { status: [400], codes: ['BAD_USER_INPUT'] });
@@ -130,22 +172,30 @@ describe('property: well-formed inputs that name nothing', () => {
     await expectStillServing(stack);
   });
 
-  it('role lists with repeats: one PATCH carrying each role once, in order (150 runs)', { timeout: PROPERTY_TIMEOUT_MS }, async () => {
+  it('role lists with repeats: one PATCH carrying each role once, in order (150 runs)', {
+    timeout: PROPERTY_TIMEOUT_MS,
+  }, async () => {
     const name = 'valid role lists with repeats';
     try {
-      await forAll(fc.array(fc.constantFrom(...ROLES), { minLength: 1, maxLength: 60 }), { numRuns: 150 }, async (roles) => {
-        const { answer, upstream } = await sendCounting(
-          name,
-          operation(
-            `mutation ($roles: [ProjectRole!]!) { result: updateInvitationRoles(projectId: "${PAYMENTS}", invitation: { id: "${DEMO_INVITATION}" }, roles: $roles) {
+      await forAll(
+        fc.array(fc.constantFrom(...ROLES), { minLength: 1, maxLength: 60 }),
+        { numRuns: 150 },
+        async (roles) => {
+          const { answer, upstream } = await sendCounting(
+            name,
+            operation(
+              `mutation ($roles: [ProjectRole!]!) { result: updateInvitationRoles(projectId: "${PAYMENTS}", invitation: { id: "${DEMO_INVITATION}" }, roles: $roles) {
               __typename ... on InvitationRolesUpdated { invitation { roles } } ... on Error { code message } } }`,
-            { roles },
-          ),
-        );
-        expectHarmless(answer, { upstreamAllowed: true });
-        expect(upstream.byRoute).toEqual({ [ITEM_PATCH_ROUTE]: 1 });
-        expect(answer.json).toEqual({ data: { result: { __typename: 'InvitationRolesUpdated', invitation: { roles: [...new Set(roles)] } } } });
-      });
+              { roles },
+            ),
+          );
+          expectHarmless(answer, { upstreamAllowed: true });
+          expect(upstream.byRoute).toEqual({ [ITEM_PATCH_ROUTE]: 1 });
+          expect(answer.json).toEqual({
+            data: { result: { __typename: 'InvitationRolesUpdated', invitation: { roles: [...new Set(roles)] } } },
+          });
+        },
+      );
     } finally {
       stack.simulator.store.reset();
     }

@@ -9,7 +9,8 @@ import { startReplica, startReplicaPair, stopReplicaPair } from './replica-proce
 const [payments, analytics] = DEMO_PROJECT_IDS as [string, string];
 const READS_PER_MINUTE = 8;
 const READY = 'Shared state (Redis) ready: rate limits and upstream pauses';
-const listCalls = (simulator: Simulator, project: string) => simulator.counters.snapshot().byPath[`GET /api/public/v1.0/groups/${project}/invites`] ?? 0;
+const listCalls = (simulator: Simulator, project: string) =>
+  simulator.counters.snapshot().byPath[`GET /api/public/v1.0/groups/${project}/invites`] ?? 0;
 
 /** One gateway process in jwt mode, budgets and pauses in the shared Redis. */
 const startBudgetedReplica = (simulator: Simulator, redisUrl: string) =>
@@ -44,7 +45,8 @@ describe('two gateway replicas sharing budgets and Ops Manager 429 pauses throug
   it('a flood split over both replicas is limited as one caller: one budget, and Ops Manager sees only that budget', async () => {
     const flooder = bearer('split-flooder');
     const answers = [];
-    for (let i = 0; i < 2 * READS_PER_MINUTE; i += 1) answers.push(await post((i % 2 === 0 ? a : b).url, flooder, READ, { p: analytics }));
+    for (let i = 0; i < 2 * READS_PER_MINUTE; i += 1)
+      answers.push(await post((i % 2 === 0 ? a : b).url, flooder, READ, { p: analytics }));
     const statuses = answers.map((answer) => answer.status);
     expect(statuses.filter((status) => status === 200)).toHaveLength(READS_PER_MINUTE);
     expect(statuses.slice(READS_PER_MINUTE)).toEqual(Array(READS_PER_MINUTE).fill(429));
@@ -93,20 +95,27 @@ describe('two gateway replicas sharing budgets and Ops Manager 429 pauses throug
     const before = await metricValue(a.url, 'gateway_shared_state_errors_total{store="rate_limit"}');
     const caller = bearer('redis-down');
     const statuses = [];
-    for (let i = 0; i < READS_PER_MINUTE + 2; i += 1) statuses.push((await post(a.url, caller, READ, { p: analytics })).status);
+    for (let i = 0; i < READS_PER_MINUTE + 2; i += 1)
+      statuses.push((await post(a.url, caller, READ, { p: analytics })).status);
     expect(statuses).toEqual(Array(READS_PER_MINUTE + 2).fill(200));
-    expect(await metricValue(a.url, 'gateway_shared_state_errors_total{store="rate_limit"}')).toBe(before + READS_PER_MINUTE + 2);
-    expect(await metricValue(a.url, 'gateway_shared_state_errors_total{store="upstream_pause"}')).toBeGreaterThanOrEqual(READS_PER_MINUTE + 2);
+    expect(await metricValue(a.url, 'gateway_shared_state_errors_total{store="rate_limit"}')).toBe(
+      before + READS_PER_MINUTE + 2,
+    );
+    expect(
+      await metricValue(a.url, 'gateway_shared_state_errors_total{store="upstream_pause"}'),
+    ).toBeGreaterThanOrEqual(READS_PER_MINUTE + 2);
 
     redis = await startRedis(redis.port);
     const readyTwice = (replica: GatewayProcess) => replica.lines.filter((line) => line.msg === READY).length >= 2;
     const until = Date.now() + 20_000;
-    while (!(readyTwice(a) && readyTwice(b)) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
+    while (!(readyTwice(a) && readyTwice(b)) && Date.now() < until)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     expect([readyTwice(a), readyTwice(b)]).toEqual([true, true]);
     // The budget holds again (the restarted Redis is empty: a new window).
     const back = bearer('redis-back');
     const after = [];
-    for (let i = 0; i < READS_PER_MINUTE + 1; i += 1) after.push((await post((i % 2 === 0 ? a : b).url, back, READ, { p: analytics })).status);
+    for (let i = 0; i < READS_PER_MINUTE + 1; i += 1)
+      after.push((await post((i % 2 === 0 ? a : b).url, back, READ, { p: analytics })).status);
     expect(after.at(-1)).toBe(429);
   });
 });

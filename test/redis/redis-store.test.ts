@@ -6,7 +6,9 @@ import type { IdempotencyStore } from '../../src/idempotency/store.ts';
 import { type RedisServer, startRedis } from './redis-server.ts';
 
 const logLines: string[] = [];
-const logger = createLogger({ destination: new Writable({ write: (chunk, _e, done) => (logLines.push(String(chunk)), done()) }) });
+const logger = createLogger({
+  destination: new Writable({ write: (chunk, _e, done) => (logLines.push(String(chunk)), done()) }),
+});
 
 describe('the Redis idempotency store, against a real redis-server', () => {
   let redis: RedisServer;
@@ -32,13 +34,17 @@ describe('the Redis idempotency store, against a real redis-server', () => {
   it('of 20 concurrent claims of one key, exactly one wins; the others see it running', async () => {
     const claims = await Promise.all(Array.from({ length: 20 }, () => store.claim('race', 'fp', 5_000)));
     expect(claims.filter((claim) => claim.claimed)).toHaveLength(1);
-    for (const claim of claims.filter((c) => !c.claimed)) expect(claim).toEqual({ claimed: false, entry: { state: 'running', fingerprint: 'fp' } });
+    for (const claim of claims.filter((c) => !c.claimed))
+      expect(claim).toEqual({ claimed: false, entry: { state: 'running', fingerprint: 'fp' } });
   });
 
   it('keeps the answer for the window, then forgets it', async () => {
     expect(await store.claim('done', 'fp', 5_000)).toEqual({ claimed: true });
     await store.complete('done', 'fp', '{"data":{}}', 300);
-    expect(await store.claim('done', 'fp', 5_000)).toEqual({ claimed: false, entry: { state: 'done', fingerprint: 'fp', answer: '{"data":{}}' } });
+    expect(await store.claim('done', 'fp', 5_000)).toEqual({
+      claimed: false,
+      entry: { state: 'done', fingerprint: 'fp', answer: '{"data":{}}' },
+    });
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(await store.claim('done', 'fp', 5_000)).toEqual({ claimed: true });
   });
@@ -54,7 +60,11 @@ describe('the Redis idempotency store, against a real redis-server', () => {
 
   it('refuses at once when Redis is away (no queueing), and logs the host, not the URL', async () => {
     const down = await startRedis();
-    const lonely = createRedisStore({ url: `redis://:not-a-real-password@127.0.0.1:${down.port}`, logger, commandTimeoutMs: 200 });
+    const lonely = createRedisStore({
+      url: `redis://:not-a-real-password@127.0.0.1:${down.port}`,
+      logger,
+      commandTimeoutMs: 200,
+    });
     await down.stop();
     // Rejected, not queued until Redis comes back (the test's own timeout would catch a hang).
     await expect(lonely.claim('k', 'fp', 1_000)).rejects.toThrow();

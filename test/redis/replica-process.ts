@@ -7,7 +7,11 @@ import { type RedisServer, startRedis } from './redis-server.ts';
  * credentials. Its Redis client connects in the background: this waits for the log line `ready`,
  * so that the first request finds the shared state.
  */
-export async function startReplica(simulator: Simulator, env: Record<string, string>, ready: string): Promise<GatewayProcess> {
+export async function startReplica(
+  simulator: Simulator,
+  env: Record<string, string>,
+  ready: string,
+): Promise<GatewayProcess> {
   const replica = await launchGateway('tsx', {
     LOG_LEVEL: 'info',
     AUDIT_LOG: 'off',
@@ -35,7 +39,9 @@ export interface ReplicaPair {
 }
 
 /** One simulator, one Redis, and two replicas started by `start` against both. */
-export async function startReplicaPair(start: (simulator: Simulator, redisUrl: string) => Promise<GatewayProcess>): Promise<ReplicaPair> {
+export async function startReplicaPair(
+  start: (simulator: Simulator, redisUrl: string) => Promise<GatewayProcess>,
+): Promise<ReplicaPair> {
   const simulator = await startSimulator();
   const redis = await startRedis();
   const [a, b] = await Promise.all([start(simulator, redis.url), start(simulator, redis.url)]);

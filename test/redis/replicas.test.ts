@@ -16,7 +16,11 @@ type Replica = GatewayProcess;
 
 /** One gateway process, as production runs it, against the shared simulator and Redis. */
 const startKeyedReplica = (simulator: Simulator, redisUrl: string) =>
-  startReplica(simulator, { ALLOW_UNAUTHENTICATED: 'true', IDEMPOTENCY_REDIS_URL: redisUrl }, 'Idempotency store (Redis) ready');
+  startReplica(
+    simulator,
+    { ALLOW_UNAUTHENTICATED: 'true', IDEMPOTENCY_REDIS_URL: redisUrl },
+    'Idempotency store (Redis) ready',
+  );
 
 async function send(replica: Replica, variables: Record<string, unknown>, key: string) {
   const response = await fetch(replica.url, {
@@ -24,10 +28,15 @@ async function send(replica: Replica, variables: Record<string, unknown>, key: s
     headers: { 'content-type': 'application/json', 'idempotency-key': key },
     body: JSON.stringify({ query: CREATE, variables }),
   });
-  return { status: response.status, body: (await response.json()) as any, replayed: response.headers.get(REPLAYED_HEADER) };
+  return {
+    status: response.status,
+    body: (await response.json()) as any,
+    replayed: response.headers.get(REPLAYED_HEADER),
+  };
 }
 
-const storeErrors = (replica: Replica) => metricValue(replica.url, 'gateway_idempotency_requests_total{outcome="store_error"}');
+const storeErrors = (replica: Replica) =>
+  metricValue(replica.url, 'gateway_idempotency_requests_total{outcome="store_error"}');
 
 describe('two gateway replicas sharing idempotency keys through Redis', () => {
   let simulator: Simulator;
@@ -51,7 +60,9 @@ describe('two gateway replicas sharing idempotency keys through Redis', () => {
     expect(retry.replayed).toBe('true');
     expect(retry.body).toEqual(first.body);
     expect(simulator.counters.snapshot().byRoute[CREATE_ROUTE]).toBe(1);
-    expect(simulator.store.listInvitations(payments).filter((i) => i.username === 'replicated@example.com')).toHaveLength(1);
+    expect(
+      simulator.store.listInvitations(payments).filter((i) => i.username === 'replicated@example.com'),
+    ).toHaveLength(1);
   });
 
   it('a retry on the other replica while the first still runs gets 409; other variables with the key get 422', async () => {
@@ -74,13 +85,17 @@ describe('two gateway replicas sharing idempotency keys through Redis', () => {
     const result = await send(a, { p: payments, u: 'redis.down@example.com' }, 'replica-key-3');
     expect(result.body.data.createInvitation.__typename).toBe('InvitationCreated');
     expect(await storeErrors(a)).toBeGreaterThan(before);
-    expect(a.lines.some((line) => line.msg === 'Idempotency store unavailable: the change runs without its key')).toBe(true);
+    expect(a.lines.some((line) => line.msg === 'Idempotency store unavailable: the change runs without its key')).toBe(
+      true,
+    );
 
     redis = await startRedis(redis.port);
     // Both replicas reconnect by themselves (each logs "ready" a second time).
-    const readyTwice = (replica: Replica) => replica.lines.filter((line) => line.msg === 'Idempotency store (Redis) ready').length >= 2;
+    const readyTwice = (replica: Replica) =>
+      replica.lines.filter((line) => line.msg === 'Idempotency store (Redis) ready').length >= 2;
     const until = Date.now() + 20_000;
-    while (!(readyTwice(a) && readyTwice(b)) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
+    while (!(readyTwice(a) && readyTwice(b)) && Date.now() < until)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     expect([readyTwice(a), readyTwice(b)]).toEqual([true, true]);
     const variables = { p: payments, u: 'redis.back@example.com' };
     await send(a, variables, 'replica-key-4');

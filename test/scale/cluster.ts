@@ -1,5 +1,11 @@
 import { DEMO_API_KEY, type Simulator, startSimulator } from '../../src/simulator/index.ts';
-import { type GatewayProcess, groupGoneWithin, killGroup, type Launcher, launchGateway } from '../e2e/gateway-process.ts';
+import {
+  type GatewayProcess,
+  groupGoneWithin,
+  killGroup,
+  type Launcher,
+  launchGateway,
+} from '../e2e/gateway-process.ts';
 import { type RedisServer, startRedis } from '../redis/redis-server.ts';
 import { type Haproxy, type HaproxyOptions, startHaproxy } from './haproxy.ts';
 
@@ -78,8 +84,12 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     stops.unshift(async () => {
       await Promise.all(replicas.map((replica) => stopGateway(replica.process)));
     });
-    for (let index = 0; index < options.replicas; index += 1) replicas.push({ name: `g${index + 1}`, process: await launch() });
-    const haproxy = await startHaproxy({ ...options.checks, servers: replicas.map((replica) => ({ port: portOf(replica.process) })) });
+    for (let index = 0; index < options.replicas; index += 1)
+      replicas.push({ name: `g${index + 1}`, process: await launch() });
+    const haproxy = await startHaproxy({
+      ...options.checks,
+      servers: replicas.map((replica) => ({ port: portOf(replica.process) })),
+    });
     stops.unshift(() => haproxy.stop());
     for (const replica of replicas) await haproxy.waitForStatus(replica.name, 'UP');
 

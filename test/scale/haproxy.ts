@@ -133,7 +133,8 @@ export async function startHaproxy(options: HaproxyOptions): Promise<Haproxy> {
     command,
     async setServerPort(name, newPort) {
       const answer = await command(`set server ${BACKEND}/${name} addr 127.0.0.1 port ${newPort}`);
-      if (!/changed|no need to change/i.test(answer)) throw new Error(`haproxy refused the new address of ${name}: ${answer}`);
+      if (!/changed|no need to change/i.test(answer))
+        throw new Error(`haproxy refused the new address of ${name}: ${answer}`);
     },
     serverStatus,
     async waitForStatus(name, status, timeoutMs = 30_000) {
@@ -146,7 +147,9 @@ export async function startHaproxy(options: HaproxyOptions): Promise<Haproxy> {
     },
     async sessions() {
       const rows = (await stats()).filter((entry) => entry.pxname === BACKEND && serverNames.includes(entry.svname!));
-      return Object.fromEntries(rows.map((row) => [row.svname!, { total: Number(row.stot), current: Number(row.scur) }]));
+      return Object.fromEntries(
+        rows.map((row) => [row.svname!, { total: Number(row.stot), current: Number(row.scur) }]),
+      );
     },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {

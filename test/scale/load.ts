@@ -43,7 +43,10 @@ export const CREATE = `mutation($p: ObjectID!, $u: EmailAddress!) {
 }`;
 
 /** The username and Idempotency-Key of the run's n-th mutation. */
-export const mutationOf = (runId: string, n: number) => ({ username: `${runId}-${n}@example.com`, key: `${runId}-${n}` });
+export const mutationOf = (runId: string, n: number) => ({
+  username: `${runId}-${n}@example.com`,
+  key: `${runId}-${n}`,
+});
 
 /**
  * A steady mixed load through the load balancer: `workers` clients, each sending its next
@@ -67,8 +70,18 @@ export function startLoad(options: LoadOptions): Load {
     sent += 1;
     const change = mutation ? mutationOf(options.runId, mutations++) : undefined;
     const startedAt = performance.now();
-    const outcome = await send(options.url, dispatcher, change ? { projectId: options.projectId, ...change } : { projectId: options.projectId });
-    outcomes.push({ kind: mutation ? 'mutation' : 'read', startedAt, endedAt: performance.now(), ...outcome, ...change });
+    const outcome = await send(
+      options.url,
+      dispatcher,
+      change ? { projectId: options.projectId, ...change } : { projectId: options.projectId },
+    );
+    outcomes.push({
+      kind: mutation ? 'mutation' : 'read',
+      startedAt,
+      endedAt: performance.now(),
+      ...outcome,
+      ...change,
+    });
     for (const wake of waiters.splice(0)) wake();
   }
 
@@ -81,7 +94,8 @@ export function startLoad(options: LoadOptions): Load {
     outcomes,
     async answered(count) {
       while (outcomes.length < count) {
-        if (sent >= options.maxRequests || performance.now() >= deadline) throw new Error(`the load ended after ${outcomes.length} answers, before ${count}`);
+        if (sent >= options.maxRequests || performance.now() >= deadline)
+          throw new Error(`the load ended after ${outcomes.length} answers, before ${count}`);
         await new Promise<void>((resolve) => waiters.push(resolve));
       }
     },
@@ -105,7 +119,11 @@ export async function send(
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(request.key ? { 'idempotency-key': request.key } : {}) },
-      body: JSON.stringify(mutation ? { query: CREATE, variables: { p: request.projectId, u: request.username } } : { query: READ, variables: { p: request.projectId } }),
+      body: JSON.stringify(
+        mutation
+          ? { query: CREATE, variables: { p: request.projectId, u: request.username } }
+          : { query: READ, variables: { p: request.projectId } },
+      ),
       dispatcher,
     });
     const text = await response.text();
@@ -116,10 +134,16 @@ export async function send(
       return { ok: false, status: response.status, failure: `${response.status} ${text.slice(0, 80)}` };
     }
     const code = body.errors?.[0]?.extensions?.code as string | undefined;
-    if (response.status !== 200 || body.errors) return { ok: false, status: response.status, code, failure: `${response.status} ${code ?? ''}`.trim() };
+    if (response.status !== 200 || body.errors)
+      return { ok: false, status: response.status, code, failure: `${response.status} ${code ?? ''}`.trim() };
     if (!mutation) return { ok: Array.isArray(body.data?.project?.invitations), status: 200 };
     const typename = body.data.createInvitation.__typename as string;
-    return { ok: typename === 'InvitationCreated', status: 200, typename, ...(typename === 'InvitationCreated' ? {} : { failure: `200 ${typename}` }) };
+    return {
+      ok: typename === 'InvitationCreated',
+      status: 200,
+      typename,
+      ...(typename === 'InvitationCreated' ? {} : { failure: `200 ${typename}` }),
+    };
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     return { ok: false, failure: cause?.code ?? cause?.message ?? String(error) };

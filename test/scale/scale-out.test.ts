@@ -27,7 +27,11 @@ beforeAll(async () => {
   cluster = await startCluster({
     replicas: 3,
     launcher: 'dist',
-    env: { SHUTDOWN_DRAIN_MS: String(DRAIN_MS), SHUTDOWN_GRACE_MS: '10000', OPERATION_TIMEOUT_MS: String(OPERATION_TIMEOUT_MS) },
+    env: {
+      SHUTDOWN_DRAIN_MS: String(DRAIN_MS),
+      SHUTDOWN_GRACE_MS: '10000',
+      OPERATION_TIMEOUT_MS: String(OPERATION_TIMEOUT_MS),
+    },
   });
 }, 120_000);
 afterAll(async () => {
@@ -44,7 +48,8 @@ const mutations = (outcomes: Outcome[]) => outcomes.filter((outcome) => outcome.
 function invitationsOf(runId: string): Map<string, number> {
   const counts = new Map<string, number>();
   for (const invitation of cluster.simulator.store.listInvitations(payments)) {
-    if (invitation.username.startsWith(`${runId}-`)) counts.set(invitation.username, (counts.get(invitation.username) ?? 0) + 1);
+    if (invitation.username.startsWith(`${runId}-`))
+      counts.set(invitation.username, (counts.get(invitation.username) ?? 0) + 1);
   }
   return counts;
 }
@@ -59,7 +64,14 @@ const ms = (value: number) => `${Math.round(value)} ms`;
 describe('three replicas behind HAProxy, sharing Redis and Ops Manager', () => {
   it('a rolling restart of all three under load: no failed request, every change applied once', async () => {
     const runId = `rolling-${Date.now()}`;
-    const load = startLoad({ url: cluster.url, projectId: payments, runId, workers: WORKERS, maxRequests: 20_000, maxMs: 240_000 });
+    const load = startLoad({
+      url: cluster.url,
+      projectId: payments,
+      runId,
+      workers: WORKERS,
+      maxRequests: 20_000,
+      maxMs: 240_000,
+    });
     await load.answered(60);
     const restartFrom = performance.now();
     const exits: Array<number | null> = [];
@@ -82,7 +94,22 @@ describe('three replicas behind HAProxy, sharing Redis and Ops Manager', () => {
       [
         `rolling restart of 3 replicas (production build, ${WORKERS} clients, upstream latency ${UPSTREAM_LATENCY_MS} ms, drain ${DRAIN_MS} ms):`,
         `  requests sent ${outcomes.length} (${sent.length} mutations), failed ${failed.length}; during the restart ${during.length}, restart took ${ms(restartTo - restartFrom)}`,
-        `  latency p50 ${ms(percentile(outcomes.map((o) => o.endedAt - o.startedAt), 50))}, p99 ${ms(percentile(outcomes.map((o) => o.endedAt - o.startedAt), 99))}; during the restart p99 ${ms(percentile(during.map((o) => o.endedAt - o.startedAt), 99))}, max ${ms(Math.max(...during.map((o) => o.endedAt - o.startedAt)))}`,
+        `  latency p50 ${ms(
+          percentile(
+            outcomes.map((o) => o.endedAt - o.startedAt),
+            50,
+          ),
+        )}, p99 ${ms(
+          percentile(
+            outcomes.map((o) => o.endedAt - o.startedAt),
+            99,
+          ),
+        )}; during the restart p99 ${ms(
+          percentile(
+            during.map((o) => o.endedAt - o.startedAt),
+            99,
+          ),
+        )}, max ${ms(Math.max(...during.map((o) => o.endedAt - o.startedAt)))}`,
         `  operations answered by each old replica while draining: ${drained.join(', ')}; exit codes ${exits.join(', ')}`,
         `  at the simulator: ${landed.size} invitations of the run, ${[...landed.values()].filter((n) => n > 1).length} doubled; ${counters.byRoute[CREATE_ROUTE] ?? 0} create calls, ${counters.applied} changes applied`,
       ].join('\n'),
@@ -102,13 +129,25 @@ describe('three replicas behind HAProxy, sharing Redis and Ops Manager', () => {
   it('one replica SIGKILLed under load: only the requests in flight on it fail; retried with their keys, each change is applied once', async () => {
     const runId = `killed-${Date.now()}`;
     // Changes take longer upstream than reads, so that some are in flight on the replica when it dies.
-    cluster.simulator.faults.inject({ kind: 'latency', ms: CREATE_LATENCY_MS }, { match: { route: CREATE_ROUTE }, times: Infinity });
-    const load = startLoad({ url: cluster.url, projectId: payments, runId, workers: WORKERS, maxRequests: 20_000, maxMs: 240_000, mutationShare: 1 / 2 });
+    cluster.simulator.faults.inject(
+      { kind: 'latency', ms: CREATE_LATENCY_MS },
+      { match: { route: CREATE_ROUTE }, times: Infinity },
+    );
+    const load = startLoad({
+      url: cluster.url,
+      projectId: payments,
+      runId,
+      workers: WORKERS,
+      maxRequests: 20_000,
+      maxMs: 240_000,
+      mutationShare: 1 / 2,
+    });
     await load.answered(60);
     const victim = 1;
     // Kill it while it holds requests (HAProxy's count of its current sessions), most of them changes.
     const name = cluster.replicas[victim]!.name;
-    while ((await cluster.haproxy.sessions())[name]!.current < 3) await new Promise((resolve) => setTimeout(resolve, 10));
+    while ((await cluster.haproxy.sessions())[name]!.current < 3)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     const killedAt = performance.now();
     await cluster.kill(victim);
     await load.answered(load.outcomes.length + 60);
@@ -127,7 +166,11 @@ describe('three replicas behind HAProxy, sharing Redis and Ops Manager', () => {
     for (const outcome of failedMutations) {
       let waits = 0;
       for (;;) {
-        const answer = await send(cluster.url, undefined, { projectId: payments, username: outcome.username!, key: outcome.key! });
+        const answer = await send(cluster.url, undefined, {
+          projectId: payments,
+          username: outcome.username!,
+          key: outcome.key!,
+        });
         if (answer.code === 'IDEMPOTENCY_KEY_IN_USE' && waits < 60) {
           waits += 1;
           await new Promise((resolve) => setTimeout(resolve, 500));

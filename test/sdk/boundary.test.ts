@@ -12,14 +12,18 @@ const SDK_DIR = join(import.meta.dirname, '../../packages/client/src');
 const ALLOWED_PACKAGES = new Set(['graphql-request', '@graphql-typed-document-node/core']);
 
 function importsOf(source: string): string[] {
-  return [...source.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]/g)].map((match) => match[1]!);
+  return [...source.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]/g)].map(
+    (match) => match[1]!,
+  );
 }
 
 describe('the client package’s imports', () => {
   const files = readdirSync(SDK_DIR, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
 
   it('finds the client, its generated documents and their imports', () => {
-    expect(files).toEqual(expect.arrayContaining(['index.ts', 'transport.ts', 'errors.ts', join('generated', 'graphql.ts')]));
+    expect(files).toEqual(
+      expect.arrayContaining(['index.ts', 'transport.ts', 'errors.ts', join('generated', 'graphql.ts')]),
+    );
     expect(importsOf(readFileSync(join(SDK_DIR, 'transport.ts'), 'utf8'))).toEqual(
       expect.arrayContaining(['graphql-request', '@graphql-typed-document-node/core', './errors.js']),
     );

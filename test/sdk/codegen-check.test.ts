@@ -24,16 +24,29 @@ const copies: string[] = [];
 async function checkCopy(edit: (dir: string) => Promise<void>) {
   const dir = await mkdtemp(join(tmpdir(), 'codegen-check-'));
   copies.push(dir);
-  for (const path of ['codegen.ts', 'schema.graphql', 'operations', GENERATED, SHIPPED_SCHEMA, 'packages/client/src/scalars.ts']) {
+  for (const path of [
+    'codegen.ts',
+    'schema.graphql',
+    'operations',
+    GENERATED,
+    SHIPPED_SCHEMA,
+    'packages/client/src/scalars.ts',
+  ]) {
     await cp(join(ROOT, path), join(dir, path), { recursive: true });
   }
   // codegen resolves its preset and plugins from the working directory.
   await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   await edit(dir);
   const before = await readFile(join(dir, GENERATED, 'graphql.ts'), 'utf8');
-  const outcome = await run(process.execPath, [CODEGEN_BIN, '--config', 'codegen.ts', '--check'], { cwd: dir, env: { ...process.env, CI: 'true' } }).then(
+  const outcome = await run(process.execPath, [CODEGEN_BIN, '--config', 'codegen.ts', '--check'], {
+    cwd: dir,
+    env: { ...process.env, CI: 'true' },
+  }).then(
     ({ stdout, stderr }) => ({ exitCode: 0, output: stdout + stderr }),
-    (error: { code?: number; stdout?: string; stderr?: string }) => ({ exitCode: error.code ?? -1, output: `${error.stdout}${error.stderr}` }),
+    (error: { code?: number; stdout?: string; stderr?: string }) => ({
+      exitCode: error.code ?? -1,
+      output: `${error.stdout}${error.stderr}`,
+    }),
   );
   const after = await readFile(join(dir, GENERATED, 'graphql.ts'), 'utf8');
   return { ...outcome, rewroteOutput: before !== after };
@@ -54,7 +67,9 @@ describe('codegen --check', () => {
       // An operation selects one field fewer: the generated result types are now wrong.
       checkCopy((dir) => replaceIn(join(dir, 'operations/invitations.graphql'), '  inviterUsername\n', '')),
       // Only a description changes: the generated doc comments are stale all the same.
-      checkCopy((dir) => replaceIn(join(dir, 'schema.graphql'), 'Stable codes of expected failures.', 'Codes of expected failures.')),
+      checkCopy((dir) =>
+        replaceIn(join(dir, 'schema.graphql'), 'Stable codes of expected failures.', 'Codes of expected failures.'),
+      ),
     ]);
     expect(fresh).toMatchObject({ exitCode: 0, rewroteOutput: false });
     for (const stale of [operationChanged, schemaChanged]) {

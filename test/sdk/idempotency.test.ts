@@ -76,18 +76,29 @@ describe('the client and idempotency keys', () => {
       throw new TypeError('fetch failed');
     };
     const client = createInvitationsClient({ url: stack.url, fetch: failing, idempotencyKeys: false });
-    await expect(client.createInvitation(payments, 'x@example.com', ['GROUP_READ_ONLY'])).rejects.toThrow('fetch failed');
+    await expect(client.createInvitation(payments, 'x@example.com', ['GROUP_READ_ONLY'])).rejects.toThrow(
+      'fetch failed',
+    );
     expect(keys).toEqual(['sent']);
     const keyed = createInvitationsClient({ url: stack.url, fetch: failing });
-    await expect(keyed.deleteInvitation(payments, 'aaaaaaaaaaaaaaaaaaaaaaaa', { idempotencyKey: null })).rejects.toThrow('fetch failed');
+    await expect(
+      keyed.deleteInvitation(payments, 'aaaaaaaaaaaaaaaaaaaaaaaa', { idempotencyKey: null }),
+    ).rejects.toThrow('fetch failed');
     expect(keys).toEqual(['sent', 'sent']);
   });
 
   it('results carry confirmedByReadBack and attempts, and an unknown outcome what a read showed', async () => {
     const client = createInvitationsClient({ url: stack.url });
     stack.simulator.faults.inject({ kind: 'reset', after: 'apply' }, { match: { method: 'POST' } });
-    const confirmed = await client.createInvitation(payments, 'confirmed@example.com', ['GROUP_READ_ONLY'], { idempotencyKey: null });
-    expect(confirmed).toMatchObject({ __typename: 'InvitationCreated', confirmedByReadBack: true, attempts: 1, invitation: { username: 'confirmed@example.com' } });
+    const confirmed = await client.createInvitation(payments, 'confirmed@example.com', ['GROUP_READ_ONLY'], {
+      idempotencyKey: null,
+    });
+    expect(confirmed).toMatchObject({
+      __typename: 'InvitationCreated',
+      confirmedByReadBack: true,
+      attempts: 1,
+      invitation: { username: 'confirmed@example.com' },
+    });
 
     const [target, other] = stack.simulator.store.listInvitations(payments) as [Invitation, Invitation];
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'DELETE' } });
@@ -96,6 +107,11 @@ describe('the client and idempotency keys', () => {
 
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'DELETE' }, times: 2 });
     const unknown = await client.deleteInvitation(payments, other.id, { idempotencyKey: null });
-    expect(unknown).toMatchObject({ __typename: 'OutcomeUnknownError', code: 'MUTATION_OUTCOME_UNKNOWN', attempts: 2, readBack: { invitation: { id: other.id } } });
+    expect(unknown).toMatchObject({
+      __typename: 'OutcomeUnknownError',
+      code: 'MUTATION_OUTCOME_UNKNOWN',
+      attempts: 2,
+      readBack: { invitation: { id: other.id } },
+    });
   });
 });

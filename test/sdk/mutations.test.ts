@@ -63,32 +63,64 @@ describe('SDK mutations', () => {
   });
 
   it('replaces roles by username and by id', async () => {
-    const byUsername = await client.updateInvitationRoles(internalTools, { username: onCall.username.toUpperCase() }, ['GROUP_READ_ONLY', 'GROUP_BACKUP_ADMIN']);
-    expect(byUsername).toMatchObject({ __typename: 'InvitationRolesUpdated', invitation: { id: onCall.id, roles: ['GROUP_READ_ONLY', 'GROUP_BACKUP_ADMIN'] } });
+    const byUsername = await client.updateInvitationRoles(internalTools, { username: onCall.username.toUpperCase() }, [
+      'GROUP_READ_ONLY',
+      'GROUP_BACKUP_ADMIN',
+    ]);
+    expect(byUsername).toMatchObject({
+      __typename: 'InvitationRolesUpdated',
+      invitation: { id: onCall.id, roles: ['GROUP_READ_ONLY', 'GROUP_BACKUP_ADMIN'] },
+    });
     const byId = await client.updateInvitationRoles(internalTools, { id: anna.id }, ['GROUP_OWNER']);
-    expect(byId).toMatchObject({ __typename: 'InvitationRolesUpdated', invitation: { username: anna.username, roles: ['GROUP_OWNER'] } });
-    expect((await client.getInvitation(internalTools, onCall.id))?.roles).toEqual(['GROUP_READ_ONLY', 'GROUP_BACKUP_ADMIN']);
+    expect(byId).toMatchObject({
+      __typename: 'InvitationRolesUpdated',
+      invitation: { username: anna.username, roles: ['GROUP_OWNER'] },
+    });
+    expect((await client.getInvitation(internalTools, onCall.id))?.roles).toEqual([
+      'GROUP_READ_ONLY',
+      'GROUP_BACKUP_ADMIN',
+    ]);
   });
 
   it('answers typed errors, with their extra fields, instead of throwing', async () => {
-    const missing = await client.updateInvitationRoles(internalTools, { username: 'nobody@example.com' }, ['GROUP_OWNER']);
+    const missing = await client.updateInvitationRoles(internalTools, { username: 'nobody@example.com' }, [
+      'GROUP_OWNER',
+    ]);
     expect(missing).toMatchObject({ __typename: 'NotFoundError', code: 'INVITATION_NOT_FOUND' });
     const noRoles = await client.createInvitation(internalTools, 'someone@example.com', []);
-    expect(noRoles).toMatchObject({ __typename: 'InvalidInputError', code: 'BAD_USER_INPUT', field: expect.any(String) });
+    expect(noRoles).toMatchObject({
+      __typename: 'InvalidInputError',
+      code: 'BAD_USER_INPUT',
+      field: expect.any(String),
+    });
     if (noRoles.__typename === 'InvalidInputError') expectTypeOf(noRoles).toExtend<MutationError>();
   });
 
   it('deletes an invitation, returning the project’s remaining invitations; a second delete is NotFoundError', async () => {
     const deleted = await client.deleteInvitation(internalTools, onCall.id);
-    expect(deleted).toEqual({ __typename: 'InvitationDeleted', confirmedByReadBack: false, attempts: 1, invitationId: onCall.id, project: { id: internalTools, invitations: [{ id: anna.id }] } });
-    expect(await client.deleteInvitation(internalTools, onCall.id)).toMatchObject({ __typename: 'NotFoundError', code: 'INVITATION_NOT_FOUND' });
+    expect(deleted).toEqual({
+      __typename: 'InvitationDeleted',
+      confirmedByReadBack: false,
+      attempts: 1,
+      invitationId: onCall.id,
+      project: { id: internalTools, invitations: [{ id: anna.id }] },
+    });
+    expect(await client.deleteInvitation(internalTools, onCall.id)).toMatchObject({
+      __typename: 'NotFoundError',
+      code: 'INVITATION_NOT_FOUND',
+    });
     expect((await client.listInvitations(internalTools)).map((invitation) => invitation.id)).toEqual([anna.id]);
   });
 
   it('throws only when the gateway refuses the whole request (a malformed email in the variables)', async () => {
-    const error = await client.createInvitation(internalTools, 'not-an-email', ['GROUP_OWNER']).catch((caught: unknown) => caught);
+    const error = await client
+      .createInvitation(internalTools, 'not-an-email', ['GROUP_OWNER'])
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InvitationsRequestError);
     expect((error as InvitationsRequestError).codes).toEqual(['BAD_USER_INPUT']);
-    expect((await client.listInvitations(internalTools)).map((invitation) => invitation.id)).toEqual([onCall.id, anna.id]);
+    expect((await client.listInvitations(internalTools)).map((invitation) => invitation.id)).toEqual([
+      onCall.id,
+      anna.id,
+    ]);
   });
 });

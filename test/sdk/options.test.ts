@@ -3,7 +3,13 @@
  * headers (called before each request), an injected fetch, a per-call signal, and calls
  * imported one by one over a shared transport.
  */
-import { createInvitationsClient, createTransport, getInvitation, listInvitations, type FetchLike } from 'ops-manager-invitations-client';
+import {
+  createInvitationsClient,
+  createTransport,
+  getInvitation,
+  listInvitations,
+  type FetchLike,
+} from 'ops-manager-invitations-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_INVITATIONS, DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
 import { type Stack, startStack } from '../integration/stack.ts';
@@ -42,7 +48,11 @@ describe('client options', () => {
 
   it('takes headers as an object, as [name, value] pairs, or as a Headers instance', async () => {
     sent.length = 0;
-    for (const headers of [{ 'x-request-id': 'object' }, [['x-request-id', 'pairs']] as const, new Headers({ 'x-request-id': 'headers-instance' })]) {
+    for (const headers of [
+      { 'x-request-id': 'object' },
+      [['x-request-id', 'pairs']] as const,
+      new Headers({ 'x-request-id': 'headers-instance' }),
+    ]) {
       await createInvitationsClient({ url: stack.url, fetch: recordingFetch, headers }).listInvitations(payments);
     }
     expect(sent.map((request) => request.headers.get('x-request-id'))).toEqual(['object', 'pairs', 'headers-instance']);
@@ -52,13 +62,18 @@ describe('client options', () => {
     const client = createInvitationsClient({ url: stack.url });
     const controller = new AbortController();
     controller.abort(new Error('user navigated away'));
-    await expect(client.listInvitations(payments, { signal: controller.signal })).rejects.toThrow('user navigated away');
+    await expect(client.listInvitations(payments, { signal: controller.signal })).rejects.toThrow(
+      'user navigated away',
+    );
   });
 
   it('runs calls imported one by one over one transport', async () => {
     const transport = createTransport({ url: stack.url, headers: { 'x-request-id': 'one-by-one' } });
     const jane = DEMO_INVITATIONS.find((invitation) => invitation.username === 'jane.smith@example.com')!;
-    const [listed, one] = await Promise.all([listInvitations(transport, payments, { username: jane.username }), getInvitation(transport, payments, jane.id)]);
+    const [listed, one] = await Promise.all([
+      listInvitations(transport, payments, { username: jane.username }),
+      getInvitation(transport, payments, jane.id),
+    ]);
     expect(listed.map((invitation) => invitation.id)).toEqual([jane.id]);
     expect(one?.username).toBe(jane.username);
   });

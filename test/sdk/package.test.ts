@@ -31,15 +31,16 @@ describe('the client package', () => {
     expect(files.filter((file) => file.endsWith('.d.ts'))).toHaveLength(3);
   });
 
-  it.each(['ops-manager-invitations-client', 'ops-manager-invitations-client/documents', 'ops-manager-invitations-client/possible-types'])(
-    '%s: require() and import() give the same exports',
-    async (specifier) => {
-      const required = require(specifier) as Record<string, unknown>;
-      const imported = (await import(specifier)) as Record<string, unknown>;
-      expect(Object.keys(required).sort()).toEqual(Object.keys(imported).sort());
-      expect(Object.keys(required).length).toBeGreaterThan(0);
-    },
-  );
+  it.each([
+    'ops-manager-invitations-client',
+    'ops-manager-invitations-client/documents',
+    'ops-manager-invitations-client/possible-types',
+  ])('%s: require() and import() give the same exports', async (specifier) => {
+    const required = require(specifier) as Record<string, unknown>;
+    const imported = (await import(specifier)) as Record<string, unknown>;
+    expect(Object.keys(required).sort()).toEqual(Object.keys(imported).sort());
+    expect(Object.keys(required).length).toBeGreaterThan(0);
+  });
 
   it('depends on graphql-request and the typed-document types only, with graphql as a peer', () => {
     expect(Object.keys(manifest.dependencies).sort()).toEqual(['@graphql-typed-document-node/core', 'graphql-request']);
@@ -47,10 +48,26 @@ describe('the client package', () => {
   });
 
   it('packs dist, the schema, the manifest, the README and package.json only', async () => {
-    const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: CLIENT_DIR });
+    const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: CLIENT_DIR,
+    });
     const [{ files }] = JSON.parse(stdout) as [{ files: { path: string }[] }];
     const paths = files.map((file) => file.path);
-    expect(paths.filter((path) => !/^(dist\/.+\.(c?js|d\.c?ts)|schema\.graphql|persisted-documents\.json|README\.md|package\.json)$/.test(path))).toEqual([]);
-    expect(paths).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'schema.graphql', 'persisted-documents.json']));
+    expect(
+      paths.filter(
+        (path) =>
+          !/^(dist\/.+\.(c?js|d\.c?ts)|schema\.graphql|persisted-documents\.json|README\.md|package\.json)$/.test(path),
+      ),
+    ).toEqual([]);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'dist/index.js',
+        'dist/index.cjs',
+        'dist/index.d.ts',
+        'dist/index.d.cts',
+        'schema.graphql',
+        'persisted-documents.json',
+      ]),
+    );
   }, 30_000);
 });

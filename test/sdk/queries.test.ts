@@ -3,13 +3,19 @@
  * the stack helper only starts it (simulator with demo data, real Digest, real socket).
  */
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { createInvitationsClient, type Invitation, type InvitationsClient, InvitationsRequestError } from 'ops-manager-invitations-client';
+import {
+  createInvitationsClient,
+  type Invitation,
+  type InvitationsClient,
+  InvitationsRequestError,
+} from 'ops-manager-invitations-client';
 import { DEMO_INVITATIONS, DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
 import { type Stack, startStack } from '../integration/stack.ts';
 
 const [payments, analytics] = DEMO_PROJECT_IDS as [string, string];
 const MISSING_PROJECT = 'ffffffffffffffffffffffff';
-const usernamesOf = (projectId: string) => DEMO_INVITATIONS.filter((i) => i.groupId === projectId).map((i) => i.username);
+const usernamesOf = (projectId: string) =>
+  DEMO_INVITATIONS.filter((i) => i.groupId === projectId).map((i) => i.username);
 
 describe('SDK reads', () => {
   let stack: Stack;
@@ -24,7 +30,12 @@ describe('SDK reads', () => {
     const invitations = await client.listInvitations(payments);
     expectTypeOf(invitations).toEqualTypeOf<Invitation[]>();
     expect(invitations.map((invitation) => invitation.username)).toEqual(usernamesOf(payments));
-    expect(invitations[0]).toMatchObject({ username: 'jane.smith@example.com', roles: ['GROUP_OWNER'], expired: false, project: { id: payments } });
+    expect(invitations[0]).toMatchObject({
+      username: 'jane.smith@example.com',
+      roles: ['GROUP_OWNER'],
+      expired: false,
+      project: { id: payments },
+    });
   });
 
   it('filters by username, ignoring case', async () => {
@@ -47,20 +58,29 @@ describe('SDK reads', () => {
   });
 
   it('throws InvitationsRequestError with the codes of a failed field, keeping the partial data', async () => {
-    const error = await client.listInvitationsOfProjects([payments, MISSING_PROJECT]).catch((caught: unknown) => caught);
+    const error = await client
+      .listInvitationsOfProjects([payments, MISSING_PROJECT])
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InvitationsRequestError);
     const failure = error as InvitationsRequestError;
     expect(failure.codes).toEqual(['PROJECT_NOT_FOUND']);
     expect(failure.hasCode('PROJECT_NOT_FOUND')).toBe(true);
     expect(failure.status).toBe(200);
     expect(failure.errors[0]?.path).toEqual(['projects', 1, 'invitations']);
-    expect(failure.data).toMatchObject({ projects: [{ id: payments, invitations: expect.any(Array) }, { id: MISSING_PROJECT, invitations: null }] });
+    expect(failure.data).toMatchObject({
+      projects: [
+        { id: payments, invitations: expect.any(Array) },
+        { id: MISSING_PROJECT, invitations: null },
+      ],
+    });
     expect(failure.message).toContain('PROJECT_NOT_FOUND');
   });
 
   it('throws with BAD_USER_INPUT and HTTP 400 for a malformed id, before any Ops Manager call', async () => {
     const before = stack.upstreamCalls();
-    const error = (await client.getInvitation(payments, 'not-an-id').catch((caught: unknown) => caught)) as InvitationsRequestError;
+    const error = (await client
+      .getInvitation(payments, 'not-an-id')
+      .catch((caught: unknown) => caught)) as InvitationsRequestError;
     expect(error).toBeInstanceOf(InvitationsRequestError);
     expect(error.codes).toEqual(['BAD_USER_INPUT']);
     expect(error.status).toBe(400);
@@ -69,12 +89,20 @@ describe('SDK reads', () => {
 
   it('throws InvitationsRequestError without codes for an answer that is not GraphQL', async () => {
     // What a proxy in front of the gateway may answer; injected through the SDK's fetch option.
-    const behindProxy = (response: () => Response) => createInvitationsClient({ url: stack.url, fetch: async () => response() });
-    const badGateway = await behindProxy(() => new Response('<html>Bad gateway</html>', { status: 502, headers: { 'content-type': 'text/html' } }))
+    const behindProxy = (response: () => Response) =>
+      createInvitationsClient({ url: stack.url, fetch: async () => response() });
+    const badGateway = await behindProxy(
+      () => new Response('<html>Bad gateway</html>', { status: 502, headers: { 'content-type': 'text/html' } }),
+    )
       .listInvitations(payments)
       .catch((caught: unknown) => caught);
     expect(badGateway).toBeInstanceOf(InvitationsRequestError);
-    expect(badGateway).toMatchObject({ status: 502, codes: [], errors: [], message: expect.stringContaining('HTTP 502') });
+    expect(badGateway).toMatchObject({
+      status: 502,
+      codes: [],
+      errors: [],
+      message: expect.stringContaining('HTTP 502'),
+    });
     const notGraphQL = await behindProxy(() => Response.json({ status: 'ok' }))
       .getInvitation(payments, 'aaaaaaaaaaaaaaaaaaaaaaaa')
       .catch((caught: unknown) => caught);
@@ -92,7 +120,9 @@ describe('SDK reads', () => {
   it('cancels a call through its AbortSignal', async () => {
     const controller = new AbortController();
     controller.abort();
-    await expect(client.listInvitations(payments, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(client.listInvitations(payments, { signal: controller.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
   });
 
   it('sends the configured headers, calling a header function before each request, through the injected fetch', async () => {

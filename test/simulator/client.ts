@@ -16,7 +16,11 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-export async function send(url: string, method: string, options: RequestOptions & { authorization?: string } = {}): Promise<TestResponse> {
+export async function send(
+  url: string,
+  method: string,
+  options: RequestOptions & { authorization?: string } = {},
+): Promise<TestResponse> {
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   if (options.authorization !== undefined) headers['Authorization'] = options.authorization;
   let body: BodyInit | undefined;

@@ -8,7 +8,8 @@ const LIST = `/groups/${payments}/invites`;
 
 let simulator: Simulator;
 let api: TestApiClient;
-const control = (method: string, path: string, body?: unknown) => send(`${simulator.origin}/__simulator/${path}`, method, { body });
+const control = (method: string, path: string, body?: unknown) =>
+  send(`${simulator.origin}/__simulator/${path}`, method, { body });
 
 beforeEach(async () => {
   simulator = await startSimulator();
@@ -25,7 +26,13 @@ describe('/__simulator/ HTTP controls', () => {
     expect(counters.json).toMatchObject({ requests: 2, challenges: 1, authenticated: 1 });
     expect((await control('POST', 'counters/reset')).status).toBe(204);
     expect(simulator.counters.snapshot()).toEqual({
-      requests: 0, challenges: 0, staleChallenges: 0, authenticated: 0, byRoute: {}, byPath: {}, applied: 0,
+      requests: 0,
+      challenges: 0,
+      staleChallenges: 0,
+      authenticated: 0,
+      byRoute: {},
+      byPath: {},
+      applied: 0,
     });
   });
 

@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEMO_API_KEY, DEMO_PROJECT_IDS, startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.ts';
+import {
+  DEMO_API_KEY,
+  DEMO_PROJECT_IDS,
+  startSimulator,
+  type Simulator,
+  type SimulatorOptions,
+} from '../../src/simulator/index.ts';
 import { digestAuthorization, parseChallenge, RFC2617_EXAMPLE, type SignInput } from './digest-signer.ts';
 import { send, type TestResponse } from './client.ts';
 
@@ -68,7 +74,12 @@ describe('Digest challenge', () => {
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     expect(response.headers.get('x-error-code')).toBeNull();
     expect(response.json).toEqual(UNAUTHORIZED_BODY);
-    expect(simulator.counters.snapshot()).toMatchObject({ requests: 1, challenges: 1, staleChallenges: 0, authenticated: 0 });
+    expect(simulator.counters.snapshot()).toMatchObject({
+      requests: 1,
+      challenges: 1,
+      staleChallenges: 0,
+      authenticated: 0,
+    });
   });
 
   it('issues a different nonce on every challenge', async () => {
@@ -127,7 +138,13 @@ describe('Digest verification', () => {
     const nonce = await challenge();
     const path = LIST_PATH;
     const authorization = digestAuthorization({
-      method: 'POST', uri: path, username: 'alpha', password: 'alpha-secret', realm: nonce.realm, nonce: nonce.nonce, nc: 1,
+      method: 'POST',
+      uri: path,
+      username: 'alpha',
+      password: 'alpha-secret',
+      realm: nonce.realm,
+      nonce: nonce.nonce,
+      nc: 1,
     });
     const created = await send(simulator.origin + path, 'POST', {
       authorization,
@@ -136,7 +153,13 @@ describe('Digest verification', () => {
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ inviterUsername: 'alpha.owner@example.com' });
     const beta = digestAuthorization({
-      method: 'GET', uri: path, username: 'beta', password: 'beta-secret', realm: nonce.realm, nonce: nonce.nonce, nc: 2,
+      method: 'GET',
+      uri: path,
+      username: 'beta',
+      password: 'beta-secret',
+      realm: nonce.realm,
+      nonce: nonce.nonce,
+      nc: 2,
     });
     expect((await send(simulator.origin + path, 'GET', { authorization: beta })).status).toBe(200);
   });
@@ -216,8 +239,13 @@ describe('Digest verification', () => {
     const path = `${LIST_PATH}?pretty=true`;
     const nonce = await challenge();
     const authorization = digestAuthorization({
-      method: 'GET', uri: LIST_PATH, username: DEMO_API_KEY.publicKey, password: DEMO_API_KEY.privateKey,
-      realm: nonce.realm, nonce: nonce.nonce, nc: 1,
+      method: 'GET',
+      uri: LIST_PATH,
+      username: DEMO_API_KEY.publicKey,
+      password: DEMO_API_KEY.privateKey,
+      realm: nonce.realm,
+      nonce: nonce.nonce,
+      nc: 1,
     });
     expectPlainChallenge(await send(simulator.origin + path, 'GET', { authorization }), 'uri');
   });
@@ -226,8 +254,13 @@ describe('Digest verification', () => {
     await start();
     const nonce = await challenge();
     const authorization = digestAuthorization({
-      method: 'GET', uri: LIST_PATH, username: DEMO_API_KEY.publicKey, password: DEMO_API_KEY.privateKey,
-      realm: nonce.realm, nonce: nonce.nonce, nc: 1,
+      method: 'GET',
+      uri: LIST_PATH,
+      username: DEMO_API_KEY.publicKey,
+      password: DEMO_API_KEY.privateKey,
+      realm: nonce.realm,
+      nonce: nonce.nonce,
+      nc: 1,
     });
     const response = await send(simulator.origin + LIST_PATH, 'POST', {
       authorization,
@@ -253,9 +286,17 @@ describe('Digest verification', () => {
   });
 
   it.each([
-    ['Basic credentials', `Basic ${Buffer.from('demo-public-key:demo-private-key-not-secret').toString('base64')}`, 'missing'],
+    [
+      'Basic credentials',
+      `Basic ${Buffer.from('demo-public-key:demo-private-key-not-secret').toString('base64')}`,
+      'missing',
+    ],
     ['a broken Digest header', 'Digest username="demo-public-key", realm="MMS', 'malformed'],
-    ['a Digest header without nc/cnonce', 'Digest username="demo-public-key", realm="MMS Public API", nonce="x", uri="/", response="00000000000000000000000000000000"', 'malformed'],
+    [
+      'a Digest header without nc/cnonce',
+      'Digest username="demo-public-key", realm="MMS Public API", nonce="x", uri="/", response="00000000000000000000000000000000"',
+      'malformed',
+    ],
   ])('refuses %s', async (_name, authorization, failure) => {
     await start();
     expectPlainChallenge(await send(simulator.origin + LIST_PATH, 'GET', { authorization }), failure);

@@ -47,12 +47,21 @@ describe('path errors', () => {
   });
 
   it('RESOURCE_NOT_FOUND (404) for PATCH by id of an unknown invitation', async () => {
-    expectApiError(await api.patch(base('/000000000000000000000000'), { roles: ['GROUP_OWNER'] }), 404, 'RESOURCE_NOT_FOUND');
+    expectApiError(
+      await api.patch(base('/000000000000000000000000'), { roles: ['GROUP_OWNER'] }),
+      404,
+      'RESOURCE_NOT_FOUND',
+    );
   });
 
   it('RESOURCE_NOT_FOUND (404) when no pending invitation has the username', async () => {
     const response = await api.patch(base(''), { roles: ['GROUP_OWNER'], username: 'nobody@example.com' });
-    expectApiError(response, 404, 'RESOURCE_NOT_FOUND', 'Cannot find resource invitation for username nobody@example.com.');
+    expectApiError(
+      response,
+      404,
+      'RESOURCE_NOT_FOUND',
+      'Cannot find resource invitation for username nobody@example.com.',
+    );
   });
 
   it('RESOURCE_NOT_FOUND (404) for an unknown path, with the path as parameter', async () => {
@@ -112,12 +121,15 @@ describe('body errors', () => {
     expectApiError(patch, 400, 'INVALID_ROLE_FOR_GROUP');
   });
 
-  it.each(['not-an-email', 'two@@example.com', 'spaces in@example.com', 'no-tld@example', `${'a'.repeat(250)}@example.com`])(
-    'INVALID_EMAIL_ADDRESS (400) for %s',
-    async (username) => {
-      expectApiError(await create({ roles: ['GROUP_OWNER'], username }), 400, 'INVALID_EMAIL_ADDRESS');
-    },
-  );
+  it.each([
+    'not-an-email',
+    'two@@example.com',
+    'spaces in@example.com',
+    'no-tld@example',
+    `${'a'.repeat(250)}@example.com`,
+  ])('INVALID_EMAIL_ADDRESS (400) for %s', async (username) => {
+    expectApiError(await create({ roles: ['GROUP_OWNER'], username }), 400, 'INVALID_EMAIL_ADDRESS');
+  });
 
   it('INVALID_ATTRIBUTE (400) for an attribute the call does not take', async () => {
     const response = await create({ roles: ['GROUP_OWNER'], username: 'a@example.com', teamIds: [] });
@@ -137,11 +149,18 @@ describe('body errors', () => {
     expectApiError(response, 409, 'USER_ALREADY_EXISTS', 'A user with username JANE.SMITH@example.com already exists.');
     expect(response.json).toMatchObject({ reason: 'Conflict' });
     // The same address may be invited to another project.
-    expect((await api.post(`/groups/${analytics}/invites`, { roles: ['GROUP_OWNER'], username: 'jane.smith@example.com' })).status).toBe(201);
+    expect(
+      (await api.post(`/groups/${analytics}/invites`, { roles: ['GROUP_OWNER'], username: 'jane.smith@example.com' }))
+        .status,
+    ).toBe(201);
   });
 
   it('413 for a body over the limit (1 MiB by default), and the connection still answers', async () => {
-    const response = await create({ roles: ['GROUP_OWNER'], username: 'a@example.com', padding: 'x'.repeat(1024 * 1024) });
+    const response = await create({
+      roles: ['GROUP_OWNER'],
+      username: 'a@example.com',
+      padding: 'x'.repeat(1024 * 1024),
+    });
     expect(response.status).toBe(413);
     expect((await api.get(base(''))).status).toBe(200);
   });
@@ -149,7 +168,10 @@ describe('body errors', () => {
   it('honours a smaller maxBodyBytes', async () => {
     const small = await startSimulator({ maxBodyBytes: 64 });
     try {
-      const response = await new TestApiClient(small).post(base(''), { roles: ['GROUP_OWNER'], username: `${'a'.repeat(64)}@example.com` });
+      const response = await new TestApiClient(small).post(base(''), {
+        roles: ['GROUP_OWNER'],
+        username: `${'a'.repeat(64)}@example.com`,
+      });
       expect(response.status).toBe(413);
     } finally {
       await small.close();
@@ -179,7 +201,11 @@ describe('NOT_GROUP_USER_ADMIN', () => {
 
   it('applies to every key when no key is named', async () => {
     simulator.store.denyUserAdmin(payments);
-    expectApiError(await api.post(base(''), { roles: ['GROUP_OWNER'], username: 'a@example.com' }), 401, 'NOT_GROUP_USER_ADMIN');
+    expectApiError(
+      await api.post(base(''), { roles: ['GROUP_OWNER'], username: 'a@example.com' }),
+      401,
+      'NOT_GROUP_USER_ADMIN',
+    );
     expect(simulator.counters.snapshot().applied).toBe(0);
   });
 });

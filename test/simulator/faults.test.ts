@@ -25,7 +25,12 @@ describe('status faults', () => {
     expect(first.status).toBe(503);
     expect(first.headers.get('x-error-code')).toBe('SERVICE_UNAVAILABLE');
     expect(first.headers.get('retry-after')).toBeNull();
-    expect(first.json).toMatchObject({ error: 503, errorCode: 'SERVICE_UNAVAILABLE', reason: 'Service Unavailable', parameters: [] });
+    expect(first.json).toMatchObject({
+      error: 503,
+      errorCode: 'SERVICE_UNAVAILABLE',
+      reason: 'Service Unavailable',
+      parameters: [],
+    });
     expect((await api.get(LIST)).status).toBe(503);
     expect((await api.get(LIST)).status).toBe(200);
     expect(simulator.faults.pending()).toBe(0);

@@ -13,7 +13,16 @@ import {
 import { TestApiClient } from './client.ts';
 
 const [payments, analytics, internalTools] = DEMO_PROJECT_IDS as [string, string, string];
-const INVITATION_FIELDS = ['createdAt', 'expiresAt', 'groupId', 'groupName', 'id', 'inviterUsername', 'roles', 'username'];
+const INVITATION_FIELDS = [
+  'createdAt',
+  'expiresAt',
+  'groupId',
+  'groupName',
+  'id',
+  'inviterUsername',
+  'roles',
+  'username',
+];
 // A fixed clock with milliseconds, to prove timestamps drop them.
 const NOW = Date.UTC(2024, 0, 15, 12, 30, 45, 678);
 
@@ -82,7 +91,9 @@ describe('GET /groups/{groupId}/invites', () => {
 
   it('filters by username on the whole address, ignoring case', async () => {
     const exact = await api.get(invites(internalTools, '?username=anna.kowalski%40example.com'));
-    expect((exact.json as Invitation[]).map((invitation) => invitation.username)).toEqual(['Anna.Kowalski@Example.com']);
+    expect((exact.json as Invitation[]).map((invitation) => invitation.username)).toEqual([
+      'Anna.Kowalski@Example.com',
+    ]);
     const upper = await api.get(invites(payments, '?username=JANE.SMITH@EXAMPLE.COM'));
     expect((upper.json as Invitation[]).map((invitation) => invitation.id)).toEqual(['6123a4b5c6d7e8f901a2b301']);
     expect((await api.get(invites(payments, '?username=jane'))).json).toEqual([]);
@@ -111,7 +122,10 @@ describe('GET /groups/{groupId}/invites/{invitationId}', () => {
 
 describe('POST /groups/{groupId}/invites', () => {
   it('answers 201 with a new invitation: fresh id, API key owner as inviter, expiry 30 days later', async () => {
-    const response = await api.post(invites(payments), { roles: ['GROUP_READ_ONLY', 'GROUP_BACKUP_ADMIN'], username: 'new.person@example.com' });
+    const response = await api.post(invites(payments), {
+      roles: ['GROUP_READ_ONLY', 'GROUP_BACKUP_ADMIN'],
+      username: 'new.person@example.com',
+    });
     expect(response.status).toBe(201);
     const created = response.json as Invitation;
     expect(Object.keys(created).sort()).toEqual(INVITATION_FIELDS);
@@ -134,14 +148,20 @@ describe('POST /groups/{groupId}/invites', () => {
   it('gives every new invitation a distinct id', async () => {
     const ids = new Set<string>();
     for (let i = 0; i < 5; i += 1) {
-      const response = await api.post(invites(payments), { roles: ['GROUP_OWNER'], username: `person${i}@example.com` });
+      const response = await api.post(invites(payments), {
+        roles: ['GROUP_OWNER'],
+        username: `person${i}@example.com`,
+      });
       ids.add((response.json as Invitation).id);
     }
     expect(ids.size).toBe(5);
   });
 
   it('drops duplicate roles', async () => {
-    const response = await api.post(invites(payments), { roles: ['GROUP_OWNER', 'GROUP_OWNER'], username: 'dup@example.com' });
+    const response = await api.post(invites(payments), {
+      roles: ['GROUP_OWNER', 'GROUP_OWNER'],
+      username: 'dup@example.com',
+    });
     expect((response.json as Invitation).roles).toEqual(['GROUP_OWNER']);
   });
 
@@ -156,7 +176,11 @@ describe('PATCH /groups/{groupId}/invites/{invitationId}', () => {
   it('answers 200 and replaces all roles', async () => {
     const response = await api.patch(invites(payments, '/6123a4b5c6d7e8f901a2b303'), { roles: ['GROUP_READ_ONLY'] });
     expect(response.status).toBe(200);
-    expect(response.json).toMatchObject({ id: '6123a4b5c6d7e8f901a2b303', roles: ['GROUP_READ_ONLY'], username: 'priya.patel@example.com' });
+    expect(response.json).toMatchObject({
+      id: '6123a4b5c6d7e8f901a2b303',
+      roles: ['GROUP_READ_ONLY'],
+      username: 'priya.patel@example.com',
+    });
     expect(simulator.store.getInvitation('6123a4b5c6d7e8f901a2b303')!.roles).toEqual(['GROUP_READ_ONLY']);
     expect(simulator.counters.snapshot().applied).toBe(1);
   });
@@ -164,14 +188,20 @@ describe('PATCH /groups/{groupId}/invites/{invitationId}', () => {
 
 describe('PATCH /groups/{groupId}/invites (by username, Cloud Manager form)', () => {
   it('finds the invitation by username ignoring case and replaces its roles', async () => {
-    const response = await api.patch(invites(internalTools), { roles: ['GROUP_OWNER', 'GROUP_USER_ADMIN'], username: 'ANNA.KOWALSKI@example.COM' });
+    const response = await api.patch(invites(internalTools), {
+      roles: ['GROUP_OWNER', 'GROUP_USER_ADMIN'],
+      username: 'ANNA.KOWALSKI@example.COM',
+    });
     expect(response.status).toBe(200);
     expect(response.json).toMatchObject({
       id: '6123a4b5c6d7e8f901a2b308',
       username: 'Anna.Kowalski@Example.com',
       roles: ['GROUP_OWNER', 'GROUP_USER_ADMIN'],
     });
-    expect(simulator.store.getInvitation('6123a4b5c6d7e8f901a2b308')!.roles).toEqual(['GROUP_OWNER', 'GROUP_USER_ADMIN']);
+    expect(simulator.store.getInvitation('6123a4b5c6d7e8f901a2b308')!.roles).toEqual([
+      'GROUP_OWNER',
+      'GROUP_USER_ADMIN',
+    ]);
   });
 });
 
@@ -201,7 +231,10 @@ describe('pretty and envelope', () => {
     expect(list.status).toBe(200);
     expect(list.json).toEqual({ status: 200, content: simulator.store.listInvitations(payments) });
 
-    const created = await api.post(invites(payments, '?envelope=true'), { roles: ['GROUP_OWNER'], username: 'env@example.com' });
+    const created = await api.post(invites(payments, '?envelope=true'), {
+      roles: ['GROUP_OWNER'],
+      username: 'env@example.com',
+    });
     expect(created.status).toBe(200);
     expect(created.json).toMatchObject({ status: 201, content: { username: 'env@example.com' } });
 
@@ -220,7 +253,11 @@ describe('pretty and envelope', () => {
 
 describe('tolerance fixtures', () => {
   it('serves an invitation seeded with a role the API itself refuses', async () => {
-    const seeded = simulator.store.addInvitation({ groupId: payments, username: 'search@example.com', roles: ['GROUP_OWNER', 'GROUP_SEARCH_INDEX_EDITOR'] });
+    const seeded = simulator.store.addInvitation({
+      groupId: payments,
+      username: 'search@example.com',
+      roles: ['GROUP_OWNER', 'GROUP_SEARCH_INDEX_EDITOR'],
+    });
     const response = await api.get(invites(payments, `/${seeded.id}`));
     expect((response.json as Invitation).roles).toEqual(['GROUP_OWNER', 'GROUP_SEARCH_INDEX_EDITOR']);
   });
@@ -238,7 +275,12 @@ describe('tolerance fixtures', () => {
     const extra = await startSimulator({ extraInvitationFields: { links: [] }, seed: 'empty' });
     try {
       const project = extra.store.addProject({ name: 'P' });
-      const invitation = extra.store.addInvitation({ groupId: project.id, username: 'a@example.com', roles: ['GROUP_OWNER'], extraFields: { teamIds: ['1'] } });
+      const invitation = extra.store.addInvitation({
+        groupId: project.id,
+        username: 'a@example.com',
+        roles: ['GROUP_OWNER'],
+        extraFields: { teamIds: ['1'] },
+      });
       expect(invitation).toMatchObject({ links: [], teamIds: ['1'] });
     } finally {
       await extra.close();

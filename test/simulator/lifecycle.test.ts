@@ -43,7 +43,9 @@ describe('close()', () => {
         httpRequest(`${simulator.baseUrl}${LIST}`, { agent }, (response) => {
           response.resume();
           response.on('end', resolve);
-        }).on('error', reject).end();
+        })
+          .on('error', reject)
+          .end();
       });
       // ...and a request that never gets an answer.
       simulator.faults.inject({ kind: 'hang' });

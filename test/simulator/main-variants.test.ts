@@ -25,7 +25,10 @@ afterEach(() => {
 /** Starts main.ts with `env` on a free port; resolves with its base URL and what it printed. */
 async function startMain(env: Record<string, string>): Promise<{ baseUrl: string; output: () => string }> {
   const { PORT: _ignored, ...inherited } = process.env;
-  child = spawn(process.execPath, ['--import', 'tsx', 'src/simulator/main.ts'], { cwd: projectRoot, env: { ...inherited, SIMULATOR_PORT: '0', ...env } });
+  child = spawn(process.execPath, ['--import', 'tsx', 'src/simulator/main.ts'], {
+    cwd: projectRoot,
+    env: { ...inherited, SIMULATOR_PORT: '0', ...env },
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -37,7 +40,15 @@ async function startMain(env: Record<string, string>): Promise<{ baseUrl: string
 /** Signs with one nonce and the count given (no automatic retry: what the server says is what we see). */
 function signer(baseUrl: string, nonce: string) {
   return (method: string, path: string, nc: number) =>
-    digestAuthorization({ method, uri: new URL(baseUrl + path).pathname, username: DEMO_API_KEY.publicKey, password: DEMO_API_KEY.privateKey, realm: 'MMS Public API', nonce, nc });
+    digestAuthorization({
+      method,
+      uri: new URL(baseUrl + path).pathname,
+      username: DEMO_API_KEY.publicKey,
+      password: DEMO_API_KEY.privateKey,
+      realm: 'MMS Public API',
+      nonce,
+      nc,
+    });
 }
 
 async function freshNonce(url: string): Promise<string> {
@@ -52,32 +63,56 @@ describe('npm run simulator: the variants from the environment', () => {
       SIMULATOR_INVITER: 'public-key',
       SIMULATOR_NONCE_COUNT_CHECK: 'false',
     });
-    expect(output()).toContain('Variants: create 200, delete empty-object, inviter public-key; Digest nonce lifetime 300000 ms, nonce-count check off');
+    expect(output()).toContain(
+      'Variants: create 200, delete empty-object, inviter public-key; Digest nonce lifetime 300000 ms, nonce-count check off',
+    );
     const invites = `/groups/${payments}/invites`;
     const sign = signer(baseUrl, await freshNonce(baseUrl + invites));
-    const created = await send(baseUrl + invites, 'POST', { body: { roles: ['GROUP_OWNER'], username: 'new@example.com' }, authorization: sign('POST', invites, 1) });
+    const created = await send(baseUrl + invites, 'POST', {
+      body: { roles: ['GROUP_OWNER'], username: 'new@example.com' },
+      authorization: sign('POST', invites, 1),
+    });
     expect(created.status).toBe(200);
     expect(created.json).toMatchObject({ inviterUsername: DEMO_API_KEY.publicKey });
     // The same nc again: accepted with the check off.
-    const deleted = await send(`${baseUrl}${invites}/${JANE}`, 'DELETE', { authorization: sign('DELETE', `${invites}/${JANE}`, 1) });
+    const deleted = await send(`${baseUrl}${invites}/${JANE}`, 'DELETE', {
+      authorization: sign('DELETE', `${invites}/${JANE}`, 1),
+    });
     expect(deleted.status).toBe(200);
     expect(deleted.text).toBe('{}');
   });
 
   it('the defaults: nonce count checked, create 201, delete 204', async () => {
     const { baseUrl, output } = await startMain({});
-    expect(output()).toContain('Variants: create 201, delete no-content, inviter owner; Digest nonce lifetime 300000 ms, nonce-count check on');
+    expect(output()).toContain(
+      'Variants: create 201, delete no-content, inviter owner; Digest nonce lifetime 300000 ms, nonce-count check on',
+    );
     const invites = `/groups/${payments}/invites`;
     const sign = signer(baseUrl, await freshNonce(baseUrl + invites));
-    expect((await send(baseUrl + invites, 'POST', { body: { roles: ['GROUP_OWNER'], username: 'new@example.com' }, authorization: sign('POST', invites, 1) })).status).toBe(201);
-    const replayed = await send(`${baseUrl}${invites}/${JANE}`, 'DELETE', { authorization: sign('DELETE', `${invites}/${JANE}`, 1) });
+    expect(
+      (
+        await send(baseUrl + invites, 'POST', {
+          body: { roles: ['GROUP_OWNER'], username: 'new@example.com' },
+          authorization: sign('POST', invites, 1),
+        })
+      ).status,
+    ).toBe(201);
+    const replayed = await send(`${baseUrl}${invites}/${JANE}`, 'DELETE', {
+      authorization: sign('DELETE', `${invites}/${JANE}`, 1),
+    });
     expect(replayed.status).toBe(401);
     expect(replayed.headers.get('x-simulator-auth-failure')).toBe('nonce-count');
-    expect((await send(`${baseUrl}${invites}/${JANE}`, 'DELETE', { authorization: sign('DELETE', `${invites}/${JANE}`, 2) })).status).toBe(204);
+    expect(
+      (await send(`${baseUrl}${invites}/${JANE}`, 'DELETE', { authorization: sign('DELETE', `${invites}/${JANE}`, 2) }))
+        .status,
+    ).toBe(204);
   });
 
   it('SIMULATOR_NONCE_LIFETIME_MS: a nonce older than that is answered 401 stale=true, and SIMULATOR_DELETE_RESPONSE=empty-body', async () => {
-    const { baseUrl } = await startMain({ SIMULATOR_NONCE_LIFETIME_MS: '2000', SIMULATOR_DELETE_RESPONSE: 'empty-body' });
+    const { baseUrl } = await startMain({
+      SIMULATOR_NONCE_LIFETIME_MS: '2000',
+      SIMULATOR_DELETE_RESPONSE: 'empty-body',
+    });
     const one = `/groups/${payments}/invites/${JANE}`;
     const sign = signer(baseUrl, await freshNonce(baseUrl + one));
     await sleep(2_100);

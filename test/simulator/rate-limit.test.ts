@@ -25,7 +25,7 @@ describe('the simulator with SIMULATOR_RATE_LIMIT_PER_MINUTE', () => {
   });
   afterAll(() => simulator.close());
 
-  it('answers 429 RATE_LIMITED with Retry-After and Atlas\'s error body past the limit, per project; off by default', async () => {
+  it("answers 429 RATE_LIMITED with Retry-After and Atlas's error body past the limit, per project; off by default", async () => {
     const api = new TestApiClient(simulator);
     const [payments, marketing] = DEMO_PROJECT_IDS as [string, string];
     const statuses = [];
@@ -34,7 +34,12 @@ describe('the simulator with SIMULATOR_RATE_LIMIT_PER_MINUTE', () => {
     const refused = await api.get(`/groups/${payments}/invites`);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
-    expect(refused.json).toMatchObject({ error: 429, errorCode: 'RATE_LIMITED', reason: 'Too Many Requests', parameters: [expect.any(String), 3, 1] });
+    expect(refused.json).toMatchObject({
+      error: 429,
+      errorCode: 'RATE_LIMITED',
+      reason: 'Too Many Requests',
+      parameters: [expect.any(String), 3, 1],
+    });
     expect((await api.get(`/groups/${marketing}/invites`)).status).toBe(200);
     simulator.setRateLimit(0);
     expect((await api.get(`/groups/${payments}/invites`)).status).toBe(200);

@@ -35,14 +35,25 @@ describe('SimulatorStore', () => {
     const store = emptyStore();
     const project = store.addProject({ id: 'AAAAAAAAAAAAAAAAAAAAAAAA', name: 'Upper' });
     expect(project.id).toBe('aaaaaaaaaaaaaaaaaaaaaaaa');
-    const invitation = store.addInvitation({ groupId: project.id, username: 'x@example.com', roles: [], createdAt: '2021-02-18T18:51:46Z' });
-    expect(invitation).toMatchObject({ createdAt: '2021-02-18T18:51:46Z', expiresAt: '2021-03-20T18:51:46Z', groupName: 'Upper' });
+    const invitation = store.addInvitation({
+      groupId: project.id,
+      username: 'x@example.com',
+      roles: [],
+      createdAt: '2021-02-18T18:51:46Z',
+    });
+    expect(invitation).toMatchObject({
+      createdAt: '2021-02-18T18:51:46Z',
+      expiresAt: '2021-03-20T18:51:46Z',
+      groupName: 'Upper',
+    });
   });
 
   it('refuses seeding mistakes loudly (they are test bugs, not API errors)', () => {
     const store = emptyStore();
     expect(() => store.addProject({ id: 'short', name: 'x' })).toThrow(/24 hex/);
-    expect(() => store.addInvitation({ groupId: '000000000000000000000000', username: 'x@example.com', roles: [] })).toThrow(/no project/);
+    expect(() =>
+      store.addInvitation({ groupId: '000000000000000000000000', username: 'x@example.com', roles: [] }),
+    ).toThrow(/no project/);
   });
 
   it('checks the project id format before existence', () => {

@@ -66,7 +66,9 @@ describe('variants', () => {
     const response = await api.post(invites(), { roles: ['GROUP_OWNER'], username: 'new@example.com' });
     expect(response.status).toBe(200);
     expect(response.json).toMatchObject({ username: 'new@example.com', roles: ['GROUP_OWNER'] });
-    expect((await api.post(invites('?envelope=true'), { roles: ['GROUP_OWNER'], username: 'env@example.com' })).json).toMatchObject({ status: 200 });
+    expect(
+      (await api.post(invites('?envelope=true'), { roles: ['GROUP_OWNER'], username: 'env@example.com' })).json,
+    ).toMatchObject({ status: 200 });
   });
 
   it('deleteResponse empty-object: 200 with {}', async () => {
@@ -99,14 +101,20 @@ describe('variants', () => {
 describe('PATCH by id with username in the body (seed 003’s example request)', () => {
   it('is accepted when it names the invitation’s user, in any case', async () => {
     const api = await start();
-    const response = await api.patch(invites(`/${JANE}`), { roles: ['GROUP_READ_ONLY'], username: 'Jane.Smith@Example.com' });
+    const response = await api.patch(invites(`/${JANE}`), {
+      roles: ['GROUP_READ_ONLY'],
+      username: 'Jane.Smith@Example.com',
+    });
     expect(response.status).toBe(200);
     expect(response.json).toMatchObject({ id: JANE, username: 'jane.smith@example.com', roles: ['GROUP_READ_ONLY'] });
   });
 
   it('refuses another user with 400 ATTRIBUTE_READ_ONLY, and changes nothing', async () => {
     const api = await start();
-    const response = await api.patch(invites(`/${JANE}`), { roles: ['GROUP_READ_ONLY'], username: 'john.doe@example.com' });
+    const response = await api.patch(invites(`/${JANE}`), {
+      roles: ['GROUP_READ_ONLY'],
+      username: 'john.doe@example.com',
+    });
     expect(response.status).toBe(400);
     expect(response.headers.get('x-error-code')).toBe('ATTRIBUTE_READ_ONLY');
     expect(response.json).toEqual({
@@ -121,8 +129,14 @@ describe('PATCH by id with username in the body (seed 003’s example request)',
 
   it('checks the username like a create does (type, address)', async () => {
     const api = await start();
-    expect((await api.patch(invites(`/${JANE}`), { roles: ['GROUP_OWNER'], username: 42 })).headers.get('x-error-code')).toBe('INVALID_JSON_ATTRIBUTE');
-    expect((await api.patch(invites(`/${JANE}`), { roles: ['GROUP_OWNER'], username: 'not-an-email' })).headers.get('x-error-code')).toBe('INVALID_EMAIL_ADDRESS');
+    expect(
+      (await api.patch(invites(`/${JANE}`), { roles: ['GROUP_OWNER'], username: 42 })).headers.get('x-error-code'),
+    ).toBe('INVALID_JSON_ATTRIBUTE');
+    expect(
+      (await api.patch(invites(`/${JANE}`), { roles: ['GROUP_OWNER'], username: 'not-an-email' })).headers.get(
+        'x-error-code',
+      ),
+    ).toBe('INVALID_EMAIL_ADDRESS');
   });
 });
 
@@ -149,22 +163,29 @@ describe('415 for a body that is not JSON (what a JAX-RS server answers)', () =>
     expectFrameworkError(response, 415);
   });
 
-  it.each(['application/json', 'application/json; charset=UTF-8', 'Application/JSON'])('accepts %s', async (contentType) => {
-    const api = await start();
-    const response = await api.request('POST', invites(), { body: BODY, headers: { 'Content-Type': contentType } });
-    expect(response.status).toBe(201);
-  });
+  it.each(['application/json', 'application/json; charset=UTF-8', 'Application/JSON'])(
+    'accepts %s',
+    async (contentType) => {
+      const api = await start();
+      const response = await api.request('POST', invites(), { body: BODY, headers: { 'Content-Type': contentType } });
+      expect(response.status).toBe(201);
+    },
+  );
 
   it('answers 405 before 415: the method is matched first', async () => {
     const api = await start();
-    expectFrameworkError(await api.request('POST', invites(`/${JANE}`), { body: BODY, headers: { 'Content-Type': 'text/plain' } }), 405);
+    expectFrameworkError(
+      await api.request('POST', invites(`/${JANE}`), { body: BODY, headers: { 'Content-Type': 'text/plain' } }),
+      405,
+    );
   });
 });
 
 describe('the username filter', () => {
   it('compares the whole address ignoring case, and does not trim: a value with spaces matches nothing', async () => {
     const api = await start();
-    const names = async (query: string) => ((await api.get(invites(query))).json as Invitation[]).map((invitation) => invitation.username);
+    const names = async (query: string) =>
+      ((await api.get(invites(query))).json as Invitation[]).map((invitation) => invitation.username);
     expect(await names('?username=JANE.SMITH%40EXAMPLE.COM')).toEqual(['jane.smith@example.com']);
     expect(await names('?username=%20jane.smith%40example.com%20')).toEqual([]);
   });

@@ -12,14 +12,24 @@ describe('AUDIT_LOG', () => {
   it('is stdout by default, off, or a file path', () => {
     expect(loadConfig({}).audit).toBe('stdout');
     expect(loadConfig({ AUDIT_LOG: 'off' }).audit).toBe('off');
-    expect(loadConfig({ AUDIT_LOG: '/var/log/gateway/audit.jsonl' }).audit).toEqual({ file: '/var/log/gateway/audit.jsonl' });
+    expect(loadConfig({ AUDIT_LOG: '/var/log/gateway/audit.jsonl' }).audit).toEqual({
+      file: '/var/log/gateway/audit.jsonl',
+    });
     expect(createAuditLog('off')).toBeUndefined();
   });
 
   it('appends one JSON line per attempt to a file, creating its folder', async () => {
     const file = join(folder, 'nested', 'audit.jsonl');
     const audit = createAuditLog({ file })!;
-    const line = { action: 'deleteInvitation', projectId: 'p', invitationId: 'i', result: 'InvitationDeleted', caller: 'sub:alice', requestId: 'r1', idempotencyKey: undefined } as const;
+    const line = {
+      action: 'deleteInvitation',
+      projectId: 'p',
+      invitationId: 'i',
+      result: 'InvitationDeleted',
+      caller: 'sub:alice',
+      requestId: 'r1',
+      idempotencyKey: undefined,
+    } as const;
     audit.write(line);
     audit.write({ ...line, requestId: 'r2' });
     let text = '';
@@ -31,7 +41,10 @@ describe('AUDIT_LOG', () => {
         // not created yet
       }
     }
-    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => [l.channel, l.requestId, l.result])).toEqual([
       ['audit', 'r1', 'InvitationDeleted'],
       ['audit', 'r2', 'InvitationDeleted'],

@@ -3,7 +3,15 @@ import type { Measurement } from '../../scripts/bench/measure.ts';
 import { comparePeer, median, oursTarget, PEER_TARGET, peerTargets } from '../../scripts/bench/peer/summary.ts';
 
 /** A measured run with only the fields the summary reads set to something meaningful. */
-function row(scenario: string, target: string, opsPerS: number, cpuMsPerOp: number, ops: number, upstreamPerOp: number, rss: number): Measurement {
+function row(
+  scenario: string,
+  target: string,
+  opsPerS: number,
+  cpuMsPerOp: number,
+  ops: number,
+  upstreamPerOp: number,
+  rss: number,
+): Measurement {
   return {
     scenario,
     title: scenario,

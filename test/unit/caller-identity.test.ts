@@ -18,7 +18,8 @@ describe('caller identity (rate-limit budgets, the fair line)', () => {
     const caller = basic('public-key:private-secret');
     const identity = callerIdentity(caller);
     expect(identity.class).toBe('passthrough');
-    for (const secret of ['public-key', 'private-secret', caller.apiKey!.fingerprint]) expect(identity.key).not.toContain(secret);
+    for (const secret of ['public-key', 'private-secret', caller.apiKey!.fingerprint])
+      expect(identity.key).not.toContain(secret);
     expect(callerIdentity(basic('public-key:other-secret')).key).not.toBe(identity.key);
   });
 

@@ -36,7 +36,9 @@ describe('loadConfig', () => {
   });
 
   it('refuses production without an upstream, naming the variable', () => {
-    expect(problems({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^OPS_MANAGER_BASE_URL: is required in production/)]);
+    expect(problems({ NODE_ENV: 'production' })).toEqual([
+      expect.stringMatching(/^OPS_MANAGER_BASE_URL: is required in production/),
+    ]);
   });
 
   it('names every missing half of an upstream configuration', () => {
@@ -47,9 +49,18 @@ describe('loadConfig', () => {
   });
 
   it('gives one line per bad value and never echoes a value', () => {
-    const found = problems({ ...upstream, PORT: 'eighty', UPSTREAM_TIMEOUT_MS: '-1', OPS_MANAGER_BASE_URL: 'ftp://x/y' });
+    const found = problems({
+      ...upstream,
+      PORT: 'eighty',
+      UPSTREAM_TIMEOUT_MS: '-1',
+      OPS_MANAGER_BASE_URL: 'ftp://x/y',
+    });
     expect(found).toHaveLength(3);
-    expect(found.map((line) => line.split(':')[0]).sort()).toEqual(['OPS_MANAGER_BASE_URL', 'PORT', 'UPSTREAM_TIMEOUT_MS']);
+    expect(found.map((line) => line.split(':')[0]).sort()).toEqual([
+      'OPS_MANAGER_BASE_URL',
+      'PORT',
+      'UPSTREAM_TIMEOUT_MS',
+    ]);
     expect(found.join('\n')).not.toContain('secret-private-key-123');
   });
 
@@ -61,22 +72,35 @@ describe('loadConfig', () => {
 });
 
 describe('loadConfig: caller authentication', () => {
-  const jwtEnv = { AUTH_MODE: 'jwt', JWT_SECRET: 'x'.repeat(32), JWT_ISSUER: 'https://issuer/', JWT_AUDIENCE: 'gateway' };
+  const jwtEnv = {
+    AUTH_MODE: 'jwt',
+    JWT_SECRET: 'x'.repeat(32),
+    JWT_ISSUER: 'https://issuer/',
+    JWT_AUDIENCE: 'gateway',
+  };
 
   it('refuses AUTH_MODE=none with a real upstream in production', () => {
     const { ALLOW_UNAUTHENTICATED: _opt, ...env } = upstream;
-    expect(problems({ ...env, NODE_ENV: 'production', ALLOW_UNAUTHENTICATED: 'true' })).toEqual([expect.stringMatching(/^AUTH_MODE: none is refused/)]);
+    expect(problems({ ...env, NODE_ENV: 'production', ALLOW_UNAUTHENTICATED: 'true' })).toEqual([
+      expect.stringMatching(/^AUTH_MODE: none is refused/),
+    ]);
   });
 
   it('wants an explicit opt-in for AUTH_MODE=none with a real upstream outside production', () => {
     const { ALLOW_UNAUTHENTICATED: _opt, ...env } = upstream;
-    expect(problems(env)).toEqual([expect.stringMatching(/^AUTH_MODE: none with a real upstream needs ALLOW_UNAUTHENTICATED=true/)]);
+    expect(problems(env)).toEqual([
+      expect.stringMatching(/^AUTH_MODE: none with a real upstream needs ALLOW_UNAUTHENTICATED=true/),
+    ]);
     expect(loadConfig({ ...env, ALLOW_UNAUTHENTICATED: 'true' }).security.authMode).toBe('none');
   });
 
   it('reads jwt mode with its defaults', () => {
     const config = loadConfig(jwtEnv);
-    expect(config.security.jwt).toMatchObject({ algorithms: ['HS256'], readScope: 'invitations:read', writeScope: 'invitations:write' });
+    expect(config.security.jwt).toMatchObject({
+      algorithms: ['HS256'],
+      readScope: 'invitations:read',
+      writeScope: 'invitations:write',
+    });
   });
 
   it('names what jwt mode is missing', () => {
@@ -85,15 +109,25 @@ describe('loadConfig: caller authentication', () => {
   });
 
   it('refuses a short secret and algorithm mixes that allow confusion', () => {
-    expect(problems({ ...jwtEnv, JWT_SECRET: 'short' })).toEqual([expect.stringMatching(/^JWT_SECRET: must be at least 32/)]);
-    expect(problems({ ...jwtEnv, JWT_ALGORITHMS: 'HS256,RS256' })).toEqual([expect.stringMatching(/^JWT_ALGORITHMS: must be HS\*/)]);
+    expect(problems({ ...jwtEnv, JWT_SECRET: 'short' })).toEqual([
+      expect.stringMatching(/^JWT_SECRET: must be at least 32/),
+    ]);
+    expect(problems({ ...jwtEnv, JWT_ALGORITHMS: 'HS256,RS256' })).toEqual([
+      expect.stringMatching(/^JWT_ALGORITHMS: must be HS\*/),
+    ]);
     const jwks = { ...jwtEnv, JWT_SECRET: undefined as never, JWT_JWKS_URL: 'https://issuer/.well-known/jwks.json' };
-    expect(problems({ ...jwks, JWT_ALGORITHMS: 'RS256,HS256' })).toEqual([expect.stringMatching(/^JWT_ALGORITHMS: must not contain HS\*/)]);
+    expect(problems({ ...jwks, JWT_ALGORITHMS: 'RS256,HS256' })).toEqual([
+      expect.stringMatching(/^JWT_ALGORITHMS: must not contain HS\*/),
+    ]);
     expect(problems({ ...jwtEnv, JWT_ALGORITHMS: 'none' })).toEqual([expect.stringMatching(/^JWT_ALGORITHMS/)]);
   });
 
   it('needs only the base URL in passthrough mode, where callers bring the keys', () => {
-    const config = loadConfig({ AUTH_MODE: 'passthrough', OPS_MANAGER_BASE_URL: upstream.OPS_MANAGER_BASE_URL, NODE_ENV: 'production' });
+    const config = loadConfig({
+      AUTH_MODE: 'passthrough',
+      OPS_MANAGER_BASE_URL: upstream.OPS_MANAGER_BASE_URL,
+      NODE_ENV: 'production',
+    });
     expect(config.security.authMode).toBe('passthrough');
     expect(config.security).toMatchObject({ graphiql: false, introspection: false, production: true });
   });
@@ -106,7 +140,9 @@ describe('FEDERATION_PROJECT_ID_TYPE', () => {
   });
 
   it('refuses any other scalar, naming the variable', () => {
-    expect(problems({ FEDERATION_PROJECT_ID_TYPE: 'ObjectID' })).toEqual([expect.stringMatching(/^FEDERATION_PROJECT_ID_TYPE: /)]);
+    expect(problems({ FEDERATION_PROJECT_ID_TYPE: 'ObjectID' })).toEqual([
+      expect.stringMatching(/^FEDERATION_PROJECT_ID_TYPE: /),
+    ]);
   });
 });
 
@@ -117,9 +153,14 @@ describe('FEDERATION_NAMESPACE', () => {
     expect(loadConfig({ FEDERATION_NAMESPACE: '' }).federationNamespace).toBe('');
   });
 
-  it.each(['acme', 'Ops_Manager', 'Ops Manager', '_Acme', 'A'.repeat(33)])('refuses %j, naming the variable and not echoing it', (value) => {
-    expect(problems({ FEDERATION_NAMESPACE: value })).toEqual([expect.stringMatching(/^FEDERATION_NAMESPACE: must be empty or a GraphQL name/)]);
-  });
+  it.each(['acme', 'Ops_Manager', 'Ops Manager', '_Acme', 'A'.repeat(33)])(
+    'refuses %j, naming the variable and not echoing it',
+    (value) => {
+      expect(problems({ FEDERATION_NAMESPACE: value })).toEqual([
+        expect.stringMatching(/^FEDERATION_NAMESPACE: must be empty or a GraphQL name/),
+      ]);
+    },
+  );
 });
 
 describe('UPSTREAM_COALESCE_READS', () => {
@@ -133,12 +174,26 @@ describe('UPSTREAM_COALESCE_READS', () => {
   });
 
   it('fair share: budgets on by default, 0 turns one off, one Redis URL serves both uses unless each is named', () => {
-    expect(loadConfig({}).fairShare).toEqual({ redisUrl: undefined, readsPerMinute: 600, mutationsPerMinute: 60, fairQueue: true });
-    expect(loadConfig({ RATE_LIMIT_READS_PER_MINUTE: '0', UPSTREAM_FAIR_QUEUE: 'false' }).fairShare).toMatchObject({ readsPerMinute: 0, fairQueue: false });
+    expect(loadConfig({}).fairShare).toEqual({
+      redisUrl: undefined,
+      readsPerMinute: 600,
+      mutationsPerMinute: 60,
+      fairQueue: true,
+    });
+    expect(loadConfig({ RATE_LIMIT_READS_PER_MINUTE: '0', UPSTREAM_FAIR_QUEUE: 'false' }).fairShare).toMatchObject({
+      readsPerMinute: 0,
+      fairQueue: false,
+    });
     const shared = loadConfig({ REDIS_URL: 'redis://cache:6379' });
-    expect([shared.fairShare.redisUrl, shared.idempotency.redisUrl]).toEqual(['redis://cache:6379', 'redis://cache:6379']);
+    expect([shared.fairShare.redisUrl, shared.idempotency.redisUrl]).toEqual([
+      'redis://cache:6379',
+      'redis://cache:6379',
+    ]);
     const legacy = loadConfig({ IDEMPOTENCY_REDIS_URL: 'redis://keys:6379' });
-    expect([legacy.fairShare.redisUrl, legacy.idempotency.redisUrl]).toEqual(['redis://keys:6379', 'redis://keys:6379']);
+    expect([legacy.fairShare.redisUrl, legacy.idempotency.redisUrl]).toEqual([
+      'redis://keys:6379',
+      'redis://keys:6379',
+    ]);
     const both = loadConfig({ REDIS_URL: 'redis://cache:6379', IDEMPOTENCY_REDIS_URL: 'redis://keys:6379' });
     expect([both.fairShare.redisUrl, both.idempotency.redisUrl]).toEqual(['redis://cache:6379', 'redis://keys:6379']);
     expect(problems({ RATE_LIMIT_MUTATIONS_PER_MINUTE: '-1', REDIS_URL: 'http://cache' }).sort()).toEqual([

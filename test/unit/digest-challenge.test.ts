@@ -16,8 +16,7 @@ const RFC = {
   cnonceBytes: Uint8Array.from([0x0a, 0x4f, 0x11, 0x3b]),
   response: '6629fae49393a05397450978507c4ef1',
 };
-const RFC_CHALLENGE =
-  `Digest realm="${RFC.realm}", qop="auth,auth-int", nonce="${RFC.nonce}", opaque="${RFC.opaque}"`;
+const RFC_CHALLENGE = `Digest realm="${RFC.realm}", qop="auth,auth-int", nonce="${RFC.nonce}", opaque="${RFC.opaque}"`;
 
 /**
  * A recorded exchange, not a server: the first request gets `challenge` back as a 401, every later
@@ -45,7 +44,8 @@ describe('known answers', () => {
   it('keeps the key pair out of reach: no digest-fetch method, no credential in any own property', () => {
     const client = rfcClient(recordedServer(RFC_CHALLENGE).fetch);
     // digest-fetch's shared-state methods are not inherited (the client wraps it, it does not extend it).
-    for (const name of ['addAuth', 'parseAuth', 'addBasicAuth', 'computeHash', 'makeNonce', 'getClient']) expect(name in client).toBe(false);
+    for (const name of ['addAuth', 'parseAuth', 'addBasicAuth', 'computeHash', 'makeNonce', 'getClient'])
+      expect(name in client).toBe(false);
     expect(Object.keys(client)).toEqual([]);
     expect(JSON.stringify(client)).not.toContain(RFC.password);
   });
@@ -125,16 +125,28 @@ describe('cnonce', () => {
 
 describe('parseDigestChallenge', () => {
   it('reads the challenge Ops Manager documents', () => {
-    const header = 'Digest realm="MMS Public API", domain="", nonce="OSn0S2uU+ee2ZpJgNkrU3p3TVbNM=", algorithm=MD5, qop="auth", stale=false';
+    const header =
+      'Digest realm="MMS Public API", domain="", nonce="OSn0S2uU+ee2ZpJgNkrU3p3TVbNM=", algorithm=MD5, qop="auth", stale=false';
     expect(parseDigestChallenge(header)).toEqual({
-      realm: 'MMS Public API', nonce: 'OSn0S2uU+ee2ZpJgNkrU3p3TVbNM=', opaque: undefined, qop: 'auth',
-      algorithm: 'MD5', session: false, stale: false,
+      realm: 'MMS Public API',
+      nonce: 'OSn0S2uU+ee2ZpJgNkrU3p3TVbNM=',
+      opaque: undefined,
+      qop: 'auth',
+      algorithm: 'MD5',
+      session: false,
+      stale: false,
     });
   });
 
   it("reads Apache's challenge (opaque, stale=true)", () => {
-    const header = 'Digest realm="MMS Public API", nonce="Ikca3tpgBgA=485d3e68", algorithm=MD5, opaque="1f", stale=true, qop="auth"';
-    expect(parseDigestChallenge(header)).toMatchObject({ nonce: 'Ikca3tpgBgA=485d3e68', opaque: '1f', stale: true, qop: 'auth' });
+    const header =
+      'Digest realm="MMS Public API", nonce="Ikca3tpgBgA=485d3e68", algorithm=MD5, opaque="1f", stale=true, qop="auth"';
+    expect(parseDigestChallenge(header)).toMatchObject({
+      nonce: 'Ikca3tpgBgA=485d3e68',
+      opaque: '1f',
+      stale: true,
+      qop: 'auth',
+    });
   });
 
   it('reads unquoted values, any case, and spaces around "=" and ","', () => {
@@ -154,7 +166,8 @@ describe('parseDigestChallenge', () => {
   });
 
   it('finds the Digest challenge among several, and the first one it can answer', () => {
-    const header = 'Basic realm="b", Negotiate abc==, Digest realm="r", nonce="sha", algorithm=SHA-256, ' +
+    const header =
+      'Basic realm="b", Negotiate abc==, Digest realm="r", nonce="sha", algorithm=SHA-256, ' +
       'Digest realm="r", nonce="md5", algorithm=MD5';
     expect(parseChallenges(header).map((challenge) => challenge.scheme)).toContain('Basic');
     expect(parseDigestChallenge(header)).toMatchObject({ nonce: 'md5', algorithm: 'MD5' });
@@ -170,8 +183,11 @@ describe('parseDigestChallenge', () => {
   });
 
   it('refuses unknown algorithms and challenges without a nonce with a clear error', () => {
-    expect(() => parseDigestChallenge('Digest realm="r", nonce="n", algorithm=SHA-512-256'))
-      .toThrow(new DigestChallengeError('Unsupported Digest algorithm (offered: SHA-512-256); this client answers MD5 and MD5-sess'));
+    expect(() => parseDigestChallenge('Digest realm="r", nonce="n", algorithm=SHA-512-256')).toThrow(
+      new DigestChallengeError(
+        'Unsupported Digest algorithm (offered: SHA-512-256); this client answers MD5 and MD5-sess',
+      ),
+    );
     expect(() => parseDigestChallenge('Digest realm="r", algorithm=MD5')).toThrow(DigestChallengeError);
     expect(() => parseDigestChallenge('Digest realm="r", nonce="n", qop="auth-conf"')).toThrow(/qop/);
   });

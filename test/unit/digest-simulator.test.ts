@@ -1,7 +1,13 @@
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DigestClient, type DigestClientOptions } from '../../src/ops-manager/digest.ts';
-import { DEMO_API_KEY, DEMO_PROJECT_IDS, type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/index.ts';
+import {
+  DEMO_API_KEY,
+  DEMO_PROJECT_IDS,
+  type Simulator,
+  type SimulatorOptions,
+  startSimulator,
+} from '../../src/simulator/index.ts';
 
 // The DigestClient against the project's Ops Manager simulator: real HTTP, real Digest, nonce
 // counts checked (a count not above the highest seen for the nonce is refused), counted server-side.
@@ -14,8 +20,12 @@ afterEach(async () => {
 async function setup(options: SimulatorOptions = {}, password = DEMO_API_KEY.privateKey) {
   const simulator: Simulator = await startSimulator({ checkNonceCount: true, ...options });
   const agent = new Agent({ connections: 64 });
-  cleanups.push(() => simulator.close(), () => agent.close());
-  const fetch = ((input, init) => undiciFetch(input, { ...(init as object), dispatcher: agent })) as DigestClientOptions['fetch'];
+  cleanups.push(
+    () => simulator.close(),
+    () => agent.close(),
+  );
+  const fetch = ((input, init) =>
+    undiciFetch(input, { ...(init as object), dispatcher: agent })) as DigestClientOptions['fetch'];
   const client = new DigestClient({ credentials: { username: DEMO_API_KEY.publicKey, password }, fetch });
   const listUrl = `${simulator.baseUrl}/groups/${DEMO_PROJECT_IDS[0]}/invites`;
   return { simulator, client, listUrl };
@@ -30,7 +40,12 @@ describe('DigestClient against the Ops Manager simulator', () => {
 
     expect(responses.map((r) => r.status)).toEqual(Array(50).fill(200));
     expect(Array.isArray(await responses[0]?.json())).toBe(true);
-    expect(simulator.counters.snapshot()).toMatchObject({ requests: 51, challenges: 1, authenticated: 50, byRoute: { [LIST_ROUTE]: 50 } });
+    expect(simulator.counters.snapshot()).toMatchObject({
+      requests: 51,
+      challenges: 1,
+      authenticated: 50,
+      byRoute: { [LIST_ROUTE]: 50 },
+    });
   });
 
   it('costs at most 1.01 HTTP requests per call over 1,000 GETs at 50-way concurrency', async () => {
@@ -48,7 +63,9 @@ describe('DigestClient against the Ops Manager simulator', () => {
     );
 
     const { requests, challenges } = simulator.counters.snapshot();
-    console.log(`simulator measurement: 1000 GETs at 50-way -> ${requests} HTTP requests (ratio ${(requests / 1000).toFixed(3)}, challenges ${challenges})`);
+    console.log(
+      `simulator measurement: 1000 GETs at 50-way -> ${requests} HTTP requests (ratio ${(requests / 1000).toFixed(3)}, challenges ${challenges})`,
+    );
     expect(ok).toBe(1000);
     expect(requests / 1000).toBeLessThanOrEqual(1.01);
   });

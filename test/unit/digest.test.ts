@@ -44,7 +44,10 @@ class DigestTestServer {
   readonly #nonces = new Map<string, { issuedAt: number; highestNc: number }>();
   readonly #server: Server;
 
-  private constructor(readonly options: TestServerOptions, server: Server) {
+  private constructor(
+    readonly options: TestServerOptions,
+    server: Server,
+  ) {
     this.#server = server;
   }
 
@@ -86,10 +89,19 @@ class DigestTestServer {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const exchange: Exchange = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString(), outcome: 'challenge' };
+    const exchange: Exchange = {
+      method: req.method ?? '',
+      url: req.url ?? '',
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString(),
+      outcome: 'challenge',
+    };
     this.exchanges.push(exchange);
     const params = Object.fromEntries(
-      [...(req.headers.authorization ?? '').matchAll(/(\w+)=(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g)].map((m) => [m[1], m[2] ?? m[3]]),
+      [...(req.headers.authorization ?? '').matchAll(/(\w+)=(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g)].map((m) => [
+        m[1],
+        m[2] ?? m[3],
+      ]),
     );
     exchange.nonce = params.nonce;
     exchange.nc = params.nc === undefined ? undefined : Number.parseInt(params.nc, 16);
@@ -104,15 +116,20 @@ class DigestTestServer {
     const nonce = randomBytes(12).toString('hex');
     this.#nonces.set(nonce, { issuedAt: this.clock, highestNc: 0 });
     const stale = exchange.outcome === 'stale';
-    const challenge = this.options.challenge ?? ((n, s) => `Digest realm="${REALM}", domain="", nonce="${n}", algorithm=MD5, qop="auth", stale=${s}`);
+    const challenge =
+      this.options.challenge ??
+      ((n, s) => `Digest realm="${REALM}", domain="", nonce="${n}", algorithm=MD5, qop="auth", stale=${s}`);
     res.writeHead(401, { 'www-authenticate': challenge(nonce, stale), 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: 401, reason: 'Unauthorized', detail: 'You are not authorized for this resource.' }));
+    res.end(
+      JSON.stringify({ error: 401, reason: 'Unauthorized', detail: 'You are not authorized for this resource.' }),
+    );
   }
 
   #verify(exchange: Exchange, p: Record<string, string | undefined>): Exchange['outcome'] {
     if (p.response === undefined || p.nonce === undefined || exchange.nc === undefined) return 'challenge';
     const state = this.#nonces.get(p.nonce);
-    if (p.uri !== exchange.url || p.realm !== REALM || p.username !== USER.username || state === undefined) return 'refused';
+    if (p.uri !== exchange.url || p.realm !== REALM || p.username !== USER.username || state === undefined)
+      return 'refused';
     const ha1 = md5(`${USER.username}:${REALM}:${USER.password}`);
     const ha2 = md5(`${exchange.method}:${exchange.url}`);
     if (p.response !== md5(`${ha1}:${p.nonce}:${p.nc}:${p.cnonce}:${p.qop}:${ha2}`)) return 'refused';
@@ -131,15 +148,23 @@ afterEach(async () => {
 async function setup(options: TestServerOptions = {}, credentials = USER, now?: () => number) {
   const server = await DigestTestServer.start(options);
   const agent = new Agent({ connections: 64 });
-  cleanups.push(() => server.close(), () => agent.close());
-  const fetch = ((input, init) => undiciFetch(input, { ...(init as object), dispatcher: agent })) as DigestClientOptions['fetch'];
+  cleanups.push(
+    () => server.close(),
+    () => agent.close(),
+  );
+  const fetch = ((input, init) =>
+    undiciFetch(input, { ...(init as object), dispatcher: agent })) as DigestClientOptions['fetch'];
   const logs: unknown[] = [];
-  const logger = { debug: (obj: object, msg?: string) => logs.push(obj, msg), warn: (obj: object, msg?: string) => logs.push(obj, msg) };
+  const logger = {
+    debug: (obj: object, msg?: string) => logs.push(obj, msg),
+    warn: (obj: object, msg?: string) => logs.push(obj, msg),
+  };
   const client = new DigestClient({ credentials, fetch, logger, ...(now ? { clock: { now } } : {}) });
   return { server, client, logs, fetch, url: (path = '/groups/1/invites') => `${server.baseUrl}${path}` };
 }
 
-const times = <T>(n: number, make: (i: number) => Promise<T>): Promise<T[]> => Promise.all(Array.from({ length: n }, (_, i) => make(i)));
+const times = <T>(n: number, make: (i: number) => Promise<T>): Promise<T[]> =>
+  Promise.all(Array.from({ length: n }, (_, i) => make(i)));
 
 describe('DigestClient under concurrency', () => {
   it('gives concurrent requests unique, rising nonce counts', async () => {
@@ -238,18 +263,24 @@ describe('DigestClient under concurrency', () => {
     // The shared nonce, then the refused call's own nonce (an unauthenticated probe, then nc=1).
     expect([...server.acceptedCounts().values()]).toEqual([[1, 3, 4, 5, 6], [1]]);
     expect(client.stats.httpRequests).toBe(2 + 1 + 4 + 2);
-    expect(logs).toContain('digest: the server refused an overtaken nonce count; using one nonce per request in flight from now on');
+    expect(logs).toContain(
+      'digest: the server refused an overtaken nonce count; using one nonce per request in flight from now on',
+    );
 
     const before = server.count();
     await times(5, () => client.fetch(url()));
-    const ownNonces = server.exchanges.slice(before).filter((e) => e.outcome === 'ok').map((e) => e.nonce);
+    const ownNonces = server.exchanges
+      .slice(before)
+      .filter((e) => e.outcome === 'ok')
+      .map((e) => e.nonce);
     expect(new Set(ownNonces).size).toBe(5);
   });
 
   it('stays correct against a server that checks counts out of order, as Apache does', async () => {
     // Worker threads: each signed request waits a random moment between arrival and the check.
     const { server, client, url } = await setup({
-      beforeCheck: (e) => (e.nc === undefined ? undefined : new Promise<void>((resolve) => setTimeout(resolve, Math.random() * 4))),
+      beforeCheck: (e) =>
+        e.nc === undefined ? undefined : new Promise<void>((resolve) => setTimeout(resolve, Math.random() * 4)),
     });
     let next = 0;
     const statuses: number[] = [];
@@ -273,7 +304,9 @@ describe('DigestClient under concurrency', () => {
 describe('DigestClient requests', () => {
   it('signs URL objects with the path and query exactly as sent', async () => {
     const { server, client } = await setup();
-    const target = new URL(`${server.baseUrl}/api/public/v1.0/groups/5f1a/invites?username=a%40b.com&pretty=true#ignored`);
+    const target = new URL(
+      `${server.baseUrl}/api/public/v1.0/groups/5f1a/invites?username=a%40b.com&pretty=true#ignored`,
+    );
     const response = await client.fetch(target);
     const spaced = await client.fetch(`${server.baseUrl}/with space/é?q=a b`);
 
@@ -287,7 +320,14 @@ describe('DigestClient requests', () => {
   it.each([
     ['a plain object', () => ({ 'content-type': 'application/json', accept: 'application/json' })],
     ['a Headers instance', () => new Headers({ 'content-type': 'application/json', accept: 'application/json' })],
-    ['tuples', () => [['content-type', 'application/json'], ['accept', 'application/json']] as [string, string][]],
+    [
+      'tuples',
+      () =>
+        [
+          ['content-type', 'application/json'],
+          ['accept', 'application/json'],
+        ] as [string, string][],
+    ],
   ])('keeps a JSON body and headers given as %s across the retry, without touching them', async (_, makeHeaders) => {
     const { server, client, url } = await setup();
     const headers = makeHeaders();
@@ -335,7 +375,9 @@ describe('DigestClient requests', () => {
   });
 
   it('rejects a challenge it cannot answer with a clear error', async () => {
-    const { server, client, url } = await setup({ challenge: (n) => `Digest realm="${REALM}", nonce="${n}", algorithm=SHA-256, qop="auth"` });
+    const { server, client, url } = await setup({
+      challenge: (n) => `Digest realm="${REALM}", nonce="${n}", algorithm=SHA-256, qop="auth"`,
+    });
     await expect(client.fetch(url())).rejects.toThrow(DigestChallengeError);
     await expect(client.fetch(url())).rejects.toThrow(/SHA-256/);
     expect(server.count()).toBe(2);
@@ -346,13 +388,22 @@ describe('DigestClient requests', () => {
     await client.fetch(url());
     server.clock += 100;
     await client.fetch(url());
-    const logger = { debug: (obj: object, msg?: string) => logs.push(obj, msg), warn: (obj: object, msg?: string) => logs.push(obj, msg) };
+    const logger = {
+      debug: (obj: object, msg?: string) => logs.push(obj, msg),
+      warn: (obj: object, msg?: string) => logs.push(obj, msg),
+    };
     const wrong = new DigestClient({ credentials: { username: USER.username, password: 'bad-secret' }, fetch, logger });
     await wrong.fetch(url());
 
     const text = JSON.stringify(logs);
     expect(logs.length).toBeGreaterThan(0);
-    for (const secret of [USER.password, 'bad-secret', md5(`${USER.username}:${REALM}:${USER.password}`), 'response=', 'Digest username']) {
+    for (const secret of [
+      USER.password,
+      'bad-secret',
+      md5(`${USER.username}:${REALM}:${USER.password}`),
+      'response=',
+      'Digest username',
+    ]) {
       expect(text).not.toContain(secret);
     }
   });
@@ -391,7 +442,12 @@ describe('DigestClient and aborts', () => {
   it('lets a waiter abort while it waits, without disturbing the others', async () => {
     let releaseFirst!: () => void;
     const { server, client, url } = await setup({
-      beforeCheck: (e) => (e.headers.authorization === undefined ? new Promise<void>((resolve) => { releaseFirst = resolve; }) : undefined),
+      beforeCheck: (e) =>
+        e.headers.authorization === undefined
+          ? new Promise<void>((resolve) => {
+              releaseFirst = resolve;
+            })
+          : undefined,
     });
     const primer = client.fetch(url());
     const controller = new AbortController();
@@ -412,7 +468,8 @@ describe('DigestClient and aborts', () => {
     const { server, client, url } = await setup({
       // First, a count overtaken in flight (as in 'retries a count overtaken in flight') moves the client to lanes; then
       // the request marked "hang" hangs at the server until the end of the test.
-      beforeCheck: (e) => (e.headers['x-attempt'] === 'held' && e.nc === 2) || e.headers['x-attempt'] === 'hang' ? hold() : undefined,
+      beforeCheck: (e) =>
+        (e.headers['x-attempt'] === 'held' && e.nc === 2) || e.headers['x-attempt'] === 'hang' ? hold() : undefined,
     });
     await client.fetch(url());
     const slow = client.fetch(url(), { headers: { 'x-attempt': 'held' } });
@@ -432,7 +489,7 @@ describe('DigestClient and aborts', () => {
     // The aborted request's lane, at its next count: one request, no unauthenticated probe.
     expect(server.count() - before).toBe(1);
     expect(server.exchanges.at(-1)?.headers.authorization).toMatch(/^Digest /);
-    holds.forEach((release) => release());
+    for (const release of holds) release();
   });
 });
 

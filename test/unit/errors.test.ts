@@ -18,11 +18,17 @@ describe('the error codes', () => {
 
 describe('errorResponse', () => {
   it('answers a GraphQL error body with the code, as JSON, keeping other headers and dropping a stale length', async () => {
-    const response = errorResponse(413, RequestErrorCode.PAYLOAD_TOO_LARGE, 'Too big.', { connection: 'close', 'content-length': '999', 'x-request-id': 'r1' });
+    const response = errorResponse(413, RequestErrorCode.PAYLOAD_TOO_LARGE, 'Too big.', {
+      connection: 'close',
+      'content-length': '999',
+      'x-request-id': 'r1',
+    });
     expect(response.status).toBe(413);
     expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(response.headers.get('content-length')).toBeNull();
     expect(response.headers.get('x-request-id')).toBe('r1');
-    expect(await response.json()).toEqual({ errors: [{ message: 'Too big.', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    expect(await response.json()).toEqual({
+      errors: [{ message: 'Too big.', extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+    });
   });
 });

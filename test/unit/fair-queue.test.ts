@@ -54,12 +54,16 @@ describe('the fair in-flight line', () => {
     let inside = 0;
     let most = 0;
     const calls = Array.from({ length: 20 }, (_, i) =>
-      queue.run(`caller-${i % 4}`, async () => {
-        inside += 1;
-        most = Math.max(most, inside);
-        await tick();
-        inside -= 1;
-      }, { onAbort: aborted }),
+      queue.run(
+        `caller-${i % 4}`,
+        async () => {
+          inside += 1;
+          most = Math.max(most, inside);
+          await tick();
+          inside -= 1;
+        },
+        { onAbort: aborted },
+      ),
     );
     await Promise.all(calls);
     expect(most).toBe(3);
@@ -84,6 +88,8 @@ describe('the fair in-flight line', () => {
     await expect(failing).rejects.toThrow('boom');
     expect(queue.activeCount).toBe(0);
     const alreadyAborted = AbortSignal.abort();
-    await expect(queue.run('A', async () => 'ran', { signal: alreadyAborted, onAbort: aborted })).rejects.toThrow('left the line');
+    await expect(queue.run('A', async () => 'ran', { signal: alreadyAborted, onAbort: aborted })).rejects.toThrow(
+      'left the line',
+    );
   });
 });

@@ -13,9 +13,12 @@ describe('the Idempotency-Key header', () => {
     expect(parseIdempotencyKey(header)).toEqual({ kind: 'key', key });
   });
 
-  it.each(['', '""', '"unterminated', 'two words', '"tab\there"', `"${'k'.repeat(256)}"`, '"quote"inside"', 'é'])('refuses %j', (header) => {
-    expect(parseIdempotencyKey(header)).toEqual({ kind: 'invalid' });
-  });
+  it.each(['', '""', '"unterminated', 'two words', '"tab\there"', `"${'k'.repeat(256)}"`, '"quote"inside"', 'é'])(
+    'refuses %j',
+    (header) => {
+      expect(parseIdempotencyKey(header)).toEqual({ kind: 'invalid' });
+    },
+  );
 
   it('is absent when the header is', () => {
     expect(parseIdempotencyKey(null)).toEqual({ kind: 'absent' });
@@ -45,9 +48,15 @@ describe('the in-memory store', () => {
   it('claims once, answers what is there, forgets released keys', async () => {
     const store = createMemoryStore();
     expect(await store.claim('k', 'fp', 1_000)).toEqual({ claimed: true });
-    expect(await store.claim('k', 'fp', 1_000)).toEqual({ claimed: false, entry: { state: 'running', fingerprint: 'fp' } });
+    expect(await store.claim('k', 'fp', 1_000)).toEqual({
+      claimed: false,
+      entry: { state: 'running', fingerprint: 'fp' },
+    });
     await store.complete('k', 'fp', 'answer', 1_000);
-    expect(await store.claim('k', 'other', 1_000)).toEqual({ claimed: false, entry: { state: 'done', fingerprint: 'fp', answer: 'answer' } });
+    expect(await store.claim('k', 'other', 1_000)).toEqual({
+      claimed: false,
+      entry: { state: 'done', fingerprint: 'fp', answer: 'answer' },
+    });
     await store.release('k');
     expect(await store.claim('k', 'fp', 1_000)).toEqual({ claimed: true });
   });

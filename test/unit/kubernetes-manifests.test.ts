@@ -1,6 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Deployment, type IDeployment } from 'kubernetes-models/apps/v1/Deployment';
-import { HorizontalPodAutoscaler, type IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import {
+  HorizontalPodAutoscaler,
+  type IHorizontalPodAutoscaler,
+} from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { type IPodDisruptionBudget, PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import { type ISecret, Secret } from 'kubernetes-models/v1/Secret';
@@ -39,7 +42,9 @@ const deployment = one<IDeployment>('Deployment');
 const pod = deployment.spec!.template.spec!;
 const container: IContainer = pod.containers[0]!;
 const secret = one<ISecret>('Secret');
-const heapCapMiB = Number(/--max-old-space-size=(\d+)/.exec(container.env!.find((variable) => variable.name === 'NODE_OPTIONS')!.value!)![1]);
+const heapCapMiB = Number(
+  /--max-old-space-size=(\d+)/.exec(container.env!.find((variable) => variable.name === 'NODE_OPTIONS')!.value!)![1],
+);
 
 /** The container's environment as the gateway would see it: literal values, and each Secret reference resolved from secret.example.yaml. */
 function containerEnv(): Record<string, string> {
@@ -53,14 +58,15 @@ function containerEnv(): Record<string, string> {
 }
 
 describe('deploy/kubernetes: every manifest is valid against the Kubernetes schemas (kubernetes-models)', () => {
-  it.each(manifests.filter((manifest) => manifest.body.kind !== 'Kustomization').map((manifest) => [`${manifest.file}: ${manifest.body.kind}`, manifest] as const))(
-    '%s',
-    (_, { body }) => {
-      const Model = MODELS[`${body.apiVersion}/${body.kind}`];
-      expect(Model, `no model for ${body.apiVersion} ${body.kind}`).toBeDefined();
-      expect(() => new Model!(body as never).validate()).not.toThrow();
-    },
-  );
+  it.each(
+    manifests
+      .filter((manifest) => manifest.body.kind !== 'Kustomization')
+      .map((manifest) => [`${manifest.file}: ${manifest.body.kind}`, manifest] as const),
+  )('%s', (_, { body }) => {
+    const Model = MODELS[`${body.apiVersion}/${body.kind}`];
+    expect(Model, `no model for ${body.apiVersion} ${body.kind}`).toBeDefined();
+    expect(() => new Model!(body as never).validate()).not.toThrow();
+  });
 
   it('the validator does reject a wrong manifest (a port that is no number)', () => {
     const broken = structuredClone(one<IService>('Service'));
@@ -70,7 +76,9 @@ describe('deploy/kubernetes: every manifest is valid against the Kubernetes sche
 
   it('kustomization.yaml applies every manifest but the example Secret', () => {
     const kustomization = one<{ resources: string[] }>('Kustomization');
-    expect([...kustomization.resources].sort()).toEqual(files.filter((file) => !['kustomization.yaml', 'secret.example.yaml'].includes(file)).sort());
+    expect([...kustomization.resources].sort()).toEqual(
+      files.filter((file) => !['kustomization.yaml', 'secret.example.yaml'].includes(file)).sort(),
+    );
   });
 });
 
@@ -87,11 +95,20 @@ describe('deploy/kubernetes matches the gateway', () => {
   it('the Ops Manager key, the JWT settings and the Redis URL come from the Secret, whose example has every key referenced', () => {
     const fromSecret = container.env!.filter((variable) => variable.valueFrom?.secretKeyRef);
     expect(fromSecret.map((variable) => variable.name).sort()).toEqual(
-      ['IDEMPOTENCY_REDIS_URL', 'JWT_AUDIENCE', 'JWT_ISSUER', 'JWT_JWKS_URL', 'JWT_SECRET', 'OPS_MANAGER_PRIVATE_KEY', 'OPS_MANAGER_PUBLIC_KEY'].sort(),
+      [
+        'IDEMPOTENCY_REDIS_URL',
+        'JWT_AUDIENCE',
+        'JWT_ISSUER',
+        'JWT_JWKS_URL',
+        'JWT_SECRET',
+        'OPS_MANAGER_PRIVATE_KEY',
+        'OPS_MANAGER_PUBLIC_KEY',
+      ].sort(),
     );
     for (const variable of fromSecret) {
       expect(variable.valueFrom!.secretKeyRef!.name).toBe(secret.metadata!.name);
-      if (!variable.valueFrom!.secretKeyRef!.optional) expect(Object.keys(secret.stringData!)).toContain(variable.valueFrom!.secretKeyRef!.key);
+      if (!variable.valueFrom!.secretKeyRef!.optional)
+        expect(Object.keys(secret.stringData!)).toContain(variable.valueFrom!.secretKeyRef!.key);
     }
   });
 
@@ -126,7 +143,11 @@ describe('deploy/kubernetes matches the gateway', () => {
 
   it('non-root, read-only root filesystem, no privilege escalation, memory limit above the heap cap, the same cap and limit as the Dockerfile and the systemd unit', () => {
     expect(pod.securityContext!.runAsNonRoot).toBe(true);
-    expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(container.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
     const mebibytes = (quantity: string | number) => Number(/^(\d+)Mi$/.exec(String(quantity))![1]);
     expect(mebibytes(container.resources!.limits!.memory!)).toBeGreaterThan(heapCapMiB);
     // One memory budget for every way of deploying it (README, "Memory a replica needs").
@@ -151,7 +172,10 @@ describe('the probes answer as the manifests expect', () => {
 
   it('/readiness and /health answer 200; once draining, /readiness 503 and /health still 200', async () => {
     const status = async (path: string) => (await app.gateway.fetch(`http://gateway${path}`)).status;
-    expect([await status(container.readinessProbe!.httpGet!.path!), await status(container.livenessProbe!.httpGet!.path!)]).toEqual([200, 200]);
+    expect([
+      await status(container.readinessProbe!.httpGet!.path!),
+      await status(container.livenessProbe!.httpGet!.path!),
+    ]).toEqual([200, 200]);
     app.startDraining();
     expect([await status('/readiness'), await status('/health')]).toEqual([503, 200]);
   });

@@ -27,7 +27,9 @@ function stalled(): { stream: Writable; received: string[] } {
 describe('the log destination', () => {
   it('a failing output is reported once and then left alone: no throw, no unhandled error event', async () => {
     const failures: string[] = [];
-    const destination = streamDestination(brokenPipe(), (error) => failures.push((error as NodeJS.ErrnoException).code ?? ''));
+    const destination = streamDestination(brokenPipe(), (error) =>
+      failures.push((error as NodeJS.ErrnoException).code ?? ''),
+    );
     const logger = createLogger({ destination });
     logger.info('first');
     await new Promise((resolve) => setImmediate(resolve));

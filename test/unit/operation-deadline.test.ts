@@ -28,7 +28,13 @@ function manualClock(): Clock & { advance(ms: number): void; pending(): number }
 }
 
 const answered = (deadlines: ReturnType<typeof operationDeadlines>, request: Request) =>
-  deadlines.plugin.onResponse!({ request, response: new Response('{}'), serverContext: {}, setResponse: () => {}, fetchAPI: globalThis } as never);
+  deadlines.plugin.onResponse!({
+    request,
+    response: new Response('{}'),
+    serverContext: {},
+    setResponse: () => {},
+    fetchAPI: globalThis,
+  } as never);
 
 describe('operationDeadlines', () => {
   it('aborts the operation with a TimeoutError when its deadline passes, on the injected clock', () => {

@@ -94,7 +94,9 @@ describe('ReadCoalescer', () => {
   it('refuses a reader whose operation is already over, without starting anything', async () => {
     const reads = new ReadCoalescer();
     const { read, started } = controllableRead();
-    await expect(reads.read('p1', 'k', { signal: AbortSignal.abort(new DOMException('late', 'TimeoutError')) }, read)).rejects.toMatchObject({
+    await expect(
+      reads.read('p1', 'k', { signal: AbortSignal.abort(new DOMException('late', 'TimeoutError')) }, read),
+    ).rejects.toMatchObject({
       code: 'UPSTREAM_TIMEOUT',
       notSent: true,
     });

@@ -11,12 +11,20 @@ const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 
 /** A required argument added: breaking for every caller that leaves it out. */
 const plantInSubgraph = (sdl: string) =>
-  sdl.replace('    username: OpsManagerEmailAddress\n  ): [OpsManagerInvitation!]', '    username: OpsManagerEmailAddress\n\n    first: Int!\n  ): [OpsManagerInvitation!]');
+  sdl.replace(
+    '    username: OpsManagerEmailAddress\n  ): [OpsManagerInvitation!]',
+    '    username: OpsManagerEmailAddress\n\n    first: Int!\n  ): [OpsManagerInvitation!]',
+  );
 /** A removed enum value: breaking for every client that sends or switches on it. */
-const plantInSchema = (sdl: string) => sdl.replace('  """Project User Admin: manage users and invitations of the project."""\n  GROUP_USER_ADMIN\n', '');
+const plantInSchema = (sdl: string) =>
+  sdl.replace('  """Project User Admin: manage users and invitations of the project."""\n  GROUP_USER_ADMIN\n', '');
 
 function contractOf(root: (path: string) => string) {
-  return CONTRACT_FILES.map((file) => ({ file, released: root(join('contracts', 'released', file)), current: root(file) }));
+  return CONTRACT_FILES.map((file) => ({
+    file,
+    released: root(join('contracts', 'released', file)),
+    current: root(file),
+  }));
 }
 
 /** CHANGELOG.md with one more entry under Unreleased → Breaking changes. */
@@ -73,26 +81,40 @@ describe('checkContract', () => {
       current: entry.file === 'subgraph.graphql' ? plantInSubgraph(entry.current) : plantInSchema(entry.current),
     }));
     const report = await checkContract(planted, changelog);
-    expect(report.breaking.filter((change) => !change.recorded).map(({ file, coordinate }) => `${file} ${coordinate}`)).toEqual([
-      'schema.graphql ProjectRole.GROUP_USER_ADMIN',
-      'subgraph.graphql Project.invitations.first',
-    ]);
+    expect(
+      report.breaking.filter((change) => !change.recorded).map(({ file, coordinate }) => `${file} ${coordinate}`),
+    ).toEqual(['schema.graphql ProjectRole.GROUP_USER_ADMIN', 'subgraph.graphql Project.invitations.first']);
   });
 
   it('counts an entry only under Unreleased → Breaking changes, naming the same file', async () => {
-    const planted = contractOf(read).map((entry) => (entry.file === 'schema.graphql' ? { ...entry, current: plantInSchema(entry.current) } : entry));
-    const unrecorded = async (log: string) => (await checkContract(planted, log)).breaking.filter((change) => !change.recorded).length;
-    expect(await unrecorded(withEntry(changelog, '- `subgraph.graphql` `ProjectRole.GROUP_USER_ADMIN`: the wrong file.'))).toBe(1);
-    expect(await unrecorded(`${changelog}\n## 0.0.1\n\n### Breaking changes\n\n- \`schema.graphql\` \`ProjectRole.GROUP_USER_ADMIN\`: released long ago.\n`)).toBe(1);
-    expect(await unrecorded(withEntry(changelog, '- `schema.graphql` `ProjectRole.GROUP_USER_ADMIN`: removed.'))).toBe(0);
+    const planted = contractOf(read).map((entry) =>
+      entry.file === 'schema.graphql' ? { ...entry, current: plantInSchema(entry.current) } : entry,
+    );
+    const unrecorded = async (log: string) =>
+      (await checkContract(planted, log)).breaking.filter((change) => !change.recorded).length;
+    expect(
+      await unrecorded(withEntry(changelog, '- `subgraph.graphql` `ProjectRole.GROUP_USER_ADMIN`: the wrong file.')),
+    ).toBe(1);
+    expect(
+      await unrecorded(
+        `${changelog}\n## 0.0.1\n\n### Breaking changes\n\n- \`schema.graphql\` \`ProjectRole.GROUP_USER_ADMIN\`: released long ago.\n`,
+      ),
+    ).toBe(1);
+    expect(await unrecorded(withEntry(changelog, '- `schema.graphql` `ProjectRole.GROUP_USER_ADMIN`: removed.'))).toBe(
+      0,
+    );
   });
 
   it('treats dropping @key from the subgraph as breaking (_entities goes)', async () => {
     const planted = contractOf(read).map((entry) =>
-      entry.file === 'subgraph.graphql' ? { ...entry, released: entry.current, current: entry.current.replace('@key(fields: "id")', '') } : { ...entry, released: entry.current },
+      entry.file === 'subgraph.graphql'
+        ? { ...entry, released: entry.current, current: entry.current.replace('@key(fields: "id")', '') }
+        : { ...entry, released: entry.current },
     );
     const report = await checkContract(planted, changelog);
-    expect(report.breaking.map(({ coordinate }) => coordinate)).toEqual(expect.arrayContaining(['Query._entities', '_Entity']));
+    expect(report.breaking.map(({ coordinate }) => coordinate)).toEqual(
+      expect.arrayContaining(['Query._entities', '_Entity']),
+    );
   });
 
   it('reads the entries of Unreleased → Breaking changes only', () => {
@@ -107,21 +129,28 @@ describe('npm run schema:diff (scripts/schema-diff.ts) on a checkout with a plan
   afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));
 
   function schemaDiff(root: string) {
-    return spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'schema-diff.ts'), '--root', root], { cwd: ROOT, encoding: 'utf8' });
+    return spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'schema-diff.ts'), '--root', root], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
   }
 
   it('fails while the change is unrecorded, and passes once CHANGELOG.md records it', () => {
     dir = mkdtempSync(join(tmpdir(), 'schema-diff-'));
-    for (const path of ['schema.graphql', 'subgraph.graphql', 'CHANGELOG.md', 'contracts']) cpSync(join(ROOT, path), join(dir, path), { recursive: true });
+    for (const path of ['schema.graphql', 'subgraph.graphql', 'CHANGELOG.md', 'contracts'])
+      cpSync(join(ROOT, path), join(dir, path), { recursive: true });
     expect(schemaDiff(dir).status).toBe(0);
 
     writeFileSync(join(dir, 'subgraph.graphql'), plantInSubgraph(read('subgraph.graphql')));
     const failed = schemaDiff(dir);
     expect(failed.status).toBe(1);
-    expect(failed.stdout).toContain("breaking  subgraph.graphql `Project.invitations.first`");
+    expect(failed.stdout).toContain('breaking  subgraph.graphql `Project.invitations.first`');
     expect(failed.stderr).toContain('- `subgraph.graphql` `Project.invitations.first`: why, and what consumers do.');
 
-    writeFileSync(join(dir, 'CHANGELOG.md'), withEntry(read('CHANGELOG.md'), '- `subgraph.graphql` `Project.invitations.first`: new, required.'));
+    writeFileSync(
+      join(dir, 'CHANGELOG.md'),
+      withEntry(read('CHANGELOG.md'), '- `subgraph.graphql` `Project.invitations.first`: new, required.'),
+    );
     const passed = schemaDiff(dir);
     expect(passed.stderr).toBe('');
     expect(passed.status).toBe(0);

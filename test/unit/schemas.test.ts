@@ -27,8 +27,18 @@ describe('upstream invitation bodies', () => {
   });
 
   it('tolerates missing cosmetic fields but not missing essentials', () => {
-    const base = { id: 'a'.repeat(24), groupId: 'b'.repeat(24), username: 'x@example.com', roles: [], createdAt: '2021-02-18T18:51:46Z', expiresAt: '2021-03-20T18:51:46Z' };
-    expect(toInvitation(InvitationListBodySchema.parse([base])[0]!)).toMatchObject({ projectName: null, inviterUsername: null });
+    const base = {
+      id: 'a'.repeat(24),
+      groupId: 'b'.repeat(24),
+      username: 'x@example.com',
+      roles: [],
+      createdAt: '2021-02-18T18:51:46Z',
+      expiresAt: '2021-03-20T18:51:46Z',
+    };
+    expect(toInvitation(InvitationListBodySchema.parse([base])[0]!)).toMatchObject({
+      projectName: null,
+      inviterUsername: null,
+    });
     const { username: _dropped, ...withoutUsername } = base;
     expect(InvitationListBodySchema.safeParse([withoutUsername]).success).toBe(false);
     expect(InvitationListBodySchema.safeParse({ results: [base] }).success).toBe(false);

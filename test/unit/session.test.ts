@@ -15,11 +15,17 @@ function recordingClient(fail = false) {
   };
   const client = {
     observer: {},
-    listInvitations: async (projectId: string, options: CallOptions) => (calls.push(['list', projectId, options]), [invitation]),
-    createInvitation: (projectId: string, _input: unknown, options: CallOptions) => change('create', projectId, options),
-    updateInvitationRoles: (projectId: string, _id: string, _roles: unknown, options: CallOptions) => change('patch-by-id', projectId, options),
-    updateInvitationRolesByUsername: (projectId: string, _username: string, _roles: unknown, options: CallOptions) => change('patch-by-username', projectId, options),
-    deleteInvitation: async (projectId: string, _id: string, options: CallOptions) => void (await change('delete', projectId, options)),
+    listInvitations: async (projectId: string, options: CallOptions) => (
+      calls.push(['list', projectId, options]), [invitation]
+    ),
+    createInvitation: (projectId: string, _input: unknown, options: CallOptions) =>
+      change('create', projectId, options),
+    updateInvitationRoles: (projectId: string, _id: string, _roles: unknown, options: CallOptions) =>
+      change('patch-by-id', projectId, options),
+    updateInvitationRolesByUsername: (projectId: string, _username: string, _roles: unknown, options: CallOptions) =>
+      change('patch-by-username', projectId, options),
+    deleteInvitation: async (projectId: string, _id: string, options: CallOptions) =>
+      void (await change('delete', projectId, options)),
   };
   return { client: client as unknown as OpsManagerClient, calls };
 }
@@ -32,7 +38,11 @@ describe('UpstreamSession', () => {
     const session = new UpstreamSession(client, call);
     await Promise.all([session.invitations('p1'), session.invitations('p1'), session.invitations('p2')]);
     await session.updateInvitationRoles('p1', { username: 'a@b.c' }, ['GROUP_OWNER']);
-    expect(calls.map(([name, project]) => [name, project])).toEqual([['list', 'p1'], ['list', 'p2'], ['patch-by-username', 'p1']]);
+    expect(calls.map(([name, project]) => [name, project])).toEqual([
+      ['list', 'p1'],
+      ['list', 'p2'],
+      ['patch-by-username', 'p1'],
+    ]);
     const [list1, list2, change] = calls.map(([, , options]) => options);
     expect(list1).toBe(call);
     expect(list2).toBe(call);
@@ -52,7 +62,9 @@ describe('UpstreamSession', () => {
         session.deleteInvitation('p1', 'i1'),
       ];
       const outcomes = await Promise.allSettled(changes);
-      expect(outcomes.map((outcome) => outcome.status)).toEqual(fail ? ['rejected', 'rejected', 'rejected'] : ['fulfilled', 'fulfilled', 'fulfilled']);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(
+        fail ? ['rejected', 'rejected', 'rejected'] : ['fulfilled', 'fulfilled', 'fulfilled'],
+      );
       await session.invitations('p1');
       await session.invitations('p2');
       // p1 read again after its changes; p2 still from the cache.

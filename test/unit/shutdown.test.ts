@@ -54,7 +54,9 @@ describe('shutdown on a signal', () => {
   });
 
   it('exits 1 when a step fails', async () => {
-    const { onSignal, exited, messages } = shutdown({ stop: async () => Promise.reject(new Error('upstream close failed')) });
+    const { onSignal, exited, messages } = shutdown({
+      stop: async () => Promise.reject(new Error('upstream close failed')),
+    });
     onSignal('SIGINT');
     expect(await exited).toBe(1);
     expect(messages).toContain('Shutdown failed');

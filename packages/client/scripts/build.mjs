@@ -25,7 +25,9 @@ run('tsc', ['-p', 'tsconfig.json']);
 for (const file of readdirSync(dist, { recursive: true, encoding: 'utf8' })) {
   if (!file.endsWith('.d.ts')) continue;
   const text = readFileSync(join(dist, file), 'utf8');
-  const cjs = text.replace(/(from\s+['"]\.{1,2}\/[^'"]*?)\.js(['"])/g, '$1.cjs$2').replace(/(import\(['"]\.{1,2}\/[^'"]*?)\.js(['"]\))/g, '$1.cjs$2');
+  const cjs = text
+    .replace(/(from\s+['"]\.{1,2}\/[^'"]*?)\.js(['"])/g, '$1.cjs$2')
+    .replace(/(import\(['"]\.{1,2}\/[^'"]*?)\.js(['"]\))/g, '$1.cjs$2');
   writeFileSync(join(dist, file.replace(/\.d\.ts$/, '.d.cts')), cjs);
 }
 copyFileSync(join(root, 'src/generated/persisted-documents.json'), join(root, 'persisted-documents.json'));

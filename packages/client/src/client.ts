@@ -48,7 +48,12 @@ export interface InvitationsClient {
     roles: readonly ProjectRole[],
     options?: MutationOptions,
   ): Promise<UpdateInvitationRolesResult>;
-  createInvitation(projectId: string, username: string, roles: readonly ProjectRole[], options?: MutationOptions): Promise<CreateInvitationResult>;
+  createInvitation(
+    projectId: string,
+    username: string,
+    roles: readonly ProjectRole[],
+    options?: MutationOptions,
+  ): Promise<CreateInvitationResult>;
   deleteInvitation(projectId: string, invitationId: string, options?: MutationOptions): Promise<DeleteInvitationResult>;
 }
 

@@ -14,7 +14,13 @@ export interface GatewayError {
 interface ResponseLike {
   status: number;
   data?: unknown;
-  errors?: readonly { message: string; path?: readonly (string | number)[] | undefined; extensions?: Record<string, unknown> | undefined }[] | undefined;
+  errors?:
+    | readonly {
+        message: string;
+        path?: readonly (string | number)[] | undefined;
+        extensions?: Record<string, unknown> | undefined;
+      }[]
+    | undefined;
 }
 
 /**

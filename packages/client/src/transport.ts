@@ -38,7 +38,7 @@ export interface FetchResponseLike {
  * global `fetch` is, with a `URL` and a `RequestInit`; the parameters are typed loosely
  * because the DOM's and Node's `fetch` types differ and this package depends on neither.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: any fetch (the DOM's, Node's, undici's, a test double) must fit, whatever its own argument types
 export type FetchLike = (input: any, init?: any) => Promise<FetchResponseLike>;
 
 export interface TransportOptions {
@@ -87,7 +87,11 @@ export interface MutationOptions extends CallOptions {
 
 /** A new idempotency key: a random UUID (version 4). */
 export function newIdempotencyKey(): string {
-  const crypto = (globalThis as unknown as { crypto?: { randomUUID?: () => string; getRandomValues?: (bytes: Uint8Array) => Uint8Array } }).crypto;
+  const crypto = (
+    globalThis as unknown as {
+      crypto?: { randomUUID?: () => string; getRandomValues?: (bytes: Uint8Array) => Uint8Array };
+    }
+  ).crypto;
   // randomUUID exists in Node and in browsers on secure origins; elsewhere, build one.
   if (crypto?.randomUUID) return crypto.randomUUID();
   const bytes = new Uint8Array(16);
@@ -117,25 +121,32 @@ export interface Transport {
 /** The id codegen embeds in each generated document (`__meta__.hash`, `sha256:<hex>`). */
 function documentIdOf(document: object): string {
   const id = (document as { __meta__?: { hash?: unknown } }).__meta__?.hash;
-  if (typeof id !== 'string') throw new TypeError('This document has no trusted document id: send its text (sendDocumentIds: false)');
+  if (typeof id !== 'string')
+    throw new TypeError('This document has no trusted document id: send its text (sendDocumentIds: false)');
   return id;
 }
 
 function headerRecordOf(headers: HeadersLike | undefined): Record<string, string> {
   if (headers === undefined) return {};
-  return Symbol.iterator in headers ? Object.fromEntries(headers as Iterable<readonly [string, string]>) : { ...(headers as HeaderRecord) };
+  return Symbol.iterator in headers
+    ? Object.fromEntries(headers as Iterable<readonly [string, string]>)
+    : { ...(headers as HeaderRecord) };
 }
 
 export function createTransport(options: TransportOptions): Transport {
   // Looked up at call time, so that a fetch installed after this call (a test's, a polyfill) is used.
-  const fetch: FetchLike = options.fetch ?? ((input, init) => (globalThis as unknown as { fetch: FetchLike }).fetch(input, init));
+  const fetch: FetchLike =
+    options.fetch ?? ((input, init) => (globalThis as unknown as { fetch: FetchLike }).fetch(input, init));
   async function send<Result, Variables extends object>(
     document: TypedDocumentNode<Result, Variables>,
     variables: Variables,
     signal: AbortSignalLike | undefined,
     extraHeaders: Record<string, string>,
   ): Promise<Result> {
-    const headers = { ...headerRecordOf(typeof options.headers === 'function' ? await options.headers() : options.headers), ...extraHeaders };
+    const headers = {
+      ...headerRecordOf(typeof options.headers === 'function' ? await options.headers() : options.headers),
+      ...extraHeaders,
+    };
     const documentId = options.sendDocumentIds ? documentIdOf(document) : undefined;
     const client = new GraphQLClient(options.url, {
       fetch: fetch as never,
@@ -150,7 +161,12 @@ export function createTransport(options: TransportOptions): Transport {
     let data: unknown;
     try {
       // graphql-request's conditional `variables` typing does not resolve for a generic V.
-      data = await client.request({ document, variables, signal, requestHeaders: headers } as unknown as RequestOptions);
+      data = await client.request({
+        document,
+        variables,
+        signal,
+        requestHeaders: headers,
+      } as unknown as RequestOptions);
     } catch (error) {
       // ClientError: the gateway answered, with errors (or not GraphQL at all). Anything else
       // (a refused connection, an abort) is fetch's own error and passes through unchanged.
@@ -164,7 +180,12 @@ export function createTransport(options: TransportOptions): Transport {
   return {
     request: (document, variables, { signal } = {}) => send(document, variables, signal, {}),
     async mutate(document, variables, { signal, idempotencyKey } = {}) {
-      const key = idempotencyKey === undefined ? (options.idempotencyKeys === false ? null : newIdempotencyKey()) : idempotencyKey;
+      const key =
+        idempotencyKey === undefined
+          ? options.idempotencyKeys === false
+            ? null
+            : newIdempotencyKey()
+          : idempotencyKey;
       if (key === null) return send(document, variables, signal, {});
       const resends = options.resendLostMutations ?? 1;
       for (let attempt = 0; ; attempt += 1) {

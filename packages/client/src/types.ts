@@ -5,7 +5,12 @@ import type {
   UpdateInvitationRolesMutation,
 } from './generated/graphql.js';
 
-export type { ErrorCode, InvitationSelector, MutationErrorFragment as MutationError, ProjectRole } from './generated/graphql.js';
+export type {
+  ErrorCode,
+  InvitationSelector,
+  MutationErrorFragment as MutationError,
+  ProjectRole,
+} from './generated/graphql.js';
 
 /** A pending invitation, with every field operations/ selects. */
 export type Invitation = InvitationFieldsFragment;

@@ -67,7 +67,12 @@ export async function runPeer(context: BenchContext): Promise<PeerResults> {
   const scenarios: PeerScenario[] = [peerSingle(), peerAliases()];
   const peerRoot = await ensurePeerInstalled(context);
   const versions: Record<string, string> = {
-    ...Object.fromEntries(['@graphql-hive/gateway', '@graphql-mesh/compose-cli', '@omnigraph/openapi'].map((name) => [name, versionOf(peerRoot, name)])),
+    ...Object.fromEntries(
+      ['@graphql-hive/gateway', '@graphql-mesh/compose-cli', '@omnigraph/openapi'].map((name) => [
+        name,
+        versionOf(peerRoot, name),
+      ]),
+    ),
     'graphql-yoga': versionOf(context.root, 'graphql-yoga'),
   };
   context.log(
@@ -94,7 +99,11 @@ export async function runPeer(context: BenchContext): Promise<PeerResults> {
       idleRssMiB[target] = round(rssBytes(server.pid) / 2 ** 20, 1);
       return server;
     };
-    const oursEnv = (coalescing: boolean) => ({ ...context.gatewayEnv, OPS_MANAGER_BASE_URL: simulator.baseUrl, UPSTREAM_COALESCE_READS: String(coalescing) });
+    const oursEnv = (coalescing: boolean) => ({
+      ...context.gatewayEnv,
+      OPS_MANAGER_BASE_URL: simulator.baseUrl,
+      UPSTREAM_COALESCE_READS: String(coalescing),
+    });
     const servers = {
       [oursTarget(true)]: await start(oursTarget(true), () =>
         startGatewayProcess({ root: context.gatewayRoot, name: oursTarget(true), env: oursEnv(true) }),
@@ -114,7 +123,11 @@ export async function runPeer(context: BenchContext): Promise<PeerResults> {
         }),
       ),
     };
-    context.log(`  idle RSS MiB: ${Object.entries(idleRssMiB).map(([target, mib]) => `${target} ${mib}`).join(', ')}`);
+    context.log(
+      `  idle RSS MiB: ${Object.entries(idleRssMiB)
+        .map(([target, mib]) => `${target} ${mib}`)
+        .join(', ')}`,
+    );
 
     const headersFor = (target: string) => (target === PEER_TARGET ? {} : context.headers);
     const sideOf = (scenario: PeerScenario, target: string) => (target === PEER_TARGET ? scenario.peer : scenario.ours);
@@ -123,7 +136,10 @@ export async function runPeer(context: BenchContext): Promise<PeerResults> {
       for (const [target, server] of Object.entries(servers)) {
         await checkAnswer(sideOf(scenario, target), server.url, headersFor(target), scenario.lists, invitations);
         // Not measured: connection pools, JIT, caches of parsed documents.
-        await runAutocannon({ url: server.url, connections, bodies: sideOf(scenario, target).bodies, headers: headersFor(target) }, { amount: connections * 8, durationS: 5, capS: 60 });
+        await runAutocannon(
+          { url: server.url, connections, bodies: sideOf(scenario, target).bodies, headers: headersFor(target) },
+          { amount: connections * 8, durationS: 5, capS: 60 },
+        );
       }
     }
     await waitForQuiet(simulator.origin);
@@ -152,8 +168,24 @@ export async function runPeer(context: BenchContext): Promise<PeerResults> {
       }
     }
     const comparisons = comparePeer(rows, idleRssMiB);
-    const queries = Object.fromEntries(scenarios.map((scenario) => [scenario.id, { ours: queryOf(scenario.ours.bodies[0]), peer: queryOf(scenario.peer.bodies[0]) }]));
-    return { versions, connections, rounds, timing, composeMs, idleRssMiB, queries, rows, comparisons, targets: peerTargets(comparisons) };
+    const queries = Object.fromEntries(
+      scenarios.map((scenario) => [
+        scenario.id,
+        { ours: queryOf(scenario.ours.bodies[0]), peer: queryOf(scenario.peer.bodies[0]) },
+      ]),
+    );
+    return {
+      versions,
+      connections,
+      rounds,
+      timing,
+      composeMs,
+      idleRssMiB,
+      queries,
+      rows,
+      comparisons,
+      targets: peerTargets(comparisons),
+    };
   } finally {
     for (const server of started) await server.stop();
     await simulator.stop();

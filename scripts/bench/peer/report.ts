@@ -4,7 +4,9 @@ import { table } from '../table.ts';
 import type { PeerResults } from './phase.ts';
 
 export function peerText(peer: PeerResults): string {
-  const versions = Object.entries(peer.versions).map(([name, version]) => `${name} ${version}`).join(', ');
+  const versions = Object.entries(peer.versions)
+    .map(([name, version]) => `${name} ${version}`)
+    .join(', ');
   const comparison = table(peer.comparisons, [
     ['scenario', (row) => row.scenario],
     ['coalescing', (row) => (row.coalescing ? 'on' : 'off')],
@@ -24,7 +26,9 @@ export function peerText(peer: PeerResults): string {
     ['RSS peak Hive', (row) => row.peer.peakRssMiB],
     ['failed ours/Hive', (row) => `${row.ours.failed}/${row.peer.failed}`],
   ]);
-  const targets = peer.targets.map((target) => `  ${target.met ? 'met    ' : 'NOT met'}  ${target.what}: ${target.value} (target ${target.goal})`).join('\n');
+  const targets = peer.targets
+    .map((target) => `  ${target.met ? 'met    ' : 'NOT met'}  ${target.what}: ${target.value} (target ${target.goal})`)
+    .join('\n');
   return [
     `Peer: this gateway against Hive Gateway + a GraphQL Mesh OpenAPI source, one simulator with Digest off, ${peer.connections} connections, ` +
       `${peer.rounds} interleaved rounds (medians; GETs/op over all rounds, counted at the simulator; RSS in MiB)\n(${versions})\n${comparison}`,

@@ -27,7 +27,13 @@ export interface PeerScenario {
 const body = (query: string, variables?: Record<string, unknown>): string => JSON.stringify({ query, variables });
 const noErrors = (text: string): boolean => !text.includes('"errors"');
 
-function scenario(id: string, title: string, ids: readonly string[], query: string, variables?: Record<string, unknown>): Scenario {
+function scenario(
+  id: string,
+  title: string,
+  ids: readonly string[],
+  query: string,
+  variables?: Record<string, unknown>,
+): Scenario {
   return {
     id,
     title,
@@ -49,7 +55,13 @@ export function peerSingle(): PeerScenario {
     title: 'single project',
     projects: 1,
     lists: 1,
-    ours: scenario('single', 'single project', ids, `query Single($id: ObjectID!) { project(id: $id) { id invitations { ${PEER_INVITATION_FIELDS} } } }`, { id: projectId }),
+    ours: scenario(
+      'single',
+      'single project',
+      ids,
+      `query Single($id: ObjectID!) { project(id: $id) { id invitations { ${PEER_INVITATION_FIELDS} } } }`,
+      { id: projectId },
+    ),
     peer: scenario(
       'single',
       'single project',
@@ -62,7 +74,8 @@ export function peerSingle(): PeerScenario {
 
 export function peerAliases(count = 30, projects = 10): PeerScenario {
   const ids = Array.from({ length: count }, (_, alias) => generatedProjectId(alias % projects));
-  const fields = (field: (projectId: string) => string) => ids.map((projectId, alias) => `a${alias}: ${field(projectId)}`).join('\n  ');
+  const fields = (field: (projectId: string) => string) =>
+    ids.map((projectId, alias) => `a${alias}: ${field(projectId)}`).join('\n  ');
   const id = `alias${count}`;
   const title = `${count} aliases over ${projects} projects`;
   return {
@@ -70,7 +83,12 @@ export function peerAliases(count = 30, projects = 10): PeerScenario {
     title,
     projects,
     lists: count,
-    ours: scenario(id, title, ids, `query Aliases {\n  ${fields((projectId) => `project(id: "${projectId}") { id invitations { ${PEER_INVITATION_FIELDS} } }`)}\n}`),
+    ours: scenario(
+      id,
+      title,
+      ids,
+      `query Aliases {\n  ${fields((projectId) => `project(id: "${projectId}") { id invitations { ${PEER_INVITATION_FIELDS} } }`)}\n}`,
+    ),
     peer: scenario(
       id,
       title,
@@ -85,7 +103,13 @@ export function peerAliases(count = 30, projects = 10): PeerScenario {
  * `perList` invitations each, carrying every selected field (a wrong seed, schema or query fails
  * here, not silently under load).
  */
-export async function checkAnswer(side: Scenario, url: string, headers: Record<string, string>, lists: number, perList: number): Promise<void> {
+export async function checkAnswer(
+  side: Scenario,
+  url: string,
+  headers: Record<string, string>,
+  lists: number,
+  perList: number,
+): Promise<void> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
@@ -103,7 +127,8 @@ export async function checkAnswer(side: Scenario, url: string, headers: Record<s
   for (const list of found) {
     if (list.length !== perList) throw fail(`expected ${perList} invitations per list, got ${list.length}`);
     for (const field of PEER_INVITATION_FIELDS.split(' ')) {
-      if (list.some((invitation) => invitation[field] === undefined || invitation[field] === null)) throw fail(`missing ${field}`);
+      if (list.some((invitation) => invitation[field] === undefined || invitation[field] === null))
+        throw fail(`missing ${field}`);
     }
   }
 }

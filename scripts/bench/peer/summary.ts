@@ -73,7 +73,17 @@ export function comparePeer(rows: readonly Measurement[], idleRssMiB: Record<str
       const oursRows = of(target);
       if (oursRows.length === 0) return [];
       const ours = side(oursRows, target, idleRssMiB[target] ?? Number.NaN);
-      return [{ scenario, title, coalescing, ours, peer, throughputRatio: ratio(ours.opsPerS, peer.opsPerS), cpuPerOpRatio: ratio(ours.cpuMsPerOp, peer.cpuMsPerOp) }];
+      return [
+        {
+          scenario,
+          title,
+          coalescing,
+          ours,
+          peer,
+          throughputRatio: ratio(ours.opsPerS, peer.opsPerS),
+          cpuPerOpRatio: ratio(ours.cpuMsPerOp, peer.cpuMsPerOp),
+        },
+      ];
     });
   });
 }
@@ -87,18 +97,40 @@ export interface PeerTarget {
 
 /** The targets, with coalescing off for the ratios (the gain from doing less work, apart from sharing GETs). */
 export function peerTargets(comparisons: readonly PeerComparison[]): PeerTarget[] {
-  const find = (scenario: string, coalescing: boolean) => comparisons.find((row) => row.scenario === scenario && row.coalescing === coalescing);
+  const find = (scenario: string, coalescing: boolean) =>
+    comparisons.find((row) => row.scenario === scenario && row.coalescing === coalescing);
   const targets: PeerTarget[] = [];
   const single = find('single', false);
   if (single) {
-    targets.push({ what: 'single project, coalescing off: throughput ours/Hive', goal: '>= 2', value: single.throughputRatio, met: single.throughputRatio >= 2 });
-    targets.push({ what: 'single project, coalescing off: CPU per operation ours/Hive', goal: '<= 0.5', value: single.cpuPerOpRatio, met: single.cpuPerOpRatio <= 0.5 });
+    targets.push({
+      what: 'single project, coalescing off: throughput ours/Hive',
+      goal: '>= 2',
+      value: single.throughputRatio,
+      met: single.throughputRatio >= 2,
+    });
+    targets.push({
+      what: 'single project, coalescing off: CPU per operation ours/Hive',
+      goal: '<= 0.5',
+      value: single.cpuPerOpRatio,
+      met: single.cpuPerOpRatio <= 0.5,
+    });
   }
   const aliases = find('alias30', false);
-  if (aliases) targets.push({ what: '30 aliases, coalescing off: throughput ours/Hive', goal: '>= 3', value: aliases.throughputRatio, met: aliases.throughputRatio >= 3 });
+  if (aliases)
+    targets.push({
+      what: '30 aliases, coalescing off: throughput ours/Hive',
+      goal: '>= 3',
+      value: aliases.throughputRatio,
+      met: aliases.throughputRatio >= 3,
+    });
   const coalesced = find('single', true);
   if (coalesced) {
-    targets.push({ what: 'coalescing on, one project: upstream GETs per operation', goal: '<= 0.25', value: coalesced.ours.getsPerOp, met: coalesced.ours.getsPerOp <= 0.25 });
+    targets.push({
+      what: 'coalescing on, one project: upstream GETs per operation',
+      goal: '<= 0.25',
+      value: coalesced.ours.getsPerOp,
+      met: coalesced.ours.getsPerOp <= 0.25,
+    });
   }
   return targets;
 }

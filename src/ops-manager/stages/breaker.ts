@@ -15,9 +15,13 @@ import { isDeadline } from '../transport-errors.ts';
 /** What a call gets while the circuit is open: it was never sent, and is not retried. */
 export class CircuitOpenError extends UpstreamError {
   constructor() {
-    super(ErrorCode.UPSTREAM_UNAVAILABLE, 'Ops Manager is failing repeatedly; the gateway pauses calls to it for a few seconds.', {
-      notSent: true,
-    });
+    super(
+      ErrorCode.UPSTREAM_UNAVAILABLE,
+      'Ops Manager is failing repeatedly; the gateway pauses calls to it for a few seconds.',
+      {
+        notSent: true,
+      },
+    );
   }
 }
 
@@ -65,7 +69,10 @@ export class UpstreamBreaker {
 
   /** The stage: every attempt below it runs through this breaker. */
   readonly stage: Stage = (next) => (url, init, call) =>
-    this.#run(() => next(url, init, call), (outcome) => unavailable(outcome, call));
+    this.#run(
+      () => next(url, init, call),
+      (outcome) => unavailable(outcome, call),
+    );
 
   /**
    * Runs `attempt`. An outcome that `isFailure` flags rejects the policy's execution (so the
@@ -109,6 +116,8 @@ function unavailable(outcome: Outcome, call: CallRecord): boolean {
   if (!(error instanceof GatewayError)) return true;
   if (call.signal?.aborted && !isDeadline(call.signal)) return false;
   return (
-    error.code === ErrorCode.UPSTREAM_UNAVAILABLE || error.code === ErrorCode.UPSTREAM_TIMEOUT || error.code === ErrorCode.MUTATION_OUTCOME_UNKNOWN
+    error.code === ErrorCode.UPSTREAM_UNAVAILABLE ||
+    error.code === ErrorCode.UPSTREAM_TIMEOUT ||
+    error.code === ErrorCode.MUTATION_OUTCOME_UNKNOWN
   );
 }

@@ -32,7 +32,10 @@ export function deadline(options: { timeoutMs: number }): Stage {
       return answer;
     } catch (error) {
       const failure = transportError(error, init.method, timeout, operation);
-      call.attempts.push({ status: failure.code === ErrorCode.UPSTREAM_TIMEOUT ? 'timeout' : 'network', durationMs: elapsed(started) });
+      call.attempts.push({
+        status: failure.code === ErrorCode.UPSTREAM_TIMEOUT ? 'timeout' : 'network',
+        durationMs: elapsed(started),
+      });
       throw failure;
     } finally {
       clearTimeout(timer);

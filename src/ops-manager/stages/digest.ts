@@ -8,5 +8,8 @@ import type { Stage } from '../pipeline.ts';
  */
 export function digestAuth(session: DigestClient): Stage {
   return (next) => (url, init, call) =>
-    session.fetch(url, init as RequestInit, { send: (input, sent) => next(String(input), sent as never, call), cost: call });
+    session.fetch(url, init as RequestInit, {
+      send: (input, sent) => next(String(input), sent as never, call),
+      cost: call,
+    });
 }

@@ -7,11 +7,15 @@ import { parseRetryAfter } from '../upstream-errors.ts';
 /** A call refused by the gateway itself: Ops Manager asked, a moment ago, to wait this long. */
 export class UpstreamPausedError extends UpstreamError {
   constructor(retryAfterSeconds: number) {
-    super(ErrorCode.UPSTREAM_RATE_LIMITED, 'Ops Manager is rate limiting the gateway on this project; try again later.', {
-      retryAfterSeconds,
-      upstreamStatus: 429,
-      notSent: true,
-    });
+    super(
+      ErrorCode.UPSTREAM_RATE_LIMITED,
+      'Ops Manager is rate limiting the gateway on this project; try again later.',
+      {
+        retryAfterSeconds,
+        upstreamStatus: 429,
+        notSent: true,
+      },
+    );
   }
 }
 

@@ -57,7 +57,10 @@ export function retryDelay(
  * maps it) and the last failure thrown. A failure that is not a GatewayError (a bug below) becomes
  * UPSTREAM_UNAVAILABLE. Each retry is written into the call's record, with its backoff.
  */
-export function retry(options: { policy: Pick<RetryPolicy, 'maxRetries'> & Partial<RetryPolicy>; clock: Clock }): Stage {
+export function retry(options: {
+  policy: Pick<RetryPolicy, 'maxRetries'> & Partial<RetryPolicy>;
+  clock: Clock;
+}): Stage {
   const policy: RetryPolicy = { ...backoffTimings, ...options.policy };
   const { clock } = options;
   return (next) => async (url, init, call) => {
@@ -71,16 +74,24 @@ export function retry(options: { policy: Pick<RetryPolicy, 'maxRetries'> & Parti
         failure = {
           code: answer.status === 429 ? ErrorCode.UPSTREAM_RATE_LIMITED : ErrorCode.UPSTREAM_UNAVAILABLE,
           notSent: false,
-          retryAfterSeconds: answer.status === 429 ? parseRetryAfter(answer.headers.get('retry-after'), clock.now()) : undefined,
+          retryAfterSeconds:
+            answer.status === 429 ? parseRetryAfter(answer.headers.get('retry-after'), clock.now()) : undefined,
         };
       } catch (error) {
-        failure = error instanceof GatewayError ? error : new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Ops Manager call failed.', { cause: error });
+        failure =
+          error instanceof GatewayError
+            ? error
+            : new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Ops Manager call failed.', { cause: error });
       }
       const giveUp = (): Response => {
         if (answer) return answer;
         throw failure;
       };
-      const delay = retryDelay(failure, { attempt, idempotent, now: clock.now(), deadlineAt: call.deadlineAt, random: clock.random() }, policy);
+      const delay = retryDelay(
+        failure,
+        { attempt, idempotent, now: clock.now(), deadlineAt: call.deadlineAt, random: clock.random() },
+        policy,
+      );
       if (delay === undefined || call.signal?.aborted) return giveUp();
       call.retries.push({ code: failure.code, delayMs: delay });
       try {

@@ -19,7 +19,10 @@ export interface PooledTransport {
  * (BufferedResponse): the stages above may read it, or drop it, without touching a socket.
  * `wrap` sits between the pool and the pipeline (tests count and break requests with it).
  */
-export function pooledTransport(options: { connections: number; wrap?: ((fetch: FetchLike) => FetchLike) | undefined }): PooledTransport {
+export function pooledTransport(options: {
+  connections: number;
+  wrap?: ((fetch: FetchLike) => FetchLike) | undefined;
+}): PooledTransport {
   const agent = new Agent({ connections: options.connections, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 });
   const plain: FetchLike = (input, init) => pooledRequest(agent, input, init);
   return {

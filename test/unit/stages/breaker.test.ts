@@ -23,7 +23,9 @@ describe('breaker stage', () => {
   it('counts timeouts and connection failures, not 4xx answers, not expected errors', async () => {
     const breaker = new UpstreamBreaker({ failureThreshold: 2, halfOpenAfterMs: 5_000, logger });
     const timeout = new UpstreamError(ErrorCode.UPSTREAM_TIMEOUT, 'slow');
-    const send = breaker.stage(scripted(status(404), new NotFoundError(ErrorCode.PROJECT_NOT_FOUND, 'no'), status(429), timeout, timeout));
+    const send = breaker.stage(
+      scripted(status(404), new NotFoundError(ErrorCode.PROJECT_NOT_FOUND, 'no'), status(429), timeout, timeout),
+    );
     await send(URL_, GET, record());
     await expect(send(URL_, GET, record())).rejects.toBeInstanceOf(NotFoundError);
     await send(URL_, GET, record());

@@ -1,5 +1,10 @@
 import type { Clock } from '../../../src/clock.ts';
-import { type CallRecord, newCallRecord, type UpstreamFetch, type UpstreamInit } from '../../../src/ops-manager/pipeline.ts';
+import {
+  type CallRecord,
+  newCallRecord,
+  type UpstreamFetch,
+  type UpstreamInit,
+} from '../../../src/ops-manager/pipeline.ts';
 
 export const GET: UpstreamInit = { method: 'GET', headers: { Accept: 'application/json' } };
 export const POST: UpstreamInit = { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' };
@@ -10,7 +15,9 @@ export function record(options: Parameters<typeof newCallRecord>[2] = {}, method
 }
 
 /** A next stage that plays back `outcomes` in order (a Response, or an error to throw) and records each call. */
-export function scripted(...outcomes: Array<Response | Error | (() => Promise<Response>)>): UpstreamFetch & { calls: Array<{ url: string; init: UpstreamInit }> } {
+export function scripted(
+  ...outcomes: Array<Response | Error | (() => Promise<Response>)>
+): UpstreamFetch & { calls: Array<{ url: string; init: UpstreamInit }> } {
   const calls: Array<{ url: string; init: UpstreamInit }> = [];
   const next = (async (url: string, init: UpstreamInit) => {
     calls.push({ url, init });
@@ -40,4 +47,5 @@ export function fakeClock(now = 1_000_000): Clock & { sleeps: number[]; at: numb
   return clock;
 }
 
-export const status = (code: number, headers: Record<string, string> = {}) => new Response(code === 204 ? null : `{"status":${code}}`, { status: code, headers });
+export const status = (code: number, headers: Record<string, string> = {}) =>
+  new Response(code === 204 ? null : `{"status":${code}}`, { status: code, headers });

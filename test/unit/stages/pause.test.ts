@@ -36,7 +36,9 @@ describe('the 429 pause stage', () => {
     const gateway = scripted(status(429, { 'retry-after': '30' }));
     await respectPauses({ pauses, credentials: 'gateway', clock })(gateway)(URL_, GET, record());
     const caller = scripted(status(200));
-    expect((await respectPauses({ pauses, credentials: 'caller:abc', clock })(caller)(URL_, GET, record())).status).toBe(200);
+    expect(
+      (await respectPauses({ pauses, credentials: 'caller:abc', clock })(caller)(URL_, GET, record())).status,
+    ).toBe(200);
 
     const bare = scripted(status(429), status(200));
     const send = respectPauses({ pauses: createMemoryPauses(clock), credentials: 'gateway', clock })(bare);
@@ -48,7 +50,9 @@ describe('the 429 pause stage', () => {
     const clock = fakeClock();
     const pauses = createMemoryPauses(clock);
     const next = scripted(status(429, { 'retry-after': '1' }), status(200));
-    const send = retry({ policy: { maxRetries: 2 }, clock })(respectPauses({ pauses, credentials: 'gateway', clock })(next));
+    const send = retry({ policy: { maxRetries: 2 }, clock })(
+      respectPauses({ pauses, credentials: 'gateway', clock })(next),
+    );
     expect((await send(URL_, GET, record())).status).toBe(200);
     expect(clock.sleeps).toEqual([1_000]);
 

@@ -5,13 +5,16 @@ import { GET, record, status, URL_ } from './helpers.ts';
 describe('compose', () => {
   it('runs the first stage outermost and hands every stage the same call record', async () => {
     const seen: string[] = [];
-    const stage = (name: string): Stage => (next) => async (url, init, call) => {
-      seen.push(`${name} in`);
-      call.roundTrips += 1;
-      const answer = await next(url, init, call);
-      seen.push(`${name} out`);
-      return answer;
-    };
+    const stage =
+      (name: string): Stage =>
+      (next) =>
+      async (url, init, call) => {
+        seen.push(`${name} in`);
+        call.roundTrips += 1;
+        const answer = await next(url, init, call);
+        seen.push(`${name} out`);
+        return answer;
+      };
     const transport: UpstreamFetch = async (_url, _init, call) => {
       seen.push('transport');
       call.roundTrips += 1;

@@ -44,7 +44,11 @@ describe('retry stage', () => {
   it('gives up at once when the backoff would end after the operation deadline', async () => {
     const clock = fakeClock();
     const next = scripted(status(429, { 'retry-after': '3' }), status(200));
-    const answer = await retry({ clock, policy: TWO_RETRIES })(next)(URL_, GET, record({ deadlineAt: clock.at + 2_000 }));
+    const answer = await retry({ clock, policy: TWO_RETRIES })(next)(
+      URL_,
+      GET,
+      record({ deadlineAt: clock.at + 2_000 }),
+    );
     expect(answer.status).toBe(429);
     expect(next.calls).toHaveLength(1);
     expect(clock.sleeps).toEqual([]);
@@ -52,23 +56,31 @@ describe('retry stage', () => {
 
   it('never repeats a change that got an answer, nor one that may have been sent', async () => {
     const answered = scripted(status(503), status(200));
-    expect((await retry({ clock: fakeClock(), policy: TWO_RETRIES })(answered)(URL_, POST, record({}, 'POST'))).status).toBe(503);
+    expect(
+      (await retry({ clock: fakeClock(), policy: TWO_RETRIES })(answered)(URL_, POST, record({}, 'POST'))).status,
+    ).toBe(503);
     expect(answered.calls).toHaveLength(1);
 
     const lost = scripted(unavailable(false), status(200));
-    await expect(retry({ clock: fakeClock(), policy: TWO_RETRIES })(lost)(URL_, POST, record({}, 'POST'))).rejects.toThrow('down');
+    await expect(
+      retry({ clock: fakeClock(), policy: TWO_RETRIES })(lost)(URL_, POST, record({}, 'POST')),
+    ).rejects.toThrow('down');
     expect(lost.calls).toHaveLength(1);
   });
 
   it('repeats a change that certainly never left (connection refused)', async () => {
     const next = scripted(unavailable(true), status(201));
-    expect((await retry({ clock: fakeClock(), policy: TWO_RETRIES })(next)(URL_, POST, record({}, 'POST'))).status).toBe(201);
+    expect(
+      (await retry({ clock: fakeClock(), policy: TWO_RETRIES })(next)(URL_, POST, record({}, 'POST'))).status,
+    ).toBe(201);
     expect(next.calls).toHaveLength(2);
   });
 
   it('does not retry an open circuit, a 4xx, or after the caller left; a foreign error becomes UPSTREAM_UNAVAILABLE', async () => {
     const open = scripted(new CircuitOpenError(), status(200));
-    await expect(retry({ clock: fakeClock(), policy: TWO_RETRIES })(open)(URL_, GET, record())).rejects.toBeInstanceOf(CircuitOpenError);
+    await expect(retry({ clock: fakeClock(), policy: TWO_RETRIES })(open)(URL_, GET, record())).rejects.toBeInstanceOf(
+      CircuitOpenError,
+    );
     expect(open.calls).toHaveLength(1);
 
     const notFound = scripted(status(404), status(200));
@@ -77,11 +89,16 @@ describe('retry stage', () => {
     const left = new AbortController();
     left.abort();
     const gone = scripted(status(503), status(200));
-    expect((await retry({ clock: fakeClock(), policy: TWO_RETRIES })(gone)(URL_, GET, record({ signal: left.signal }))).status).toBe(503);
+    expect(
+      (await retry({ clock: fakeClock(), policy: TWO_RETRIES })(gone)(URL_, GET, record({ signal: left.signal })))
+        .status,
+    ).toBe(503);
     expect(gone.calls).toHaveLength(1);
 
     const bug = scripted(new TypeError('oops'));
-    await expect(retry({ clock: fakeClock(), policy: { maxRetries: 0 } })(bug)(URL_, GET, record())).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    await expect(
+      retry({ clock: fakeClock(), policy: { maxRetries: 0 } })(bug)(URL_, GET, record()),
+    ).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
   });
 });
 
@@ -89,8 +106,13 @@ describe('retryDelay', () => {
   const context = { attempt: 0, idempotent: true, now: 0, deadlineAt: undefined, random: 0 };
   it('doubles up to the ceiling, and honours Retry-After above it', () => {
     const failure = { code: ErrorCode.UPSTREAM_UNAVAILABLE, notSent: false, retryAfterSeconds: undefined };
-    expect([0, 1, 2, 3, 4, 5].map((attempt) => retryDelay(failure, { ...context, attempt }, { maxRetries: 9, baseDelayMs: 100, maxDelayMs: 1_000 })))
-      .toEqual([50, 100, 200, 400, 500, 500]);
-    expect(retryDelay({ ...failure, retryAfterSeconds: 5 }, context, { ...TWO_RETRIES, ...backoffTimings })).toBe(5_000);
+    expect(
+      [0, 1, 2, 3, 4, 5].map((attempt) =>
+        retryDelay(failure, { ...context, attempt }, { maxRetries: 9, baseDelayMs: 100, maxDelayMs: 1_000 }),
+      ),
+    ).toEqual([50, 100, 200, 400, 500, 500]);
+    expect(retryDelay({ ...failure, retryAfterSeconds: 5 }, context, { ...TWO_RETRIES, ...backoffTimings })).toBe(
+      5_000,
+    );
   });
 });

@@ -42,7 +42,10 @@ describe('transport stage', () => {
 
   it('puts `wrap` between the pipeline and the pool; the probe fetch bypasses it', async () => {
     const wrapped: string[] = [];
-    const transport = pooledTransport({ connections: 1, wrap: (fetch) => (input, init) => (wrapped.push(String(input)), fetch(input, init)) });
+    const transport = pooledTransport({
+      connections: 1,
+      wrap: (fetch) => (input, init) => (wrapped.push(String(input)), fetch(input, init)),
+    });
     await transport.fetch(`${base}/a`, GET, record());
     await transport.plain(`${base}/b`);
     expect(wrapped).toEqual([`${base}/a`]);

@@ -8,7 +8,11 @@ export interface ListInvitationsOptions extends CallOptions {
 }
 
 /** The pending invitations of a project. Throws `InvitationsRequestError` (PROJECT_NOT_FOUND, ...). */
-export async function listInvitations(transport: Transport, projectId: string, options: ListInvitationsOptions = {}): Promise<Invitation[]> {
+export async function listInvitations(
+  transport: Transport,
+  projectId: string,
+  options: ListInvitationsOptions = {},
+): Promise<Invitation[]> {
   const { username, ...call } = options;
   const { project } = await transport.request(ProjectInvitationsDocument, { projectId, username }, call);
   // A response with errors throws, so a null `invitations` never gets here; `?? []` only

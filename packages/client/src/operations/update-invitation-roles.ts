@@ -10,6 +10,10 @@ export async function updateInvitationRoles(
   roles: readonly ProjectRole[],
   options: MutationOptions = {},
 ): Promise<UpdateInvitationRolesResult> {
-  const result = await transport.mutate(UpdateInvitationRolesDocument, { projectId, invitation, roles: [...roles] }, options);
+  const result = await transport.mutate(
+    UpdateInvitationRolesDocument,
+    { projectId, invitation, roles: [...roles] },
+    options,
+  );
   return result.updateInvitationRoles;
 }
