@@ -148,16 +148,19 @@ describe('three replicas behind HAProxy, sharing Redis and Ops Manager', () => {
     const name = cluster.replicas[victim]!.name;
     while ((await cluster.haproxy.sessions())[name]!.current < 3)
       await new Promise((resolve) => setTimeout(resolve, 10));
-    const killedAt = performance.now();
+    // The moment it dies is known only within [SIGKILL sent, its exit seen]: a request that
+    // started before its exit was seen may have been on it.
+    const killSentAt = performance.now();
     await cluster.kill(victim);
+    const exitSeenAt = performance.now();
     await load.answered(load.outcomes.length + 60);
     await cluster.start(victim);
     await load.answered(load.outcomes.length + 30);
     const outcomes = await load.stop();
 
     const failed = outcomes.filter((outcome) => !outcome.ok);
-    // In flight at the kill: sent before it, answered (with an error) after it.
-    const inFlight = (outcome: Outcome) => outcome.startedAt <= killedAt && outcome.endedAt >= killedAt;
+    // In flight at the kill: sent before the replica was gone, answered (with an error) after SIGKILL.
+    const inFlight = (outcome: Outcome) => outcome.startedAt <= exitSeenAt && outcome.endedAt >= killSentAt;
     const failedMutations = mutations(failed);
 
     // The client retries each failed change through the load balancer with the same key. A key
