@@ -2,7 +2,7 @@ import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
 import { registerSecret } from '../secrets-sweep.ts';
-import { type Stack, startStack, useStack } from './stack.ts';
+import { hs256Security, type Stack, startStack, useStack } from './stack.ts';
 
 const [payments] = DEMO_PROJECT_IDS as [string];
 const MISSING = 'aaaaaaaaaaaaaaaaaaaaaaaa';
@@ -209,19 +209,12 @@ describe('the audit trail in jwt mode', () => {
     stack = await startStack({
       // The subgraph too, whose mutations are namespaced: the trail names the plain action.
       env: { FEDERATION_SUBGRAPH: 'true' },
-      security: {
-        authMode: 'jwt',
-        jwt: {
-          secret: SECRET,
-          jwksUrl: undefined,
-          issuer: 'https://issuer.example/',
-          audience: 'gw',
-          algorithms: ['HS256'],
-          readScope: 'invitations:read',
-          writeScope: 'invitations:write',
-          projectsClaim: 'projects',
-        },
-      },
+      security: hs256Security({
+        secret: SECRET,
+        issuer: 'https://issuer.example/',
+        audience: 'gw',
+        projectsClaim: 'projects',
+      }),
     });
   });
   afterAll(() => stack.close());

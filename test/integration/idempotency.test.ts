@@ -5,7 +5,7 @@ import type { IdempotencyStore } from '../../src/idempotency/store.ts';
 import { DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
 import { registerSecret } from '../secrets-sweep.ts';
 import { metricValue } from '../metrics.ts';
-import { type Stack, startStack, useStack } from './stack.ts';
+import { hs256Security, type Stack, startStack, useStack } from './stack.ts';
 
 const [payments] = DEMO_PROJECT_IDS as [string];
 const CREATE_ROUTE = 'POST /groups/{groupId}/invites';
@@ -174,19 +174,7 @@ describe('Idempotency-Key scope and a failing store', () => {
     };
     stack = await startStack({
       idempotencyStore: flaky,
-      security: {
-        authMode: 'jwt',
-        jwt: {
-          secret: SECRET,
-          jwksUrl: undefined,
-          issuer: 'https://issuer.example/',
-          audience: 'gw',
-          algorithms: ['HS256'],
-          readScope: 'invitations:read',
-          writeScope: 'invitations:write',
-          projectsClaim: undefined,
-        },
-      },
+      security: hs256Security({ secret: SECRET, issuer: 'https://issuer.example/', audience: 'gw' }),
     });
   });
   afterAll(() => stack.close());

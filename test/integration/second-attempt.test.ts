@@ -40,6 +40,11 @@ const DELETE = `mutation($p: ObjectID!, $i: ObjectID!) {
  * has been answered and before the gateway sees that answer: the moment between the read-back
  * and the second attempt, where another client (or the first attempt, landing late) can act.
  */
+/** Someone else invites `username` in the payments project, straight into the simulator's data. */
+function inviteMeanwhile(stack: Stack, username: string, roles: string[]): void {
+  stack.simulator.store.createInvitation(payments, { username, roles }, 'admin@example.com');
+}
+
 function betweenReadAndResend() {
   let afterRead: ((signal: AbortSignal | null | undefined) => void | Promise<void>) | undefined;
   let refuseChanges = false;
@@ -125,14 +130,7 @@ describe('a change whose answer was lost, and that a read does not show, is sent
 
   it('create refused as a duplicate, the invitation having the roles asked (the first attempt landed late) → InvitationCreated', async () => {
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' } });
-    between.set(
-      () =>
-        void stack.simulator.store.createInvitation(
-          payments,
-          { username: 'late@example.com', roles: ['GROUP_READ_ONLY'] },
-          'admin@example.com',
-        ),
-    );
+    between.set(() => inviteMeanwhile(stack, 'late@example.com', ['GROUP_READ_ONLY']));
     const { data } = await stack.execute<any>(CREATE, { p: payments, u: 'late@example.com', r: ['GROUP_READ_ONLY'] });
     expect(data.createInvitation).toEqual({
       __typename: 'InvitationCreated',
@@ -148,14 +146,7 @@ describe('a change whose answer was lost, and that a read does not show, is sent
 
   it('create refused as a duplicate, the invitation having other roles → AlreadyExistsError with what was read; left as it is', async () => {
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' } });
-    between.set(
-      () =>
-        void stack.simulator.store.createInvitation(
-          payments,
-          { username: 'other@example.com', roles: ['GROUP_OWNER'] },
-          'admin@example.com',
-        ),
-    );
+    between.set(() => inviteMeanwhile(stack, 'other@example.com', ['GROUP_OWNER']));
     const { data } = await stack.execute<any>(CREATE, { p: payments, u: 'other@example.com', r: ['GROUP_READ_ONLY'] });
     expect(data.createInvitation).toEqual({
       __typename: 'AlreadyExistsError',
@@ -305,14 +296,7 @@ describe('where sending again is not safe, it does not happen: an invitation ano
 
   it('create: someone else invites the address while the second answer is lost too → ConcurrentChangeError after the second read', async () => {
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' }, times: 2 });
-    between.set(
-      () =>
-        void stack.simulator.store.createInvitation(
-          payments,
-          { username: 'raced@example.com', roles: ['GROUP_OWNER'] },
-          'admin@example.com',
-        ),
-    );
+    between.set(() => inviteMeanwhile(stack, 'raced@example.com', ['GROUP_OWNER']));
     const { data } = await stack.execute<any>(CREATE, { p: payments, u: 'raced@example.com', r: ['GROUP_READ_ONLY'] });
     expect(data.createInvitation).toEqual({
       __typename: 'ConcurrentChangeError',

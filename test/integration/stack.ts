@@ -17,6 +17,29 @@ import type { Upstream } from '../../src/ops-manager/upstream.ts';
 import { recordLogLine, registerSecret } from '../secrets-sweep.ts';
 import { DEMO_API_KEY, type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/index.ts';
 
+/** jwt mode with an HS256 secret, the default scopes, as a test stack's `security`. */
+export function hs256Security(options: {
+  secret: string;
+  issuer: string;
+  audience: string;
+  projectsClaim?: string;
+}): Partial<SecurityConfig> {
+  const { secret, issuer, audience, projectsClaim } = options;
+  return {
+    authMode: 'jwt',
+    jwt: {
+      secret,
+      jwksUrl: undefined,
+      issuer,
+      audience,
+      algorithms: ['HS256'],
+      readScope: 'invitations:read',
+      writeScope: 'invitations:write',
+      projectsClaim,
+    },
+  };
+}
+
 export interface StackOptions {
   simulator?: SimulatorOptions;
   /** Credentials the gateway uses; the simulator's demo key by default. */
