@@ -1,6 +1,6 @@
 import { createSecretKey } from 'node:crypto';
 import { createRemoteJwksSigningKeyProvider, type ExtractTokenFunction, useJWT } from '@graphql-yoga/plugin-jwt';
-import { UnauthenticatedError } from '../errors.ts';
+import { UnauthenticatedError } from '../errors/index.ts';
 import type { Algorithm } from 'jsonwebtoken';
 import type { Plugin } from 'graphql-yoga';
 import type { JwtConfig } from '../config.ts';

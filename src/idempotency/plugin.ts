@@ -1,8 +1,8 @@
-import { getOperationAST, GraphQLError, type ExecutionResult } from 'graphql';
+import { getOperationAST, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { allSettled } from '../changes/attempts.ts';
 import type { GatewayContext } from '../context.ts';
-import { RequestErrorCode } from '../errors.ts';
+import { RequestErrorCode, requestRefusal } from '../errors/index.ts';
 import type { Logger } from '../logger.ts';
 import { callerScope, parseIdempotencyKey, requestFingerprint, storeKey } from './key.ts';
 import type { IdempotencyStore } from './store.ts';
@@ -54,7 +54,6 @@ export function useIdempotency(options: IdempotencyOptions): Plugin<GatewayConte
         setResultAndStopExecution(
           refusal(
             RequestErrorCode.IDEMPOTENCY_KEY_INVALID,
-            400,
             'Idempotency-Key must be 1 to 255 printable ASCII characters, as a string ("...").',
           ),
         );
@@ -84,7 +83,6 @@ export function useIdempotency(options: IdempotencyOptions): Plugin<GatewayConte
           setResultAndStopExecution(
             refusal(
               RequestErrorCode.IDEMPOTENCY_KEY_REUSED,
-              422,
               'This Idempotency-Key was used for a different request. Use a new key for a new request.',
             ),
           );
@@ -93,7 +91,6 @@ export function useIdempotency(options: IdempotencyOptions): Plugin<GatewayConte
           setResultAndStopExecution(
             refusal(
               RequestErrorCode.IDEMPOTENCY_KEY_IN_USE,
-              409,
               'A request with this Idempotency-Key is still running. Retry after it has answered.',
             ),
           );
@@ -131,6 +128,6 @@ export function useIdempotency(options: IdempotencyOptions): Plugin<GatewayConte
   };
 }
 
-function refusal(code: RequestErrorCode, status: number, message: string): ExecutionResult {
-  return { errors: [new GraphQLError(message, { extensions: { code, http: { status } } })] };
+function refusal(code: RequestErrorCode, message: string): ExecutionResult {
+  return { errors: [requestRefusal(code, message)] };
 }

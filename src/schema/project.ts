@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../errors/index.ts';
 import { sameUsername } from '../ops-manager/schemas.ts';
 import type { GatewayContext } from '../context.ts';
 import { builder } from './builder.ts';
@@ -113,7 +113,7 @@ builder.queryFields((t) => ({
       if (ids.length > limits.projectIds) {
         throw new InvalidInputError(`At most ${limits.projectIds} project ids per call; got ${ids.length}.`, {
           field: 'ids',
-          httpStatus: 400,
+          refusesRequest: true,
         });
       }
       return ids.map((id) => ({ id }));

@@ -1,6 +1,6 @@
 import { GraphQLError, type OperationDefinitionNode, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { RequestErrorCode } from '../errors.ts';
+import { RequestErrorCode } from '../errors/index.ts';
 
 /**
  * The schema has no subscriptions; graphql-js would accept a subscription document in

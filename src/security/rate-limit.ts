@@ -1,10 +1,10 @@
-import { getOperationAST, GraphQLError } from 'graphql';
+import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { callerIdentity, type IdentityClass } from '../auth/identity.ts';
 import type { GatewayContext } from '../context.ts';
-import { RequestErrorCode } from '../errors.ts';
+import { RequestErrorCode, requestRefusal } from '../errors/index.ts';
 import type { Logger } from '../logger.ts';
 
 export type OperationKind = 'read' | 'mutation';
@@ -63,15 +63,10 @@ export function useRateLimit(budgets: CallerBudgets): Plugin<GatewayContext> {
         const seconds = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
         setResultAndStopExecution({
           errors: [
-            new GraphQLError(
+            requestRefusal(
+              RequestErrorCode.RATE_LIMITED,
               `Too many ${kind === 'read' ? 'queries' : 'mutations'} from this caller; try again in ${seconds} s.`,
-              {
-                extensions: {
-                  code: RequestErrorCode.RATE_LIMITED,
-                  retryAfterSeconds: seconds,
-                  http: { status: 429, headers: { 'retry-after': String(seconds) } },
-                },
-              },
+              { headers: { 'retry-after': String(seconds) }, extensions: { retryAfterSeconds: seconds } },
             ),
           ],
         });

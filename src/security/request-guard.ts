@@ -1,6 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import { errorResponse } from '../errors.ts';
-import { codeForStatus } from './error-codes.ts';
+import { codeForStatus, errorResponse, RequestErrorCode } from '../errors/index.ts';
 
 // What this API can answer in; a POST accepting none of them is refused before it runs.
 const ANSWERABLE = new Set([
@@ -31,9 +30,8 @@ export function useRequestGuard(): Plugin {
       if (accept !== null && !mediaTypes(accept).some((type) => ANSWERABLE.has(type))) {
         return endResponse(
           errorResponse(
-            406,
-            codeForStatus(406),
-            'This API answers in application/graphql-response+json or application/json.',
+            RequestErrorCode.NOT_ACCEPTABLE,
+            'This API responds in application/graphql-response+json or application/json.',
           ),
         );
       }
@@ -52,7 +50,13 @@ export function useRequestGuard(): Plugin {
           response.status === 415
             ? 'Send the operation as application/json.'
             : `The request was refused (${response.status}).`;
-        setResponse(errorResponse(response.status, codeForStatus(response.status), message, response.headers));
+        // Yoga chose the status; the body says it with a code.
+        setResponse(
+          errorResponse(codeForStatus(response.status), message, {
+            status: response.status,
+            headers: response.headers,
+          }),
+        );
       }
     },
   };

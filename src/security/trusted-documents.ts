@@ -18,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
-import { RequestErrorCode } from '../errors.ts';
+import { RequestErrorCode, refusalExtensions } from '../errors/index.ts';
 
 export type TrustedDocumentsMode = 'off' | 'allow' | 'require';
 
@@ -72,7 +72,7 @@ export function useTrustedDocuments(mode: TrustedDocumentsMode, documents: Trust
   const required = {
     message:
       'This gateway runs trusted documents only: send the operation’s documentId (see persisted-documents.json of ops-manager-invitations-client), not its text.',
-    extensions: { code: RequestErrorCode.TRUSTED_DOCUMENT_REQUIRED, http: { status: 403 } },
+    extensions: refusalExtensions(RequestErrorCode.TRUSTED_DOCUMENT_REQUIRED),
   };
   return [
     usePersistedOperations({
@@ -83,7 +83,7 @@ export function useTrustedDocuments(mode: TrustedDocumentsMode, documents: Trust
         notFound: {
           message:
             'No trusted document has this id: this gateway knows the operations of its client package’s version only.',
-          extensions: { code: RequestErrorCode.PERSISTED_QUERY_NOT_FOUND, http: { status: 400 } },
+          extensions: refusalExtensions(RequestErrorCode.PERSISTED_QUERY_NOT_FOUND),
         },
         persistedQueryOnly: required,
         keyNotFound:
@@ -91,7 +91,7 @@ export function useTrustedDocuments(mode: TrustedDocumentsMode, documents: Trust
             ? required
             : {
                 message: 'The request names no document: send `query`, or a `documentId`.',
-                extensions: { code: RequestErrorCode.BAD_REQUEST, http: { status: 400 } },
+                extensions: refusalExtensions(RequestErrorCode.BAD_REQUEST),
               },
       },
     }) as Plugin,
