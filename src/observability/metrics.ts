@@ -15,7 +15,7 @@ export interface Metrics {
   operationErrors: Counter<'code'>;
   upstream: UpstreamObserver;
   loaderBatchSize: Histogram<string>;
-  /** Documents compiled by graphql-jit (compiled-execution.ts). */
+  /** Documents compiled by graphql-jit (plugins/use-compiled-execution.ts). */
   compilations: Counter<string>;
   /** Mutations that carried an Idempotency-Key, by what became of the key. */
   idempotency: Counter<'outcome'>;

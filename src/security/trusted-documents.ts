@@ -16,9 +16,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
-import type { GraphQLParams, Plugin } from 'graphql-yoga';
-import { RequestErrorCode, refusalExtensions } from '../errors/index.ts';
+import type { GraphQLParams } from 'graphql-yoga';
 
 export type TrustedDocumentsMode = 'off' | 'allow' | 'require';
 
@@ -65,35 +63,4 @@ export function documentIdOf(params: GraphQLParams & { documentId?: unknown }, r
   if (persistedQuery?.version === 1 && typeof persistedQuery.sha256Hash === 'string')
     return `sha256:${persistedQuery.sha256Hash}`;
   return null;
-}
-
-export function useTrustedDocuments(mode: TrustedDocumentsMode, documents: TrustedDocuments): Plugin[] {
-  if (mode === 'off') return [];
-  const required = {
-    message:
-      'This gateway runs trusted documents only: send the operation’s documentId (see persisted-documents.json of ops-manager-invitations-client), not its text.',
-    extensions: refusalExtensions(RequestErrorCode.TRUSTED_DOCUMENT_REQUIRED),
-  };
-  return [
-    usePersistedOperations({
-      allowArbitraryOperations: mode === 'allow',
-      extractPersistedOperationId: (params, request) => documentIdOf(params, request),
-      getPersistedOperation: (id) => (Object.hasOwn(documents, id) ? documents[id]! : null),
-      customErrors: {
-        notFound: {
-          message:
-            'No trusted document has this id: this gateway knows the operations of its client package’s version only.',
-          extensions: refusalExtensions(RequestErrorCode.PERSISTED_QUERY_NOT_FOUND),
-        },
-        persistedQueryOnly: required,
-        keyNotFound:
-          mode === 'require'
-            ? required
-            : {
-                message: 'The request names no document: send `query`, or a `documentId`.',
-                extensions: refusalExtensions(RequestErrorCode.BAD_REQUEST),
-              },
-      },
-    }) as Plugin,
-  ];
 }

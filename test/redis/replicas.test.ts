@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { REPLAYED_HEADER } from '../../src/idempotency/plugin.ts';
+import { REPLAYED_HEADER } from '../../src/plugins/use-idempotency.ts';
 import { DEMO_PROJECT_IDS, type Simulator } from '../../src/simulator/index.ts';
 import type { GatewayProcess } from '../e2e/gateway-process.ts';
 import { metricValue } from '../metrics.ts';

@@ -6,7 +6,7 @@ import { RequestErrorCode } from '../errors/index.ts';
  * The schema has no subscriptions; graphql-js would accept a subscription document in
  * validation and fail it during execution with an uncoded error. Refuse it in validation.
  */
-export function rejectSubscriptions(): Plugin {
+export function useNoSubscriptions(): Plugin {
   return {
     onValidate({ addValidationRule }) {
       addValidationRule((context: ValidationContext) => ({

@@ -9,8 +9,8 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
-import type { Logger } from './logger.ts';
-import type { Metrics } from './observability/metrics.ts';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
 
 type CompiledEntry = NonNullable<ReturnType<JITCache['get']>>;
 
@@ -28,7 +28,7 @@ type CompiledEntry = NonNullable<ReturnType<JITCache['get']>>;
  * - its field errors carry line and column but not the document positions that Yoga serialises
  *   errors from (their `locations` would be dropped), and its results put `data` before `errors`.
  */
-export function useCompiledExecution(options: { logger: Logger; metrics?: Metrics | undefined }): Plugin[] {
+export function useCompiledExecution(options: { logger: Logger; metrics?: Metrics | undefined }): Plugin {
   const compiled = new LRUCache<string, CompiledEntry>({ max: 1_000 });
   const jit = useGraphQlJit(
     {},
@@ -57,7 +57,12 @@ export function useCompiledExecution(options: { logger: Logger; metrics?: Metric
       },
     }),
   };
-  return [jit, standardErrors];
+  return {
+    onPluginInit({ addPlugin }) {
+      addPlugin(jit);
+      addPlugin(standardErrors);
+    },
+  };
 }
 
 function variablesCoerce(args: ExecutionArgs): boolean {

@@ -4,8 +4,8 @@ import { allSettled } from '../changes/attempts.ts';
 import type { GatewayContext } from '../context.ts';
 import { RequestErrorCode, requestRefusal } from '../errors/index.ts';
 import type { Logger } from '../logger.ts';
-import { callerScope, parseIdempotencyKey, requestFingerprint, storeKey } from './key.ts';
-import type { IdempotencyStore } from './store.ts';
+import { callerScope, parseIdempotencyKey, requestFingerprint, storeKey } from '../idempotency/key.ts';
+import type { IdempotencyStore } from '../idempotency/store.ts';
 
 export interface IdempotencyOptions {
   store: IdempotencyStore;
