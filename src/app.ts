@@ -40,7 +40,7 @@ export interface AppOverrides {
   retryTimings?: Partial<Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>>;
   /** Wraps the pooled HTTP transport under the Digest stage (tests count with it). */
   wrapTransport?: (fetch: FetchLike) => FetchLike;
-  /** Concurrent identical reads share one GET (read-coalescing.ts). @default config.upstreamCoalesceReads (UPSTREAM_COALESCE_READS) */
+  /** Concurrent identical reads share one GET (read-coalescing.ts). @default config.upstreamCalls.coalesceReads (UPSTREAM_COALESCE_READS) */
   coalesceReads?: boolean;
   /** graphql-jit's compiled executor. @default true */
   compiledExecution?: boolean;
@@ -123,17 +123,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     : undefined;
   const upstream = createUpstream({
     ...upstreamConfig,
+    ...config.upstreamCalls,
     logger,
-    timeoutMs: config.upstreamTimeoutMs,
-    maxInFlight: config.upstreamMaxInFlight,
-    retry: { ...definedOnly(overrides.retryTimings), maxRetries: config.upstreamMaxRetries },
-    breaker: { failureThreshold: config.breakerFailureThreshold, halfOpenAfterMs: config.breakerHalfOpenAfterMs },
+    retry: { ...definedOnly(overrides.retryTimings), ...config.upstreamCalls.retry },
     observer: metrics.upstream,
-    maxSessions: config.security.passthroughMaxSessions,
     clock: overrides.clock,
     wrapTransport: overrides.wrapTransport,
-    coalesceReads: overrides.coalesceReads ?? config.upstreamCoalesceReads,
-    fairQueue: config.fairShare.fairQueue,
+    coalesceReads: overrides.coalesceReads ?? config.upstreamCalls.coalesceReads,
     pauses:
       sharedRedis &&
       createRedisPauses(sharedRedis, { onError: () => metrics.sharedStateErrors.inc({ store: 'upstream_pause' }) }),
