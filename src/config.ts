@@ -42,14 +42,14 @@ const ConfigSchema = z
     OPERATION_TIMEOUT_MS: positiveInt.default(15_000),
     /** Retries of a failed read (GET) on 5xx, 429 and connection errors. */
     UPSTREAM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
-    /** Concurrent identical reads (same project, same credentials) share one GET in flight; false: each sends its own. */
+    /** Request deduplication: concurrent identical reads (same project, same credentials) share one GET in flight; false: each sends its own. */
     UPSTREAM_COALESCE_READS: flag.default(true),
     /** Consecutive upstream failures that open the circuit breaker. */
     BREAKER_FAILURE_THRESHOLD: positiveInt.default(5),
     /** How long the circuit stays open before a probe, in milliseconds. */
     BREAKER_HALF_OPEN_AFTER_MS: positiveInt.default(5_000),
     /**
-     * On SIGTERM, how long the gateway keeps accepting and answering (with `Connection: close`,
+     * On SIGTERM, how long the gateway keeps accepting and responding (with `Connection: close`,
      * /readiness 503) before it stops accepting, in milliseconds. A load balancer or Kubernetes
      * keeps sending new connections for a moment after a replica is told to stop: endpoint
      * removal reaches kube-proxy and ingress controllers within a second or two, health checks
@@ -124,7 +124,7 @@ const ConfigSchema = z
     MAX_PROJECTS_PER_OPERATION: positiveInt.max(10_000).default(100),
     /** Serve GraphiQL at GET /graphql (default: on except in production). */
     GRAPHIQL: flag.optional(),
-    /** Answer introspection queries (default: on except in production). */
+    /** Respond to introspection queries (default: on except in production). */
     INTROSPECTION: flag.optional(),
     /**
      * Trusted documents: off (documents only), allow (ids of the client package's documents, or
@@ -135,11 +135,11 @@ const ConfigSchema = z
     TRUSTED_DOCUMENTS: z.enum(['off', 'allow', 'require']).default('allow'),
     /** Port of the embedded simulator when no upstream is configured (0 picks a free one). */
     SIMULATOR_PORT: port.default(0),
-    /** The audit trail of change attempts: stdout, off, or a file path (appended to). */
+    /** The audit trail of mutation attempts: stdout, off, or a file path (appended to). */
     AUDIT_LOG: z.string().min(1).default('stdout'),
     /** Redis URL for idempotency keys shared by every replica (redis:// or rediss://); in memory without it. */
     IDEMPOTENCY_REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
-    /** How long a mutation's answer is kept for its Idempotency-Key, in seconds. */
+    /** How long a mutation's response is kept for its Idempotency-Key, in seconds. */
     IDEMPOTENCY_WINDOW_SECONDS: positiveInt.max(30 * 24 * 3600).default(24 * 3600),
     /** Redis shared by replicas for rate-limit budgets and Ops Manager's 429 pauses (and idempotency keys unless IDEMPOTENCY_REDIS_URL says otherwise). */
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),

@@ -65,7 +65,7 @@ export interface GatewayDeps {
   graphqlEndpoint?: string;
   /** Deadline of one GraphQL operation in ms: its upstream calls are aborted then (OPERATION_TIMEOUT_MS). */
   operationTimeoutMs: number;
-  /** Answers GET /readiness: 200 when true, 503 when false. @default always ready */
+  /** Responds to GET /readiness: 200 when true, 503 when false. @default always ready */
   isReady?: () => Promise<boolean>;
   /** Prometheus metrics, served at /metrics. @default none */
   metrics?: Metrics;
@@ -73,7 +73,7 @@ export interface GatewayDeps {
   tracing?: boolean;
   /** Run operations on graphql-jit's compiled executor (compiled-execution.ts). @default true */
   compiledExecution?: boolean;
-  /** The audit trail: one line per change attempt. @default none */
+  /** The audit trail: one line per mutation attempt. @default none */
   audit?: AuditLog;
   /** Idempotency keys for mutations (the `Idempotency-Key` header). @default keys are ignored */
   idempotency?: Omit<IdempotencyOptions, 'logger'>;
@@ -116,7 +116,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
           credentials: true,
           methods: ['GET', 'POST'],
           // The typed client sends Idempotency-Key with every mutation; a browser app reads whether
-          // an answer was replayed, and the request id to quote.
+          // a response was replayed, and the request id to quote.
           allowedHeaders: ['content-type', 'authorization', 'x-request-id', 'x-graphql-yoga-csrf', 'idempotency-key'],
           exposedHeaders: ['idempotent-replayed', 'x-request-id'],
         }
@@ -130,7 +130,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         },
     // GraphiQL's page with its scripts, styles and editor workers inlined: Yoga's default page
     // loads them from a CDN, which a machine without internet access cannot reach. The module
-    // (about 9 MB of page) is imported on the first GET of GraphiQL only, and the page, whose
+    // (most of the page's size) is imported on the first GET of GraphiQL only, and the page, whose
     // options never change for this instance, is rendered once.
     renderGraphiQL: (options) =>
       (graphiqlPage ??= import('@graphql-yoga/render-graphiql').then(({ renderGraphiQL }) => renderGraphiQL(options))),

@@ -1,5 +1,5 @@
 /**
- * Every stable error code the gateway answers with, in one table; renaming a code is a breaking
+ * Every stable error code the gateway responds with, in one table; renaming a code is a breaking
  * change. Each code is listed once, with
  * - `level`: `operation` codes are what a resolver or a plugin reports about the operation (the
  *   schema's `ErrorCode` enum carries exactly these, so a mutation's result can return them);

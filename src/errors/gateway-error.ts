@@ -74,7 +74,7 @@ export class NotFoundError extends GatewayError {
   }
 }
 
-/** What a read of the project showed after a change whose outcome was unknown: the invitation it is about, or null. */
+/** What a read of the project showed after a mutation whose outcome was unknown: the invitation it is about, or null. */
 export interface ReadBack {
   invitation: Invitation | null;
 }
@@ -82,7 +82,7 @@ export interface ReadBack {
 export class AlreadyExistsError extends GatewayError {
   /**
    * What a read of the project showed, when the refusal came to a create sent a second time
-   * (its first answer was lost); undefined for a refusal of a first attempt.
+   * (its first response was lost); undefined for a refusal of a first attempt.
    */
   readonly readBack: ReadBack | undefined;
 
@@ -98,7 +98,7 @@ export class ForbiddenError extends GatewayError {
   }
 }
 
-/** Ops Manager could not do the work: unreachable, slow, rate limiting, bad key, unreadable answer. */
+/** Ops Manager could not do the work: unreachable, slow, rate limiting, bad key, unreadable response. */
 export class UpstreamError extends GatewayError {
   constructor(
     code:
@@ -119,7 +119,7 @@ export class UpstreamError extends GatewayError {
 export class OutcomeUnknownError extends GatewayError {
   /** What a read of the project afterwards showed; undefined when no read succeeded. */
   readonly readBack: ReadBack | undefined;
-  /** How many times the change was sent: 1, or 2 when it was sent again and that answer was lost too. */
+  /** How many times the mutation was sent: 1, or 2 when it was sent again and that response was lost too. */
   readonly attempts: number;
 
   constructor(
@@ -133,9 +133,9 @@ export class OutcomeUnknownError extends GatewayError {
 }
 
 /**
- * A change whose answer was lost, not completed because a read showed the invitation in a state
- * that is neither the one the change started from nor the one it asked for: someone else changed
- * it meanwhile. Sending the change again would overwrite that, so the gateway does not.
+ * A mutation whose response was lost, not completed because a read showed the invitation in a
+ * state that is neither the one the mutation started from nor the one it asked for: someone else
+ * changed it meanwhile. Sending the mutation again would overwrite that, so the gateway does not.
  */
 export class ConcurrentChangeError extends GatewayError {
   readonly readBack: ReadBack;

@@ -9,7 +9,7 @@ import { UnauthenticatedError } from '../errors/index.ts';
  * Authentication of a mode. In jwt mode @graphql-yoga/plugin-jwt verifies the bearer
  * token (signature, issuer, audience, expiry, and only the configured algorithms, so `none`
  * and algorithm confusion are refused) before the request is parsed; a missing or bad
- * token answers 401 at once.
+ * token is refused with 401 at once.
  */
 export function useAuthentication(options: AuthOptions): Plugin {
   if (options.mode !== 'jwt' || !options.jwt) return {};
@@ -29,9 +29,9 @@ export function useAuthentication(options: AuthOptions): Plugin {
 
 /**
  * The HS* secret as a KeyObject, made once. Given a string, jsonwebtoken tries createPublicKey()
- * on it first, which throws, then createSecretKey(), on every request: a fifth of the gateway's
- * CPU on a one-project query. The plugin hands the key to jsonwebtoken as it is; its type says
- * string, but jsonwebtoken takes a KeyObject (and checks it is a secret key for HS*).
+ * on it first, which throws, then createSecretKey(), on every request (a throw and a key per
+ * request: docs/benchmarks.md has what it cost). The plugin hands the key to jsonwebtoken as it
+ * is; its type says string, but jsonwebtoken takes a KeyObject (and checks it is a secret key for HS*).
  */
 function secretKeyProvider(secret: string): () => string {
   const key = createSecretKey(Buffer.from(secret, 'utf8'));
@@ -42,8 +42,8 @@ const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
 
 /**
  * The bearer token of a request. Anything in Authorization that is not a JWT-shaped bearer
- * token is refused here with 401 (the plugin itself would answer 400 for some of these),
- * so every missing or bad credential gets the same answer.
+ * token is refused here with 401 (the plugin itself would respond 400 to some of these),
+ * so every missing or bad credential gets the same response.
  */
 const bearerToken: ExtractTokenFunction = ({ request }) => {
   const header = request.headers.get('authorization');

@@ -16,7 +16,7 @@ import type { CallerBudgets, OperationKind } from '../security/rate-limit.ts';
  * (MAX_PROJECTS_PER_OPERATION) bounds what one operation can cost, and the fair in-flight line
  * (fair-queue.ts) keeps a heavy operation from crowding out other callers.
  *
- * When Redis cannot answer, the request goes on (fail open), as the idempotency store does: an
+ * When Redis cannot respond, the request goes on (fail open), as the idempotency store does: an
  * outage of the shared state must not become an outage of the API. `onStoreError` counts it.
  */
 export function useRateLimit(budgets: CallerBudgets): Plugin<GatewayContext> {

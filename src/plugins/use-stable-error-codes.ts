@@ -23,7 +23,7 @@ function isMalformedRequest(extensions: Record<string, unknown>): boolean {
 }
 
 /**
- * Every error in an answer carries a stable `extensions.code`, so a client can always switch
+ * Every error in a response carries a stable `extensions.code`, so a client can always switch
  * on it. Our own errors and Yoga's parse/validation errors have one; this fills in the rest
  * (a plugin's 401 or CSRF 403, a request Yoga cannot read) from the HTTP status they carry,
  * drops the parser internals Yoga attaches to unreadable bodies (`originalError`: the JSON

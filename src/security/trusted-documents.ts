@@ -10,7 +10,7 @@
  * TRUSTED_DOCUMENTS says what else is accepted: `off` (no ids; any document), `allow` (ids
  * and any document: GraphiQL, scripts), `require` (ids only: any other document is refused
  * with 403 TRUSTED_DOCUMENT_REQUIRED before it is parsed). An unknown id is refused with 400
- * PERSISTED_QUERY_NOT_FOUND, the code Apollo's link answers by sending the document's text.
+ * PERSISTED_QUERY_NOT_FOUND, the code Apollo's link responds to by sending the document's text.
  * The codes are request-level (like GRAPHQL_PARSE_FAILED), so they are not in the schema's
  * ErrorCode enum.
  */

@@ -85,9 +85,9 @@ describe('two gateway replicas sharing idempotency keys through Redis', () => {
     const result = await send(a, { p: payments, u: 'redis.down@example.com' }, 'replica-key-3');
     expect(result.body.data.createInvitation.__typename).toBe('InvitationCreated');
     expect(await storeErrors(a)).toBeGreaterThan(before);
-    expect(a.lines.some((line) => line.msg === 'Idempotency store unavailable: the change runs without its key')).toBe(
-      true,
-    );
+    expect(
+      a.lines.some((line) => line.msg === 'Idempotency store unavailable: the mutation runs without its key'),
+    ).toBe(true);
 
     redis = await startRedis(redis.port);
     // Both replicas reconnect by themselves (each logs "ready" a second time).
