@@ -22,7 +22,7 @@ import {
 
 /**
  * Hand-written bad requests. Each must get a clear 4xx GraphQL error body,
- * `{ errors: [{ message, extensions: { code } }] }`, with a code from the README's error table;
+ * `{ errors: [{ message, extensions: { code } }] }`, with a code from the error table of docs/errors.md;
  * none may reach Ops Manager; and the gateway must keep answering.
  */
 
@@ -347,7 +347,7 @@ const BAD_REQUESTS: BadRequest[] = [
     call: () => operation(UPDATE_WITH_SELECTOR, { s: { id: PAYMENTS, username: 'a@example.com' } }),
     expected: { status: [400] },
   },
-  // A rule the schema cannot express: a mutation answers it as its typed error (README, Errors), so 200.
+  // A rule the schema cannot express: a mutation answers it as its typed error (docs/errors.md), so 200.
   {
     name: 'an empty role list',
     call: () =>
@@ -428,7 +428,7 @@ describe('bad requests', () => {
     return answer;
   }
 
-  it('reads the documented codes from the README’s error table', () => {
+  it('reads the documented codes from the error table of docs/errors.md', () => {
     for (const code of [
       'BAD_USER_INPUT',
       'PROJECT_NOT_FOUND',

@@ -18,15 +18,15 @@ export const [PAYMENTS] = DEMO_PROJECT_IDS as [string];
 export const MISSING_PROJECT = 'ffffffffffffffffffffffff';
 
 /**
- * The documented codes: every code in the first column of the README's error table. Read from
- * the README itself, so that documenting a code there is what makes it acceptable here.
+ * The documented codes: every code in the first column of the error table of docs/errors.md. Read
+ * from the page itself, so that documenting a code there is what makes it acceptable here.
  */
 export const DOCUMENTED_CODES: ReadonlySet<string> = documentedCodes(
-  readFileSync(new URL('../../README.md', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8'),
 );
 
-export function documentedCodes(readme: string): Set<string> {
-  const section = readme.split(/^## /m).find((part) => part.startsWith('Errors\n')) ?? '';
+export function documentedCodes(page: string): Set<string> {
+  const section = page;
   const codes = new Set<string>();
   for (const row of section.split('\n').filter((line) => line.startsWith('| `'))) {
     const firstCell = row.split('|')[1] ?? '';

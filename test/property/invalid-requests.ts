@@ -80,7 +80,7 @@ describeInvalidInput('property: invalid requests', {
           `mutation ($roles: [ProjectRole!]!) { result: ${mutation(project, username)} { __typename ... on Error { code message } } }`,
           { roles: [] },
         ),
-      // A mutation answers an expected failure as a typed member of its result (README, Errors).
+      // A mutation answers an expected failure as a typed member of its result (docs/errors.md).
       expected: { status: [200], codes: ['BAD_USER_INPUT'] },
     }),
     invalidInput({

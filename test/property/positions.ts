@@ -13,7 +13,7 @@ export const DEMO_INVITATION = DEMO_INVITATIONS.find((invitation) => invitation.
 export const NEW_USERNAME = 'new.person@example.com';
 
 /**
- * A malformed id or email in variables: BAD_USER_INPUT (README's error table), HTTP 400 (a
+ * A malformed id or email in variables: BAD_USER_INPUT (docs/errors.md), HTTP 400 (a
  * request refused as a whole, to a client accepting application/graphql-response+json).
  */
 export const BAD_VARIABLE = { status: [400], codes: ['BAD_USER_INPUT'] } as const;

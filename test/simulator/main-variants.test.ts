@@ -156,11 +156,11 @@ describe('npm run simulator: the variants from the environment', () => {
   });
 });
 
-describe('the README', () => {
+describe('the simulator’s page', () => {
   it('documents exactly the SIMULATOR_* variables main.ts reads', () => {
     const read = (file: string) => readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
     const names = (text: string) => new Set([...text.matchAll(/\bSIMULATOR_[A-Z_]+[A-Z]\b/g)].map((match) => match[0]));
     // SIMULATOR_PORT is the gateway's (config.ts) as well as main.ts's.
-    expect([...names(read('README.md'))].sort()).toEqual([...names(read('src/simulator/main.ts'))].sort());
+    expect([...names(read('docs/simulator.md'))].sort()).toEqual([...names(read('src/simulator/main.ts'))].sort());
   });
 });
