@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { GraphQLEnumType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import {
@@ -41,6 +42,17 @@ describe('the error codes', () => {
     expect(codeForStatus(422)).toBe('BAD_REQUEST');
     expect(codeForStatus(503)).toBe('INTERNAL_SERVER_ERROR');
     expect(codeForStatus(undefined)).toBe('INTERNAL_SERVER_ERROR');
+  });
+});
+
+describe('docs/errors.md', () => {
+  it('lists every code of the table, the operation-level ones first', () => {
+    const page = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
+    const rows = [...page.matchAll(/^\| (`[A-Z_]+`(?:, `[A-Z_]+`)*) \|/gm)];
+    const listed = rows.flatMap((row) => [...row[1]!.matchAll(/`([A-Z_]+)`/g)].map((match) => match[1]!));
+    expect([...listed].sort()).toEqual(Object.keys(errorCodes).sort());
+    const operationLevel = Object.keys(ErrorCode);
+    expect(listed.slice(0, operationLevel.length).sort()).toEqual([...operationLevel].sort());
   });
 });
 
