@@ -40,7 +40,7 @@ export interface AppOverrides {
   retryTimings?: Partial<Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>>;
   /** Wraps the pooled HTTP transport under the Digest stage (tests count with it). */
   wrapTransport?: (fetch: FetchLike) => FetchLike;
-  /** Concurrent identical reads share one GET (read-coalescing.ts). @default config.upstreamCoalesceReads (UPSTREAM_COALESCE_READS) */
+  /** Request deduplication: concurrent identical reads share one GET (ops-manager/read-coalescing.ts). @default config.upstreamCalls.coalesceReads (UPSTREAM_COALESCE_READS) */
   coalesceReads?: boolean;
   /** graphql-jit's compiled executor. @default true */
   compiledExecution?: boolean;
@@ -54,7 +54,7 @@ export interface AppOverrides {
   readinessCacheMs?: number;
   /** The trusted documents instead of the client package's manifest. */
   trustedDocuments?: TrustedDocuments;
-  /** Answers the gateway's Ops Manager calls instead of the upstream's client (the benchmark's from-memory layer). */
+  /** Responds to the gateway's Ops Manager calls instead of the upstream's client (the benchmark's from-memory layer). */
   client?: OpsManagerClient;
 }
 
@@ -77,7 +77,7 @@ export interface App {
   /** True once `startDraining()` was called: the replica is on its way out. */
   readonly draining: boolean;
   /**
-   * The first step of a shutdown: /readiness answers 503 from now on (a load balancer stops
+   * The first step of a shutdown: /readiness responds 503 from now on (a load balancer stops
    * picking this replica) while everything else is still served, each response with
    * `Connection: close` (a proxy stops reusing its connections to it). Cannot be undone.
    */
@@ -123,17 +123,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     : undefined;
   const upstream = createUpstream({
     ...upstreamConfig,
+    ...config.upstreamCalls,
     logger,
-    timeoutMs: config.upstreamTimeoutMs,
-    maxInFlight: config.upstreamMaxInFlight,
-    retry: { ...definedOnly(overrides.retryTimings), maxRetries: config.upstreamMaxRetries },
-    breaker: { failureThreshold: config.breakerFailureThreshold, halfOpenAfterMs: config.breakerHalfOpenAfterMs },
+    retry: { ...definedOnly(overrides.retryTimings), ...config.upstreamCalls.retry },
     observer: metrics.upstream,
-    maxSessions: config.security.passthroughMaxSessions,
     clock: overrides.clock,
     wrapTransport: overrides.wrapTransport,
-    coalesceReads: overrides.coalesceReads ?? config.upstreamCoalesceReads,
-    fairQueue: config.fairShare.fairQueue,
+    coalesceReads: overrides.coalesceReads ?? config.upstreamCalls.coalesceReads,
     pauses:
       sharedRedis &&
       createRedisPauses(sharedRedis, { onError: () => metrics.sharedStateErrors.inc({ store: 'upstream_pause' }) }),
@@ -165,7 +161,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     idempotency: {
       store: idempotencyStore,
       windowMs: config.idempotency.windowMs,
-      // A replica that dies mid-change frees its keys once the operation could no longer be running.
+      // A replica that dies mid-mutation frees its keys once the operation could no longer be running.
       runningTtlMs: config.operationTimeoutMs + 5_000,
       onOutcome: (outcome: string) => metrics.idempotency.inc({ outcome }),
     },

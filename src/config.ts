@@ -18,7 +18,7 @@ export const DEFAULT_FEDERATION_NAMESPACE = 'OpsManager';
  * Every environment variable the gateway reads, validated once at start-up.
  * The README's configuration table mirrors this schema.
  */
-const EnvSchema = z
+const ConfigSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     /** Port of the GraphQL endpoint. */
@@ -42,14 +42,14 @@ const EnvSchema = z
     OPERATION_TIMEOUT_MS: positiveInt.default(15_000),
     /** Retries of a failed read (GET) on 5xx, 429 and connection errors. */
     UPSTREAM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
-    /** Concurrent identical reads (same project, same credentials) share one GET in flight; false: each sends its own. */
+    /** Request deduplication: concurrent identical reads (same project, same credentials) share one GET in flight; false: each sends its own. */
     UPSTREAM_COALESCE_READS: flag.default(true),
     /** Consecutive upstream failures that open the circuit breaker. */
     BREAKER_FAILURE_THRESHOLD: positiveInt.default(5),
     /** How long the circuit stays open before a probe, in milliseconds. */
     BREAKER_HALF_OPEN_AFTER_MS: positiveInt.default(5_000),
     /**
-     * On SIGTERM, how long the gateway keeps accepting and answering (with `Connection: close`,
+     * On SIGTERM, how long the gateway keeps accepting and responding (with `Connection: close`,
      * /readiness 503) before it stops accepting, in milliseconds. A load balancer or Kubernetes
      * keeps sending new connections for a moment after a replica is told to stop: endpoint
      * removal reaches kube-proxy and ingress controllers within a second or two, health checks
@@ -124,7 +124,7 @@ const EnvSchema = z
     MAX_PROJECTS_PER_OPERATION: positiveInt.max(10_000).default(100),
     /** Serve GraphiQL at GET /graphql (default: on except in production). */
     GRAPHIQL: flag.optional(),
-    /** Answer introspection queries (default: on except in production). */
+    /** Respond to introspection queries (default: on except in production). */
     INTROSPECTION: flag.optional(),
     /**
      * Trusted documents: off (documents only), allow (ids of the client package's documents, or
@@ -135,11 +135,11 @@ const EnvSchema = z
     TRUSTED_DOCUMENTS: z.enum(['off', 'allow', 'require']).default('allow'),
     /** Port of the embedded simulator when no upstream is configured (0 picks a free one). */
     SIMULATOR_PORT: port.default(0),
-    /** The audit trail of change attempts: stdout, off, or a file path (appended to). */
+    /** The audit trail of mutation attempts: stdout, off, or a file path (appended to). */
     AUDIT_LOG: z.string().min(1).default('stdout'),
     /** Redis URL for idempotency keys shared by every replica (redis:// or rediss://); in memory without it. */
     IDEMPOTENCY_REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
-    /** How long a mutation's answer is kept for its Idempotency-Key, in seconds. */
+    /** How long a mutation's response is kept for its Idempotency-Key, in seconds. */
     IDEMPOTENCY_WINDOW_SECONDS: positiveInt.max(30 * 24 * 3600).default(24 * 3600),
     /** Redis shared by replicas for rate-limit budgets and Ops Manager's 429 pauses (and idempotency keys unless IDEMPOTENCY_REDIS_URL says otherwise). */
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
@@ -203,77 +203,95 @@ const EnvSchema = z
         message: 'is required in production (the embedded simulator is for development only)',
       });
     }
-  });
+  })
+  // The shape the configuration's users take: defaults that depend on another variable are set here.
+  .transform((e) => ({
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    /** Absent when the embedded simulator should be started. */
+    upstream: e.OPS_MANAGER_BASE_URL
+      ? {
+          baseUrl: e.OPS_MANAGER_BASE_URL,
+          // Empty in passthrough mode, where callers bring their keys.
+          publicKey: e.OPS_MANAGER_PUBLIC_KEY ?? '',
+          privateKey: e.OPS_MANAGER_PRIVATE_KEY ?? '',
+        }
+      : undefined,
+    /** How the gateway calls Ops Manager: createUpstream's options. */
+    upstreamCalls: {
+      timeoutMs: e.UPSTREAM_TIMEOUT_MS,
+      maxInFlight: e.UPSTREAM_MAX_IN_FLIGHT,
+      retry: { maxRetries: e.UPSTREAM_MAX_RETRIES },
+      breaker: { failureThreshold: e.BREAKER_FAILURE_THRESHOLD, halfOpenAfterMs: e.BREAKER_HALF_OPEN_AFTER_MS },
+      /** Passthrough mode: Digest sessions kept, one per caller API key. */
+      maxSessions: e.PASSTHROUGH_MAX_SESSIONS,
+      coalesceReads: e.UPSTREAM_COALESCE_READS,
+      fairQueue: e.UPSTREAM_FAIR_QUEUE,
+    },
+    /** Who may call and the hardening limits: createGateway's `security`. */
+    security: {
+      authMode: e.AUTH_MODE,
+      jwt:
+        e.AUTH_MODE === 'jwt'
+          ? {
+              secret: e.JWT_SECRET,
+              jwksUrl: e.JWT_JWKS_URL,
+              // superRefine above made both required in jwt mode.
+              issuer: e.JWT_ISSUER ?? '',
+              audience: e.JWT_AUDIENCE ?? '',
+              algorithms: (e.JWT_ALGORITHMS ?? (e.JWT_SECRET ? ['HS256'] : ['RS256', 'ES256'])) as string[],
+              readScope: e.JWT_READ_SCOPE,
+              writeScope: e.JWT_WRITE_SCOPE,
+              projectsClaim: e.JWT_PROJECTS_CLAIM,
+            }
+          : undefined,
+      corsOrigins: e.CORS_ORIGINS,
+      /** Which documents are accepted: by trusted id only (require), by id or text (allow), by text only (off). */
+      trustedDocuments: e.TRUSTED_DOCUMENTS,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      maxProjectsPerOperation: e.MAX_PROJECTS_PER_OPERATION,
+      graphiql: e.GRAPHIQL ?? (e.NODE_ENV !== 'production' && e.TRUSTED_DOCUMENTS !== 'require'),
+      introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',
+      /** Production: field suggestions hidden. */
+      production: e.NODE_ENV === 'production',
+    },
+    operationTimeoutMs: e.OPERATION_TIMEOUT_MS,
+    /** SIGTERM: accept and respond this long after /readiness turned 503; the whole shutdown is bounded by drain + grace. */
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    federationSubgraph: e.FEDERATION_SUBGRAPH,
+    /** The subgraph's `Project.id` type; the plain API keeps ObjectID. */
+    federationProjectIdType: e.FEDERATION_PROJECT_ID_TYPE,
+    /** The subgraph's names' prefix; '' when off. The plain API is never namespaced. */
+    federationNamespace: e.FEDERATION_NAMESPACE,
+    /** Absent: tracing off. */
+    tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT
+      ? { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME }
+      : undefined,
+    simulatorPort: e.SIMULATOR_PORT,
+    audit: (e.AUDIT_LOG === 'stdout' || e.AUDIT_LOG === 'off'
+      ? e.AUDIT_LOG
+      : { file: e.AUDIT_LOG }) as AuditDestination,
+    // One Redis serves both unless each is named: REDIS_URL alone, or IDEMPOTENCY_REDIS_URL alone (as before), is enough.
+    idempotency: { redisUrl: e.IDEMPOTENCY_REDIS_URL ?? e.REDIS_URL, windowMs: e.IDEMPOTENCY_WINDOW_SECONDS * 1000 },
+    /** Per-caller budgets, and where replicas share them and Ops Manager's 429 pauses. */
+    fairShare: {
+      redisUrl: e.REDIS_URL ?? e.IDEMPOTENCY_REDIS_URL,
+      readsPerMinute: e.RATE_LIMIT_READS_PER_MINUTE,
+      mutationsPerMinute: e.RATE_LIMIT_MUTATIONS_PER_MINUTE,
+    },
+  }));
 
-export type Env = z.infer<typeof EnvSchema>;
+/** The configuration, in the shape its users take: the output of the schema, written nowhere else. */
+export type Config = z.output<typeof ConfigSchema>;
+export type SecurityConfig = Config['security'];
+export type JwtConfig = NonNullable<SecurityConfig['jwt']>;
+export type UpstreamConfig = NonNullable<Config['upstream']>;
 
 /** Every variable read, for the docs' checks (README table, .env.example). */
-export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
-
-export interface UpstreamConfig {
-  baseUrl: string;
-  /** Absent in passthrough mode, where callers bring their keys. */
-  publicKey: string;
-  privateKey: string;
-}
-
-export interface JwtConfig {
-  secret: string | undefined;
-  jwksUrl: string | undefined;
-  issuer: string;
-  audience: string;
-  algorithms: string[];
-  readScope: string;
-  writeScope: string;
-  projectsClaim: string | undefined;
-}
-
-export interface SecurityConfig {
-  authMode: 'jwt' | 'passthrough' | 'none';
-  jwt: JwtConfig | undefined;
-  passthroughMaxSessions: number;
-  corsOrigins: string[];
-  /** Which documents are accepted: by trusted id only (require), by id or text (allow), by text only (off). */
-  trustedDocuments: 'off' | 'allow' | 'require';
-  maxBodyBytes: number;
-  maxProjectsPerOperation: number;
-  graphiql: boolean;
-  introspection: boolean;
-  /** Production: field suggestions hidden. */
-  production: boolean;
-}
-
-export interface Config {
-  nodeEnv: Env['NODE_ENV'];
-  port: number;
-  host: string;
-  logLevel: Env['LOG_LEVEL'];
-  /** Absent when the embedded simulator should be started. */
-  upstream: UpstreamConfig | undefined;
-  security: SecurityConfig;
-  upstreamTimeoutMs: number;
-  upstreamMaxInFlight: number;
-  upstreamMaxRetries: number;
-  upstreamCoalesceReads: boolean;
-  operationTimeoutMs: number;
-  breakerFailureThreshold: number;
-  breakerHalfOpenAfterMs: number;
-  /** SIGTERM: accept and answer this long after /readiness turned 503; the whole shutdown is bounded by drain + grace. */
-  shutdownDrainMs: number;
-  shutdownGraceMs: number;
-  federationSubgraph: boolean;
-  /** The subgraph's `Project.id` type; the plain API keeps ObjectID. */
-  federationProjectIdType: Env['FEDERATION_PROJECT_ID_TYPE'];
-  /** The subgraph's names' prefix; '' when off. The plain API is never namespaced. */
-  federationNamespace: string;
-  /** Absent: tracing off. */
-  tracing: { endpoint: string; serviceName: string } | undefined;
-  simulatorPort: number;
-  audit: AuditDestination;
-  idempotency: { redisUrl: string | undefined; windowMs: number };
-  /** Per-caller budgets, the fair in-flight line, and where replicas share budgets and 429 pauses. */
-  fairShare: { redisUrl: string | undefined; readsPerMinute: number; mutationsPerMinute: number; fairQueue: boolean };
-}
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(ConfigSchema.in.shape);
 
 /** Variables for which an empty value means something, not "unset". */
 const EMPTY_IS_A_VALUE = new Set(['FEDERATION_NAMESPACE']);
@@ -296,73 +314,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const present = Object.fromEntries(
     Object.entries(env).filter(([name, value]) => value !== undefined && (value !== '' || EMPTY_IS_A_VALUE.has(name))),
   );
-  const parsed = EnvSchema.safeParse(present);
+  const parsed = ConfigSchema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
     );
   }
-  const e = parsed.data;
-  return {
-    nodeEnv: e.NODE_ENV,
-    port: e.PORT,
-    host: e.HOST,
-    logLevel: e.LOG_LEVEL,
-    upstream: e.OPS_MANAGER_BASE_URL
-      ? {
-          baseUrl: e.OPS_MANAGER_BASE_URL,
-          publicKey: e.OPS_MANAGER_PUBLIC_KEY ?? '',
-          privateKey: e.OPS_MANAGER_PRIVATE_KEY ?? '',
-        }
-      : undefined,
-    security: {
-      authMode: e.AUTH_MODE,
-      jwt:
-        e.AUTH_MODE === 'jwt'
-          ? {
-              secret: e.JWT_SECRET,
-              jwksUrl: e.JWT_JWKS_URL,
-              issuer: e.JWT_ISSUER!,
-              audience: e.JWT_AUDIENCE!,
-              algorithms: e.JWT_ALGORITHMS ?? (e.JWT_SECRET ? ['HS256'] : ['RS256', 'ES256']),
-              readScope: e.JWT_READ_SCOPE,
-              writeScope: e.JWT_WRITE_SCOPE,
-              projectsClaim: e.JWT_PROJECTS_CLAIM,
-            }
-          : undefined,
-      passthroughMaxSessions: e.PASSTHROUGH_MAX_SESSIONS,
-      corsOrigins: e.CORS_ORIGINS,
-      trustedDocuments: e.TRUSTED_DOCUMENTS,
-      maxBodyBytes: e.MAX_BODY_BYTES,
-      maxProjectsPerOperation: e.MAX_PROJECTS_PER_OPERATION,
-      graphiql: e.GRAPHIQL ?? (e.NODE_ENV !== 'production' && e.TRUSTED_DOCUMENTS !== 'require'),
-      introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',
-      production: e.NODE_ENV === 'production',
-    },
-    upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
-    upstreamMaxInFlight: e.UPSTREAM_MAX_IN_FLIGHT,
-    upstreamMaxRetries: e.UPSTREAM_MAX_RETRIES,
-    upstreamCoalesceReads: e.UPSTREAM_COALESCE_READS,
-    operationTimeoutMs: e.OPERATION_TIMEOUT_MS,
-    breakerFailureThreshold: e.BREAKER_FAILURE_THRESHOLD,
-    breakerHalfOpenAfterMs: e.BREAKER_HALF_OPEN_AFTER_MS,
-    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
-    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
-    federationSubgraph: e.FEDERATION_SUBGRAPH,
-    federationProjectIdType: e.FEDERATION_PROJECT_ID_TYPE,
-    federationNamespace: e.FEDERATION_NAMESPACE,
-    tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT
-      ? { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME }
-      : undefined,
-    simulatorPort: e.SIMULATOR_PORT,
-    audit: e.AUDIT_LOG === 'stdout' || e.AUDIT_LOG === 'off' ? e.AUDIT_LOG : { file: e.AUDIT_LOG },
-    // One Redis serves both unless each is named: REDIS_URL alone, or IDEMPOTENCY_REDIS_URL alone (as before), is enough.
-    idempotency: { redisUrl: e.IDEMPOTENCY_REDIS_URL ?? e.REDIS_URL, windowMs: e.IDEMPOTENCY_WINDOW_SECONDS * 1000 },
-    fairShare: {
-      redisUrl: e.REDIS_URL ?? e.IDEMPOTENCY_REDIS_URL,
-      readsPerMinute: e.RATE_LIMIT_READS_PER_MINUTE,
-      mutationsPerMinute: e.RATE_LIMIT_MUTATIONS_PER_MINUTE,
-      fairQueue: e.UPSTREAM_FAIR_QUEUE,
-    },
-  };
+  return parsed.data;
 }

@@ -21,6 +21,6 @@ export interface GatewayContext {
   caller: Caller;
   /** Limits from the configuration that resolvers check: ids per `projects(ids:)` (MAX_PROJECTS_PER_OPERATION). */
   limits: { projectIds: number };
-  /** The operation's change attempts: audited one by one, and read by the idempotency plugin. */
+  /** The operation's mutation attempts: audited one by one, and read by the idempotency plugin. */
   changes: ChangeJournal;
 }

@@ -1,8 +1,6 @@
-import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
-import { GraphQLError, type GraphQLSchema, type ValidationContext } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import {
   createYoga,
   type Plugin,
@@ -10,34 +8,38 @@ import {
   useReadinessCheck,
   type YogaServerInstance,
 } from 'graphql-yoga';
-import { authenticationPlugins, callerOf } from './auth/authentication.ts';
+import { callerOf } from './auth/authentication.ts';
 import type { ApiKey, Caller } from './auth/caller.ts';
 import { callerIdentity } from './auth/identity.ts';
-import { createChangeJournal, type AuditLog } from './changes/audit-log.ts';
-import { useCompiledExecution } from './compiled-execution.ts';
+import { type AuditLog, createChangeJournal } from './changes/audit-log.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { SecurityConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
-import { RequestErrorCode } from './errors.ts';
 import type { GraphiQLTab } from './graphiql.ts';
+import { parseIdempotencyKey } from './idempotency/key.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './observability/metrics.ts';
-import { requestIdOf, useOperationObservability } from './observability/operation-plugin.ts';
-import { useTracing } from './observability/tracing.ts';
 import type { OpsManagerClient } from './ops-manager/client.ts';
-import { operationDeadlines } from './operation-deadline.ts';
-import { type IdempotencyOptions, useIdempotency } from './idempotency/plugin.ts';
-import { parseIdempotencyKey } from './idempotency/key.ts';
 import { UpstreamSession } from './ops-manager/session.ts';
-import { schema } from './schema/index.ts';
-import { useBodyLimit } from './security/body-limit.ts';
-import { useRequestGuard } from './security/request-guard.ts';
-import { rejectSubscriptions } from './security/no-subscriptions.ts';
-import { useStableErrorCodes } from './security/error-codes.ts';
-import { loadTrustedDocuments, type TrustedDocuments, useTrustedDocuments } from './security/trusted-documents.ts';
-import { useProjectCap } from './security/project-cap.ts';
-import { type CallerBudgets, useRateLimit } from './security/rate-limit.ts';
+import { operationDeadlines } from './operation-deadline.ts';
+import { useAuthentication } from './plugins/use-authentication.ts';
+import { useBodyLimit } from './plugins/use-body-limit.ts';
+import { useCompiledExecution } from './plugins/use-compiled-execution.ts';
 import { useCompressedGraphiQL } from './plugins/use-compressed-graphiql.ts';
+import { type IdempotencyOptions, useIdempotency } from './plugins/use-idempotency.ts';
+import { useNoSubscriptions } from './plugins/use-no-subscriptions.ts';
+import { requestIdOf, useOperationObservability } from './plugins/use-operation-observability.ts';
+import { useOperationLimits } from './plugins/use-operation-limits.ts';
+import { useProjectCap } from './plugins/use-project-cap.ts';
+import { usePrometheusMetrics } from './plugins/use-prometheus-metrics.ts';
+import { useRateLimit } from './plugins/use-rate-limit.ts';
+import { useRequestGuard } from './plugins/use-request-guard.ts';
+import { useStableErrorCodes } from './plugins/use-stable-error-codes.ts';
+import { useTracing } from './plugins/use-tracing.ts';
+import { useTrustedDocuments } from './plugins/use-trusted-documents.ts';
+import { schema } from './schema/index.ts';
+import type { CallerBudgets } from './security/rate-limit.ts';
+import { loadTrustedDocuments, type TrustedDocuments } from './security/trusted-documents.ts';
 
 export interface GatewayDeps {
   client: OpsManagerClient;
@@ -63,7 +65,7 @@ export interface GatewayDeps {
   graphqlEndpoint?: string;
   /** Deadline of one GraphQL operation in ms: its upstream calls are aborted then (OPERATION_TIMEOUT_MS). */
   operationTimeoutMs: number;
-  /** Answers GET /readiness: 200 when true, 503 when false. @default always ready */
+  /** Responds to GET /readiness: 200 when true, 503 when false. @default always ready */
   isReady?: () => Promise<boolean>;
   /** Prometheus metrics, served at /metrics. @default none */
   metrics?: Metrics;
@@ -71,7 +73,7 @@ export interface GatewayDeps {
   tracing?: boolean;
   /** Run operations on graphql-jit's compiled executor (compiled-execution.ts). @default true */
   compiledExecution?: boolean;
-  /** The audit trail: one line per change attempt. @default none */
+  /** The audit trail: one line per mutation attempt. @default none */
   audit?: AuditLog;
   /** Idempotency keys for mutations (the `Idempotency-Key` header). @default keys are ignored */
   idempotency?: Omit<IdempotencyOptions, 'logger'>;
@@ -96,10 +98,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const graphiql = deps.graphiql ?? security.graphiql;
   let graphiqlPage: Promise<string> | undefined;
   const deadlines = operationDeadlines({ clock, timeoutMs: operationTimeoutMs });
-  const trustedDocuments =
-    security.trustedDocuments === 'off'
-      ? []
-      : useTrustedDocuments(security.trustedDocuments, deps.trustedDocuments ?? loadTrustedDocuments());
   return createYoga<Record<string, never>, GatewayContext>({
     schema: deps.schema ?? schema,
     graphqlEndpoint: deps.graphqlEndpoint ?? '/graphql',
@@ -118,7 +116,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
           credentials: true,
           methods: ['GET', 'POST'],
           // The typed client sends Idempotency-Key with every mutation; a browser app reads whether
-          // an answer was replayed, and the request id to quote.
+          // a response was replayed, and the request id to quote.
           allowedHeaders: ['content-type', 'authorization', 'x-request-id', 'x-graphql-yoga-csrf', 'idempotency-key'],
           exposedHeaders: ['idempotent-replayed', 'x-request-id'],
         }
@@ -132,7 +130,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         },
     // GraphiQL's page with its scripts, styles and editor workers inlined: Yoga's default page
     // loads them from a CDN, which a machine without internet access cannot reach. The module
-    // (about 9 MB of page) is imported on the first GET of GraphiQL only, and the page, whose
+    // (most of the page's size) is imported on the first GET of GraphiQL only, and the page, whose
     // options never change for this instance, is rendered once.
     renderGraphiQL: (options) =>
       (graphiqlPage ??= import('@graphql-yoga/render-graphiql').then(({ renderGraphiQL }) => renderGraphiQL(options))),
@@ -142,34 +140,42 @@ export function createGateway(deps: GatewayDeps): Gateway {
       warn: (...args) => deps.logger.warn({ args }, 'yoga'),
       error: (...args) => deps.logger.error({ err: args[0] }, 'yoga error'),
     },
+    // One plugin per entry, in the order they run; `when` leaves out those a deployment turned off.
     plugins: [
       // First: a body over the limit is refused before anything reads it.
       useBodyLimit(security.maxBodyBytes),
       useRequestGuard(),
       useOperationObservability({ logger: deps.logger, metrics: deps.metrics }),
-      ...(deps.tracing ? [useTracing()] : []),
+      when(deps.tracing, useTracing),
       // A browser cannot send a GET, or a "simple" POST, with a custom header without a CORS
       // preflight: requiring one (or a JSON content type) stops cross-site request forgery.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
-      ...authenticationPlugins(auth),
+      useAuthentication(auth),
       // A document named by its id is looked up here; with TRUSTED_DOCUMENTS=require any other
       // is refused before it is parsed.
-      ...trustedDocuments,
-      ...hardening(security),
+      when(security.trustedDocuments !== 'off', () =>
+        useTrustedDocuments(security.trustedDocuments, deps.trustedDocuments ?? loadTrustedDocuments()),
+      ),
+      useOperationLimits({ hideSuggestions: security.production }),
+      useNoSubscriptions(),
+      useProjectCap(security.maxProjectsPerOperation),
+      when(!security.introspection, () => useDisableIntrospection() as Plugin),
       // A caller over its budget is refused (429) before any Ops Manager call, and before the
       // idempotency plugin: a refused mutation claims no Idempotency-Key, so its retry runs.
-      ...(deps.rateLimit ? [useRateLimit(deps.rateLimit)] : []),
+      when(deps.rateLimit, (budgets) => useRateLimit(budgets)),
       // A caller who goes away stops execution, and its signal aborts the upstream calls.
       useExecutionCancellation(),
-      // The operation deadline's timer ends with the answer.
+      // The operation deadline's timer ends with the response.
       deadlines.plugin,
-      ...(graphiql ? [useCompressedGraphiQL()] : []),
+      when(graphiql, useCompressedGraphiQL),
       // Liveness (/health) stays cheap; readiness says whether Ops Manager can be used now.
       useReadinessCheck({ endpoint: '/readiness', check: () => isReady() }),
-      ...(deps.metrics ? [prometheus(deps.metrics)] : []),
-      ...(deps.idempotency ? [useIdempotency({ ...deps.idempotency, logger: deps.logger })] : []),
+      when(deps.metrics, usePrometheusMetrics),
+      when(deps.idempotency, (idempotency) => useIdempotency({ ...idempotency, logger: deps.logger })),
       useStableErrorCodes(),
-      ...(deps.compiledExecution === false ? [] : useCompiledExecution({ logger: deps.logger, metrics: deps.metrics })),
+      when(deps.compiledExecution !== false, () =>
+        useCompiledExecution({ logger: deps.logger, metrics: deps.metrics }),
+      ),
     ],
     context: (initial) => {
       const caller: Caller = callerOf(auth, initial as never);
@@ -197,82 +203,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
   });
 }
 
-/**
- * Limits on what one document may ask (graphql-armor), sized so that every documented
- * operation passes with room to spare: the 30-alias batching example, the deepest
- * mutation-then-read example, GraphiQL's introspection. Limit values are never echoed in
- * errors, and field suggestions ("did you mean ...") are hidden in production.
- */
-function hardening(security: SecurityConfig): Plugin[] {
-  // Validation-rule protections report a validation error (400 with a code) instead of
-  // throwing from inside validation, which would surface as an uncoded error.
-  const report = {
-    exposeLimits: false,
-    errorMessage: TOO_COMPLEX,
-    propagateOnRejection: false,
-    onReject: [reportRejection],
-  };
-  const armor = EnvelopArmorPlugin({
-    maxDepth: { n: 10, ignoreIntrospection: true, ...report },
-    maxAliases: { n: 50, ...report },
-    maxTokens: { n: 3_000, exposeLimits: false, errorMessage: TOO_COMPLEX },
-    maxDirectives: { n: 20, ...report },
-    costLimit: { maxCost: 5_000, ignoreIntrospection: true, ...report },
-    blockFieldSuggestion: { enabled: security.production },
-  });
-  return [
-    armor as unknown as Plugin,
-    rejectSubscriptions(),
-    useProjectCap(security.maxProjectsPerOperation),
-    ...(security.introspection ? [] : [useDisableIntrospection() as Plugin]),
-  ];
-}
-
-const TOO_COMPLEX = 'This operation is too large or too complex for this API.';
-
-function reportRejection(context: ValidationContext | null): void {
-  context?.reportError(
-    new GraphQLError(TOO_COMPLEX, { extensions: { code: RequestErrorCode.GRAPHQL_VALIDATION_FAILED } }),
-  );
-}
-
-/**
- * GraphQL phase metrics from @graphql-yoga/plugin-prometheus, on the gateway's registry.
- * Labels that could carry unbounded values are off: error paths (list indexes), field
- * and type names, URLs.
- */
-function prometheus(metrics: Metrics) {
-  return usePrometheus({
-    registry: metrics.registry,
-    endpoint: '/metrics',
-    // The plugin turns on every metric it knows unless told otherwise; list them all, so that
-    // only these six cost anything. The deprecated-field counter alone walks each document with
-    // a TypeInfo on every request, and the request-time summary keeps t-digests.
-    metrics: {
-      graphql_envelop_deprecated_field: false,
-      graphql_envelop_request: false,
-      graphql_envelop_request_time_summary: false,
-      graphql_envelop_phase_context: false,
-      graphql_envelop_phase_subscribe: false,
-      graphql_envelop_schema_change: false,
-      graphql_envelop_execute_resolver: false,
-      graphql_envelop_request_duration: true,
-      graphql_envelop_phase_parse: true,
-      graphql_envelop_phase_validate: true,
-      graphql_envelop_phase_execute: true,
-      graphql_envelop_error_result: true,
-      graphql_yoga_http_duration: true,
-    },
-    labels: {
-      operationName: false,
-      operationType: true,
-      fieldName: false,
-      typeName: false,
-      path: false,
-      phase: true,
-      url: false,
-      method: true,
-      statusCode: true,
-    },
-  });
+/** The plugin `make` builds from `value` when `value` is set (and not false); else one that does nothing. */
+function when<T, Context extends object>(
+  value: T | false | undefined,
+  make: (value: T) => Plugin<Context>,
+): Plugin<Context> {
+  return value === undefined || value === false ? {} : make(value);
 }

@@ -2,7 +2,7 @@ import { type Clock, systemClock } from './clock.ts';
 import type { Upstream } from './ops-manager/upstream.ts';
 
 /**
- * Ready means: the circuit to Ops Manager is not open, and Ops Manager answers HTTP.
+ * Ready means: the circuit to Ops Manager is not open, and Ops Manager responds to HTTP.
  * The reachability probe is cached for `cacheMs`, so a load balancer polling every
  * second costs Ops Manager one request per interval, not one per poll.
  */

@@ -6,9 +6,9 @@ import type { Logger } from './logger.ts';
 
 export interface StopOptions {
   /**
-   * Keep accepting and answering for `shutdownDrainMs` first (SIGTERM: a load balancer is still
+   * Keep accepting and responding for `shutdownDrainMs` first (SIGTERM: a load balancer is still
    * sending); off for SIGINT (Ctrl-C in a terminal: nobody routes to it). Either way /readiness
-   * answers 503 and responses carry `Connection: close` from the moment `stop` is called.
+   * responds 503 and responses carry `Connection: close` from the moment `stop` is called.
    * @default true
    */
   drain?: boolean;
@@ -56,7 +56,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       if (drain && config.shutdownDrainMs > 0) {
         logger.info(
           { drainMs: config.shutdownDrainMs },
-          'Draining: /readiness answers 503, requests are still answered (Connection: close)',
+          'Draining: /readiness responds 503, requests still get responses (Connection: close)',
         );
         await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
         logger.info('Drain over: no longer accepting connections');

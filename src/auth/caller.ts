@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { UnauthenticatedError } from '../errors.ts';
+import { UnauthenticatedError } from '../errors/index.ts';
 
 export type AuthMode = 'jwt' | 'passthrough' | 'none';
 

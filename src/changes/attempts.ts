@@ -1,7 +1,7 @@
 import { getArgumentValues, type GraphQLResolveInfo } from 'graphql';
-import { GatewayError } from '../errors.ts';
+import { GatewayError } from '../errors/index.ts';
 import { PLAIN_NAME } from '../schema/namespace.ts';
-import type { ErrorCode } from '../errors.ts';
+import type { ErrorCode } from '../errors/index.ts';
 
 /** The three changes the gateway makes in Ops Manager, named as the mutations are. */
 export type ChangeAction = 'createInvitation' | 'updateInvitationRoles' | 'deleteInvitation';

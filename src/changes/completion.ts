@@ -6,7 +6,7 @@ import {
   NotFoundError,
   OutcomeUnknownError,
   type ReadBack,
-} from '../errors.ts';
+} from '../errors/index.ts';
 import type { CallOptions, OpsManagerClient } from '../ops-manager/client.ts';
 import type { Invitation } from '../ops-manager/schemas.ts';
 import { backoffTimings } from '../ops-manager/stages/retry.ts';

@@ -6,11 +6,11 @@ const PREFIX = 'ops-manager-gateway:idempotency:';
 
 /**
  * Keys in Redis, so that gateway replicas behind one load balancer share them: a retry that
- * lands on another replica finds the first answer. `SET NX PX` makes the claim atomic across
+ * lands on another replica finds the first response. `SET NX PX` makes the claim atomic across
  * replicas; entries expire by themselves.
  *
  * The connection fails fast while Redis is away (shared-state/redis-client.ts): the plugin then
- * decides what a change does without the store.
+ * decides what a mutation does without the store.
  */
 export function createRedisStore(options: {
   url: string;
@@ -34,10 +34,10 @@ export function createRedisStore(options: {
       }
       throw new Error('idempotency key neither claimed nor found');
     },
-    async complete(key, fingerprint, answer, ttlMs) {
+    async complete(key, fingerprint, response, ttlMs) {
       await redis.set(
         PREFIX + key,
-        JSON.stringify({ state: 'done', fingerprint, answer } satisfies StoredEntry),
+        JSON.stringify({ state: 'done', fingerprint, answer: response } satisfies StoredEntry),
         'PX',
         ttlMs,
       );

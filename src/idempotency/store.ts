@@ -1,6 +1,9 @@
 import { LRUCache } from 'lru-cache';
 
-/** What the store holds for one key: a request still running, or its stored answer. */
+/**
+ * What the store holds for one key: a request still running, or its response (`answer`: the name
+ * in the stored format, which replicas of different versions share, so it stays).
+ */
 export type StoredEntry =
   | { state: 'running'; fingerprint: string }
   | { state: 'done'; fingerprint: string; answer: string };
@@ -10,15 +13,15 @@ export type StoredEntry =
  * exactly one gets `claimed` (and runs the request); the other sees the entry.
  */
 export interface IdempotencyStore {
-  /** Claims the key for a request (the entry `running` for `runningTtlMs`), or answers what is there. */
+  /** Claims the key for a request (the entry `running` for `runningTtlMs`), or returns what is there. */
   claim(
     key: string,
     fingerprint: string,
     runningTtlMs: number,
   ): Promise<{ claimed: true } | { claimed: false; entry: StoredEntry }>;
-  /** Stores the answer of the request that claimed the key, for `ttlMs`. */
-  complete(key: string, fingerprint: string, answer: string, ttlMs: number): Promise<void>;
-  /** Lets the key go without an answer (the request failed in a way worth retrying). */
+  /** Stores the response of the request that claimed the key, for `ttlMs`. */
+  complete(key: string, fingerprint: string, response: string, ttlMs: number): Promise<void>;
+  /** Lets the key go without a response (the request failed in a way worth retrying). */
   release(key: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -36,8 +39,8 @@ export function createMemoryStore(options: { maxEntries?: number } = {}): Idempo
       entries.set(key, { state: 'running', fingerprint }, { ttl: runningTtlMs });
       return { claimed: true };
     },
-    async complete(key, fingerprint, answer, ttlMs) {
-      entries.set(key, { state: 'done', fingerprint, answer }, { ttl: ttlMs });
+    async complete(key, fingerprint, response, ttlMs) {
+      entries.set(key, { state: 'done', fingerprint, answer: response }, { ttl: ttlMs });
     },
     async release(key) {
       entries.delete(key);

@@ -15,7 +15,7 @@ export interface Metrics {
   operationErrors: Counter<'code'>;
   upstream: UpstreamObserver;
   loaderBatchSize: Histogram<string>;
-  /** Documents compiled by graphql-jit (compiled-execution.ts). */
+  /** Documents compiled by graphql-jit (plugins/use-compiled-execution.ts). */
   compilations: Counter<string>;
   /** Mutations that carried an Idempotency-Key, by what became of the key. */
   idempotency: Counter<'outcome'>;
@@ -32,7 +32,7 @@ const LATENCY_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
 export function createMetrics(registry = new Registry()): Metrics {
   const operations = new Counter({
     name: 'gateway_operations_total',
-    help: 'GraphQL operations answered, by type, name and outcome (ok, partial, error, rejected).',
+    help: 'GraphQL operations responded to, by type, name and outcome (ok, partial, error, rejected).',
     labelNames: ['operation_type', 'operation_name', 'outcome'] as const,
     registers: [registry],
   });
@@ -45,7 +45,7 @@ export function createMetrics(registry = new Registry()): Metrics {
   });
   const operationErrors = new Counter({
     name: 'gateway_operation_errors_total',
-    help: 'Errors in GraphQL answers, by stable code.',
+    help: 'Errors in GraphQL responses, by stable code.',
     labelNames: ['code'] as const,
     registers: [registry],
   });
@@ -81,7 +81,7 @@ export function createMetrics(registry = new Registry()): Metrics {
   });
   const idempotency = new Counter({
     name: 'gateway_idempotency_requests_total',
-    help: 'Mutations with an Idempotency-Key, by outcome: stored, replayed, released (not kept: worth retrying), in_use (409), reused (422), invalid (400), store_error (the store could not be reached: the change ran without the guarantee).',
+    help: 'Mutations with an Idempotency-Key, by outcome: stored, replayed, released (not kept: worth retrying), in_use (409), reused (422), invalid (400), store_error (the store could not be reached: the mutation ran without the guarantee).',
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
@@ -117,15 +117,15 @@ export function createMetrics(registry = new Registry()): Metrics {
     registers: [registry],
   });
   const watched: Array<Pick<Upstream, 'status'>> = [];
-  let coalescedSeen = 0;
+  let deduplicatedSeen = 0;
   new Counter({
     name: 'upstream_reads_coalesced_total',
     help: 'Reads that shared an identical GET already in flight instead of sending their own.',
     registers: [registry],
     collect() {
       const total = watched.reduce((sum, upstream) => sum + upstream.status().readsCoalesced, 0);
-      this.inc(Math.max(0, total - coalescedSeen));
-      coalescedSeen = total;
+      this.inc(Math.max(0, total - deduplicatedSeen));
+      deduplicatedSeen = total;
     },
   });
   new Gauge({

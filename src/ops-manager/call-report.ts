@@ -1,5 +1,5 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import type { GatewayError } from '../errors.ts';
+import type { GatewayError } from '../errors/index.ts';
 import type { Logger } from '../logger.ts';
 import { tracer } from '../observability/tracing.ts';
 import { type CallRecord, elapsed } from './pipeline.ts';

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { BASIC_CHALLENGE } from '../auth/caller.ts';
 import { type Clock, systemClock } from '../clock.ts';
-import { ErrorCode, GatewayError, OutcomeUnknownError, UnauthenticatedError, UpstreamError } from '../errors.ts';
+import { ErrorCode, GatewayError, OutcomeUnknownError, UnauthenticatedError, UpstreamError } from '../errors/index.ts';
 import type { Logger } from '../logger.ts';
 import { type CallReporter, reportCall, type UpstreamObserver } from './call-report.ts';
 import { newCallRecord, type UpstreamFetch } from './pipeline.ts';

@@ -1,4 +1,4 @@
-import { ErrorCode, GatewayError, OutcomeUnknownError, UpstreamError } from '../errors.ts';
+import { ErrorCode, GatewayError, OutcomeUnknownError, UpstreamError } from '../errors/index.ts';
 
 /**
  * Errors of calls that got no HTTP answer: the counterpart of upstream-errors.ts, which maps

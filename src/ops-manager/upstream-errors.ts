@@ -6,7 +6,7 @@ import {
   InvalidInputError,
   NotFoundError,
   UpstreamError,
-} from '../errors.ts';
+} from '../errors/index.ts';
 import { ErrorBodySchema } from './schemas.ts';
 
 /** What the failed call was about, so a bare 404 can say which thing was not found. */

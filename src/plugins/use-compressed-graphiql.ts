@@ -18,7 +18,7 @@ interface EncodedPage {
  * a quality that is fast to make, and gzip for browsers that do not offer brotli), and a browser that
  * has it already gets a 304 for its ETag.
  *
- * It recognises the page by what Yoga answered (a 200 HTML response to a GET): Yoga alone decides
+ * It recognises the page by what Yoga responded (a 200 HTML response to a GET): Yoga alone decides
  * when GraphiQL is served, and GraphQL responses (JSON) are never touched or compressed here.
  */
 export function useCompressedGraphiQL(): Plugin {

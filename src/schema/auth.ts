@@ -1,6 +1,6 @@
 import { type AuthFailure, AuthScopeFailureType } from '@pothos/plugin-scope-auth';
 import type { Caller } from '../auth/caller.ts';
-import { ForbiddenError } from '../errors.ts';
+import { ForbiddenError } from '../errors/index.ts';
 
 /** The scopes a failed check asked for and the caller lacked. */
 function missingScopes(failure: AuthFailure): string[] {

@@ -23,7 +23,7 @@ export interface SchemaTypes {
 /** Only configures the builder; each domain type lives in its own file with its entry points. */
 export const builder = new SchemaBuilder<SchemaTypes>({
   // The errors plugin comes before scope-auth so that a refused mutation becomes its typed
-  // ForbiddenError member instead of nulling the whole answer; the federation plugin writes
+  // ForbiddenError member instead of nulling the whole response; the federation plugin writes
   // @key through the directives plugin, so that one comes before it.
   plugins: [ErrorsPlugin, ScopeAuthPlugin, DirectivePlugin, FederationPlugin],
   defaultFieldNullability: false,
@@ -36,7 +36,7 @@ export const builder = new SchemaBuilder<SchemaTypes>({
     }),
     unauthorizedError: (_parent, context, info, result) => {
       const error = forbiddenFor(result.failure, context.caller);
-      // A refused change is still a change attempt: the audit trail shows it.
+      // A refused mutation is still a mutation attempt: the audit trail shows it.
       if (info.parentType.name === 'Mutation') recordRefusedChange(context.changes, info, error);
       return error;
     },

@@ -2,7 +2,7 @@ import {
   AlreadyExistsError,
   ConcurrentChangeError,
   ErrorCode,
-  errorCodeDescriptions,
+  errorCodes,
   ForbiddenError,
   type GatewayError,
   InvalidInputError,
@@ -10,14 +10,14 @@ import {
   OutcomeUnknownError,
   type ReadBack,
   UpstreamError,
-} from '../errors.ts';
+} from '../errors/index.ts';
 import { builder } from './builder.ts';
 import { InvitationRef } from './invitation.ts';
 
 export const ErrorCodeEnum = builder.enumType('ErrorCode', {
   description: 'Stable codes of expected failures. Queries carry them in `errors[].extensions.code`.',
   values: Object.fromEntries(
-    Object.values(ErrorCode).map((code) => [code, { value: code, description: errorCodeDescriptions[code] }]),
+    Object.values(ErrorCode).map((code) => [code, { value: code, description: errorCodes[code].description }]),
   ) as { [Code in ErrorCode]: { value: Code; description: string } },
 });
 

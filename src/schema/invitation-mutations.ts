@@ -1,5 +1,5 @@
 import type { Completed } from '../changes/completion.ts';
-import { AlreadyExistsError, ConcurrentChangeError, InvalidInputError } from '../errors.ts';
+import { AlreadyExistsError, ConcurrentChangeError, InvalidInputError } from '../errors/index.ts';
 import type { Invitation, ProjectRole } from '../ops-manager/schemas.ts';
 import { builder } from './builder.ts';
 import { commonMutationErrors } from './errors.ts';

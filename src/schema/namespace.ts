@@ -50,7 +50,7 @@ export interface NamespaceOptions {
  * RenameTypes/RenameRootFields transforms do), not a second schema, and with no delegation:
  * the resolvers run as they are. What a rename would otherwise break is carried along:
  *
- * - the abstract types' `resolveType` answer plain type names (Pothos's unions and interfaces
+ * - the abstract types' `resolveType` return plain type names (Pothos's unions and interfaces
  *   name their members): they are mapped to the new names, so `__typename` of a result union
  *   member, an error-as-data member, is the namespaced one;
  * - every type's AST node, which Apollo's SDL printer (and so `_service { sdl }`) prints a
@@ -117,15 +117,15 @@ function renamed(
   return type;
 }
 
-/** A type resolver whose answer, a plain type name, is given its new name. */
+/** A type resolver whose result, a plain type name, is given its new name. */
 function renamedResolver<TSource, TContext>(
   resolve: GraphQLTypeResolver<TSource, TContext>,
   rename: (name: string) => string,
 ): GraphQLTypeResolver<TSource, TContext> {
-  const map = (answer: string | undefined) => (typeof answer === 'string' ? rename(answer) : answer);
+  const map = (name: string | undefined) => (typeof name === 'string' ? rename(name) : name);
   return (...args) => {
-    const answer = resolve(...args);
-    return answer instanceof Promise ? answer.then(map) : map(answer);
+    const resolved = resolve(...args);
+    return resolved instanceof Promise ? resolved.then(map) : map(resolved);
   };
 }
 

@@ -14,7 +14,7 @@ export function printedSchema(): string {
 }
 
 /**
- * Printed as `_service { sdl }` answers (Apollo's printer keeps the federation directives that
+ * Printed as `_service { sdl }` returns (Apollo's printer keeps the federation directives that
  * graphql's `printSchema` drops), so the file is exactly what a router would fetch.
  */
 export function printedSubgraphSchema(): string {

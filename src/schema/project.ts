@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../errors/index.ts';
 import { sameUsername } from '../ops-manager/schemas.ts';
 import type { GatewayContext } from '../context.ts';
 import { builder } from './builder.ts';
@@ -14,7 +14,7 @@ export interface ProjectShape {
   rejected?: InvalidInputError;
 }
 
-/** The project's pending invitations, through the operation's session (one GET per project). */
+/** The project's pending invitations, through the operation's upstream handle, `context.upstream` (one GET per project). */
 function invitationsOf(project: ProjectShape, upstream: GatewayContext['upstream']) {
   if (project.rejected) throw project.rejected;
   return upstream.invitations(project.id);
@@ -75,7 +75,7 @@ builder.asEntity(ProjectRef, {
  * Representations arrive as `_Any`, and in the subgraph `Project.id` is the company's key
  * scalar (`ID` by default), so the ObjectID scalar never sees them: check them here, the same
  * way, before any call to Ops Manager. A bad id is not a bad reference (the company's graph
- * has that project): the entity resolves, and each of our fields on it answers null with
+ * has that project): the entity resolves, and each of our fields on it resolves to null with
  * BAD_USER_INPUT at its own path, so a router shows exactly which project and field failed.
  */
 function projectFromRepresentation(id: unknown): ProjectShape {
@@ -113,7 +113,7 @@ builder.queryFields((t) => ({
       if (ids.length > limits.projectIds) {
         throw new InvalidInputError(`At most ${limits.projectIds} project ids per call; got ${ids.length}.`, {
           field: 'ids',
-          httpStatus: 400,
+          refusesRequest: true,
         });
       }
       return ids.map((id) => ({ id }));

@@ -1,5 +1,5 @@
 import { GraphQLError, Kind } from 'graphql';
-import { ErrorCode } from '../errors.ts';
+import { ErrorCode } from '../errors/index.ts';
 import { EmailSchema, formatTimestamp } from '../ops-manager/schemas.ts';
 import { builder } from './builder.ts';
 

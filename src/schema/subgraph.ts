@@ -20,7 +20,7 @@ export interface CompanySubgraphOptions {
   ownTypes: ReadonlySet<string>;
 }
 
-/** The root fields a supergraph member of ours answers on Query: federation's own, nothing else. */
+/** The root fields a supergraph member of ours resolves on Query: federation's own, nothing else. */
 const FEDERATION_QUERY_FIELDS = new Set(['_entities', '_service']);
 
 /**
@@ -40,7 +40,7 @@ const FEDERATION_QUERY_FIELDS = new Set(['_entities', '_service']);
  *   so that none collides with a company graph's own. `Project`, its fields and federation's
  *   definitions keep their names.
  *
- * Resolvers, entity resolution and directives carry over unchanged; `_service { sdl }` answers
+ * Resolvers, entity resolution and directives carry over unchanged; `_service { sdl }` returns
  * the printed transformed schema, as a router must see exactly what it routes to.
  */
 export function asCompanySubgraph(

@@ -10,15 +10,13 @@
  * TRUSTED_DOCUMENTS says what else is accepted: `off` (no ids; any document), `allow` (ids
  * and any document: GraphiQL, scripts), `require` (ids only: any other document is refused
  * with 403 TRUSTED_DOCUMENT_REQUIRED before it is parsed). An unknown id is refused with 400
- * PERSISTED_QUERY_NOT_FOUND, the code Apollo's link answers by sending the document's text.
+ * PERSISTED_QUERY_NOT_FOUND, the code Apollo's link responds to by sending the document's text.
  * The codes are request-level (like GRAPHQL_PARSE_FAILED), so they are not in the schema's
  * ErrorCode enum.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
-import type { GraphQLParams, Plugin } from 'graphql-yoga';
-import { RequestErrorCode } from '../errors.ts';
+import type { GraphQLParams } from 'graphql-yoga';
 
 export type TrustedDocumentsMode = 'off' | 'allow' | 'require';
 
@@ -65,35 +63,4 @@ export function documentIdOf(params: GraphQLParams & { documentId?: unknown }, r
   if (persistedQuery?.version === 1 && typeof persistedQuery.sha256Hash === 'string')
     return `sha256:${persistedQuery.sha256Hash}`;
   return null;
-}
-
-export function useTrustedDocuments(mode: TrustedDocumentsMode, documents: TrustedDocuments): Plugin[] {
-  if (mode === 'off') return [];
-  const required = {
-    message:
-      'This gateway runs trusted documents only: send the operation’s documentId (see persisted-documents.json of ops-manager-invitations-client), not its text.',
-    extensions: { code: RequestErrorCode.TRUSTED_DOCUMENT_REQUIRED, http: { status: 403 } },
-  };
-  return [
-    usePersistedOperations({
-      allowArbitraryOperations: mode === 'allow',
-      extractPersistedOperationId: (params, request) => documentIdOf(params, request),
-      getPersistedOperation: (id) => (Object.hasOwn(documents, id) ? documents[id]! : null),
-      customErrors: {
-        notFound: {
-          message:
-            'No trusted document has this id: this gateway knows the operations of its client package’s version only.',
-          extensions: { code: RequestErrorCode.PERSISTED_QUERY_NOT_FOUND, http: { status: 400 } },
-        },
-        persistedQueryOnly: required,
-        keyNotFound:
-          mode === 'require'
-            ? required
-            : {
-                message: 'The request names no document: send `query`, or a `documentId`.',
-                extensions: { code: RequestErrorCode.BAD_REQUEST, http: { status: 400 } },
-              },
-      },
-    }) as Plugin,
-  ];
 }

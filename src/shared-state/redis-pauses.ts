@@ -6,7 +6,7 @@ const PREFIX = 'ops-manager-gateway:pause:';
 /**
  * Ops Manager's 429 pauses in Redis, shared by every replica. A pause is a key that expires by
  * itself (`SET ... PX`); what is left of it is its `PTTL`, so replicas never compare their clocks.
- * When Redis cannot answer, a call is not held back (fail open) and `onError` counts it.
+ * When Redis cannot respond, a call is not held back (fail open) and `onError` counts it.
  */
 export function createRedisPauses(redis: Redis, options: { onError?: () => void } = {}): UpstreamPauses {
   const failed = () => options.onError?.();

@@ -1,6 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { REPLAYED_HEADER } from '../../src/idempotency/plugin.ts';
+import { REPLAYED_HEADER } from '../../src/plugins/use-idempotency.ts';
 import type { IdempotencyStore } from '../../src/idempotency/store.ts';
 import { DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
 import { registerSecret } from '../secrets-sweep.ts';

@@ -161,11 +161,7 @@ describe('memory: nothing of an operation outlives its answer', () => {
       ...upstreamConfig,
       logger,
       clock,
-      timeoutMs: config.upstreamTimeoutMs,
-      maxInFlight: config.upstreamMaxInFlight,
-      retry: { maxRetries: config.upstreamMaxRetries },
-      breaker: { failureThreshold: config.breakerFailureThreshold, halfOpenAfterMs: config.breakerHalfOpenAfterMs },
-      maxSessions: config.security.passthroughMaxSessions,
+      ...config.upstreamCalls,
     });
     // The app's own upstream stays unused (`client` stands in for its client); app.close() closes it.
     app = await createApp(config, {

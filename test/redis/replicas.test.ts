@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { REPLAYED_HEADER } from '../../src/idempotency/plugin.ts';
+import { REPLAYED_HEADER } from '../../src/plugins/use-idempotency.ts';
 import { DEMO_PROJECT_IDS, type Simulator } from '../../src/simulator/index.ts';
 import type { GatewayProcess } from '../e2e/gateway-process.ts';
 import { metricValue } from '../metrics.ts';
@@ -85,9 +85,9 @@ describe('two gateway replicas sharing idempotency keys through Redis', () => {
     const result = await send(a, { p: payments, u: 'redis.down@example.com' }, 'replica-key-3');
     expect(result.body.data.createInvitation.__typename).toBe('InvitationCreated');
     expect(await storeErrors(a)).toBeGreaterThan(before);
-    expect(a.lines.some((line) => line.msg === 'Idempotency store unavailable: the change runs without its key')).toBe(
-      true,
-    );
+    expect(
+      a.lines.some((line) => line.msg === 'Idempotency store unavailable: the mutation runs without its key'),
+    ).toBe(true);
 
     redis = await startRedis(redis.port);
     // Both replicas reconnect by themselves (each logs "ready" a second time).

@@ -22,7 +22,8 @@ function problems(env: Record<string, string>): string[] {
 describe('loadConfig', () => {
   it('defaults to development with the embedded simulator', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ nodeEnv: 'development', port: 4000, upstream: undefined, upstreamMaxInFlight: 32 });
+    expect(config).toMatchObject({ nodeEnv: 'development', port: 4000, upstream: undefined });
+    expect(config.upstreamCalls).toMatchObject({ maxInFlight: 32, coalesceReads: true, fairQueue: true });
   });
 
   it('reads a real upstream and trims the trailing slash of the base URL', () => {
@@ -164,9 +165,9 @@ describe('FEDERATION_NAMESPACE', () => {
 });
 
 describe('UPSTREAM_COALESCE_READS', () => {
-  it('coalesces concurrent identical reads unless told false', () => {
-    expect(loadConfig({}).upstreamCoalesceReads).toBe(true);
-    expect(loadConfig({ UPSTREAM_COALESCE_READS: 'false' }).upstreamCoalesceReads).toBe(false);
+  it('deduplicates concurrent identical reads unless told false', () => {
+    expect(loadConfig({}).upstreamCalls.coalesceReads).toBe(true);
+    expect(loadConfig({ UPSTREAM_COALESCE_READS: 'false' }).upstreamCalls.coalesceReads).toBe(false);
   });
 
   it('refuses anything but true or false, naming the variable', () => {
@@ -178,12 +179,9 @@ describe('UPSTREAM_COALESCE_READS', () => {
       redisUrl: undefined,
       readsPerMinute: 600,
       mutationsPerMinute: 60,
-      fairQueue: true,
     });
-    expect(loadConfig({ RATE_LIMIT_READS_PER_MINUTE: '0', UPSTREAM_FAIR_QUEUE: 'false' }).fairShare).toMatchObject({
-      readsPerMinute: 0,
-      fairQueue: false,
-    });
+    const off = loadConfig({ RATE_LIMIT_READS_PER_MINUTE: '0', UPSTREAM_FAIR_QUEUE: 'false' });
+    expect([off.fairShare.readsPerMinute, off.upstreamCalls.fairQueue]).toEqual([0, false]);
     const shared = loadConfig({ REDIS_URL: 'redis://cache:6379' });
     expect([shared.fairShare.redisUrl, shared.idempotency.redisUrl]).toEqual([
       'redis://cache:6379',

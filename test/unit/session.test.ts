@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, NotFoundError } from '../../src/errors.ts';
+import { ErrorCode, NotFoundError } from '../../src/errors/index.ts';
 import type { CallOptions, OpsManagerClient } from '../../src/ops-manager/client.ts';
 import type { Invitation } from '../../src/ops-manager/schemas.ts';
 import { UpstreamSession } from '../../src/ops-manager/session.ts';

@@ -7,7 +7,7 @@ import {
   IsolatedCircuitError,
   type CircuitBreakerPolicy,
 } from 'cockatiel';
-import { ErrorCode, GatewayError, UpstreamError } from '../../errors.ts';
+import { ErrorCode, GatewayError, UpstreamError } from '../../errors/index.ts';
 import type { Logger } from '../../logger.ts';
 import type { CallRecord, Stage } from '../pipeline.ts';
 import { isDeadline } from '../transport-errors.ts';

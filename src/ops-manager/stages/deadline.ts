@@ -1,4 +1,4 @@
-import { ErrorCode } from '../../errors.ts';
+import { ErrorCode } from '../../errors/index.ts';
 import { onAbort } from '../abort.ts';
 import { elapsed, type Stage } from '../pipeline.ts';
 import { abortedBeforeSending, transportError } from '../transport-errors.ts';

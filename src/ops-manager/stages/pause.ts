@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock.ts';
-import { ErrorCode, UpstreamError } from '../../errors.ts';
+import { ErrorCode, UpstreamError } from '../../errors/index.ts';
 import type { UpstreamPauses } from '../pauses.ts';
 import type { Stage } from '../pipeline.ts';
 import { parseRetryAfter } from '../upstream-errors.ts';

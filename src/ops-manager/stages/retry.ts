@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock.ts';
-import { ErrorCode, GatewayError, UpstreamError } from '../../errors.ts';
+import { ErrorCode, GatewayError, UpstreamError } from '../../errors/index.ts';
 import type { Stage } from '../pipeline.ts';
 import { parseRetryAfter } from '../upstream-errors.ts';
 import { CircuitOpenError } from './breaker.ts';

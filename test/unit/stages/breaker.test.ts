@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, NotFoundError, UpstreamError } from '../../../src/errors.ts';
+import { ErrorCode, NotFoundError, UpstreamError } from '../../../src/errors/index.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { CircuitOpenError, UpstreamBreaker } from '../../../src/ops-manager/stages/breaker.ts';
 import { GET, record, scripted, status, URL_ } from './helpers.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../../src/errors.ts';
+import { ErrorCode } from '../../../src/errors/index.ts';
 import { createMemoryPauses } from '../../../src/ops-manager/pauses.ts';
 import { respectPauses, UpstreamPausedError } from '../../../src/ops-manager/stages/pause.ts';
 import { retry } from '../../../src/ops-manager/stages/retry.ts';

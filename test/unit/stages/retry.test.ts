@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, UpstreamError } from '../../../src/errors.ts';
+import { ErrorCode, UpstreamError } from '../../../src/errors/index.ts';
 import { CircuitOpenError } from '../../../src/ops-manager/stages/breaker.ts';
 import { backoffTimings, retry, retryDelay } from '../../../src/ops-manager/stages/retry.ts';
 import { fakeClock, GET, POST, record, scripted, status, URL_ } from './helpers.ts';

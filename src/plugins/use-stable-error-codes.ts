@@ -1,32 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { RequestErrorCode } from '../errors.ts';
-
-/** The code of an error that came without one, from the HTTP status it carries. */
-export function codeForStatus(status: number | undefined): RequestErrorCode {
-  switch (status) {
-    case 401:
-      return RequestErrorCode.UNAUTHENTICATED;
-    case 403:
-      return RequestErrorCode.FORBIDDEN;
-    case 404:
-      return RequestErrorCode.NOT_FOUND;
-    case 405:
-      return RequestErrorCode.METHOD_NOT_ALLOWED;
-    case 406:
-      return RequestErrorCode.NOT_ACCEPTABLE;
-    case 413:
-      return RequestErrorCode.PAYLOAD_TOO_LARGE;
-    case 415:
-      return RequestErrorCode.UNSUPPORTED_MEDIA_TYPE;
-    case undefined:
-    case 200:
-    case 500:
-      return RequestErrorCode.INTERNAL_SERVER_ERROR;
-    default:
-      return status >= 500 ? RequestErrorCode.INTERNAL_SERVER_ERROR : RequestErrorCode.BAD_REQUEST;
-  }
-}
+import { codeForStatus, RequestErrorCode } from '../errors/index.ts';
 
 /** The HTTP extension Yoga puts on an error: its status, and `spec` when that status is for graphql-response+json only. */
 interface HttpExtension {
@@ -49,7 +23,7 @@ function isMalformedRequest(extensions: Record<string, unknown>): boolean {
 }
 
 /**
- * Every error in an answer carries a stable `extensions.code`, so a client can always switch
+ * Every error in a response carries a stable `extensions.code`, so a client can always switch
  * on it. Our own errors and Yoga's parse/validation errors have one; this fills in the rest
  * (a plugin's 401 or CSRF 403, a request Yoga cannot read) from the HTTP status they carry,
  * drops the parser internals Yoga attaches to unreadable bodies (`originalError`: the JSON

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { getOperationAST } from 'graphql';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Plugin } from 'graphql-yoga';
-import { RequestErrorCode } from '../errors.ts';
+import { RequestErrorCode } from '../errors/index.ts';
 import type { Logger } from '../logger.ts';
-import type { Metrics } from './metrics.ts';
+import type { Metrics } from '../observability/metrics.ts';
 
 /** What one HTTP request to the GraphQL endpoint did, gathered across Yoga's hooks. */
 interface OperationRecord {

@@ -1,15 +1,15 @@
-import { getOperationAST, GraphQLError, type ExecutionResult } from 'graphql';
+import { getOperationAST, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { allSettled } from '../changes/attempts.ts';
 import type { GatewayContext } from '../context.ts';
-import { RequestErrorCode } from '../errors.ts';
+import { RequestErrorCode, requestRefusal } from '../errors/index.ts';
 import type { Logger } from '../logger.ts';
-import { callerScope, parseIdempotencyKey, requestFingerprint, storeKey } from './key.ts';
-import type { IdempotencyStore } from './store.ts';
+import { callerScope, parseIdempotencyKey, requestFingerprint, storeKey } from '../idempotency/key.ts';
+import type { IdempotencyStore } from '../idempotency/store.ts';
 
 export interface IdempotencyOptions {
   store: IdempotencyStore;
-  /** How long an answer is kept for its key. @default 24 h */
+  /** How long a response is kept for its key. @default 24 h */
   windowMs: number;
   /** How long a key stays claimed by a request that never finishes (a crashed replica). */
   runningTtlMs: number;
@@ -20,23 +20,23 @@ export interface IdempotencyOptions {
 
 export type IdempotencyOutcome = 'stored' | 'replayed' | 'released' | 'in_use' | 'reused' | 'invalid' | 'store_error';
 
-/** The header a replayed answer carries (as Stripe and others name it). */
+/** The header a replayed response carries (as Stripe and others name it). */
 export const REPLAYED_HEADER = 'idempotent-replayed';
 
 /**
  * Idempotency keys for mutations (the IETF httpapi `Idempotency-Key` header). The first request
- * with a key runs; its answer is kept per caller and key for the window, and a repeat of the
- * same request gets that answer again without calling Ops Manager. Following the draft:
+ * with a key runs; its response is kept per caller and key for the window, and a repeat of the
+ * same request gets that response again without calling Ops Manager. Following the draft:
  * - the same key with a different request (operation, document or variables) → 422, IDEMPOTENCY_KEY_REUSED;
  * - a repeat while the first is still running → 409, IDEMPOTENCY_KEY_IN_USE (retry later);
  * - a malformed key → 400, IDEMPOTENCY_KEY_INVALID.
  *
- * Only settled answers are kept: a success, or a refusal a retry would meet again (not found,
- * already exists, forbidden, bad input). An answer that says Ops Manager was unavailable or
+ * Only settled responses are kept: a success, or a refusal a retry would meet again (not found,
+ * already exists, forbidden, bad input). A response that says Ops Manager was unavailable or
  * the outcome is unknown lets the key go, so that the caller's retry runs for real.
  *
- * When the store cannot be reached the change still runs, without the guarantee: the store
- * error is logged and counted (`store_error`). Availability wins because no change this
+ * When the store cannot be reached the mutation still runs, without the guarantee: the store
+ * error is logged and counted (`store_error`). Availability wins because no mutation this
  * gateway makes is doubled by running twice: Ops Manager refuses a second invitation for one
  * address, setting the same roles twice is the same, and a second delete finds nothing.
  */
@@ -54,7 +54,6 @@ export function useIdempotency(options: IdempotencyOptions): Plugin<GatewayConte
         setResultAndStopExecution(
           refusal(
             RequestErrorCode.IDEMPOTENCY_KEY_INVALID,
-            400,
             'Idempotency-Key must be 1 to 255 printable ASCII characters, as a string ("...").',
           ),
         );
@@ -73,7 +72,7 @@ export function useIdempotency(options: IdempotencyOptions): Plugin<GatewayConte
         count('store_error');
         options.logger.warn(
           { err: { message: (error as Error).message }, requestId: context.requestId },
-          'Idempotency store unavailable: the change runs without its key',
+          'Idempotency store unavailable: the mutation runs without its key',
         );
         return;
       }
@@ -84,7 +83,6 @@ export function useIdempotency(options: IdempotencyOptions): Plugin<GatewayConte
           setResultAndStopExecution(
             refusal(
               RequestErrorCode.IDEMPOTENCY_KEY_REUSED,
-              422,
               'This Idempotency-Key was used for a different request. Use a new key for a new request.',
             ),
           );
@@ -93,16 +91,15 @@ export function useIdempotency(options: IdempotencyOptions): Plugin<GatewayConte
           setResultAndStopExecution(
             refusal(
               RequestErrorCode.IDEMPOTENCY_KEY_IN_USE,
-              409,
-              'A request with this Idempotency-Key is still running. Retry after it has answered.',
+              'A request with this Idempotency-Key is still running. Retry after it has its response.',
             ),
           );
         } else {
           count('replayed');
-          const answer = JSON.parse(entry.answer) as ExecutionResult;
+          const response = JSON.parse(entry.answer) as ExecutionResult;
           setResultAndStopExecution({
-            ...answer,
-            extensions: { ...answer.extensions, http: { headers: { [REPLAYED_HEADER]: 'true' } } },
+            ...response,
+            extensions: { ...response.extensions, http: { headers: { [REPLAYED_HEADER]: 'true' } } },
           });
         }
         return;
@@ -122,7 +119,7 @@ export function useIdempotency(options: IdempotencyOptions): Plugin<GatewayConte
             count('store_error');
             options.logger.warn(
               { err: { message: (error as Error).message }, requestId: context.requestId },
-              'Idempotency store unavailable: the answer was not kept',
+              'Idempotency store unavailable: the response was not kept',
             );
           }
         },
@@ -131,6 +128,6 @@ export function useIdempotency(options: IdempotencyOptions): Plugin<GatewayConte
   };
 }
 
-function refusal(code: RequestErrorCode, status: number, message: string): ExecutionResult {
-  return { errors: [new GraphQLError(message, { extensions: { code, http: { status } } })] };
+function refusal(code: RequestErrorCode, message: string): ExecutionResult {
+  return { errors: [requestRefusal(code, message)] };
 }

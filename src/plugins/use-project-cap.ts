@@ -1,7 +1,7 @@
 import { type DefinitionNode, type FieldNode, getOperationAST, GraphQLError, type SelectionSetNode } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values.js';
 import type { Plugin } from 'graphql-yoga';
-import { ErrorCode } from '../errors.ts';
+import { ErrorCode, refusalExtensions } from '../errors/index.ts';
 
 /**
  * Refuses, before execution and so before any upstream call, an operation that names more
@@ -40,7 +40,7 @@ export function useProjectCap(max: number): Plugin {
             new GraphQLError(
               `This operation names ${projects.size} distinct projects; at most ${max} are allowed in one operation.`,
               {
-                extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } },
+                extensions: refusalExtensions(ErrorCode.BAD_USER_INPUT),
               },
             ),
           ],

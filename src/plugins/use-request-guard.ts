@@ -1,9 +1,8 @@
 import type { Plugin } from 'graphql-yoga';
-import { errorResponse } from '../errors.ts';
-import { codeForStatus } from './error-codes.ts';
+import { codeForStatus, errorResponse, RequestErrorCode } from '../errors/index.ts';
 
-// What this API can answer in; a POST accepting none of them is refused before it runs.
-const ANSWERABLE = new Set([
+// What this API can respond in; a POST accepting none of them is refused before it runs.
+const RESPONSE_TYPES = new Set([
   '*/*',
   'application/*',
   'application/json',
@@ -18,22 +17,21 @@ function mediaTypes(header: string): string[] {
 
 /**
  * HTTP-level guards that Yoga leaves open:
- * - a POST whose Accept names nothing this API can answer in is refused with 406 *before*
- *   execution (Yoga would run the operation, a mutation included, and only then answer 406);
+ * - a POST whose Accept names nothing this API can respond in is refused with 406 *before*
+ *   execution (Yoga would run the operation, a mutation included, and only then respond 406);
  * - media types are case-insensitive (RFC 9110): `Application/JSON` is JSON;
- * - every 4xx answer has a GraphQL error body with a code (Yoga sends 406 and 415 empty).
+ * - every 4xx response has a GraphQL error body with a code (Yoga sends 406 and 415 empty).
  */
 export function useRequestGuard(): Plugin {
   return {
     onRequest({ request, setRequest, endResponse }) {
       if (request.method !== 'POST') return;
       const accept = request.headers.get('accept');
-      if (accept !== null && !mediaTypes(accept).some((type) => ANSWERABLE.has(type))) {
+      if (accept !== null && !mediaTypes(accept).some((type) => RESPONSE_TYPES.has(type))) {
         return endResponse(
           errorResponse(
-            406,
-            codeForStatus(406),
-            'This API answers in application/graphql-response+json or application/json.',
+            RequestErrorCode.NOT_ACCEPTABLE,
+            'This API responds in application/graphql-response+json or application/json.',
           ),
         );
       }
@@ -52,7 +50,13 @@ export function useRequestGuard(): Plugin {
           response.status === 415
             ? 'Send the operation as application/json.'
             : `The request was refused (${response.status}).`;
-        setResponse(errorResponse(response.status, codeForStatus(response.status), message, response.headers));
+        // Yoga chose the status; the body says it with a code.
+        setResponse(
+          errorResponse(codeForStatus(response.status), message, {
+            status: response.status,
+            headers: response.headers,
+          }),
+        );
       }
     },
   };

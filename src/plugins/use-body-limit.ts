@@ -1,24 +1,22 @@
 import type { Plugin } from 'graphql-yoga';
-import { errorResponse, RequestErrorCode } from '../errors.ts';
+import { errorResponse, RequestErrorCode } from '../errors/index.ts';
 
 // The body was not read: the connection cannot be reused for another request.
 const CLOSE = { connection: 'close' };
 
 function tooLarge(maxBytes: number): Response {
-  return errorResponse(
-    413,
-    RequestErrorCode.PAYLOAD_TOO_LARGE,
-    `The request body is larger than ${maxBytes} bytes.`,
-    CLOSE,
-  );
+  return errorResponse(RequestErrorCode.PAYLOAD_TOO_LARGE, `The request body is larger than ${maxBytes} bytes.`, {
+    headers: CLOSE,
+  });
 }
 
 function badLength(): Response {
   return errorResponse(
-    400,
     RequestErrorCode.BAD_REQUEST,
     'The Content-Length header is not a single non-negative integer.',
-    CLOSE,
+    {
+      headers: CLOSE,
+    },
   );
 }
 

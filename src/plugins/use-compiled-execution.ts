@@ -9,18 +9,18 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
-import type { Logger } from './logger.ts';
-import type { Metrics } from './observability/metrics.ts';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
 
 type CompiledEntry = NonNullable<ReturnType<JITCache['get']>>;
 
 /**
- * Runs operations on graphql-jit's compiled executor, which costs a third less CPU than the
- * standard one on the 30-alias operation (the benchmark's A/B). A document is compiled on its
+ * Runs operations on graphql-jit's compiled executor, which costs less CPU than the standard one
+ * (docs/benchmarks.md has the benchmark's A/B). A document is compiled on its
  * first run and kept while it is among the 1,000 most recently used, per gateway instance (the
  * plain API and the subgraph have different schemas).
  *
- * Two differences from graphql-js are closed here, so that answers stay the same byte for byte
+ * Two differences from graphql-js are closed here, so that responses stay the same byte for byte
  * (test/integration/compiled-execution.test.ts holds them to that):
  * - graphql-jit coerces variables its own way, without @oneOf and with other errors: it only runs
  *   operations whose variables graphql-js coerces cleanly, and anything else goes to the standard
@@ -28,7 +28,7 @@ type CompiledEntry = NonNullable<ReturnType<JITCache['get']>>;
  * - its field errors carry line and column but not the document positions that Yoga serialises
  *   errors from (their `locations` would be dropped), and its results put `data` before `errors`.
  */
-export function useCompiledExecution(options: { logger: Logger; metrics?: Metrics | undefined }): Plugin[] {
+export function useCompiledExecution(options: { logger: Logger; metrics?: Metrics | undefined }): Plugin {
   const compiled = new LRUCache<string, CompiledEntry>({ max: 1_000 });
   const jit = useGraphQlJit(
     {},
@@ -41,7 +41,7 @@ export function useCompiledExecution(options: { logger: Logger; metrics?: Metric
           compiled.set(document, entry);
         },
       },
-      // A valid document graphql-jit cannot compile answers with the compiler's errors: worth a log line.
+      // A valid document graphql-jit cannot compile fails with the compiler's errors: worth a log line.
       onError: (result) =>
         options.logger.error(
           { errors: result.errors?.map((error) => error.message) },
@@ -57,7 +57,12 @@ export function useCompiledExecution(options: { logger: Logger; metrics?: Metric
       },
     }),
   };
-  return [jit, standardErrors];
+  return {
+    onPluginInit({ addPlugin }) {
+      addPlugin(jit);
+      addPlugin(standardErrors);
+    },
+  };
 }
 
 function variablesCoerce(args: ExecutionArgs): boolean {
