@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { productionNodeFlags } from '../../scripts/lib/production-node-flags.ts';
 import { recordLogLine } from '../secrets-sweep.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -10,8 +11,8 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const LAUNCHERS = {
   /** Development: one node process with tsx's loader (`npm start` adds npm and tsx's CLI around it). */
   tsx: [process.execPath, ['--import', 'tsx', 'src/main.ts']],
-  /** Production (the Dockerfile's CMD): the compiled JavaScript, no TypeScript loader. */
-  dist: [process.execPath, ['dist/main.js']],
+  /** Production (the Dockerfile's CMD, with its V8 flags): the compiled JavaScript, no TypeScript loader. */
+  dist: [process.execPath, [...productionNodeFlags(new URL('../../', import.meta.url)), 'dist/main.js']],
 } as const satisfies Record<string, readonly [string, readonly string[]]>;
 export type Launcher = keyof typeof LAUNCHERS;
 

@@ -150,13 +150,27 @@ describe('deploy/kubernetes matches the gateway', () => {
     });
     const mebibytes = (quantity: string | number) => Number(/^(\d+)Mi$/.exec(String(quantity))![1]);
     expect(mebibytes(container.resources!.limits!.memory!)).toBeGreaterThan(heapCapMiB);
-    // One memory budget for every way of deploying it (README, "Memory a replica needs").
+    // One memory budget for every way of deploying it (docs/deploying.md, "Memory a replica needs").
     const dockerfile = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8');
     const unit = readFileSync(new URL('../../deploy/ops-manager-invitations-gateway.service', import.meta.url), 'utf8');
     expect(Number(/--max-old-space-size=(\d+)/.exec(dockerfile)?.[1])).toBe(heapCapMiB);
     expect(Number(/--max-old-space-size=(\d+)/.exec(unit)?.[1])).toBe(heapCapMiB);
     expect(`${mebibytes(container.resources!.limits!.memory!)}M`).toBe(/^MemoryMax=(\S+)$/m.exec(unit)?.[1]);
     expect(dockerfile).toContain(`--memory=${mebibytes(container.resources!.limits!.memory!)}m`);
+  });
+
+  it('the same V8 flags in the image, the systemd unit and the Deployment: heap caps in NODE_OPTIONS, --no-maglev on the command line', () => {
+    const dockerfile = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8');
+    const unit = readFileSync(new URL('../../deploy/ops-manager-invitations-gateway.service', import.meta.url), 'utf8');
+    const deployment = container.env!.find((variable) => variable.name === 'NODE_OPTIONS')!.value!;
+    expect(deployment).toMatch(/--max-semi-space-size=\d+/);
+    expect(/^ENV NODE_OPTIONS="([^"]+)"$/m.exec(dockerfile)?.[1]).toBe(deployment);
+    expect(/^Environment="NODE_OPTIONS=([^"]+)"$/m.exec(unit)?.[1]).toBe(deployment);
+    // The Deployment runs the image's command (no command or args of its own).
+    expect(container.command).toBeUndefined();
+    expect(container.args).toBeUndefined();
+    expect(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1]).toBe('["node", "--no-maglev", "dist/main.js"]');
+    expect(/^ExecStart=(.*)$/m.exec(unit)?.[1]).toBe('/usr/bin/node --no-maglev dist/main.js');
   });
 });
 
