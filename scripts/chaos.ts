@@ -15,6 +15,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createApp } from '../src/app.ts';
 import type { ChangeSend } from '../src/changes/attempts.ts';
@@ -273,6 +274,10 @@ function applied(change: Change): boolean {
   return invitation !== undefined && invitation.roles.join() === change.roles.join();
 }
 
+// The gateway and the simulator share this event loop: a stall past UPSTREAM_TIMEOUT_MS (a loaded
+// machine) times out every call in flight at once, faults or not, and can open the circuit.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 const started = performance.now();
 let next = 0;
 await Promise.all(
@@ -354,7 +359,11 @@ for (const o of unknown) {
       `faults met ${faultsMet.get(target)?.join(' ') ?? 'none'}; sends [${sends}]: ${o.message}`,
   );
 }
+loopDelay.disable();
 console.log(`\nunhandled rejections: ${unhandled}`);
+console.log(
+  `event loop: longest stall ${(loopDelay.max / 1e6).toFixed(0)} ms; 99th percentile ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms`,
+);
 console.log(
   `RSS: ${(rssStart / 2 ** 20).toFixed(0)} MiB at start, ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB at end`,
 );
