@@ -383,6 +383,10 @@ const broken = [
   unhandled > 0 && 'unhandled rejections',
   acknowledged.length === 0 && 'no change was acknowledged: the run tested nothing',
 ].filter(Boolean);
+/** Changes whose answer the simulator's data contradicts, plus doubled addresses and changes applied twice. */
+const violations =
+  lostAcknowledged.length + appliedFailures.length + doubled.length + Math.abs(appliedAtSimulator - appliedSeen);
+console.log(`violations: ${violations}`);
 console.log(broken.length ? `\nFAILED: ${broken.join('; ')}` : '\nOK: nothing lost, nothing doubled');
 
 server.closeAllConnections();
