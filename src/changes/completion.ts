@@ -48,18 +48,19 @@ const TRANSIENT = new Set<ErrorCode>([
  * twice: Ops Manager refuses a second invitation for one address (409), sets the whole role list
  * (the same list twice is the same state), and answers a second delete with 404. So:
  *
- * 1. After a short backoff, the project is read again. The state asked for holds → success,
- *    `confirmedByReadBack`.
+ * 1. After a short backoff, the project is read again (and, when that read fails, once more after
+ *    another backoff: a failed read says nothing about the change). The state asked for holds →
+ *    success, `confirmedByReadBack`.
  *    Another change's state (a create finding the address invited with other roles) →
  *    ConcurrentChangeError with what was read; nothing is sent again, nothing overwritten.
- *    The read fails → the OutcomeUnknownError as it was.
+ *    Both reads fail → OutcomeUnknownError, saying why.
  * 2. The read shows the change not applied → it is sent once more, if the operation still has
  *    time and its caller is still there (else OutcomeUnknownError with what was read). That
  *    second attempt settles it: a 2xx → success, `attempts: 2`; a create refused as a duplicate →
  *    a read decides (the roles asked → success, others → AlreadyExistsError with what was read);
  *    a delete answered 404 → success (gone); its answer lost too → another backoff and one more
- *    read (shown → success, else OutcomeUnknownError); "try later" → OutcomeUnknownError; any
- *    other refusal is the answer.
+ *    read, again twice if it fails (shown → success, else OutcomeUnknownError); "try later" →
+ *    OutcomeUnknownError; any other refusal is the answer.
  *
  * Never more than two sends per change. Every send is written into `sends` (the audit line).
  */
@@ -77,9 +78,12 @@ export async function completeChange<T>(
   let read: ReadBackResult;
   try {
     await pause(client, call, 1);
-    read = await readBack(client, change.projectId, change.desired, call);
-  } catch {
-    throw lost;
+    read = await readBackTwice(client, change, call, 2);
+  } catch (error) {
+    throw new OutcomeUnknownError(`${lost.message} ${readFailed(error)}`, {
+      cause: lost,
+      upstreamStatus: lost.upstreamStatus,
+    });
   }
   if (read.state === 'applied') return { ...change.fromRead(read.invitation), confirmedByReadBack: true, attempts: 1 };
   if (read.state === 'concurrent') throw concurrent(read);
@@ -109,13 +113,21 @@ async function settleSecondAttempt<T>(
   const { desired } = change;
   if (failure instanceof OutcomeUnknownError) {
     await pause(client, call, 2);
-    const read = await readBack(client, change.projectId, desired, call).catch(() => undefined);
-    if (read?.state === 'applied')
+    let read: ReadBackResult;
+    try {
+      read = await readBackTwice(client, change, call, 3);
+    } catch (error) {
+      throw new OutcomeUnknownError(
+        `The change was sent twice and neither answer came back; the first read of the project did not show it. ${readFailed(error)}`,
+        { cause: failure, readBack: readBackOf(firstRead), attempts: 2 },
+      );
+    }
+    if (read.state === 'applied')
       return { ...change.fromRead(read.invitation), confirmedByReadBack: true, attempts: 2 };
-    if (read?.state === 'concurrent') throw concurrent(read);
+    if (read.state === 'concurrent') throw concurrent(read);
     throw new OutcomeUnknownError(
       'The change was sent twice and neither answer came back; a read of the project afterwards did not show it (yet): it may still be applied. Read the invitation again before retrying.',
-      { cause: failure, readBack: readBackOf(read ?? firstRead), attempts: 2 },
+      { cause: failure, readBack: readBackOf(read), attempts: 2 },
     );
   }
   if (desired.kind === 'invited' && failure instanceof AlreadyExistsError) {
@@ -123,10 +135,10 @@ async function settleSecondAttempt<T>(
     // the roles tell which.
     let read: ReadBackResult;
     try {
-      read = await readBack(client, change.projectId, desired, call);
-    } catch {
+      read = await readBackTwice(client, change, call, 2);
+    } catch (error) {
       throw new OutcomeUnknownError(
-        'The change’s answer was lost; sent again, Ops Manager refused it as a duplicate, and the project could not be read to tell whether the invitation is this change’s.',
+        `The change’s answer was lost; sent again, Ops Manager refused it as a duplicate, and the project could not be read to tell whether the invitation is this change’s. ${readFailed(error)}`,
         { cause: failure, attempts: 2 },
       );
     }
@@ -171,6 +183,33 @@ async function pause(client: OpsManagerClient, call: CallOptions, step: number):
   const delay = (exponential / 2) * (1 + clock.random());
   if (call.deadlineAt !== undefined && clock.now() + delay >= call.deadlineAt) return;
   await clock.sleep(delay, call.signal).catch(() => undefined);
+}
+
+/**
+ * Reads the change's project back; when the read fails, and the operation still has time and its
+ * caller, reads once more after a backoff (`step` as in pause). A read changes nothing, and the
+ * pipeline retries only what says "try later": an unreadable answer or a hang meets the next read
+ * rarely. Throws the last read's failure.
+ */
+async function readBackTwice<T>(
+  client: OpsManagerClient,
+  change: ChangeSpec<T>,
+  call: CallOptions,
+  step: number,
+): Promise<ReadBackResult> {
+  try {
+    return await readBack(client, change.projectId, change.desired, call);
+  } catch (error) {
+    if (whyNotSendAgain(call, client.clock.now()) !== undefined) throw error;
+    await pause(client, call, step);
+    return readBack(client, change.projectId, change.desired, call);
+  }
+}
+
+/** Why the read-back did not settle it, for the answer's message. */
+function readFailed(error: unknown): string {
+  const code = error instanceof GatewayError ? error.code : 'an unexpected failure';
+  return `Reading the project afterwards failed (${code}), so whether it was applied is not known.`;
 }
 
 type Sent<T> = { ok: true; value: T } | { ok: false; failure: GatewayError };

@@ -41,9 +41,29 @@ export interface FaultOptions {
   match?: FaultMatch;
 }
 
+/**
+ * An authenticated request as a fault plan sees it: what it is, and how many times the very same
+ * request (method, path with query, body) came before, so a plan can decide from the request
+ * itself rather than from when it arrives.
+ */
+export interface PlannedRequest extends FaultTarget {
+  /** Path and query, e.g. '/api/public/v1.0/groups/…/invites?pageNum=1'. */
+  path: string;
+  /** The request body as text; '' when it has none. */
+  body: string;
+  /** 1 the first time this request arrives, 2 the second (a retry, a change sent again) ... */
+  occurrence: number;
+}
+
+/** Decides a fault for a request no queued fault matched; undefined: none. */
+export type FaultPlan = (request: PlannedRequest) => Fault | undefined;
+
 export interface SimulatorFaults {
   /** Queues a fault; a request takes the first queued fault that matches it. */
   inject(fault: Fault, options?: FaultOptions): void;
+  /** Consults `plan` for every request no queued fault matches (undefined: stop). */
+  plan(plan: FaultPlan | undefined): void;
+  /** Empties the queue and stops the plan. */
   clear(): void;
   /** Remaining uses over all queued faults (`Infinity` when one is unlimited). */
   pending(): number;
@@ -63,6 +83,9 @@ interface QueuedFault {
 
 export class FaultQueue implements SimulatorFaults {
   #queue: QueuedFault[] = [];
+  #plan: FaultPlan | undefined;
+  /** How many times each request came while a plan was set, by method, path and body. */
+  #seen = new Map<string, number>();
 
   inject(fault: Fault, options: FaultOptions = {}): void {
     const times = options.times ?? 1;
@@ -72,22 +95,36 @@ export class FaultQueue implements SimulatorFaults {
     this.#queue.push({ fault, remaining: times, match: options.match ?? {} });
   }
 
+  plan(plan: FaultPlan | undefined): void {
+    this.#plan = plan;
+    this.#seen.clear();
+  }
+
   clear(): void {
     this.#queue = [];
+    this.plan(undefined);
   }
 
   pending(): number {
     return this.#queue.reduce((sum, queued) => sum + queued.remaining, 0);
   }
 
-  /** Consumes one use of the first queued fault matching the request, if any. */
-  take(target: FaultTarget): Fault | undefined {
-    const index = this.#queue.findIndex((queued) => matches(queued.match, target));
+  /** Consumes one use of the first queued fault matching the request; else asks the plan, if any. */
+  take(request: Omit<PlannedRequest, 'occurrence'>): Fault | undefined {
+    const index = this.#queue.findIndex((queued) => matches(queued.match, request));
     const queued = this.#queue[index];
-    if (queued === undefined) return undefined;
+    if (queued === undefined) return this.#planned(request);
     queued.remaining -= 1;
     if (queued.remaining <= 0) this.#queue.splice(index, 1);
     return queued.fault;
+  }
+
+  #planned(request: Omit<PlannedRequest, 'occurrence'>): Fault | undefined {
+    if (this.#plan === undefined) return undefined;
+    const key = `${request.method.toUpperCase()} ${request.path}\n${request.body}`;
+    const occurrence = (this.#seen.get(key) ?? 0) + 1;
+    this.#seen.set(key, occurrence);
+    return this.#plan({ ...request, occurrence });
   }
 }
 

@@ -21,7 +21,8 @@ export {
   type Project,
 } from './store.ts';
 export type { CounterSnapshot, SimulatorCounters } from './counters.ts';
-export type { Fault, FaultMatch, FaultOptions, SimulatorFaults } from './faults.ts';
+export type { Fault, FaultMatch, FaultOptions, FaultPlan, PlannedRequest, SimulatorFaults } from './faults.ts';
+export { type SeededFaultOptions, seededFaultPlan } from './seeded-faults.ts';
 export { PROJECT_ROLES, type ProjectRole } from './roles.ts';
 export { API_BASE_PATH } from './routes.ts';
 export {

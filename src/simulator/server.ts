@@ -160,7 +160,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return;
     }
 
-    const fault = faults.take({ method, route: key, groupId: route?.groupId });
+    // The body is read before a fault is decided, so that a fault plan can tell requests apart by it.
+    const read =
+      method === 'POST' || method === 'PATCH' || method === 'PUT'
+        ? await readRequestBody(request, maxBodyBytes)
+        : { tooLarge: false as const, body: Buffer.alloc(0) };
+    const fault = faults.take({
+      method,
+      route: key,
+      groupId: route?.groupId,
+      path: `${url.pathname}${url.search}`,
+      body: read.tooLarge ? '' : read.body.toString('utf8'),
+    });
     if (fault !== undefined) {
       const goOn = await applyFaultBeforeHandling(fault, { request, response, pathname: url.pathname, format, pause });
       if (!goOn) return;
@@ -169,10 +180,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     let result: ApiResult;
     try {
       if (route === undefined) throw apiErrors.resourceNotFound(url.pathname);
-      const read =
-        method === 'POST' || method === 'PATCH' || method === 'PUT'
-          ? await readRequestBody(request, maxBodyBytes)
-          : { tooLarge: false as const, body: Buffer.alloc(0) };
       if (read.tooLarge) throw apiErrors.payloadTooLarge(maxBodyBytes);
       const outcome = handleInvitesRequest(
         store,

@@ -202,9 +202,9 @@ describe('resilience against a misbehaving Ops Manager', () => {
       code: 'MUTATION_OUTCOME_UNKNOWN',
       readBack: null,
     });
-    // The read was retried like any read (1 + 1 retry); with no read to go by, the change was not
-    // sent again.
-    expect(stack.upstreamCalls(LIST_ROUTE)).toBe(2);
+    // The read was retried like any read (1 + 1 retry), then read once more after a backoff (again
+    // 1 + 1); with no read to go by, the change was not sent again.
+    expect(stack.upstreamCalls(LIST_ROUTE)).toBe(4);
     expect(stack.upstreamCalls(PATCH_BY_ID)).toBe(1);
   });
 

@@ -190,6 +190,26 @@ describe('a change whose answer was lost, and that a read does not show, is sent
     expect(stack.simulator.counters.snapshot().applied).toBe(0);
   });
 
+  it('the second answer lost too, and the read after it fails → read once more; not shown → OutcomeUnknownError, attempts: 2', async () => {
+    stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' }, times: 2 });
+    // After the first read, the next one is unreadable: the one after the second attempt.
+    between.set(() => stack.simulator.faults.inject({ kind: 'malformed-json' }, { match: { method: 'GET' } }));
+    const { data } = await stack.execute<any>(CREATE, {
+      p: payments,
+      u: 'twice.lost.reread@example.com',
+      r: ['GROUP_READ_ONLY'],
+    });
+    expect(data.createInvitation).toEqual({
+      __typename: 'OutcomeUnknownError',
+      code: 'MUTATION_OUTCOME_UNKNOWN',
+      attempts: 2,
+      readBack: { invitation: null },
+    });
+    expect(stack.upstreamCalls(POST)).toBe(2);
+    expect(stack.upstreamCalls(LIST_ROUTE)).toBe(3);
+    expect(stack.simulator.counters.snapshot().applied).toBe(0);
+  });
+
   it('the second answer lost after Ops Manager applied it → the read shows it → InvitationCreated, attempts: 2, confirmed', async () => {
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' } });
     stack.simulator.faults.inject({ kind: 'reset', after: 'apply' }, { match: { method: 'POST' } });
@@ -258,18 +278,33 @@ describe('a change whose answer was lost, and that a read does not show, is sent
     expect(stack.upstreamCalls(DELETE_ROUTE)).toBe(2);
   });
 
-  it('not sent again when the read fails: OutcomeUnknownError, attempts: 1, readBack null', async () => {
+  it('a read that fails is read once more; that one not showing it → sent again → InvitationCreated, attempts: 2', async () => {
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' } });
-    stack.simulator.faults.inject({ kind: 'status', status: 404 }, { match: { method: 'GET' } });
-    const { data } = await stack.execute<any>(CREATE, { p: payments, u: 'unread@example.com', r: ['GROUP_READ_ONLY'] });
+    // An unreadable list: not a "try later" that the pipeline would retry itself.
+    stack.simulator.faults.inject({ kind: 'malformed-json' }, { match: { method: 'GET' } });
+    const { data } = await stack.execute<any>(CREATE, { p: payments, u: 'reread@example.com', r: ['GROUP_READ_ONLY'] });
+    expect(data.createInvitation).toMatchObject({ __typename: 'InvitationCreated', attempts: 2 });
+    expect(stack.upstreamCalls(POST)).toBe(2);
+    expect(stack.upstreamCalls(LIST_ROUTE)).toBe(2);
+    expect(invitationsFor('reread@example.com')).toHaveLength(1);
+  });
+
+  it('not sent again when both reads fail: OutcomeUnknownError, attempts: 1, readBack null, saying why', async () => {
+    stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' } });
+    stack.simulator.faults.inject({ kind: 'status', status: 404 }, { match: { method: 'GET' }, times: 2 });
+    const { data } = await stack.execute<any>(
+      CREATE.replace('OutcomeUnknownError { code', 'OutcomeUnknownError { message code'),
+      { p: payments, u: 'unread@example.com', r: ['GROUP_READ_ONLY'] },
+    );
     expect(data.createInvitation).toEqual({
       __typename: 'OutcomeUnknownError',
       code: 'MUTATION_OUTCOME_UNKNOWN',
+      message: expect.stringMatching(/Reading the project afterwards failed \(PROJECT_NOT_FOUND\)/),
       attempts: 1,
       readBack: null,
     });
     expect(stack.upstreamCalls(POST)).toBe(1);
-    expect(stack.upstreamCalls(LIST_ROUTE)).toBe(1);
+    expect(stack.upstreamCalls(LIST_ROUTE)).toBe(2);
   });
 });
 

@@ -1,6 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_PROJECT_IDS, startSimulator, type Invitation, type Simulator } from '../../src/simulator/index.ts';
+import {
+  DEMO_PROJECT_IDS,
+  type Invitation,
+  type PlannedRequest,
+  type Simulator,
+  seededFaultPlan,
+  startSimulator,
+} from '../../src/simulator/index.ts';
 import { send, settle, TestApiClient, waitFor } from './client.ts';
 
 const [payments, analytics] = DEMO_PROJECT_IDS as [string, string];
@@ -227,5 +234,80 @@ describe('fault queue', () => {
     await api.get(LIST);
     expect(simulator.counters.snapshot().byRoute).toEqual({ [LIST_ROUTE]: 1 });
     expect((await api.get(LIST)).json as Invitation[]).toHaveLength(3);
+  });
+});
+
+describe('fault plan', () => {
+  it('is asked about each authenticated request no queued fault matches: what it is and how many times it came', async () => {
+    const seen: PlannedRequest[] = [];
+    simulator.faults.plan((request) => {
+      seen.push(request);
+      return request.method === 'POST' && request.occurrence === 2 ? { kind: 'status', status: 503 } : undefined;
+    });
+    simulator.faults.inject({ kind: 'status', status: 500 }, { match: { method: 'GET' } });
+    expect((await api.get(LIST)).status).toBe(500); // the queue first: the plan is not asked
+    expect((await api.get(`${LIST}?pageNum=1`)).status).toBe(200);
+    expect((await api.post(LIST, NEW_INVITATION)).status).toBe(201);
+    expect((await api.post(LIST, NEW_INVITATION)).status).toBe(503); // the same request, a second time
+    expect((await api.post(LIST, { ...NEW_INVITATION, username: 'other@example.com' })).status).toBe(201);
+    expect(seen.map(({ method, path, occurrence }) => `${method} ${path} ${occurrence}`)).toEqual([
+      `GET /api/public/v1.0${LIST}?pageNum=1 1`,
+      `POST /api/public/v1.0${LIST} 1`,
+      `POST /api/public/v1.0${LIST} 2`,
+      `POST /api/public/v1.0${LIST} 1`,
+    ]);
+    expect(JSON.parse(seen[1]!.body)).toEqual(NEW_INVITATION);
+    expect(seen[0]).toMatchObject({ body: '', route: LIST_ROUTE, groupId: payments });
+  });
+
+  it('stops with clear(), and counts occurrences again when set anew', async () => {
+    const occurrences: number[] = [];
+    const plan = (request: PlannedRequest) => void occurrences.push(request.occurrence);
+    simulator.faults.plan(plan);
+    await api.get(LIST);
+    await api.get(LIST);
+    simulator.faults.clear();
+    await api.get(LIST);
+    simulator.faults.plan(plan);
+    await api.get(LIST);
+    expect(occurrences).toEqual([1, 2, 1]);
+  });
+});
+
+describe('seededFaultPlan', () => {
+  const FAULTS = [{ kind: 'hang' }, { kind: 'status', status: 503 }, { kind: 'reset', after: 'apply' }] as const;
+  const request = (method: string, n: number, occurrence = 1): PlannedRequest => ({
+    method,
+    route: undefined,
+    groupId: undefined,
+    path: `/groups/${payments}/invites/${n}`,
+    body: method === 'GET' ? '' : `{"n":${n}}`,
+    occurrence,
+  });
+  const decide = (seed: number, method: string, occurrence = 1) => {
+    const plan = seededFaultPlan({ seed, faults: FAULTS, readRate: 0.05, changeRate: 0.13 });
+    return Array.from({ length: 4000 }, (_, n) => plan(request(method, n, occurrence)));
+  };
+
+  it('gives the same faults to the same requests for a seed, other faults for another seed or a second arrival', () => {
+    const once = decide(7, 'POST');
+    expect(decide(7, 'POST')).toEqual(once);
+    expect(decide(8, 'POST')).not.toEqual(once);
+    expect(decide(7, 'POST', 2)).not.toEqual(once);
+  });
+
+  it('faults about the share of reads and changes asked, with each fault of the list', () => {
+    const reads = decide(7, 'GET').filter(Boolean);
+    const changes = decide(7, 'DELETE').filter(Boolean);
+    expect(reads.length / 4000).toBeGreaterThan(0.04);
+    expect(reads.length / 4000).toBeLessThan(0.06);
+    expect(changes.length / 4000).toBeGreaterThan(0.115);
+    expect(changes.length / 4000).toBeLessThan(0.145);
+    expect(new Set(changes)).toEqual(new Set(FAULTS));
+  });
+
+  it('refuses a rate outside 0..1 and an empty list', () => {
+    expect(() => seededFaultPlan({ seed: 1, faults: FAULTS, readRate: 1.5, changeRate: 0 })).toThrow(RangeError);
+    expect(() => seededFaultPlan({ seed: 1, faults: [], readRate: 0, changeRate: 0 })).toThrow(RangeError);
   });
 });
