@@ -65,7 +65,7 @@ export const errorCodes = {
   UPSTREAM_TIMEOUT: {
     level: 'operation',
     status: undefined,
-    description: 'Ops Manager did not answer in time.',
+    description: 'Ops Manager did not respond in time.',
   },
   // 5xx, reset, refused, circuit open.
   UPSTREAM_UNAVAILABLE: {
@@ -77,7 +77,7 @@ export const errorCodes = {
   UPSTREAM_BAD_RESPONSE: {
     level: 'operation',
     status: undefined,
-    description: 'Ops Manager answered with something the gateway cannot read.',
+    description: 'Ops Manager responded with something the gateway cannot read.',
   },
   // An unexpected 4xx.
   UPSTREAM_REJECTED: {
@@ -90,14 +90,14 @@ export const errorCodes = {
     level: 'operation',
     status: undefined,
     description:
-      'The change was sent but no answer came back: it may or may not have been applied. Read again before retrying.',
+      'The mutation was sent but no response came back: it may or may not have been applied. Read again before retrying.',
   },
   // The read after a lost response showed a state this mutation neither started from nor asked for.
   INVITATION_CHANGED_CONCURRENTLY: {
     level: 'operation',
     status: undefined,
     description:
-      'The change’s answer was lost and a read showed the invitation as another change left it: it was not sent again and the invitation was left as read.',
+      'The mutation’s response was lost and a read showed the invitation as another change left it: it was not sent again and the invitation was left as read.',
   },
 
   BAD_REQUEST: {

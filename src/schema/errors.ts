@@ -63,7 +63,7 @@ builder.objectType(UpstreamError, {
   name: 'UpstreamError',
   description:
     'Ops Manager could not do the work: unreachable, too slow, rate limiting, rejecting the gateway’s key, ' +
-    'or answering something unreadable. `code` says which.',
+    'or responding with something unreadable. `code` says which.',
   interfaces: [ErrorInterface],
   fields: (t) => ({
     retryAfterSeconds: t.int({
@@ -75,12 +75,12 @@ builder.objectType(UpstreamError, {
 });
 
 const InvitationReadBack = builder.objectRef<ReadBack>('InvitationReadBack').implement({
-  description: 'What a read of the project showed after a change whose outcome was unknown.',
+  description: 'What a read of the project showed after a mutation whose outcome was unknown.',
   fields: (t) => ({
     invitation: t.field({
       type: InvitationRef,
       nullable: true,
-      description: 'The invitation the change is about, as Ops Manager had it then; null when the project had none.',
+      description: 'The invitation the mutation is about, as Ops Manager had it then; null when the project had none.',
       resolve: (readBack) => readBack.invitation,
     }),
   }),
@@ -95,7 +95,7 @@ builder.objectType(AlreadyExistsError, {
       type: InvitationReadBack,
       nullable: true,
       description:
-        'When the create’s first answer was lost and Ops Manager refused the second attempt as a duplicate: what a ' +
+        'When the create’s first response was lost and Ops Manager refused the second attempt as a duplicate: what a ' +
         'read of the project then showed (an invitation for the address with other roles than asked, or none when a ' +
         'member holds the address). Null when Ops Manager refused the first attempt.',
       resolve: (error) => error.readBack ?? null,
@@ -106,21 +106,21 @@ builder.objectType(AlreadyExistsError, {
 builder.objectType(OutcomeUnknownError, {
   name: 'OutcomeUnknownError',
   description:
-    'The change was sent to Ops Manager but no readable answer came back (timeout, dropped connection, unreadable ' +
-    'answer), and neither a read of the project nor a second attempt settled it: it may or may not be applied, and ' +
-    'may still apply. The gateway sends a change at most twice, the second time only when a read showed it not ' +
+    'The mutation was sent to Ops Manager but no readable response came back (timeout, dropped connection, unreadable ' +
+    'response), and neither a read of the project nor a second attempt settled it: it may or may not be applied, and ' +
+    'may still apply. The gateway sends a mutation at most twice, the second time only when a read showed it not ' +
     'applied, within the deadline; read again before deciding to retry (or retry with the same Idempotency-Key).',
   interfaces: [ErrorInterface],
   fields: (t) => ({
     readBack: t.field({
       type: InvitationReadBack,
       nullable: true,
-      description: 'What the last read after the change showed; null when no read succeeded.',
+      description: 'What the last read after the mutation showed; null when no read succeeded.',
       resolve: (error) => error.readBack ?? null,
     }),
     attempts: t.exposeInt('attempts', {
       description:
-        'How many times the change was sent: 1 (not sent again: the read failed, or the deadline had passed, or the ' +
+        'How many times the mutation was sent: 1 (not sent again: the read failed, or the deadline had passed, or the ' +
         'caller had gone away), or 2 (sent again, and that attempt was lost or failed too).',
     }),
   }),
@@ -129,9 +129,9 @@ builder.objectType(OutcomeUnknownError, {
 builder.objectType(ConcurrentChangeError, {
   name: 'ConcurrentChangeError',
   description:
-    'The change’s answer was lost, and a read of the project showed a state this change neither started from nor ' +
+    'The mutation’s response was lost, and a read of the project showed a state this mutation neither started from nor ' +
     'asked for (for a create: an invitation for the address with other roles): another change was made meanwhile. ' +
-    'The gateway did not send this change again, so as not to overwrite that; `readBack` shows the invitation as it ' +
+    'The gateway did not send this mutation again, so as not to overwrite that; `readBack` shows the invitation as it ' +
     'is. Code INVITATION_CHANGED_CONCURRENTLY.',
   interfaces: [ErrorInterface],
   fields: (t) => ({

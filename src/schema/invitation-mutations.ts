@@ -31,12 +31,12 @@ const InvitationSelector = builder.inputType('InvitationSelector', {
 });
 
 const CONFIRMED_DESCRIPTION =
-  'False when Ops Manager answered the change. True when an answer was lost (a timeout, a dropped connection, ' +
-  'an unreadable answer) and the gateway confirmed the change by reading the project again: the state asked for holds.';
+  'False when Ops Manager responded to the mutation. True when a response was lost (a timeout, a dropped connection, ' +
+  'an unreadable response) and the gateway confirmed the mutation by reading the project again: the state asked for holds.';
 
 const ATTEMPTS_DESCRIPTION =
-  'How many times the gateway sent the change to Ops Manager: 1, or 2 when the first answer was lost, a read of the ' +
-  'project did not show the change, and the gateway sent it once more (safe for this change: sent twice, it ends in ' +
+  'How many times the gateway sent the mutation to Ops Manager: 1, or 2 when the first response was lost, a read of the ' +
+  'project did not show the mutation, and the gateway sent it once more (safe for this mutation: sent twice, it ends in ' +
   'the same state). Never more than 2.';
 
 const InvitationRolesUpdated = builder

@@ -12,23 +12,23 @@ export type ErrorCode =
   | 'FORBIDDEN'
   /** The project already has a pending invitation or a member with this username. */
   | 'INVITATION_ALREADY_EXISTS'
-  /** The change’s answer was lost and a read showed the invitation as another change left it: it was not sent again and the invitation was left as read. */
+  /** The mutation’s response was lost and a read showed the invitation as another change left it: it was not sent again and the invitation was left as read. */
   | 'INVITATION_CHANGED_CONCURRENTLY'
   /** No pending invitation with this id or username in the project. */
   | 'INVITATION_NOT_FOUND'
-  /** The change was sent but no answer came back: it may or may not have been applied. Read again before retrying. */
+  /** The mutation was sent but no response came back: it may or may not have been applied. Read again before retrying. */
   | 'MUTATION_OUTCOME_UNKNOWN'
   /** Ops Manager knows no project with this id. */
   | 'PROJECT_NOT_FOUND'
   /** The caller brought no valid credentials (HTTP 401). */
   | 'UNAUTHENTICATED'
-  /** Ops Manager answered with something the gateway cannot read. */
+  /** Ops Manager responded with something the gateway cannot read. */
   | 'UPSTREAM_BAD_RESPONSE'
   /** Ops Manager is rate limiting; see retryAfterSeconds. */
   | 'UPSTREAM_RATE_LIMITED'
   /** Ops Manager refused the request for another reason. */
   | 'UPSTREAM_REJECTED'
-  /** Ops Manager did not answer in time. */
+  /** Ops Manager did not respond in time. */
   | 'UPSTREAM_TIMEOUT'
   /** Ops Manager rejected the gateway’s API key pair. */
   | 'UPSTREAM_UNAUTHENTICATED'
