@@ -21,17 +21,17 @@ export interface ChangeAttempt extends ChangeRequest {
   /** `InvitationCreated`, `NotFoundError`, `OutcomeUnknownError`, ...; `UnexpectedError` for a bug. */
   result: string;
   code?: ErrorCode | undefined;
-  /** Ops Manager's HTTP status: of the refusal, or of the answer that settled a success; absent when none came. */
+  /** Ops Manager's HTTP status: of the refusal, or of the response that settled a success; absent when none came. */
   upstreamStatus?: number | undefined;
-  /** A success confirmed by reading the project again after the answer was lost. */
+  /** A success confirmed by reading the project again after the response was lost. */
   confirmedByReadBack?: boolean | undefined;
   /** Each time the change was sent to Ops Manager (at most twice), in order; empty when it never was. */
   sends?: ChangeSend[] | undefined;
 }
 
 /**
- * One time a change was sent to Ops Manager: the HTTP status it answered (absent when no answer
- * came) and, when it failed, its code (MUTATION_OUTCOME_UNKNOWN: the answer was lost or unreadable;
+ * One time a change was sent to Ops Manager: the HTTP status it answered (absent when no response
+ * came) and, when it failed, its code (MUTATION_OUTCOME_UNKNOWN: the response was lost or unreadable;
  * `notSent` when it was refused before leaving).
  */
 export interface ChangeSend {
@@ -102,8 +102,8 @@ export function createJournal(report: (attempt: ChangeAttempt) => void): ChangeJ
 }
 
 /**
- * The status of the answer a success was settled by: the last send's (a 2xx, or the 409 or 404 a
- * second attempt was refused with); none when a read confirmed a change whose answer was lost.
+ * The status of the response a success was settled by: the last send's (a 2xx, or the 409 or 404 a
+ * second attempt was refused with); none when a read confirmed a change whose response was lost.
  */
 function settlingStatus(sends: readonly ChangeSend[]): number | undefined {
   const last = sends.at(-1);

@@ -27,9 +27,9 @@ export interface ChangeSpec<T> {
 
 /** How a change's success was established. */
 export interface Completion {
-  /** True when a read of the project, not Ops Manager's answer to the change, showed it applied. */
+  /** True when a read of the project, not Ops Manager's response to the change, showed it applied. */
   confirmedByReadBack: boolean;
-  /** How many times the change was sent: 1, or 2 when its first answer was lost and it was sent again. */
+  /** How many times the change was sent: 1, or 2 when its first response was lost and it was sent again. */
   attempts: number;
 }
 
@@ -43,7 +43,7 @@ const TRANSIENT = new Set<ErrorCode>([
 ]);
 
 /**
- * Sends a change and, when its answer is lost (a timeout or reset after sending, an unreadable
+ * Sends a change and, when its response is lost (a timeout or reset after sending, an unreadable
  * 2xx), finishes it rather than only reporting it. Each of the three changes converges when sent
  * twice: Ops Manager refuses a second invitation for one address (409), sets the whole role list
  * (the same list twice is the same state), and answers a second delete with 404. So:
@@ -58,9 +58,9 @@ const TRANSIENT = new Set<ErrorCode>([
  *    time and its caller is still there (else OutcomeUnknownError with what was read). That
  *    second attempt settles it: a 2xx → success, `attempts: 2`; a create refused as a duplicate →
  *    a read decides (the roles asked → success, others → AlreadyExistsError with what was read);
- *    a delete answered 404 → success (gone); its answer lost too → another backoff and one more
+ *    a delete answered 404 → success (gone); its response lost too → another backoff and one more
  *    read, again twice if it fails (shown → success, else OutcomeUnknownError); "try later" →
- *    OutcomeUnknownError; any other refusal is the answer.
+ *    OutcomeUnknownError; any other refusal is the response.
  *
  * Never more than two sends per change. Every send is written into `sends` (the audit line).
  */
@@ -118,7 +118,7 @@ async function settleSecondAttempt<T>(
       read = await readBackTwice(client, change, call, 3);
     } catch (error) {
       throw new OutcomeUnknownError(
-        `The change was sent twice and neither answer came back; the first read of the project did not show it. ${readFailed(error)}`,
+        `The change was sent twice and neither response came back; the first read of the project did not show it. ${readFailed(error)}`,
         { cause: failure, readBack: readBackOf(firstRead), attempts: 2 },
       );
     }
@@ -126,7 +126,7 @@ async function settleSecondAttempt<T>(
       return { ...change.fromRead(read.invitation), confirmedByReadBack: true, attempts: 2 };
     if (read.state === 'concurrent') throw concurrent(read);
     throw new OutcomeUnknownError(
-      'The change was sent twice and neither answer came back; a read of the project afterwards did not show it (yet): it may still be applied. Read the invitation again before retrying.',
+      'The change was sent twice and neither response came back; a read of the project afterwards did not show it (yet): it may still be applied. Read the invitation again before retrying.',
       { cause: failure, readBack: readBackOf(read), attempts: 2 },
     );
   }
@@ -138,7 +138,7 @@ async function settleSecondAttempt<T>(
       read = await readBackTwice(client, change, call, 2);
     } catch (error) {
       throw new OutcomeUnknownError(
-        `The change’s answer was lost; sent again, Ops Manager refused it as a duplicate, and the project could not be read to tell whether the invitation is this change’s. ${readFailed(error)}`,
+        `The change’s response was lost; sent again, Ops Manager refused it as a duplicate, and the project could not be read to tell whether the invitation is this change’s. ${readFailed(error)}`,
         { cause: failure, attempts: 2 },
       );
     }
@@ -162,7 +162,7 @@ async function settleSecondAttempt<T>(
       ? `it could not be sent again (${failure.code})`
       : `sent again it failed (${failure.code})`;
     throw new OutcomeUnknownError(
-      `The change’s answer was lost, a read did not show it (yet), and ${what}: the first attempt may still be applied. Read the invitation again before retrying.`,
+      `The change’s response was lost, a read did not show it (yet), and ${what}: the first attempt may still be applied. Read the invitation again before retrying.`,
       { cause: failure, readBack: readBackOf(firstRead), attempts: failure.notSent ? 1 : 2 },
     );
   }
@@ -173,7 +173,7 @@ async function settleSecondAttempt<T>(
 /**
  * A pause before reading back, as the retry stage backs off (exponential from its base, equal
  * jitter; `step` 1 before the first read-back, 2 before the one after a second attempt): a change
- * whose answer was lost may still be finishing, and failures come in bursts that a request made at
+ * whose response was lost may still be finishing, and failures come in bursts that a request made at
  * once tends to meet too. It ends early when the operation does, and is skipped when it would end
  * past the deadline.
  */
@@ -188,7 +188,7 @@ async function pause(client: OpsManagerClient, call: CallOptions, step: number):
 /**
  * Reads the change's project back; when the read fails, and the operation still has time and its
  * caller, reads once more after a backoff (`step` as in pause). A read changes nothing, and the
- * pipeline retries only what says "try later": an unreadable answer or a hang meets the next read
+ * pipeline retries only what says "try later": an unreadable response or a hang meets the next read
  * rarely. Throws the last read's failure.
  */
 async function readBackTwice<T>(
@@ -206,7 +206,7 @@ async function readBackTwice<T>(
   }
 }
 
-/** Why the read-back did not settle it, for the answer's message. */
+/** Why the read-back did not settle it, for the error's message. */
 function readFailed(error: unknown): string {
   const code = error instanceof GatewayError ? error.code : 'an unexpected failure';
   return `Reading the project afterwards failed (${code}), so whether it was applied is not known.`;
@@ -214,7 +214,7 @@ function readFailed(error: unknown): string {
 
 type Sent<T> = { ok: true; value: T } | { ok: false; failure: GatewayError };
 
-/** Sends the change once, writing the status of its answer (or its failure's code) into `sends`. */
+/** Sends the change once, writing the status of its response (or its failure's code) into `sends`. */
 async function sendOnce<T>(change: ChangeSpec<T>, call: CallOptions, sends: ChangeSend[]): Promise<Sent<T>> {
   const send: ChangeSend = {};
   sends.push(send);
@@ -238,7 +238,7 @@ function whyNotSendAgain(call: CallOptions, now: number): string | undefined {
 
 function concurrent(read: ReadBackResult): ConcurrentChangeError {
   return new ConcurrentChangeError(
-    'The change’s answer was lost, and a read shows the invitation as another change left it (another invitation for this address, with other roles). It was not sent again; the invitation is as read.',
+    'The change’s response was lost, and a read shows the invitation as another change left it (another invitation for this address, with other roles). It was not sent again; the invitation is as read.',
     { readBack: readBackOf(read) },
   );
 }

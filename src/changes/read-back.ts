@@ -8,7 +8,7 @@ export type DesiredState =
   | { kind: 'gone'; invitationId: string };
 
 /**
- * What a read shows about a change whose answer was lost:
+ * What a read shows about a change whose response was lost:
  * - `applied`: the state it asked for holds;
  * - `not-applied`: the state it started from (as far as the gateway can tell), so sending it again
  *   can only complete it;

@@ -140,7 +140,7 @@ describe('the audit trail: one line per change attempt, for every result member'
       { code: 'MUTATION_OUTCOME_UNKNOWN' },
     ]);
 
-    // Reset after Ops Manager applied it: confirmed by reading back, and the trail says so (no answer: no status).
+    // Reset after Ops Manager applied it: confirmed by reading back, and the trail says so (no response: no status).
     stack.simulator.faults.inject({ kind: 'reset', after: 'apply' }, { match: { method: 'POST' } });
     const confirmed = await change(stack, CREATE, { p: payments, u: 'surely@example.com', r: ['GROUP_READ_ONLY'] });
     expect(confirmed.member).toBe('InvitationCreated');
@@ -169,7 +169,7 @@ describe('the audit trail: one line per change attempt, for every result member'
       sends: [{ status: 200, code: 'MUTATION_OUTCOME_UNKNOWN' }, { status: 200 }],
     });
 
-    // A delete whose first answer was lost and whose second attempt was refused: the refusal's status.
+    // A delete whose first response was lost and whose second attempt was refused: the refusal's status.
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'DELETE' } });
     stack.simulator.faults.inject({ kind: 'status', status: 403 }, { match: { method: 'DELETE' } });
     const refused = await change(stack, DELETE, { p: payments, i: first().id });

@@ -27,7 +27,7 @@ const DELETE = `mutation($p: ObjectID!, $i: ObjectID!) {
   }
 }`;
 
-describe('a change whose answer was lost is settled by reading the project back', () => {
+describe('a change whose response was lost is settled by reading the project back', () => {
   const stack = useStack();
 
   it('an answered change is not marked (confirmedByReadBack: false) and costs no read', async () => {

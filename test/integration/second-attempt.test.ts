@@ -74,7 +74,7 @@ function betweenReadAndResend() {
   };
 }
 
-describe('a change whose answer was lost, and that a read does not show, is sent once more', () => {
+describe('a change whose response was lost, and that a read does not show, is sent once more', () => {
   const between = betweenReadAndResend();
   const stack = useStack({ wrapTransport: between.wrap });
   const first = () => stack.simulator.store.listInvitations(payments)[0]!;
@@ -172,7 +172,7 @@ describe('a change whose answer was lost, and that a read does not show, is sent
     expect(stack.upstreamCalls(LIST_ROUTE)).toBe(1);
   });
 
-  it('the second answer lost too → one more read; still not shown → OutcomeUnknownError, attempts: 2, with what was read', async () => {
+  it('the second response lost too → one more read; still not shown → OutcomeUnknownError, attempts: 2, with what was read', async () => {
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' }, times: 2 });
     const { data } = await stack.execute<any>(CREATE, {
       p: payments,
@@ -190,7 +190,7 @@ describe('a change whose answer was lost, and that a read does not show, is sent
     expect(stack.simulator.counters.snapshot().applied).toBe(0);
   });
 
-  it('the second answer lost too, and the read after it fails → read once more; not shown → OutcomeUnknownError, attempts: 2', async () => {
+  it('the second response lost too, and the read after it fails → read once more; not shown → OutcomeUnknownError, attempts: 2', async () => {
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' }, times: 2 });
     // After the first read, the next one is unreadable: the one after the second attempt.
     between.set(() => stack.simulator.faults.inject({ kind: 'malformed-json' }, { match: { method: 'GET' } }));
@@ -210,7 +210,7 @@ describe('a change whose answer was lost, and that a read does not show, is sent
     expect(stack.simulator.counters.snapshot().applied).toBe(0);
   });
 
-  it('the second answer lost after Ops Manager applied it → the read shows it → InvitationCreated, attempts: 2, confirmed', async () => {
+  it('the second response lost after Ops Manager applied it → the read shows it → InvitationCreated, attempts: 2, confirmed', async () => {
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' } });
     stack.simulator.faults.inject({ kind: 'reset', after: 'apply' }, { match: { method: 'POST' } });
     const { data } = await stack.execute<any>(CREATE, {
@@ -269,7 +269,7 @@ describe('a change whose answer was lost, and that a read does not show, is sent
     expect(line.sends).toEqual([{ code: 'MUTATION_OUTCOME_UNKNOWN' }, { code: 'UPSTREAM_UNAVAILABLE', notSent: true }]);
   });
 
-  it('a refusal of the second attempt that the first would have met too is the answer (403 → ForbiddenError)', async () => {
+  it('a refusal of the second attempt that the first would have met too is the response (403 → ForbiddenError)', async () => {
     const target = first();
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'DELETE' } });
     stack.simulator.faults.inject({ kind: 'status', status: 403 }, { match: { method: 'DELETE' } });
@@ -329,7 +329,7 @@ describe('where sending again is not safe, it does not happen: an invitation ano
     expect(stack.simulator.store.getInvitation(existing.id)).toEqual(existing);
   });
 
-  it('create: someone else invites the address while the second answer is lost too → ConcurrentChangeError after the second read', async () => {
+  it('create: someone else invites the address while the second response is lost too → ConcurrentChangeError after the second read', async () => {
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' }, times: 2 });
     between.set(() => inviteMeanwhile(stack, 'raced@example.com', ['GROUP_OWNER']));
     const { data } = await stack.execute<any>(CREATE, { p: payments, u: 'raced@example.com', r: ['GROUP_READ_ONLY'] });
@@ -352,7 +352,7 @@ describe('never past the deadline, never for a caller who left', () => {
   const between = betweenReadAndResend();
   let skewMs = 0;
   const clock = { ...systemClock, now: () => Date.now() + skewMs };
-  // Without read coalescing, the read of a caller who left still hands its answer on (with it, a
+  // Without read coalescing, the read of a caller who left still hands its response on (with it, a
   // reader who leaves is let go at once), so the rule itself is what stops the second attempt.
   const stack = useStack({ wrapTransport: between.wrap, clock, operationTimeoutMs: 10_000, coalesceReads: false });
 

@@ -1,6 +1,6 @@
 /**
  * The client's part of "changes you can trust": every mutation carries an Idempotency-Key,
- * a mutation whose answer was lost is sent again with the same key (and made once), and the
+ * a mutation whose response was lost is sent again with the same key (and made once), and the
  * results say when the gateway confirmed a change by reading it back.
  */
 import { createInvitationsClient, type FetchLike, newIdempotencyKey } from 'ops-manager-invitations-client';
@@ -50,9 +50,9 @@ describe('the client and idempotency keys', () => {
     expect(stack.upstreamCalls(CREATE_ROUTE)).toBe(1);
   });
 
-  it('a mutation whose answer was lost is sent again with the same key, and made once', async () => {
+  it('a mutation whose response was lost is sent again with the same key, and made once', async () => {
     let dropped = 0;
-    // The gateway answers, then the connection "fails" before the app reads the answer.
+    // The gateway answers, then the connection "fails" before the app reads the response.
     const losingFirstAnswer: FetchLike = async (input, init) => {
       keys.push(new Headers(init.headers).get('idempotency-key'));
       const response = await fetch(input, init);

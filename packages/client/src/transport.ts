@@ -59,7 +59,7 @@ export interface TransportOptions {
   sendDocumentIds?: boolean | undefined;
   /**
    * Give every mutation an `Idempotency-Key` (a random UUID) unless the call names its own:
-   * the gateway then answers a repeat of the same change with the first answer instead of
+   * the gateway then answers a repeat of the same change with the first response instead of
    * making it again. @default true
    */
   idempotencyKeys?: boolean | undefined;
@@ -79,7 +79,7 @@ export interface CallOptions {
 /**
  * Per mutation: the `Idempotency-Key` to send. Keep the key of a change you may retry later (a
  * user clicking again, an app restarted after a crash) and pass it again: the gateway answers
- * the first answer. `null` sends none. @default a new key per call (see `idempotencyKeys`)
+ * the first response. `null` sends none. @default a new key per call (see `idempotencyKeys`)
  */
 export interface MutationOptions extends CallOptions {
   idempotencyKey?: string | null | undefined;
@@ -110,7 +110,7 @@ export interface Transport {
     variables: Variables,
     options?: CallOptions,
   ): Promise<Result>;
-  /** Sends a mutation with its idempotency key, sending it again (same key) when its answer was lost. */
+  /** Sends a mutation with its idempotency key, sending it again (same key) when its response was lost. */
   mutate<Result, Variables extends object>(
     document: TypedDocumentNode<Result, Variables>,
     variables: Variables,
