@@ -8,6 +8,8 @@
  * --max-old-space-size=128 (it must finish with no failed operation and no crash).
  */
 import { execFileSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { productionNodeFlags } from '../lib/production-node-flags.ts';
 import { runAutocannon } from './autocannon.ts';
 import { SETTINGS, type BenchContext } from './phases.ts';
 import { type GatewayProcess, rssBytes, sampleRss, startGatewayProcess } from './processes.ts';
@@ -109,6 +111,10 @@ async function runOnce(
     script: 'dist/main.js',
     nodeArgs: [
       '--expose-gc',
+      // Production's V8 flags (the Dockerfile's), but the old space's cap, which is what this phase varies.
+      ...productionNodeFlags(
+        pathToFileURL(context.gatewayRoot.endsWith('/') ? context.gatewayRoot : `${context.gatewayRoot}/`),
+      ).filter((flag) => !flag.startsWith('--max-old-space-size=')),
       ...(maxOldSpaceMiB === undefined ? [] : [`--max-old-space-size=${maxOldSpaceMiB}`]),
       '--import',
       `${context.root}scripts/bench/gc-probe.mjs`,
@@ -185,7 +191,7 @@ export async function runMemory(
   const bodies = mixedBodies();
   const limits = heaps ?? (context.short ? [128] : [undefined, 128]);
   context.log(
-    `\nMemory: the production build (npm run build; node dist/main.js), ${operations} operations per run in blocks of ${plan.block}, ` +
+    `\nMemory: the production build (npm run build; node dist/main.js with the Dockerfile's V8 flags), ${operations} operations per run in blocks of ${plan.block}, ` +
       `${SETTINGS.connections} connections; heap after a forced GC between blocks; runs: ${limits.map((limit) => limit ?? 'default heap').join(', ')}`,
   );
   execFileSync('npm', ['run', 'build'], { cwd: context.gatewayRoot, stdio: 'ignore' });
