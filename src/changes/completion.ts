@@ -7,10 +7,10 @@ import {
   OutcomeUnknownError,
   type ReadBack,
 } from '../errors.ts';
-import type { CallOptions, OpsManagerClient } from '../ops-manager/client.ts';
+import type { CallContext as CallOptions, OpsManagerClient } from '../ops-manager/client.ts';
 import type { Invitation } from '../ops-manager/schemas.ts';
-import { backoffTimings } from '../ops-manager/stages/retry.ts';
-import { isDeadline } from '../ops-manager/transport-errors.ts';
+import { backoffTimings } from '../ops-manager/resilience.ts';
+import { isDeadline } from '../operation-deadline.ts';
 import type { ChangeSend } from './attempts.ts';
 import { type DesiredState, readBack, type ReadBackResult } from './read-back.ts';
 

@@ -1,4 +1,4 @@
-import type { CallOptions, OpsManagerClient } from '../ops-manager/client.ts';
+import type { CallContext as CallOptions, OpsManagerClient } from '../ops-manager/client.ts';
 import { type Invitation, sameUsername } from '../ops-manager/schemas.ts';
 
 /** The state a change asked for, checked against a fresh read of its project. */

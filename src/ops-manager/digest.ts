@@ -1,9 +1,15 @@
-import { createHash, randomBytes as cryptoRandomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import DigestFetch from 'digest-fetch';
 import { type Clock, systemClock } from '../clock.ts';
 import { type DigestChallenge, parseDigestChallenge, quote } from './digest-challenge.ts';
-import { type CallToken, type Lease, NonceScheduler } from './digest-scheduler.ts';
-import { NonceSession } from './digest-session.ts';
+import {
+  asFetch,
+  type FetchLike,
+  type Send,
+  type UpstreamRequest,
+  type UpstreamResponse,
+  viaFetch,
+} from './transport.ts';
 
 export { DigestChallengeError } from './digest-challenge.ts';
 
@@ -16,112 +22,97 @@ export interface DigestCredentials {
 
 export interface DigestClientOptions {
   credentials: DigestCredentials;
-  /**
-   * The WHATWG fetch that carries the requests (undici's, or a test fake), unless each call brings
-   * its own (`send`, as the upstream pipeline does). Globals are never touched.
-   */
-  fetch?: (input: string | URL, init?: RequestInit) => Promise<Response>;
+  /** What `fetch` sends with (a test's or the benchmark's pool); the pipeline passes its own to `send`. */
+  fetch?: FetchLike | undefined;
   /** Source of the cnonce. @default node:crypto randomBytes */
   randomBytes?: (size: number) => Uint8Array;
-  logger?: { debug(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
-  /** The clock, to tell when idle keep-alive connections are probably gone. @default systemClock */
-  clock?: Pick<Clock, 'now'>;
+  logger?: { debug(obj: object, msg?: string): void; warn(obj: object, msg?: string): void } | undefined;
+  /** To tell an idle spell. @default systemClock */
+  clock?: Pick<Clock, 'now'> | undefined;
 }
 
-/** Counters since the client was made (a copy: reading it changes nothing). */
+/** Counters since the client was made. */
 export interface DigestStats {
-  /** Calls to DigestClient.fetch. */
   logicalRequests: number;
-  /** HTTP requests actually sent, including unauthenticated probes and retries. */
+  /** HTTP requests sent, probes and retries included. */
   httpRequests: number;
   /** 401 answers that carried a Digest challenge. */
   challenges: number;
-  /** Nonces renewed because the server called them stale: once per shared nonce, once per lane. */
+  /** Shared nonces renewed because the server called them stale. */
   staleRenewals: number;
 }
 
-/** How one call is carried, when not by the client's own `fetch` (the upstream pipeline's Digest stage). */
-export interface DigestCallOptions {
-  /** Sends each HTTP request of this call. @default the client's `fetch` */
-  send?: FetchLike | undefined;
-  /** Told of every Digest challenge this call meets (the call's record). */
-  cost?: { challenges: number } | undefined;
+/** One logical request's answer, and how many Digest challenges it met on the way. */
+export interface DigestAnswer {
+  response: UpstreamResponse;
+  challenges: number;
 }
 
-type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;
+/** A server nonce, its count taken at send time, and whether the server has taken an answer signed with it. */
+interface Nonce {
+  challenge: DigestChallenge;
+  count: number;
+  accepted: boolean;
+}
 
 /** No logical request costs more than this many HTTP requests, whatever the server answers. */
-const MAX_HTTP_REQUESTS_PER_CALL = 3;
-const CNONCE_BYTES = 16;
-
+const MAX_REQUESTS = 3;
+/** Idle this long, the connections may be gone (Node and Apache close idle ones after 5 s, undici after 4 s). */
+const IDLE_RESET_MS = 4_000;
 const md5 = (text: string): string => createHash('md5').update(text, 'utf8').digest('hex');
 
 /**
- * crypto.randomBytes, drawn from a 4 KiB buffer refilled when used up: one call into the system's
- * generator per 256 cnonces instead of one per request.
- */
-function pooledRandomBytes(poolSize = 4096): (size: number) => Uint8Array {
-  let pool = cryptoRandomBytes(poolSize);
-  let offset = 0;
-  return (size) => {
-    if (size > poolSize) return cryptoRandomBytes(size);
-    if (offset + size > poolSize) {
-      pool = cryptoRandomBytes(poolSize);
-      offset = 0;
-    }
-    offset += size;
-    return pool.subarray(offset - size, offset);
-  };
-}
-
-/** A caller's request, read once, so that every attempt sends exactly the same thing. */
-interface PreparedRequest {
-  href: string;
-  /** The request-target as fetch will send it: path and query, no fragment. */
-  uri: string;
-  method: string;
-  body: string | undefined;
-  headers: Headers;
-  init: RequestInit;
-}
-
-/**
- * An HTTP Digest session over an injected fetch, correct under concurrency.
+ * An HTTP Digest client (RFC 7616, MD5 and MD5-sess, qop auth and auth-int) that stays correct when
+ * many requests share it, against servers that refuse a nonce count not above the highest seen
+ * (Apache's AuthDigestNcCheck, the simulator). What it adds to a plain client, each for a test:
  *
- * It wraps digest-fetch rather than extending it. digest-fetch still serves as the keeper of the
- * key pair and the HA1 hash (its `computeHash`, MD5 over `user:realm:password`, computed once per
- * realm): its instance lives in a private field, so the credentials are reachable only through
- * this class, and its `fetch`, `addAuth` and `parseAuth` (one shared nonce count bumped after the
- * response, Math.random cnonces, regex challenge parsing, crashes on URL objects) cannot be
- * called. Everything else is this module's: the challenge is read by digest-challenge.ts, nonces
- * and counts are handed out by a NonceScheduler (each request signs with its own count), request
- * digests use node:crypto's MD5 (digest-fetch's pure-JavaScript MD5 cost a sixth of each upstream
- * call's CPU here), and cnonces come from a cryptographic source.
+ * - the nonce count is taken when a request is signed, so concurrent requests never share one
+ *   (digest-fetch bumps it after the answer: concurrent requests send the same count, refused);
+ * - one probe when cold: the first request goes unsigned, the others wait for its challenge
+ *   (N cold requests cost N+1, not 2N);
+ * - stale=true renews the shared nonce once, for everyone signed with it;
+ * - a count refused on a nonce the server had taken was overtaken by a later one (requests on new
+ *   connections, a server checking in threads): the request gets a nonce of its own through an
+ *   unauthenticated probe. Apache counts per opaque, and a 401 to a request carrying one resets
+ *   that count: signing the retry with that 401's nonce would race the others again.
  *
- * It does not limit how many requests are in flight: callers cap that (the upstream pipeline's
- * in-flight stage, UPSTREAM_MAX_IN_FLIGHT). On a server that refuses counts arriving out of
- * order, the session moves to one nonce per request in flight, and each nonce costs one
- * unauthenticated probe the first time that many requests overlap: an unbounded burst would pay
- * one probe per request.
+ * digest-fetch keeps the key pair and computes HA1; its own fetch cannot be used (the count
+ * above, regex challenge parsing that reads `nonce` out of `cnonce`, Math.random cnonces).
+ * It does not cap requests in flight: the resilience step does.
  */
 export class DigestClient {
   readonly #stats: DigestStats = { logicalRequests: 0, httpRequests: 0, challenges: 0, staleRenewals: 0 };
-  /** digest-fetch's client: holds the key pair, computes HA1. Never exposed. */
   readonly #keys: DigestFetch;
-  readonly #fetch: FetchLike | undefined;
+  readonly #ha1 = new Map<string, string>();
+  readonly #fetch: Send | undefined;
   readonly #randomBytes: (size: number) => Uint8Array;
   readonly #log: DigestClientOptions['logger'];
-  readonly #scheduler: NonceScheduler;
-  /** HA1 per realm: a password equivalent, so it stays in this private field and is never logged. */
-  readonly #ha1ByRealm = new Map<string, string>();
+  /** The nonce every request signs with, once a challenge came. */
+  #shared: Nonce | undefined;
+  /** The server answered an unsigned request without asking for Digest. */
+  #open = false;
+  /** Settles when the request flying a new shared nonce (or the cold probe) has its verdict. */
+  #pilot: Promise<void> | undefined;
+  /** Requests of this client in flight, those that may be opening a connection, connections known open. */
+  #inFlight = 0;
+  #openers = 0;
+  #warm = 0;
+  #idleSince = 0;
+  #wake: () => void = () => {};
+  /** Resolves when a request that may have opened a connection is back. */
+  #openerBack = new Promise<void>((resolve) => {
+    this.#wake = resolve;
+  });
+  readonly #now: () => number;
 
   constructor(options: DigestClientOptions) {
-    this.#keys = new DigestFetch(options.credentials.username, options.credentials.password, { algorithm: 'MD5' });
-    this.#fetch = options.fetch;
-    this.#randomBytes = options.randomBytes ?? pooledRandomBytes();
+    const { username, password } = options.credentials;
+    this.#keys = new DigestFetch(username, password, { algorithm: 'MD5' });
+    this.#fetch = options.fetch && viaFetch(options.fetch);
+    this.#randomBytes = options.randomBytes ?? randomBytes;
     this.#log = options.logger;
     const clock = options.clock ?? systemClock;
-    this.#scheduler = new NonceScheduler({ now: () => clock.now() });
+    this.#now = () => clock.now();
   }
 
   get stats(): DigestStats {
@@ -129,177 +120,168 @@ export class DigestClient {
   }
 
   /**
-   * Same contract as fetch: resolves with the server's response, 401 included when the credentials
-   * are refused, and rejects on network errors, on abort, and on a challenge it cannot answer
-   * (DigestChallengeError). `init.body` must be a string (or absent) so it can be sent again.
+   * WHATWG fetch through the constructor's `fetch`: the server's response, a final 401 included.
+   * Rejects on network errors, abort, and a challenge it cannot answer. `init.body`: a string.
    */
-  async fetch(input: string | URL, init: RequestInit = {}, via: DigestCallOptions = {}): Promise<Response> {
-    const send = via.send ?? this.#fetch;
-    if (send === undefined)
-      throw new TypeError(
-        'DigestClient: no fetch to send with (give `fetch` to the constructor or `send` to the call)',
-      );
+  async fetch(input: string | URL, init: RequestInit = {}): Promise<Response> {
+    const send = this.#fetch;
+    if (send === undefined) throw new TypeError('DigestClient: no fetch given to the constructor');
+    if (init.body != null && typeof init.body !== 'string')
+      throw new TypeError('DigestClient: init.body must be a string, so that it can be sent again after a challenge');
+    return asFetch((request) => this.send(request, send).then((answer) => answer.response))(input, init);
+  }
+
+  /** One logical request through `next`: at most three HTTP requests. */
+  async send(request: UpstreamRequest, next: Send): Promise<DigestAnswer> {
     this.#stats.logicalRequests += 1;
-    const request = prepare(input, init);
-    const call: CallToken = {};
+    let challenges = 0;
+    let release: (() => void) | undefined;
+    // This call flies a new shared nonce (or the cold probe) alone; the others wait for its verdict.
+    const pilot = (): void => {
+      if (this.#pilot !== undefined) return;
+      const gate: Promise<void> = new Promise((resolve) => {
+        release = () => {
+          if (this.#pilot === gate) this.#pilot = undefined;
+          resolve();
+        };
+      });
+      this.#pilot = gate;
+    };
     try {
-      return await this.#run(request, call, send, via.cost);
+      while (this.#pilot !== undefined) await untilSettled(this.#pilot, request.signal);
+      let nonce = this.#shared;
+      if (nonce === undefined && !this.#open) pilot();
+      for (let attempt = 1; ; attempt += 1) {
+        const sent = await this.#sendOnce(request, nonce, next, release !== undefined);
+        const { response } = sent;
+        nonce = sent.nonce;
+        const challenge =
+          response.status === 401 ? parseDigestChallenge(response.headers['www-authenticate'] ?? null) : undefined;
+        if (challenge === undefined) {
+          if (nonce !== undefined) nonce.accepted = true;
+          else if (this.#shared === undefined) this.#open = true;
+          return { response, challenges };
+        }
+        challenges += 1;
+        this.#stats.challenges += 1;
+        if (attempt === MAX_REQUESTS) {
+          this.#log?.warn({ method: request.method, status: 401 }, 'digest: answer refused, returning the 401');
+          return { response, challenges };
+        }
+        const previous = this.#shared;
+        nonce = this.#after(nonce, challenge, attempt);
+        if (this.#shared !== previous) pilot();
+      }
     } finally {
-      this.#scheduler.release(call);
+      release?.();
     }
+  }
+
+  /** The nonce to send the next attempt with, after a challenge to one signed with `used` (undefined: unsigned). */
+  #after(used: Nonce | undefined, challenge: DigestChallenge, attempt: number): Nonce | undefined {
+    const fresh: Nonce = { challenge, count: 0, accepted: false };
+    const current = this.#shared;
+    if (challenge.stale) {
+      if (current !== used && current !== undefined) return current;
+      this.#stats.staleRenewals += 1;
+    } else if (used?.accepted) {
+      // An overtaken count: a probe gets this request a nonce (and an opaque) of its own.
+      if (attempt + 2 <= MAX_REQUESTS) return undefined;
+      return fresh;
+    } else if (current !== used) {
+      return fresh;
+    }
+    // The first challenge, a renewal, or a nonce the server never took: everyone moves to the fresh one.
+    this.#shared = fresh;
+    this.#open = false;
+    this.#log?.debug(
+      { realm: challenge.realm, qop: challenge.qop, stale: challenge.stale },
+      'digest: new shared nonce',
+    );
+    return fresh;
   }
 
   /**
-   * One logical request: at most three HTTP requests. The retries, in the order they can happen:
-   * - unauthenticated and challenged (the first request, or a probe for a lane): sign and send again;
-   * - stale=true: the nonce expired; renew it (once for everyone sharing it) and send again;
-   * - refused with stale=false: send again once. If the nonce had been accepted before, the refusal
-   *   is about the count: another request with a higher count was checked first. With a shared
-   *   nonce that means this server checks out of order, so the scheduler stops sharing nonces and
-   *   the retry gets a nonce of its own. (Taking the fresh nonce from the 401 instead would also
-   *   retire the nonce every other request in flight is using, on servers that keep only the
-   *   newest nonce per client, as Apache does.) Otherwise the nonce itself may be unknown to the
-   *   server, so the fresh one from the 401 is used.
-   *   A second refusal is the caller's answer: wrong credentials fail once, cleanly, without a loop.
+   * Sends one HTTP request, signed with `nonce` if any. A count is only overtaken by a later one
+   * that travels on a connection already open while it opens a new one; so a request signed with
+   * the shared nonce waits while a request that may be opening a connection (one sent with more in
+   * flight than connections known open) is out, and goes last when it opens one itself. The pool
+   * then grows by one connection per round trip; warm, nothing waits. After an idle spell the
+   * server may have closed the connections: they are counted again from none.
    */
-  async #run(
-    request: PreparedRequest,
-    call: CallToken,
-    send: FetchLike,
-    cost: DigestCallOptions['cost'],
-  ): Promise<Response> {
-    const signal = request.init.signal ?? undefined;
-    let refusalRetried = false;
-    let lane: NonceSession | undefined;
-    for (let attempt = 1; ; attempt += 1) {
-      let lease: Lease;
-      try {
-        lease = await this.#scheduler.lease(call, signal, MAX_HTTP_REQUESTS_PER_CALL - attempt + 1, lane);
-      } catch (error) {
-        // Aborted while waiting: a lane this call had just obtained stays good for the next call.
-        if (lane !== undefined) this.#scheduler.returnLane(lane);
-        throw error;
+  async #sendOnce(
+    request: UpstreamRequest,
+    nonce: Nonce | undefined,
+    next: Send,
+    piloting: boolean,
+  ): Promise<{ response: UpstreamResponse; nonce: Nonce | undefined }> {
+    const shared = nonce !== undefined && nonce === this.#shared;
+    for (;;) {
+      // undici puts a connection back in its pool a tick after its answer: count it free then.
+      if (shared) await new Promise((resolve) => setImmediate(resolve));
+      if (this.#inFlight === 0 && this.#now() - this.#idleSince > IDLE_RESET_MS) this.#warm = 0;
+      const wait = !shared
+        ? undefined
+        : ((piloting ? undefined : this.#pilot) ?? (this.#openers > 0 ? this.#openerBack : undefined));
+      if (wait === undefined) break;
+      await untilSettled(wait, request.signal);
+      // A newer shared nonce may have come meanwhile.
+      nonce = this.#shared;
+    }
+    request.signal?.throwIfAborted();
+    let headers = request.headers;
+    if (nonce !== undefined) {
+      nonce.count += 1;
+      headers = { ...headers, authorization: this.#authorization(request, nonce) };
+    }
+    const opener = this.#inFlight >= this.#warm;
+    this.#inFlight += 1;
+    if (opener) this.#openers += 1;
+    this.#stats.httpRequests += 1;
+    let answered = false;
+    try {
+      const response = await next({ ...request, headers });
+      answered = true;
+      return { response, nonce };
+    } finally {
+      this.#inFlight -= 1;
+      if (this.#inFlight === 0) this.#idleSince = this.#now();
+      if (opener) {
+        this.#openers -= 1;
+        if (answered) this.#warm += 1;
+        const back = this.#wake;
+        this.#openerBack = new Promise((resolve) => {
+          this.#wake = resolve;
+        });
+        back();
       }
-      lane = undefined;
-      const session = lease.kind === 'crowd' || lease.kind === 'lane' ? lease.session : undefined;
-      let response: Response | undefined;
-      let challenge: DigestChallenge | undefined;
-      try {
-        response = await this.#send(request, session, send);
-        if (response.status === 401) challenge = parseDigestChallenge(response.headers.get('www-authenticate'));
-      } catch (error) {
-        // A challenge we cannot answer: let the waiters find out in parallel, not one by one.
-        if (response !== undefined && session === undefined) this.#scheduler.noteChallengeless();
-        // Aborted or cut off on the wire, the request leaves its lane's nonce good: the next call
-        // uses it rather than paying a probe for a new one. (Had the count not reached the server,
-        // a server that wants every count in turn refuses the next one once, and its 401 carries
-        // a fresh nonce: the same one extra request a probe would have cost.)
-        if (lease.kind === 'lane' && response === undefined) this.#scheduler.returnLane(lease.session);
-        throw error;
-      } finally {
-        // Before anything else is awaited, so the scheduler's count of requests in flight is exact.
-        this.#scheduler.finish(lease, response !== undefined);
-      }
-
-      if (challenge === undefined) {
-        if (session !== undefined) session.settle(response.status === 401 ? 'refused' : 'accepted');
-        else if (lease.kind === 'open' || (lease.kind === 'probe' && lease.purpose === 'crowd'))
-          this.#scheduler.noteChallengeless();
-        if (lease.kind === 'lane') this.#scheduler.returnLane(lease.session);
-        return response;
-      }
-      this.#stats.challenges += 1;
-      if (cost !== undefined) cost.challenges += 1;
-      const refused = session !== undefined && !challenge.stale;
-      if (refused) session.settle('refused');
-      if (attempt === MAX_HTTP_REQUESTS_PER_CALL || (refused && refusalRetried)) {
-        if (lease.kind === 'lane') this.#scheduler.returnLane(lease.session);
-        return this.#giveUp(request, response);
-      }
-
-      if (lease.kind === 'probe' && lease.purpose === 'lane') {
-        lane = this.#newNonce(challenge, 'lane');
-      } else if (lease.kind === 'probe' || lease.kind === 'open') {
-        this.#adoptCrowd(challenge, undefined, call, 'challenge');
-      } else if (lease.kind === 'lane') {
-        // A lane is used by one request at a time, so nothing can overtake its counts: whether
-        // stale or refused, the fresh nonce from the 401 is the one to continue with.
-        lane = this.#newNonce(challenge, challenge.stale ? 'stale lane' : 'refused lane');
-        if (challenge.stale) this.#stats.staleRenewals += 1;
-        refusalRetried ||= refused;
-      } else if (challenge.stale) {
-        if (this.#adoptCrowd(challenge, lease.session, call, 'stale')) this.#stats.staleRenewals += 1;
-      } else {
-        refusalRetried = true;
-        if (lease.session.trial === 'accepted') this.#stopSharingNonces(request);
-        else this.#adoptCrowd(challenge, lease.session, call, 'refused');
-      }
-      await drain(response);
     }
   }
 
-  #adoptCrowd(challenge: DigestChallenge, basis: NonceSession | undefined, call: CallToken, reason: string): boolean {
-    const adopted = this.#scheduler.offerCrowd(challenge, basis, call);
-    if (adopted) this.#log?.debug({ realm: challenge.realm, reason, qop: challenge.qop }, 'digest: new shared nonce');
-    return adopted;
-  }
-
-  #newNonce(challenge: DigestChallenge, reason: string): NonceSession {
-    this.#log?.debug({ realm: challenge.realm, reason, qop: challenge.qop }, 'digest: new lane nonce');
-    return new NonceSession(challenge);
-  }
-
-  #stopSharingNonces(request: PreparedRequest): void {
-    if (this.#scheduler.lanesOnly) return;
-    this.#scheduler.useLanesOnly();
-    this.#log?.warn(
-      { method: request.method, uri: request.uri },
-      'digest: the server refused an overtaken nonce count; using one nonce per request in flight from now on',
-    );
-  }
-
-  #giveUp(request: PreparedRequest, response: Response): Response {
-    this.#log?.warn(
-      { method: request.method, uri: request.uri, status: response.status },
-      'digest: answer refused, returning the 401',
-    );
-    return response;
-  }
-
-  #send(request: PreparedRequest, session: NonceSession | undefined, send: FetchLike): Promise<Response> {
-    // A fresh copy per attempt: the caller's headers are never touched, and a retry never
-    // carries the previous attempt's Authorization.
-    const headers = new Headers(request.headers);
-    if (session !== undefined)
-      headers.set('authorization', this.#authorization(request, session.challenge, session.nextCount()));
-    this.#stats.httpRequests += 1;
-    return send(request.href, { ...request.init, method: request.method, headers, body: request.body });
-  }
-
-  /** The Authorization value for one request: RFC 7616 §3.4 with MD5 or MD5-sess. */
-  #authorization(request: PreparedRequest, challenge: DigestChallenge, nc: string): string {
-    const cnonce = Buffer.from(this.#randomBytes(CNONCE_BYTES)).toString('hex');
-    let ha1 = this.#ha1ByRealm.get(challenge.realm);
+  /** The Authorization value for one request: RFC 7616 §3.4. */
+  #authorization(request: UpstreamRequest, { challenge, count }: Nonce): string {
+    const url = new URL(request.url);
+    const uri = `${url.pathname}${url.search}`;
+    const nc = count.toString(16).padStart(8, '0');
+    const cnonce = Buffer.from(this.#randomBytes(16)).toString('hex');
+    let ha1 = this.#ha1.get(challenge.realm);
     if (ha1 === undefined) {
       ha1 = String(this.#keys.computeHash(this.#keys.user, challenge.realm, this.#keys.password));
-      this.#ha1ByRealm.set(challenge.realm, ha1);
+      this.#ha1.set(challenge.realm, ha1);
     }
     if (challenge.session) ha1 = md5(`${ha1}:${challenge.nonce}:${cnonce}`);
     const a2 =
-      challenge.qop === 'auth-int'
-        ? `${request.method}:${request.uri}:${md5(request.body ?? '')}`
-        : `${request.method}:${request.uri}`;
+      challenge.qop === 'auth-int' ? `${request.method}:${uri}:${md5(request.body ?? '')}` : `${request.method}:${uri}`;
     const ha2 = md5(a2);
     const response =
       challenge.qop === undefined
         ? md5(`${ha1}:${challenge.nonce}:${ha2}`)
         : md5(`${ha1}:${challenge.nonce}:${nc}:${cnonce}:${challenge.qop}:${ha2}`);
-
     const parts = [
       `username=${quote(String(this.#keys.user))}`,
       `realm=${quote(challenge.realm)}`,
       `nonce=${quote(challenge.nonce)}`,
-      `uri=${quote(request.uri)}`,
+      `uri=${quote(uri)}`,
     ];
     if (challenge.algorithm !== undefined) parts.push(`algorithm=${challenge.algorithm}`);
     if (challenge.qop !== undefined) parts.push(`qop=${challenge.qop}`, `nc=${nc}`, `cnonce=${quote(cnonce)}`);
@@ -309,31 +291,16 @@ export class DigestClient {
   }
 }
 
-/**
- * Reads the caller's input once. The URL is parsed the way fetch parses it, so the `uri` we sign
- * is the request-target fetch sends (a `URL` object works too; digest-fetch crashes on one), and
- * the method is normalised the way fetch normalises it (only the six standard methods are
- * uppercased: a lowercase "patch" goes out as "patch", and must be signed as such).
- */
-function prepare(input: string | URL, init: RequestInit): PreparedRequest {
-  const url = new URL(input);
-  const rawMethod = init.method ?? 'GET';
-  const method = /^(delete|get|head|options|post|put)$/i.test(rawMethod) ? rawMethod.toUpperCase() : rawMethod;
-  const { body } = init;
-  if (body !== undefined && body !== null && typeof body !== 'string') {
-    throw new TypeError('DigestClient: init.body must be a string, so that it can be sent again after a challenge');
-  }
-  return {
-    href: url.href,
-    uri: `${url.pathname}${url.search}`,
-    method,
-    body: body ?? undefined,
-    headers: new Headers(init.headers),
-    init,
-  };
-}
-
-/** Reads an intermediate 401's body to the end, so its keep-alive connection can be reused. */
-async function drain(response: Response): Promise<void> {
-  await response.arrayBuffer().catch(() => undefined);
+/** Resolves when `settled` does; rejects with the signal's reason if it aborts first. */
+function untilSettled(settled: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return settled;
+  signal.throwIfAborted();
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    void settled.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
 }
