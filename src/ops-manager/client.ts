@@ -77,27 +77,27 @@ interface RequestSpec<T> {
   /** The route as Ops Manager documents it, for logs and metrics (no ids in it). */
   route: string;
   path: string;
-  query?: Record<string, string | undefined>;
   body?: unknown;
   resource: UpstreamResource;
-  /** How to read a 2xx body. */
+  /** How to read a 2xx body; an empty 2xx is the answer when `emptyOk` (DELETE's 204). */
   schema: z.ZodType<T>;
-  /** A 2xx with no body at all is the answer (DELETE's 204). */
-  allowEmptyBody?: boolean;
+  emptyOk?: boolean;
 }
 
 const InvitationList = InvitationListBodySchema.transform((list) => list.map(toInvitation));
 const OneInvitation = InvitationBodySchema.transform(toInvitation);
-const JSON_ACCEPT = { Accept: 'application/json' };
-const JSON_BODY = { Accept: 'application/json', 'Content-Type': 'application/json' };
+const INVITES = '/groups/{GROUP-ID}/invites';
+const ONE_INVITE = '/groups/{GROUP-ID}/invites/{INVITATION-ID}';
+const JSON_ACCEPT = { accept: 'application/json' };
+const JSON_BODY = { accept: 'application/json', 'content-type': 'application/json' };
 
 /**
  * The six project-invitation calls of the Ops Manager public API v1.0, in the manner of
- * datasource-rest: each call is sent through the resilience step (retry, cap, pause, breaker,
- * timeout, then Digest and the pool: see upstream.ts), and its answer is read here, once: a
- * non-2xx through the one error mapping (errors/upstream.ts), a 2xx body validated with zod at
- * this edge, so the code past it can trust the Invitation type. What the call cost comes back
- * with its result, and is reported here: one log line, one client span, the metrics observer.
+ * datasource-rest: each is sent through the resilience step (upstream.ts binds it to a key's
+ * Digest session), and its answer read here, once: a non-2xx through the one error mapping
+ * (errors/upstream.ts), a 2xx body validated with zod at this edge, so the code past it can trust
+ * the Invitation type. What the call cost comes back with its result and is reported here: one
+ * log line, one client span under the operation's, the metrics observer.
  */
 export class OpsManagerClient {
   readonly baseUrl: string;
@@ -106,10 +106,8 @@ export class OpsManagerClient {
   /** Names the credentials this client speaks with (deduplication keys). */
   readonly credentials: string;
   readonly sharedReads: SharedReads | undefined;
-  readonly #send: UpstreamCall;
-  readonly #logger: Logger;
+  readonly #options: OpsManagerClientOptions;
   readonly #host: string;
-  readonly #callerKey: boolean;
 
   constructor(options: OpsManagerClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -117,38 +115,23 @@ export class OpsManagerClient {
     this.clock = options.clock ?? systemClock;
     this.credentials = options.credentials ?? 'gateway';
     this.sharedReads = options.sharedReads;
-    this.#send = options.send;
-    this.#logger = options.logger;
+    this.#options = options;
     this.#host = new URL(this.baseUrl).host;
-    this.#callerKey = options.callerCredentials ?? false;
   }
 
   /** GET /groups/{GROUP-ID}/invites[?username=]: all pending invitations of a project. */
-  listInvitations(projectId: string, options: CallContext & { username?: string } = {}): Promise<Invitation[]> {
-    return this.#request(
-      {
-        method: 'GET',
-        route: '/groups/{GROUP-ID}/invites',
-        path: `/groups/${projectId}/invites`,
-        query: { username: options.username },
-        resource: 'project',
-        schema: InvitationList,
-      },
-      options,
-    );
+  listInvitations(projectId: string, context: CallContext & { username?: string } = {}): Promise<Invitation[]> {
+    const query = context.username === undefined ? '' : `?username=${encodeURIComponent(context.username)}`;
+    const path = `/groups/${projectId}/invites${query}`;
+    return this.#request({ method: 'GET', route: INVITES, path, resource: 'project', schema: InvitationList }, context);
   }
 
   /** GET /groups/{GROUP-ID}/invites/{INVITATION-ID} */
-  getInvitation(projectId: string, invitationId: string, options: CallContext = {}): Promise<Invitation> {
+  getInvitation(projectId: string, invitationId: string, context: CallContext = {}): Promise<Invitation> {
+    const path = `/groups/${projectId}/invites/${invitationId}`;
     return this.#request(
-      {
-        method: 'GET',
-        route: '/groups/{GROUP-ID}/invites/{INVITATION-ID}',
-        path: `/groups/${projectId}/invites/${invitationId}`,
-        resource: 'invitation',
-        schema: OneInvitation,
-      },
-      options,
+      { method: 'GET', route: ONE_INVITE, path, resource: 'invitation', schema: OneInvitation },
+      context,
     );
   }
 
@@ -156,18 +139,13 @@ export class OpsManagerClient {
   createInvitation(
     projectId: string,
     input: { username: string; roles: readonly ProjectRole[] },
-    options: CallContext = {},
+    context: CallContext = {},
   ): Promise<Invitation> {
+    const body = { roles: input.roles, username: input.username };
+    const path = `/groups/${projectId}/invites`;
     return this.#request(
-      {
-        method: 'POST',
-        route: '/groups/{GROUP-ID}/invites',
-        path: `/groups/${projectId}/invites`,
-        body: { roles: input.roles, username: input.username },
-        resource: 'project',
-        schema: OneInvitation,
-      },
-      options,
+      { method: 'POST', route: INVITES, path, body, resource: 'project', schema: OneInvitation },
+      context,
     );
   }
 
@@ -176,19 +154,11 @@ export class OpsManagerClient {
     projectId: string,
     invitationId: string,
     roles: readonly ProjectRole[],
-    options: CallContext = {},
+    context: CallContext = {},
   ): Promise<Invitation> {
-    return this.#request(
-      {
-        method: 'PATCH',
-        route: '/groups/{GROUP-ID}/invites/{INVITATION-ID}',
-        path: `/groups/${projectId}/invites/${invitationId}`,
-        body: { roles },
-        resource: 'invitation',
-        schema: OneInvitation,
-      },
-      options,
-    );
+    const path = `/groups/${projectId}/invites/${invitationId}`;
+    const spec = { method: 'PATCH', route: ONE_INVITE, path, body: { roles }, resource: 'invitation' } as const;
+    return this.#request({ ...spec, schema: OneInvitation }, context);
   }
 
   /** PATCH /groups/{GROUP-ID}/invites with a username (the Cloud Manager form): replaces all roles. */
@@ -196,55 +166,37 @@ export class OpsManagerClient {
     projectId: string,
     username: string,
     roles: readonly ProjectRole[],
-    options: CallContext = {},
+    context: CallContext = {},
   ): Promise<Invitation> {
-    return this.#request(
-      {
-        method: 'PATCH',
-        route: '/groups/{GROUP-ID}/invites',
-        path: `/groups/${projectId}/invites`,
-        body: { roles, username },
-        resource: 'invitation',
-        schema: OneInvitation,
-      },
-      options,
-    );
+    const path = `/groups/${projectId}/invites`;
+    const spec = { method: 'PATCH', route: INVITES, path, body: { roles, username }, resource: 'invitation' } as const;
+    return this.#request({ ...spec, schema: OneInvitation }, context);
   }
 
   /** DELETE /groups/{GROUP-ID}/invites/{INVITATION-ID}: 204, or an empty JSON object. */
-  async deleteInvitation(projectId: string, invitationId: string, options: CallContext = {}): Promise<void> {
-    await this.#request(
-      {
-        method: 'DELETE',
-        route: '/groups/{GROUP-ID}/invites/{INVITATION-ID}',
-        path: `/groups/${projectId}/invites/${invitationId}`,
-        resource: 'invitation',
-        schema: DeleteBodySchema,
-        allowEmptyBody: true,
-      },
-      options,
-    );
+  async deleteInvitation(projectId: string, invitationId: string, context: CallContext = {}): Promise<void> {
+    const path = `/groups/${projectId}/invites/${invitationId}`;
+    const spec = { method: 'DELETE', route: ONE_INVITE, path, resource: 'invitation', emptyOk: true } as const;
+    await this.#request({ ...spec, schema: DeleteBodySchema }, context);
   }
 
   async #request<T>(spec: RequestSpec<T>, context: CallContext): Promise<T> {
-    const url = new URL(this.baseUrl + spec.path);
-    for (const [name, value] of Object.entries(spec.query ?? {})) {
-      if (value !== undefined) url.searchParams.set(name, value);
-    }
+    const url = this.baseUrl + spec.path;
     const request: UpstreamRequest =
       spec.body === undefined
-        ? { url: url.href, method: spec.method, headers: JSON_ACCEPT }
-        : { url: url.href, method: spec.method, headers: JSON_BODY, body: JSON.stringify(spec.body) };
+        ? { url, method: spec.method, headers: JSON_ACCEPT }
+        : { url, method: spec.method, headers: JSON_BODY, body: JSON.stringify(spec.body) };
     const startedAt = performance.now();
-    const { response, error, cost } = await this.#send(request, context);
+    const { response, error, cost } = await this.#options.send(request, context);
     let failure = error;
     try {
       if (response === undefined) throw error;
       context.onAnswer?.(response.status);
-      if (response.status < 200 || response.status > 299)
-        throw errorFromResponse({ ...response, resource: spec.resource, callerKey: this.#callerKey });
-      if (spec.allowEmptyBody && response.body.trim() === '') return undefined as T;
-      return this.#parseBody(spec, response.body);
+      if (response.status < 200 || response.status > 299) {
+        throw errorFromResponse({ ...response, resource: spec.resource, callerKey: this.#options.callerCredentials });
+      }
+      if (spec.emptyOk && response.body.trim() === '') return undefined as T;
+      return this.#parse(spec, response.body);
     } catch (thrown) {
       failure =
         thrown instanceof GatewayError
@@ -252,83 +204,71 @@ export class OpsManagerClient {
           : new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Ops Manager call failed.', { cause: thrown });
       throw failure;
     } finally {
-      this.#report(spec, context, { method: spec.method, route: spec.route, ...cost }, startedAt, failure);
+      this.#report({ method: spec.method, route: spec.route, ...cost }, context, startedAt, failure);
     }
   }
 
-  /** One log line (method, route template, status, duration, retries, round trips), one client span, the observer. */
-  #report(
-    spec: RequestSpec<unknown>,
-    context: CallContext,
-    report: CallReport,
-    startedAt: number,
-    failure: GatewayError | undefined,
-  ): void {
+  #report(report: CallReport, context: CallContext, startedAt: number, failure: GatewayError | undefined): void {
+    const { method, route, retries, roundTrips, status } = report;
+    const durationMs = Math.round((performance.now() - startedAt) * 10) / 10;
     const line = {
       requestId: context.requestId,
-      method: spec.method,
-      route: spec.route,
-      status: report.status,
-      durationMs: Math.round((performance.now() - startedAt) * 10) / 10,
-      retries: report.retries.length,
-      roundTrips: report.roundTrips,
-      ...(report.retries.length > 0
-        ? {
-            retriedOn: report.retries.map((retry) => retry.code),
-            backoffMs: report.retries.map((retry) => retry.delayMs),
-          }
-        : {}),
+      method,
+      route,
+      status,
+      durationMs,
+      retries: retries.length,
+      roundTrips,
     };
-    if (failure === undefined) this.#logger.info(line, 'upstream call');
-    else
-      this.#logger.warn(
-        { ...line, code: failure.code, upstreamErrorCode: failure.upstreamErrorCode },
-        'upstream call failed',
-      );
+    const retried =
+      retries.length === 0 ? {} : { retriedOn: retries.map((r) => r.code), backoffMs: retries.map((r) => r.delayMs) };
+    if (failure === undefined) this.#options.logger.info({ ...line, ...retried }, 'upstream call');
+    else {
+      const codes = { code: failure.code, upstreamErrorCode: failure.upstreamErrorCode };
+      this.#options.logger.warn({ ...line, ...retried, ...codes }, 'upstream call failed');
+    }
     // Started where the call started, ended now: the active context is still the operation's.
-    const span = tracer.startSpan(`Ops Manager ${spec.method} ${spec.route}`, {
+    const span = tracer.startSpan(`Ops Manager ${method} ${route}`, {
       kind: SpanKind.CLIENT,
       startTime: performance.timeOrigin + startedAt,
       attributes: {
-        'http.request.method': spec.method,
-        'url.template': spec.route,
+        'http.request.method': method,
+        'url.template': route,
         'server.address': this.#host,
-        'gateway.retries': report.retries.length,
-        'gateway.round_trips': report.roundTrips,
+        'gateway.retries': retries.length,
+        'gateway.round_trips': roundTrips,
       },
     });
-    if (report.status !== undefined) span.setAttribute('http.response.status_code', report.status);
+    if (status !== undefined) span.setAttribute('http.response.status_code', status);
     if (failure !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: failure.code });
     span.end();
     this.observer.call?.(report);
   }
 
   /**
-   * Reads a 2xx body. For a change, an unreadable 2xx is MUTATION_OUTCOME_UNKNOWN rather
-   * than a failure: a 2xx says Ops Manager (or something in front of it) accepted the
-   * request, and without a readable answer the gateway cannot say what happened.
+   * Reads a 2xx body. For a change, an unreadable 2xx is MUTATION_OUTCOME_UNKNOWN, not a failure:
+   * Ops Manager (or something in front of it) accepted the request, and what happened is unknown.
    */
-  #parseBody<T>(spec: RequestSpec<T>, bodyText: string): T {
-    const log = { method: spec.method, route: spec.route };
-    const unreadable = (what: string) =>
-      spec.method === 'GET'
-        ? new UpstreamError(ErrorCode.UPSTREAM_BAD_RESPONSE, `Ops Manager answered with ${what}.`)
+  #parse<T>(spec: RequestSpec<T>, body: string): T {
+    const unreadable = (what: string, log: object, message: string) => {
+      this.#options.logger.warn({ method: spec.method, route: spec.route, ...log }, message);
+      return spec.method === 'GET'
+        ? new UpstreamError(ErrorCode.UPSTREAM_BAD_RESPONSE, `Ops Manager answered with a body ${what}.`)
         : new OutcomeUnknownError(
-            `Ops Manager accepted the change but answered with ${what}; read the invitation again before retrying.`,
+            `Ops Manager accepted the change but answered with a body ${what}; read the invitation again before retrying.`,
           );
+    };
     let json: unknown;
     try {
-      json = JSON.parse(bodyText);
+      json = JSON.parse(body);
     } catch {
-      this.#logger.warn({ ...log, bytes: bodyText.length }, 'upstream body is not JSON');
-      throw unreadable('a body that is not JSON');
+      throw unreadable('that is not JSON', { bytes: body.length }, 'upstream body is not JSON');
     }
     const parsed = spec.schema.safeParse(json);
+    // Paths only: the values may be personal data.
     if (!parsed.success) {
-      // Paths only: the values may be personal data.
       const paths = parsed.error.issues.slice(0, 5).map((issue) => issue.path.join('.'));
-      this.#logger.warn({ ...log, paths }, 'upstream body has an unexpected shape');
-      throw unreadable('a body of an unexpected shape');
+      throw unreadable('of an unexpected shape', { paths }, 'upstream body has an unexpected shape');
     }
     return parsed.data;
   }

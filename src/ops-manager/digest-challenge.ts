@@ -4,18 +4,18 @@
  * `cnonce`/`nextnonce` and cannot tell two challenges apart.
  */
 
-/** The parts of one Digest challenge this client answers. */
+/**
+ * The parts of one Digest challenge this client answers. `qop`: auth whenever offered, auth-int
+ * only alone, undefined for RFC 2069 (no nc, no cnonce). `algorithm` is echoed as spelled;
+ * `session`: MD5-sess. `stale`: only the nonce was wrong (expired).
+ */
 export interface DigestChallenge {
   realm: string;
   nonce: string;
   opaque: string | undefined;
-  /** `auth` whenever offered, `auth-int` only when it is the sole offer; undefined for RFC 2069 (no nc, no cnonce). */
   qop: 'auth' | 'auth-int' | undefined;
-  /** As the server spelled it, echoed back; undefined when the challenge names none. */
   algorithm: string | undefined;
-  /** MD5-sess: HA1 also covers the nonce and the cnonce. */
   session: boolean;
-  /** Only the nonce was wrong (expired): retry with this one. */
   stale: boolean;
 }
 
