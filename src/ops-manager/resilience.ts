@@ -38,19 +38,18 @@ export const backoffTimings: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'> = {
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
-/** What one logical call cost: read once, when it is over (the log line, the span, the metrics). */
+/**
+ * What one logical call cost, read once when it is over (the log line, the span, the metrics):
+ * each attempt's status ('network' or 'timeout' when nothing answered) and duration, each retry's
+ * failure code and backoff, HTTP requests sent (Digest challenges and retries included), Digest
+ * challenges, the last answer's status, and the time spent waiting for a slot of the cap.
+ */
 export interface CallCost {
-  /** Each HTTP-level attempt: its status ('network' or 'timeout' when nothing answered) and duration. */
   attempts: Array<{ status: string; durationMs: number }>;
-  /** Each retry: the code of the failure retried and the backoff before it. */
   retries: Array<{ code: string; delayMs: number }>;
-  /** HTTP requests sent, Digest challenges and retries included. */
   roundTrips: number;
-  /** 401 answers carrying a Digest challenge. */
   challenges: number;
-  /** The HTTP status of the last answer. */
   status: number | undefined;
-  /** Milliseconds spent waiting for a slot of the in-flight cap, over all attempts. */
   queueMs: number;
 }
 
@@ -66,14 +65,15 @@ export interface ResilienceOptions {
   logger: Logger;
   /** Timeout of one HTTP attempt in ms (UPSTREAM_TIMEOUT_MS). */
   timeoutMs: number;
-  /** Requests in flight at once for the whole process (UPSTREAM_MAX_IN_FLIGHT). */
+  /** Requests in flight at once, for the whole process (UPSTREAM_MAX_IN_FLIGHT). */
   maxInFlight: number;
-  /** The waiting line is fair across callers (UPSTREAM_FAIR_QUEUE). @default true */
+  /** The cap's waiting line is fair across callers (UPSTREAM_FAIR_QUEUE). @default true */
   fairQueue?: boolean | undefined;
+  /** UPSTREAM_MAX_RETRIES, and optionally the backoff timings. */
   retry: Pick<RetryPolicy, 'maxRetries'> & Partial<RetryPolicy>;
   /** BREAKER_FAILURE_THRESHOLD consecutive failed attempts open it for BREAKER_HALF_OPEN_AFTER_MS. */
   breaker: { failureThreshold: number; halfOpenAfterMs: number };
-  /** Where Ops Manager's 429 pauses are kept. */
+  /** Where Ops Manager's 429 pauses are kept (Redis: shared by replicas). */
   pauses: UpstreamPauses;
   /** Told when a 429 starts a pause, and when a call is refused during one (metrics). */
   onPause?: ((event: 'started' | 'refused') => void) | undefined;

@@ -2,12 +2,11 @@ import { LRUCache } from 'lru-cache';
 import type { ApiKey } from '../auth/caller.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import type { UpstreamConfig } from '../config.ts';
-import type { Logger } from '../logger.ts';
 import { OpsManagerClient, type UpstreamObserver } from './client.ts';
 import { SharedReads } from './deduplication.ts';
 import { DigestClient } from './digest.ts';
 import { createMemoryPauses, type UpstreamPauses } from './pauses.ts';
-import { type BreakerState, createResilience, type RetryPolicy } from './resilience.ts';
+import { type BreakerState, createResilience, type ResilienceOptions } from './resilience.ts';
 import { type FetchLike, pooledTransport } from './transport.ts';
 
 /** What metrics and readiness read of an upstream, at the moment they ask. */
@@ -37,16 +36,9 @@ export interface Upstream {
   close(): Promise<void>;
 }
 
-export interface UpstreamOptions extends UpstreamConfig {
-  logger: Logger;
-  /** Timeout of one HTTP attempt in ms. */
-  timeoutMs: number;
-  /** Upstream requests in flight at once, for the whole process (and the pool's connections). */
-  maxInFlight: number;
-  /** Retries of failed calls (UPSTREAM_MAX_RETRIES), and optionally the backoff timings. */
-  retry: Pick<RetryPolicy, 'maxRetries'> & Partial<RetryPolicy>;
-  /** The circuit breaker (BREAKER_FAILURE_THRESHOLD, BREAKER_HALF_OPEN_AFTER_MS). */
-  breaker: { failureThreshold: number; halfOpenAfterMs: number };
+export interface UpstreamOptions
+  extends UpstreamConfig,
+    Pick<ResilienceOptions, 'logger' | 'timeoutMs' | 'maxInFlight' | 'retry' | 'breaker' | 'fairQueue'> {
   /** @default systemClock */
   clock?: Clock | undefined;
   /** Told of every call and loader batch (metrics). */
@@ -57,8 +49,6 @@ export interface UpstreamOptions extends UpstreamConfig {
   maxSessions: number;
   /** Identical reads in flight share one GET (deduplication.ts); off, every read sends its own. @default true */
   coalesceReads?: boolean | undefined;
-  /** The in-flight cap's waiting line is fair across callers (UPSTREAM_FAIR_QUEUE). @default true */
-  fairQueue?: boolean | undefined;
   /** Where Ops Manager's 429 pauses are kept (Redis: shared by replicas). @default in this process */
   pauses?: UpstreamPauses | undefined;
 }
