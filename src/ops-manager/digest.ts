@@ -28,11 +28,13 @@ export interface DigestClientOptions {
 /** Since the client was made: calls, HTTP requests, Digest challenges, stale renewals of the shared nonce. */
 export type DigestStats = { logicalRequests: number; httpRequests: number; challenges: number; staleRenewals: number };
 
-/** A server nonce, its count (taken when a request is signed), and whether the server took it once. */
-type Nonce = { challenge: DigestChallenge; count: number; accepted: boolean };
+/** A server nonce, its count (taken at signing), whether the server took it once, whether one request at a time uses it. */
+type Nonce = { challenge: DigestChallenge; count: number; accepted: boolean; own: boolean };
 
 /** No logical request costs more than this many HTTP requests, whatever the server answers. */
 const MAX_REQUESTS = 3;
+/** Nonces of their own kept for later calls (more than requests in flight are never used). */
+const MAX_LANES = 256;
 /** Idle this long, the connections may be gone (Node and Apache close idle ones after 5 s, undici after 4 s). */
 const IDLE_RESET_MS = 4_000;
 const md5 = (text: string): string => createHash('md5').update(text, 'utf8').digest('hex');
@@ -58,6 +60,8 @@ export class DigestClient {
   readonly #options: DigestClientOptions;
   readonly #clock: Pick<Clock, 'now'>;
   #shared: Nonce | undefined;
+  /** Idle nonces of their own, each used by one request at a time: counts that nothing can overtake. */
+  readonly #lanes: Nonce[] = [];
   /** The server answered an unsigned request without asking for Digest. */
   #open = false;
   /** The call flying the cold probe or a new shared nonce, until its verdict. */
@@ -93,6 +97,8 @@ export class DigestClient {
     this.#stats.logicalRequests += 1;
     const call = {};
     let challenges = 0;
+    let nonce: Nonce | undefined;
+    let refused = false;
     try {
       // Cold, the first call probes, as the pilot; a call finding a pilot in flight waits for it to land.
       await this.#until(request.signal, () => {
@@ -100,7 +106,7 @@ export class DigestClient {
         if (this.#shared === undefined && !this.#open) this.#pilot = call;
         return true;
       });
-      let nonce = this.#shared;
+      nonce = this.#lanes.pop() ?? this.#shared;
       for (let attempt = 1; ; attempt += 1) {
         if (nonce !== undefined && nonce === this.#shared) {
           const ready = () => (this.#pilot === undefined || this.#pilot === call) && this.#openers === 0;
@@ -118,6 +124,7 @@ export class DigestClient {
         challenges += 1;
         this.#stats.challenges += 1;
         if (attempt === MAX_REQUESTS) {
+          refused = true;
           this.#options.logger?.warn({ method: request.method }, 'digest: answer refused, returning the 401');
           return { response, challenges };
         }
@@ -126,6 +133,8 @@ export class DigestClient {
         if (this.#shared !== shared) this.#pilot ??= call;
       }
     } finally {
+      // A nonce of its own goes back for the next call, even after an abort on the wire (its next count is still good).
+      if (nonce?.own && !refused && this.#lanes.length < MAX_LANES) this.#lanes.push(nonce);
       if (this.#pilot === call) {
         this.#pilot = undefined;
         this.#wake();
@@ -135,8 +144,10 @@ export class DigestClient {
 
   /** The nonce for the next attempt after a challenge to one signed with `used` (undefined: unsigned, a probe). */
   #after(used: Nonce | undefined, challenge: DigestChallenge, attempt: number): Nonce | undefined {
-    const fresh: Nonce = { challenge, count: 0, accepted: false };
+    const fresh: Nonce = { challenge, count: 0, accepted: false, own: true };
     const current = this.#shared;
+    // A nonce of its own, renewed or refused: used by this request alone, the 401's nonce replaces it.
+    if (used?.own) return fresh;
     if (challenge.stale) {
       if (current !== used && current !== undefined) return current;
       this.#stats.staleRenewals += 1;
@@ -147,10 +158,10 @@ export class DigestClient {
       return fresh;
     }
     // The first challenge, a renewal, or a nonce the server never took: everyone moves to the fresh one.
-    this.#shared = fresh;
+    this.#shared = { ...fresh, own: false };
     this.#open = false;
     this.#options.logger?.debug({ realm: challenge.realm, stale: challenge.stale }, 'digest: new shared nonce');
-    return fresh;
+    return this.#shared;
   }
 
   /** Waits until `ready()`; with `tick`, a turn of the event loop first each time (undici frees a connection a tick after its answer). */
