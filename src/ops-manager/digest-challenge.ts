@@ -90,5 +90,5 @@ function chooseQop(offer: string | undefined): DigestChallenge['qop'] {
 
 /** A quoted-string for the Authorization header: backslash-escapes `"` and `\`. */
 export function quote(value: string): string {
-  return `"${value.replace(/["\\]/g, '\\$&')}"`;
+  return value.includes('"') || value.includes('\\') ? `"${value.replace(/["\\]/g, '\\$&')}"` : `"${value}"`;
 }

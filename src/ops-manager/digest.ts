@@ -39,6 +39,15 @@ const MAX_LANES = 256;
 const IDLE_RESET_MS = 4_000;
 const md5 = (text: string): string => createHash('md5').update(text, 'utf8').digest('hex');
 
+/** 128 random bits as hex, drawn from 4 KiB of node:crypto refilled when used up: one system call per 256 cnonces. */
+let entropy = Buffer.alloc(0);
+let drawn = 0;
+function pooledCnonce(): string {
+  if (drawn + 16 > entropy.length) [entropy, drawn] = [randomBytes(4096), 0];
+  drawn += 16;
+  return entropy.toString('hex', drawn - 16, drawn);
+}
+
 /**
  * An HTTP Digest client (RFC 7616: MD5, MD5-sess, qop auth and auth-int) shared by concurrent
  * requests, against servers refusing a nonce count not above the highest seen (Apache's
@@ -212,7 +221,8 @@ export class DigestClient {
     const { pathname, search } = new URL(request.url);
     const uri = `${pathname}${search}`;
     const nc = count.toString(16).padStart(8, '0');
-    const cnonce = Buffer.from((this.#options.randomBytes ?? randomBytes)(16)).toString('hex');
+    const { randomBytes: random } = this.#options;
+    const cnonce = random ? Buffer.from(random(16)).toString('hex') : pooledCnonce();
     let ha1 = this.#ha1.get(challenge.realm);
     if (ha1 === undefined) {
       ha1 = String(this.#keys.computeHash(this.#keys.user, challenge.realm, this.#keys.password));
