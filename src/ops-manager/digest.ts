@@ -56,7 +56,9 @@ function pooledCnonce(): string {
  * concurrent requests send the same count); a pilot (the cold probe, or the first request with a
  * renewed nonce) flies alone while the others wait (N cold calls cost N+1 requests); a count
  * refused on a nonce already taken was overtaken (a server checking in threads), and its request
- * gets a nonce and opaque of its own through a probe (Apache resets an opaque's count on each 401);
+ * gets a nonce and opaque of its own through a probe (Apache resets an opaque's count on each 401),
+ * kept for later calls one request at a time (once there is one per request in flight, nothing is
+ * overtaken);
  * and shared requests wait while one that may be opening a connection is out (more in flight than
  * connections known open), since a later count on an open connection would overtake it.
  * digest-fetch keeps the key pair and computes HA1; its fetch cannot be used (the count above,
