@@ -75,25 +75,23 @@ export class SharedReads {
   ): Promise<Invitation[]> {
     if (context.signal?.aborted) return Promise.reject(abortedBeforeSending(context.signal));
     const project = projectId.toLowerCase();
-    let reads = this.#byProject.get(project);
-    let shared = reads?.get(credentials);
+    const reads = this.#byProject.get(project) ?? new Map<string, SharedRead>();
+    let shared = reads.get(credentials);
     if (shared === undefined) {
-      const controller = new AbortController();
       const { deadlineAt, requestId, caller } = context;
+      const controller = new AbortController();
       const entry: SharedRead = {
         controller,
         readers: 0,
         promise: read({ signal: controller.signal, deadlineAt, requestId, caller }),
       };
       shared = entry;
-      if (reads === undefined) this.#byProject.set(project, (reads = new Map()));
-      reads.set(credentials, entry);
+      this.#byProject.set(project, reads.set(credentials, entry));
+      // Forgotten when its GET is over, unless a newer GET took the key since (after a change).
       const forget = () => {
-        // A newer GET may have taken the key since (after a change): leave it alone.
-        const current = this.#byProject.get(project);
-        if (current?.get(credentials) !== entry) return;
-        current.delete(credentials);
-        if (current.size === 0) this.#byProject.delete(project);
+        if (this.#byProject.get(project)?.get(credentials) !== entry) return;
+        reads.delete(credentials);
+        if (reads.size === 0) this.#byProject.delete(project);
       };
       entry.promise.then(forget, forget);
     } else {
