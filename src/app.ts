@@ -14,8 +14,8 @@ import { createLogger, type Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { startTracing } from './observability/tracing.ts';
 import type { OpsManagerClient } from './ops-manager/client.ts';
-import type { RetryPolicy } from './ops-manager/stages/retry.ts';
-import type { FetchLike } from './ops-manager/stages/transport.ts';
+import type { RetryPolicy } from './ops-manager/resilience.ts';
+import type { FetchLike } from './ops-manager/transport.ts';
 import { createUpstream, type Upstream } from './ops-manager/upstream.ts';
 import { createReadinessCheck } from './readiness.ts';
 import { subgraphSchemaFor } from './schema/index.ts';
@@ -40,7 +40,7 @@ export interface AppOverrides {
   retryTimings?: Partial<Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>>;
   /** Wraps the pooled HTTP transport under the Digest stage (tests count with it). */
   wrapTransport?: (fetch: FetchLike) => FetchLike;
-  /** Request deduplication: concurrent identical reads share one GET (ops-manager/read-coalescing.ts). @default config.upstreamCalls.coalesceReads (UPSTREAM_COALESCE_READS) */
+  /** Request deduplication: concurrent identical reads share one GET (ops-manager/deduplication.ts). @default config.upstreamCalls.coalesceReads (UPSTREAM_COALESCE_READS) */
   coalesceReads?: boolean;
   /** graphql-jit's compiled executor. @default true */
   compiledExecution?: boolean;

@@ -1,6 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Clock } from './clock.ts';
-import { onAbort } from './ops-manager/abort.ts';
 
 /** What an operation's upstream calls are given: aborted when the caller leaves or the deadline passes. */
 export interface OperationDeadline {
@@ -18,8 +17,8 @@ export interface OperationDeadline {
  * `AbortSignal.timeout` would hold its composite signal, and everything its listeners reach,
  * for the whole timeout after the answer has gone.
  *
- * The deadline aborts with a TimeoutError and a caller who leaves with its own reason, which
- * the client tells apart (UPSTREAM_TIMEOUT versus a cancelled call, transport-errors.ts).
+ * The deadline aborts with a DeadlineExceeded and a caller who leaves with its own reason, which
+ * the upstream path tells apart (UPSTREAM_TIMEOUT versus a cancelled call: errors/upstream.ts).
  */
 export function operationDeadlines(options: { clock: Clock; timeoutMs: number }): {
   start(request: Request): OperationDeadline;
@@ -32,9 +31,7 @@ export function operationDeadlines(options: { clock: Clock; timeoutMs: number })
   return {
     start(request) {
       const controller = new AbortController();
-      const cancelTimer = clock.after(timeoutMs, () =>
-        controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
-      );
+      const cancelTimer = clock.after(timeoutMs, () => controller.abort(new DeadlineExceeded()));
       const caller = request.signal;
       const stopWatching = onAbort(caller, () => controller.abort(caller.reason));
       if (caller.aborted) controller.abort(caller.reason);
@@ -55,5 +52,49 @@ export function operationDeadlines(options: { clock: Clock; timeoutMs: number })
         for (const end of ends) end();
       },
     },
+  };
+}
+
+/** The reason an operation's signal aborts with when its deadline passes (a TimeoutError, as fetch names one). */
+export class DeadlineExceeded extends DOMException {
+  constructor() {
+    super('The operation was aborted due to timeout', 'TimeoutError');
+  }
+}
+
+/** Whether the signal was aborted by its operation's deadline (not by a caller who left). */
+export function isDeadline(signal: AbortSignal): boolean {
+  return signal.reason instanceof DeadlineExceeded;
+}
+
+/**
+ * One 'abort' listener per signal, however many waiters it has: an operation over 100 projects
+ * has 100 reads and attempts waiting on its signal, and a listener each would trip Node's leak
+ * warning at 11 (AbortSignal.any avoids listeners, but costs a composite signal, weak references
+ * and its GC per attempt). Returns the function that stops watching.
+ */
+const waiting = new WeakMap<AbortSignal, Set<() => void>>();
+
+export function onAbort(signal: AbortSignal, callback: () => void): () => void {
+  let callbacks = waiting.get(signal);
+  if (callbacks === undefined) {
+    callbacks = new Set();
+    waiting.set(signal, callbacks);
+    signal.addEventListener('abort', callAll(callbacks), { once: true });
+  }
+  const mine = callbacks;
+  mine.add(callback);
+  return () => mine.delete(callback);
+}
+
+/**
+ * The signal's one listener, made apart from onAbort's scope: a closure made there would share
+ * its scope with the first waiter's `callback`, and the signal would keep that waiter (and what it
+ * reaches) for as long as the signal lives, long after it stopped watching.
+ */
+function callAll(callbacks: Set<() => void>): () => void {
+  return () => {
+    for (const each of callbacks) each();
+    callbacks.clear();
   };
 }

@@ -21,7 +21,7 @@ import { createApp } from '../../src/app.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { OpsManagerClient } from '../../src/ops-manager/client.ts';
 import { DigestClient } from '../../src/ops-manager/digest.ts';
-import { pooledTransport } from '../../src/ops-manager/stages/transport.ts';
+import { pooledTransport } from '../../src/ops-manager/transport.ts';
 import { DEMO_API_KEY } from '../../src/simulator/demo-data.ts';
 import { gatewayAuth } from './auth.ts';
 import { median } from './peer/summary.ts';
@@ -67,7 +67,6 @@ async function main(): Promise<void> {
   const digestPool = pooledTransport({ connections: 32 });
   const digest = new DigestClient({
     credentials: { username: DEMO_API_KEY.publicKey, password: DEMO_API_KEY.privateKey },
-    fetch: digestPool.plain,
   });
   const scenario = singleProject();
   const projectId = (JSON.parse(scenario.bodies[0]!) as { variables: { id: string } }).variables.id;
@@ -92,10 +91,11 @@ async function main(): Promise<void> {
       if (!scenario.verify(text)) throw new Error(text.slice(0, 300));
     };
   const layers: Record<string, () => Promise<unknown>> = {
-    digest: async () =>
-      (
-        await digest.fetch(`${baseUrl}/groups/${projectId}/invites`, { headers: { Accept: 'application/json' } })
-      ).text(),
+    digest: () =>
+      digest.send(
+        { url: `${baseUrl}/groups/${projectId}/invites`, method: 'GET', headers: { accept: 'application/json' } },
+        digestPool.send,
+      ),
     client: () => upstream.client.listInvitations(projectId),
     yoga: viaFetch(bare),
     'gateway-memory': viaFetch(memoryGateway),

@@ -7,10 +7,10 @@ import {
   OutcomeUnknownError,
   type ReadBack,
 } from '../errors/index.ts';
-import type { CallOptions, OpsManagerClient } from '../ops-manager/client.ts';
+import type { CallContext, OpsManagerClient } from '../ops-manager/client.ts';
 import type { Invitation } from '../ops-manager/schemas.ts';
-import { backoffTimings } from '../ops-manager/stages/retry.ts';
-import { isDeadline } from '../ops-manager/transport-errors.ts';
+import { backoffTimings } from '../ops-manager/resilience.ts';
+import { isDeadline } from '../operation-deadline.ts';
 import type { ChangeSend } from './attempts.ts';
 import { type DesiredState, readBack, type ReadBackResult } from './read-back.ts';
 
@@ -20,7 +20,7 @@ export interface ChangeSpec<T> {
   /** The state the change asks for. */
   desired: DesiredState;
   /** Sends the change once, with these call options. */
-  send(options: CallOptions): Promise<T>;
+  send(options: CallContext): Promise<T>;
   /** The success value from what a read showed (the invitation asked for; null after a delete). */
   fromRead(invitation: Invitation | null): T;
 }
@@ -67,18 +67,21 @@ const TRANSIENT = new Set<ErrorCode>([
 export async function completeChange<T>(
   client: OpsManagerClient,
   change: ChangeSpec<T>,
-  call: CallOptions,
+  call: CallContext,
   sends: ChangeSend[],
 ): Promise<Completed<T>> {
   const first = await sendOnce(change, call, sends);
   if (first.ok) return { ...first.value, confirmedByReadBack: false, attempts: 1 };
   if (!(first.failure instanceof OutcomeUnknownError)) throw first.failure;
   const lost = first.failure;
+  // What follows is one incident's follow-up, not new traffic: the first send's failure already
+  // counted towards the circuit breaker, and the reads and the second send do not count again.
+  const followUp: CallContext = { ...call, uncounted: true };
 
   let read: ReadBackResult;
   try {
     await pause(client, call, 1);
-    read = await readBackTwice(client, change, call, 2);
+    read = await readBackTwice(client, change, followUp, 2);
   } catch (error) {
     throw new OutcomeUnknownError(`${lost.message} ${readFailed(error)}`, {
       cause: lost,
@@ -98,15 +101,15 @@ export async function completeChange<T>(
     );
   }
 
-  const second = await sendOnce(change, call, sends);
+  const second = await sendOnce(change, followUp, sends);
   if (second.ok) return { ...second.value, confirmedByReadBack: false, attempts: 2 };
-  return settleSecondAttempt(client, change, call, second.failure, read);
+  return settleSecondAttempt(client, change, followUp, second.failure, read);
 }
 
 async function settleSecondAttempt<T>(
   client: OpsManagerClient,
   change: ChangeSpec<T>,
-  call: CallOptions,
+  call: CallContext,
   failure: GatewayError,
   firstRead: ReadBackResult,
 ): Promise<Completed<T>> {
@@ -177,7 +180,7 @@ async function settleSecondAttempt<T>(
  * once tends to meet too. It ends early when the operation does, and is skipped when it would end
  * past the deadline.
  */
-async function pause(client: OpsManagerClient, call: CallOptions, step: number): Promise<void> {
+async function pause(client: OpsManagerClient, call: CallContext, step: number): Promise<void> {
   const { clock } = client;
   const exponential = Math.min(backoffTimings.maxDelayMs, backoffTimings.baseDelayMs * 2 ** step);
   const delay = (exponential / 2) * (1 + clock.random());
@@ -194,7 +197,7 @@ async function pause(client: OpsManagerClient, call: CallOptions, step: number):
 async function readBackTwice<T>(
   client: OpsManagerClient,
   change: ChangeSpec<T>,
-  call: CallOptions,
+  call: CallContext,
   step: number,
 ): Promise<ReadBackResult> {
   try {
@@ -215,7 +218,7 @@ function readFailed(error: unknown): string {
 type Sent<T> = { ok: true; value: T } | { ok: false; failure: GatewayError };
 
 /** Sends the change once, writing the status of its response (or its failure's code) into `sends`. */
-async function sendOnce<T>(change: ChangeSpec<T>, call: CallOptions, sends: ChangeSend[]): Promise<Sent<T>> {
+async function sendOnce<T>(change: ChangeSpec<T>, call: CallContext, sends: ChangeSend[]): Promise<Sent<T>> {
   const send: ChangeSend = {};
   sends.push(send);
   try {
@@ -229,7 +232,7 @@ async function sendOnce<T>(change: ChangeSpec<T>, call: CallOptions, sends: Chan
 }
 
 /** Why a change may not be sent again now, or undefined when it may: never past the deadline, never for a caller who left. */
-function whyNotSendAgain(call: CallOptions, now: number): string | undefined {
+function whyNotSendAgain(call: CallContext, now: number): string | undefined {
   if (call.signal?.aborted)
     return isDeadline(call.signal) ? 'the operation’s deadline had passed' : 'the caller had gone away';
   if (call.deadlineAt !== undefined && now >= call.deadlineAt) return 'the operation’s deadline had passed';

@@ -1,4 +1,4 @@
-import type { CallOptions, OpsManagerClient } from '../ops-manager/client.ts';
+import type { CallContext, OpsManagerClient } from '../ops-manager/client.ts';
 import { type Invitation, sameUsername } from '../ops-manager/schemas.ts';
 
 /** The state a change asked for, checked against a fresh read of its project. */
@@ -32,7 +32,7 @@ export async function readBack(
   client: OpsManagerClient,
   projectId: string,
   desired: DesiredState,
-  options: CallOptions,
+  options: CallContext,
 ): Promise<ReadBackResult> {
   return compare(await client.listInvitations(projectId, options), desired);
 }

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { UpstreamObserver } from '../ops-manager/call-report.ts';
+import type { UpstreamObserver } from '../ops-manager/client.ts';
 import type { Upstream } from '../ops-manager/upstream.ts';
 
 /**

@@ -1,11 +1,12 @@
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { z } from 'zod';
-import { BASIC_CHALLENGE } from '../auth/caller.ts';
 import { type Clock, systemClock } from '../clock.ts';
-import { ErrorCode, GatewayError, OutcomeUnknownError, UnauthenticatedError, UpstreamError } from '../errors/index.ts';
+import { ErrorCode, GatewayError, OutcomeUnknownError, UpstreamError } from '../errors/index.ts';
+import { errorFromResponse, type UpstreamResource } from '../errors/upstream.ts';
 import type { Logger } from '../logger.ts';
-import { type CallReporter, reportCall, type UpstreamObserver } from './call-report.ts';
-import { newCallRecord, type UpstreamFetch } from './pipeline.ts';
-import type { ReadCoalescer } from './read-coalescing.ts';
+import { tracer } from '../observability/tracing.ts';
+import type { SharedReads } from './deduplication.ts';
+import type { CallCost, CallResult } from './resilience.ts';
 import {
   DeleteBodySchema,
   type Invitation,
@@ -14,34 +15,12 @@ import {
   type ProjectRole,
   toInvitation,
 } from './schemas.ts';
-import { errorFromResponse, type UpstreamResource } from './upstream-errors.ts';
+import type { UpstreamRequest } from './transport.ts';
 
-export type { FetchLike } from './stages/transport.ts';
-export type { UpstreamObserver } from './call-report.ts';
+export type { FetchLike } from './transport.ts';
 
-export interface OpsManagerClientOptions {
-  /** The API's base URL, ending in /api/public/v1.0. */
-  baseUrl: string;
-  /** The upstream pipeline every call goes through (upstream.ts composes it); tests give a fake. */
-  send: UpstreamFetch;
-  logger: Logger;
-  /** Told of every call and loader batch (metrics). */
-  observer?: UpstreamObserver | undefined;
-  /** The clock the pipeline reads deadlines with (`CallOptions.deadlineAt` is in its time). @default systemClock */
-  clock?: Clock | undefined;
-  /**
-   * The key is the caller's (passthrough mode): Ops Manager refusing it means the caller is not
-   * authenticated (UNAUTHENTICATED, 401), not that the gateway is misconfigured. @default false
-   */
-  callerCredentials?: boolean | undefined;
-  /**
-   * Read coalescing shared by every client of the upstream, and the name of this client's
-   * credentials in its keys (reads never cross credentials). @default no coalescing
-   */
-  reads?: { coalescer: ReadCoalescer; credentials: string } | undefined;
-}
-
-export interface CallOptions {
+/** What every upstream call of one GraphQL operation carries (built once per operation by the context). */
+export interface CallContext {
   /** The operation's signal: a caller who leaves, or the operation deadline, aborts its calls. */
   signal?: AbortSignal | undefined;
   /** When the operation must have answered (ms since epoch, the injected clock's); no retry waits past it. */
@@ -52,83 +31,107 @@ export interface CallOptions {
   caller?: string | undefined;
   /** Told the HTTP status of the answer a call ended with, 2xx or not (the audit of a change records it); not called when none came. */
   onAnswer?: ((status: number) => void) | undefined;
+  /** The breaker does not count this call's failures (a read-back, a change's second attempt). @default false */
+  uncounted?: boolean | undefined;
+}
+
+/** One logical call through the resilience step (upstream.ts binds it to a key's Digest session); tests give a fake. */
+export type UpstreamCall = (request: UpstreamRequest, context: CallContext) => Promise<CallResult>;
+
+/** What a call cost, with what it was: the metrics observer's view. */
+export interface CallReport extends CallCost {
+  method: string;
+  /** The route as Ops Manager documents it (no ids). */
+  route: string;
+}
+
+/** Hooks for metrics; each is optional and must not throw. */
+export interface UpstreamObserver {
+  /** A logical call is over. */
+  call?(report: Readonly<CallReport>): void;
+  /** A loader asked for this many projects at once. */
+  batch?(size: number): void;
+  /** A 429 with Retry-After paused calls to a project ('started'), or a call was refused during one ('refused'). */
+  pause?(event: 'started' | 'refused'): void;
+}
+
+export interface OpsManagerClientOptions {
+  /** The API's base URL, ending in /api/public/v1.0. */
+  baseUrl: string;
+  send: UpstreamCall;
+  logger: Logger;
+  /** Told of every call and loader batch (metrics). */
+  observer?: UpstreamObserver | undefined;
+  /** The clock deadlines are read with (`CallContext.deadlineAt` is in its time). @default systemClock */
+  clock?: Clock | undefined;
+  /** The key is the caller's (passthrough mode): its refusal is UNAUTHENTICATED (errors/upstream.ts). @default false */
+  callerCredentials?: boolean | undefined;
+  /** Names this client's credentials in the keys of deduplication.ts (reads never cross credentials). @default 'gateway' */
+  credentials?: string | undefined;
+  /** The process-wide sharing of reads in flight that operations' reads join (deduplication.ts). @default none */
+  sharedReads?: SharedReads | undefined;
 }
 
 interface RequestSpec<T> {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** The route as Ops Manager documents it, for logs and metrics (no ids in it). */
   route: string;
-  projectId: string;
   path: string;
-  query?: Record<string, string | undefined>;
   body?: unknown;
   resource: UpstreamResource;
-  /** How to read a 2xx body. */
+  /** How to read a 2xx body; an empty 2xx is the answer when `emptyOk` (DELETE's 204). */
   schema: z.ZodType<T>;
-  /** A 2xx with no body at all is the answer (DELETE's 204). */
-  allowEmptyBody?: boolean;
+  emptyOk?: boolean;
 }
 
 const InvitationList = InvitationListBodySchema.transform((list) => list.map(toInvitation));
 const OneInvitation = InvitationBodySchema.transform(toInvitation);
-const JSON_ACCEPT = { Accept: 'application/json' };
-const JSON_BODY = { Accept: 'application/json', 'Content-Type': 'application/json' };
+const INVITES = '/groups/{GROUP-ID}/invites';
+const ONE_INVITE = '/groups/{GROUP-ID}/invites/{INVITATION-ID}';
+const JSON_ACCEPT = { accept: 'application/json' };
+const JSON_BODY = { accept: 'application/json', 'content-type': 'application/json' };
 
 /**
- * The six project-invitation calls of the Ops Manager public API v1.0. Each call is sent through
- * the upstream pipeline (cap, breaker, retries, timeout, Digest: see upstream.ts), and its answer
- * is read here: a non-2xx through the one error mapping (errorFromResponse), a 2xx body once,
- * validated with zod at this edge, so the code past it can trust the Invitation type.
+ * The six project-invitation calls of the Ops Manager public API v1.0, in the manner of
+ * datasource-rest: each is sent through the resilience step (upstream.ts binds it to a key's
+ * Digest session), and its answer read here, once: a non-2xx through the one error mapping
+ * (errors/upstream.ts), a 2xx body validated with zod at this edge, so the code past it can trust
+ * the Invitation type. What the call cost comes back with its result and is reported here: one
+ * log line, one client span under the operation's, the metrics observer.
  */
 export class OpsManagerClient {
   readonly baseUrl: string;
   readonly observer: UpstreamObserver;
   readonly clock: Clock;
-  readonly #send: UpstreamFetch;
-  readonly #logger: Logger;
-  readonly #reporter: CallReporter;
-  readonly #callerCredentials: boolean;
-  readonly #reads: OpsManagerClientOptions['reads'];
+  /** Names the credentials this client speaks with (deduplication keys). */
+  readonly credentials: string;
+  readonly sharedReads: SharedReads | undefined;
+  readonly #options: OpsManagerClientOptions;
+  readonly #host: string;
 
   constructor(options: OpsManagerClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.observer = options.observer ?? {};
     this.clock = options.clock ?? systemClock;
-    this.#send = options.send;
-    this.#logger = options.logger;
-    this.#reporter = { logger: options.logger, observer: this.observer, host: new URL(this.baseUrl).host };
-    this.#callerCredentials = options.callerCredentials ?? false;
-    this.#reads = options.reads;
+    this.credentials = options.credentials ?? 'gateway';
+    this.sharedReads = options.sharedReads;
+    this.#options = options;
+    this.#host = new URL(this.baseUrl).host;
   }
 
   /** GET /groups/{GROUP-ID}/invites[?username=]: all pending invitations of a project. */
-  listInvitations(projectId: string, options: CallOptions & { username?: string } = {}): Promise<Invitation[]> {
-    return this.#request(
-      {
-        method: 'GET',
-        route: '/groups/{GROUP-ID}/invites',
-        projectId,
-        path: `/groups/${projectId}/invites`,
-        query: { username: options.username },
-        resource: 'project',
-        schema: InvitationList,
-      },
-      options,
-    );
+  listInvitations(projectId: string, context: CallContext & { username?: string } = {}): Promise<Invitation[]> {
+    const query = context.username === undefined ? '' : `?username=${encodeURIComponent(context.username)}`;
+    const path = `/groups/${projectId}/invites${query}`;
+    return this.#request({ method: 'GET', route: INVITES, path, resource: 'project', schema: InvitationList }, context);
   }
 
   /** GET /groups/{GROUP-ID}/invites/{INVITATION-ID} */
-  getInvitation(projectId: string, invitationId: string, options: CallOptions = {}): Promise<Invitation> {
+  getInvitation(projectId: string, invitationId: string, context: CallContext = {}): Promise<Invitation> {
+    const path = `/groups/${projectId}/invites/${invitationId}`;
     return this.#request(
-      {
-        method: 'GET',
-        route: '/groups/{GROUP-ID}/invites/{INVITATION-ID}',
-        projectId,
-        path: `/groups/${projectId}/invites/${invitationId}`,
-        resource: 'invitation',
-        schema: OneInvitation,
-      },
-      options,
+      { method: 'GET', route: ONE_INVITE, path, resource: 'invitation', schema: OneInvitation },
+      context,
     );
   }
 
@@ -136,19 +139,13 @@ export class OpsManagerClient {
   createInvitation(
     projectId: string,
     input: { username: string; roles: readonly ProjectRole[] },
-    options: CallOptions = {},
+    context: CallContext = {},
   ): Promise<Invitation> {
+    const body = { roles: input.roles, username: input.username };
+    const path = `/groups/${projectId}/invites`;
     return this.#request(
-      {
-        method: 'POST',
-        route: '/groups/{GROUP-ID}/invites',
-        projectId,
-        path: `/groups/${projectId}/invites`,
-        body: { roles: input.roles, username: input.username },
-        resource: 'project',
-        schema: OneInvitation,
-      },
-      options,
+      { method: 'POST', route: INVITES, path, body, resource: 'project', schema: OneInvitation },
+      context,
     );
   }
 
@@ -157,20 +154,11 @@ export class OpsManagerClient {
     projectId: string,
     invitationId: string,
     roles: readonly ProjectRole[],
-    options: CallOptions = {},
+    context: CallContext = {},
   ): Promise<Invitation> {
-    return this.#request(
-      {
-        method: 'PATCH',
-        route: '/groups/{GROUP-ID}/invites/{INVITATION-ID}',
-        projectId,
-        path: `/groups/${projectId}/invites/${invitationId}`,
-        body: { roles },
-        resource: 'invitation',
-        schema: OneInvitation,
-      },
-      options,
-    );
+    const path = `/groups/${projectId}/invites/${invitationId}`;
+    const spec = { method: 'PATCH', route: ONE_INVITE, path, body: { roles }, resource: 'invitation' } as const;
+    return this.#request({ ...spec, schema: OneInvitation }, context);
   }
 
   /** PATCH /groups/{GROUP-ID}/invites with a username (the Cloud Manager form): replaces all roles. */
@@ -178,116 +166,109 @@ export class OpsManagerClient {
     projectId: string,
     username: string,
     roles: readonly ProjectRole[],
-    options: CallOptions = {},
+    context: CallContext = {},
   ): Promise<Invitation> {
-    return this.#request(
-      {
-        method: 'PATCH',
-        route: '/groups/{GROUP-ID}/invites',
-        projectId,
-        path: `/groups/${projectId}/invites`,
-        body: { roles, username },
-        resource: 'invitation',
-        schema: OneInvitation,
-      },
-      options,
-    );
+    const path = `/groups/${projectId}/invites`;
+    const spec = { method: 'PATCH', route: INVITES, path, body: { roles, username }, resource: 'invitation' } as const;
+    return this.#request({ ...spec, schema: OneInvitation }, context);
   }
 
   /** DELETE /groups/{GROUP-ID}/invites/{INVITATION-ID}: 204, or an empty JSON object. */
-  async deleteInvitation(projectId: string, invitationId: string, options: CallOptions = {}): Promise<void> {
-    await this.#request(
-      {
-        method: 'DELETE',
-        route: '/groups/{GROUP-ID}/invites/{INVITATION-ID}',
-        projectId,
-        path: `/groups/${projectId}/invites/${invitationId}`,
-        resource: 'invitation',
-        schema: DeleteBodySchema,
-        allowEmptyBody: true,
-      },
-      options,
-    );
+  async deleteInvitation(projectId: string, invitationId: string, context: CallContext = {}): Promise<void> {
+    const path = `/groups/${projectId}/invites/${invitationId}`;
+    const spec = { method: 'DELETE', route: ONE_INVITE, path, resource: 'invitation', emptyOk: true } as const;
+    await this.#request({ ...spec, schema: DeleteBodySchema }, context);
   }
 
-  /**
-   * One logical call. A read joins an identical read in flight when coalescing is on; a change,
-   * once over (answered or not), ends the joining of reads of its project that started before it.
-   */
-  #request<T>(spec: RequestSpec<T>, options: CallOptions): Promise<T> {
-    const url = new URL(this.baseUrl + spec.path);
-    for (const [name, value] of Object.entries(spec.query ?? {})) {
-      if (value !== undefined) url.searchParams.set(name, value);
-    }
-    const href = url.href;
-    const reads = this.#reads;
-    if (reads === undefined) return this.#call(spec, href, options);
-    if (spec.method === 'GET') {
-      return reads.coalescer.read(spec.projectId, `${reads.credentials}\n${href}`, options, (shared) =>
-        this.#call(spec, href, shared),
-      );
-    }
-    const changed = () => reads.coalescer.changed(spec.projectId);
-    const change = this.#call(spec, href, options);
-    change.then(changed, changed);
-    return change;
-  }
-
-  async #call<T>(spec: RequestSpec<T>, href: string, options: CallOptions): Promise<T> {
-    const record = newCallRecord(spec.method, spec.route, options);
-    let failure: GatewayError | undefined;
+  async #request<T>(spec: RequestSpec<T>, context: CallContext): Promise<T> {
+    const url = this.baseUrl + spec.path;
+    const request: UpstreamRequest =
+      spec.body === undefined
+        ? { url, method: spec.method, headers: JSON_ACCEPT }
+        : { url, method: spec.method, headers: JSON_BODY, body: JSON.stringify(spec.body) };
+    const startedAt = performance.now();
+    const { response, error, cost } = await this.#options.send(request, context);
+    let failure = error;
     try {
-      const init =
-        spec.body === undefined
-          ? { method: spec.method, headers: JSON_ACCEPT }
-          : { method: spec.method, headers: JSON_BODY, body: JSON.stringify(spec.body) };
-      const answer = await this.#send(href, init, record);
-      options.onAnswer?.(answer.status);
-      const bodyText = await answer.text();
-      if (!answer.ok)
-        throw errorFromResponse({ status: answer.status, headers: answer.headers, bodyText, resource: spec.resource });
-      if (spec.allowEmptyBody && bodyText.trim() === '') return undefined as T;
-      return this.#parseBody(spec, bodyText);
-    } catch (error) {
-      failure =
-        error instanceof GatewayError
-          ? error
-          : new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Ops Manager call failed.', { cause: error });
-      if (this.#callerCredentials && failure.code === ErrorCode.UPSTREAM_UNAUTHENTICATED) {
-        throw new UnauthenticatedError('Ops Manager rejected your API key.', BASIC_CHALLENGE);
+      if (response === undefined) throw error;
+      context.onAnswer?.(response.status);
+      if (response.status < 200 || response.status > 299) {
+        throw errorFromResponse({ ...response, resource: spec.resource, callerKey: this.#options.callerCredentials });
       }
+      if (spec.emptyOk && response.body.trim() === '') return undefined as T;
+      return this.#parse(spec, response.body);
+    } catch (thrown) {
+      failure =
+        thrown instanceof GatewayError
+          ? thrown
+          : new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Ops Manager call failed.', { cause: thrown });
       throw failure;
     } finally {
-      reportCall(this.#reporter, record, failure);
+      this.#report({ method: spec.method, route: spec.route, ...cost }, context, startedAt, failure);
     }
   }
 
+  #report(report: CallReport, context: CallContext, startedAt: number, failure: GatewayError | undefined): void {
+    const { method, route, retries, roundTrips, status } = report;
+    const durationMs = Math.round((performance.now() - startedAt) * 10) / 10;
+    const line = {
+      requestId: context.requestId,
+      method,
+      route,
+      status,
+      durationMs,
+      retries: retries.length,
+      roundTrips,
+    };
+    const retried =
+      retries.length === 0 ? {} : { retriedOn: retries.map((r) => r.code), backoffMs: retries.map((r) => r.delayMs) };
+    if (failure === undefined) this.#options.logger.info({ ...line, ...retried }, 'upstream call');
+    else {
+      const codes = { code: failure.code, upstreamErrorCode: failure.upstreamErrorCode };
+      this.#options.logger.warn({ ...line, ...retried, ...codes }, 'upstream call failed');
+    }
+    // Started where the call started, ended now: the active context is still the operation's.
+    const span = tracer.startSpan(`Ops Manager ${method} ${route}`, {
+      kind: SpanKind.CLIENT,
+      startTime: performance.timeOrigin + startedAt,
+      attributes: {
+        'http.request.method': method,
+        'url.template': route,
+        'server.address': this.#host,
+        'gateway.retries': retries.length,
+        'gateway.round_trips': roundTrips,
+      },
+    });
+    if (status !== undefined) span.setAttribute('http.response.status_code', status);
+    if (failure !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: failure.code });
+    span.end();
+    this.observer.call?.(report);
+  }
+
   /**
-   * Reads a 2xx body. For a change, an unreadable 2xx is MUTATION_OUTCOME_UNKNOWN rather
-   * than a failure: a 2xx says Ops Manager (or something in front of it) accepted the
-   * request, and without a readable answer the gateway cannot say what happened.
+   * Reads a 2xx body. For a change, an unreadable 2xx is MUTATION_OUTCOME_UNKNOWN, not a failure:
+   * Ops Manager (or something in front of it) accepted the request, and what happened is unknown.
    */
-  #parseBody<T>(spec: RequestSpec<T>, bodyText: string): T {
-    const log = { method: spec.method, route: spec.route };
-    const unreadable = (what: string) =>
-      spec.method === 'GET'
-        ? new UpstreamError(ErrorCode.UPSTREAM_BAD_RESPONSE, `Ops Manager answered with ${what}.`)
+  #parse<T>(spec: RequestSpec<T>, body: string): T {
+    const unreadable = (what: string, log: object, message: string) => {
+      this.#options.logger.warn({ method: spec.method, route: spec.route, ...log }, message);
+      return spec.method === 'GET'
+        ? new UpstreamError(ErrorCode.UPSTREAM_BAD_RESPONSE, `Ops Manager answered with a body ${what}.`)
         : new OutcomeUnknownError(
-            `Ops Manager accepted the change but answered with ${what}; read the invitation again before retrying.`,
+            `Ops Manager accepted the change but answered with a body ${what}; read the invitation again before retrying.`,
           );
+    };
     let json: unknown;
     try {
-      json = JSON.parse(bodyText);
+      json = JSON.parse(body);
     } catch {
-      this.#logger.warn({ ...log, bytes: bodyText.length }, 'upstream body is not JSON');
-      throw unreadable('a body that is not JSON');
+      throw unreadable('that is not JSON', { bytes: body.length }, 'upstream body is not JSON');
     }
     const parsed = spec.schema.safeParse(json);
+    // Paths only: the values may be personal data.
     if (!parsed.success) {
-      // Paths only: the values may be personal data.
       const paths = parsed.error.issues.slice(0, 5).map((issue) => issue.path.join('.'));
-      this.#logger.warn({ ...log, paths }, 'upstream body has an unexpected shape');
-      throw unreadable('a body of an unexpected shape');
+      throw unreadable('of an unexpected shape', { paths }, 'upstream body has an unexpected shape');
     }
     return parsed.data;
   }

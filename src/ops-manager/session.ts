@@ -1,7 +1,7 @@
 import type { ChangeSend } from '../changes/attempts.ts';
 import { type ChangeSpec, type Completed, completeChange } from '../changes/completion.ts';
-import type { CallOptions, OpsManagerClient } from './client.ts';
-import { createLoaders, type Loaders } from './loaders.ts';
+import type { CallContext, OpsManagerClient } from './client.ts';
+import { createDeduplication, type Deduplication } from './deduplication.ts';
 import type { Invitation, ProjectRole } from './schemas.ts';
 
 /** Which invitation of a project: by id, or by username (exactly one; the schema's @oneOf checks it). */
@@ -12,25 +12,25 @@ export interface InvitationSelector {
 
 /**
  * Ops Manager as one GraphQL operation sees it, built by the context for each operation: the
- * client of the caller's credentials, the operation's signal, deadline and request id on every
- * call, and the operation's loader. Reads go through the loader (one GET per project per
- * operation); a change, once over, whether it succeeded or not, drops its project from the
- * loader, so a read later in the same operation sees it. Resolvers are one call each.
+ * client of the caller's credentials, the operation's CallContext (signal, deadline, request id,
+ * caller) on every call, and its deduplication. Reads are deduplicated (deduplication.ts); a
+ * change, once over, whether it succeeded or not, clears its project there, so a read later in
+ * the same operation, or in another, sees it. Resolvers are one call each.
  */
 export class UpstreamSession {
   readonly #client: OpsManagerClient;
-  readonly #call: CallOptions;
-  readonly #loaders: Loaders;
+  readonly #call: CallContext;
+  readonly #reads: Deduplication;
 
-  constructor(client: OpsManagerClient, call: CallOptions) {
+  constructor(client: OpsManagerClient, call: CallContext) {
     this.#client = client;
     this.#call = call;
-    this.#loaders = createLoaders(client, call);
+    this.#reads = createDeduplication(client, call);
   }
 
   /** All pending invitations of the project, oldest first. */
   invitations(projectId: string): Promise<Invitation[]> {
-    return this.#loaders.invitationsByProject.load(projectId);
+    return this.#reads.invitations(projectId);
   }
 
   createInvitation(
@@ -100,8 +100,8 @@ export class UpstreamSession {
     try {
       return await completeChange(this.#client, change, this.#call, sends);
     } finally {
-      // Whatever happened, this operation's cached list of the project may be stale now.
-      this.#loaders.invitationsByProject.clear(change.projectId);
+      // Whatever happened, what was read of the project before may be stale now.
+      this.#reads.changed(change.projectId);
     }
   }
 }

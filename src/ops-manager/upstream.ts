@@ -1,20 +1,13 @@
+import { LRUCache } from 'lru-cache';
 import type { ApiKey } from '../auth/caller.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import type { UpstreamConfig } from '../config.ts';
-import type { Logger } from '../logger.ts';
-import type { UpstreamObserver } from './call-report.ts';
-import { OpsManagerClient } from './client.ts';
+import { OpsManagerClient, type UpstreamObserver } from './client.ts';
+import { SharedReads } from './deduplication.ts';
 import { DigestClient } from './digest.ts';
-import { compose, type UpstreamFetch } from './pipeline.ts';
 import { createMemoryPauses, type UpstreamPauses } from './pauses.ts';
-import { ReadCoalescer } from './read-coalescing.ts';
-import { type BreakerState, UpstreamBreaker } from './stages/breaker.ts';
-import { deadline } from './stages/deadline.ts';
-import { digestAuth } from './stages/digest.ts';
-import { inFlightLimit } from './stages/in-flight-limit.ts';
-import { respectPauses } from './stages/pause.ts';
-import { retry, type RetryPolicy } from './stages/retry.ts';
-import { type FetchLike, pooledTransport } from './stages/transport.ts';
+import { type BreakerState, createResilience, type ResilienceOptions } from './resilience.ts';
+import { type FetchLike, pooledTransport } from './transport.ts';
 
 /** What metrics and readiness read of an upstream, at the moment they ask. */
 export interface UpstreamStatus {
@@ -30,123 +23,90 @@ export interface Upstream {
   client: OpsManagerClient;
   /**
    * Passthrough mode: the client speaking with a caller's own API key. Each key (by its
-   * fingerprint) has its own Digest session, so nonces never mix between callers and a wrong
-   * key fails alone; the least recently used sessions beyond `maxSessions` are dropped. All of
-   * them share the gateway's in-flight cap and breaker: one Ops Manager, one view of its health.
+   * fingerprint) has its own Digest session, so nonces never mix between callers and a wrong key
+   * fails alone; the least recently used beyond `maxSessions` are dropped. All of them share the
+   * gateway's in-flight cap and breaker: one Ops Manager, one view of its health.
    */
   clientFor(apiKey: ApiKey): OpsManagerClient;
   /** The breaker's state and the cap's load, for metrics and readiness. */
   status(): UpstreamStatus;
-  /**
-   * Whether Ops Manager answers HTTP at all (any status, even 401): a cheap,
-   * unauthenticated GET of the base URL, for the readiness check.
-   */
+  /** Whether Ops Manager answers HTTP at all (any status, even 401): an unauthenticated GET of the base URL, for readiness. */
   reachable(timeoutMs?: number): Promise<boolean>;
   /** Closes the keep-alive pool. */
   close(): Promise<void>;
 }
 
-export interface UpstreamOptions extends UpstreamConfig {
-  logger: Logger;
-  /** Timeout of one HTTP attempt in ms. */
-  timeoutMs: number;
-  /** Upstream requests in flight at once, for the whole process (and the pool's connections). */
-  maxInFlight: number;
-  /** Retries of failed calls (UPSTREAM_MAX_RETRIES), and optionally the backoff timings. */
-  retry: Pick<RetryPolicy, 'maxRetries'> & Partial<RetryPolicy>;
-  /** The circuit breaker (BREAKER_FAILURE_THRESHOLD, BREAKER_HALF_OPEN_AFTER_MS). */
-  breaker: { failureThreshold: number; halfOpenAfterMs: number };
+export interface UpstreamOptions
+  extends UpstreamConfig,
+    Pick<ResilienceOptions, 'logger' | 'timeoutMs' | 'maxInFlight' | 'retry' | 'breaker' | 'fairQueue'> {
   /** @default systemClock */
   clock?: Clock | undefined;
   /** Told of every call and loader batch (metrics). */
   observer?: UpstreamObserver | undefined;
-  /** Wraps the pooled HTTP transport under the Digest stage (tests count with it). */
+  /** Wraps the pooled HTTP transport under the Digest step (tests count with it). */
   wrapTransport?: ((fetch: FetchLike) => FetchLike) | undefined;
   /** Passthrough mode: Digest sessions kept, one per caller key (PASSTHROUGH_MAX_SESSIONS). */
   maxSessions: number;
-  /**
-   * Concurrent identical reads (same project, same credentials) share one GET in flight
-   * (read-coalescing.ts). Off, every read sends its own: the benchmark compares both. @default true
-   */
+  /** Identical reads in flight share one GET (deduplication.ts); off, every read sends its own. @default true */
   coalesceReads?: boolean | undefined;
-  /** The in-flight cap's waiting line is fair across callers (UPSTREAM_FAIR_QUEUE); false: first come, first served. @default true */
-  fairQueue?: boolean | undefined;
   /** Where Ops Manager's 429 pauses are kept (Redis: shared by replicas). @default in this process */
   pauses?: UpstreamPauses | undefined;
 }
 
 /**
- * The upstream: one keep-alive pool, one in-flight cap, one breaker, and the pipeline each call
- * goes through, composed once, outermost first:
- *
- *   retry → in-flight limit → 429 pause → breaker → deadline/timeout → Digest → transport
- *
- * Retry is outside the cap and the breaker, so a backoff wait holds no slot and the breaker counts
- * each attempt (cockatiel's advice, and what this gateway always did). Passthrough clients get the
- * same pipeline with their own Digest session (`pipelineFor`).
+ * The upstream, composed once: one keep-alive pool (transport.ts), one resilience step (retry,
+ * in-flight cap, 429 pause, breaker, attempt timeout: resilience.ts), one sharing of reads in
+ * flight (deduplication.ts); and per key pair, a Digest session (digest.ts) and a client
+ * (client.ts) bound to them.
  */
 export function createUpstream(options: UpstreamOptions): Upstream {
   const clock = options.clock ?? systemClock;
   const transport = pooledTransport({ connections: options.maxInFlight, wrap: options.wrapTransport });
-  const limit = inFlightLimit(options.maxInFlight, { fair: options.fairQueue });
   const pauses = options.pauses ?? createMemoryPauses(clock);
-  const onPause = options.observer?.pause?.bind(options.observer);
-  const breaker = new UpstreamBreaker({ ...options.breaker, logger: options.logger });
-  const coalescer = options.coalesceReads === false ? undefined : new ReadCoalescer();
-  const retries = retry({ policy: options.retry, clock });
-  const timeout = deadline({ timeoutMs: options.timeoutMs });
+  const resilience = createResilience({
+    ...options,
+    transport: transport.send,
+    clock,
+    pauses,
+    onPause: options.observer?.pause?.bind(options.observer),
+  });
+  const sharedReads = options.coalesceReads === false ? undefined : new SharedReads();
 
-  const pipelineFor = (session: DigestClient, credentials: string): UpstreamFetch =>
-    compose(
-      [
-        retries,
-        limit.stage,
-        respectPauses({ pauses, credentials, clock, onPause }),
-        breaker.stage,
-        timeout,
-        digestAuth(session),
-      ],
-      transport.fetch,
-    );
-  const sessionFor = (username: string, password: string) =>
-    new DigestClient({ credentials: { username, password }, logger: options.logger, clock });
-  const clientFor = (send: UpstreamFetch, credentials: string, callerCredentials: boolean) =>
-    new OpsManagerClient({
+  const clientOf = (username: string, password: string, credentials: string): OpsManagerClient => {
+    const digest = new DigestClient({ credentials: { username, password }, logger: options.logger });
+    return new OpsManagerClient({
       baseUrl: options.baseUrl,
-      send,
+      send: (request, context) => resilience.call(request, context, digest, credentials),
       logger: options.logger,
       observer: options.observer,
       clock,
-      callerCredentials,
-      reads: coalescer && { coalescer, credentials },
+      callerCredentials: credentials !== 'gateway',
+      credentials,
+      sharedReads,
     });
-
-  const client = clientFor(pipelineFor(sessionFor(options.publicKey, options.privateKey), 'gateway'), 'gateway', false);
-  const sessions = new Map<string, OpsManagerClient>();
-  const { maxSessions } = options;
+  };
+  const sessions = new LRUCache<string, OpsManagerClient>({ max: options.maxSessions });
   return {
-    client,
+    client: clientOf(options.publicKey, options.privateKey, 'gateway'),
     clientFor(apiKey) {
-      let session = sessions.get(apiKey.fingerprint);
-      if (session) {
-        // Map keeps insertion order: re-inserting makes this the most recently used.
-        sessions.delete(apiKey.fingerprint);
-      } else {
-        const send = pipelineFor(sessionFor(apiKey.publicKey, apiKey.privateKey), `caller:${apiKey.fingerprint}`);
-        session = clientFor(send, `caller:${apiKey.fingerprint}`, true);
-        if (sessions.size >= maxSessions) sessions.delete(sessions.keys().next().value!);
+      let client = sessions.get(apiKey.fingerprint);
+      if (client === undefined) {
+        client = clientOf(apiKey.publicKey, apiKey.privateKey, `caller:${apiKey.fingerprint}`);
+        sessions.set(apiKey.fingerprint, client);
       }
-      sessions.set(apiKey.fingerprint, session);
-      return session;
+      return client;
     },
-    status: () => ({ breaker: breaker.state, inFlight: limit.load(), readsCoalesced: coalescer?.joined ?? 0 }),
+    status: () => ({ ...resilience.status(), readsCoalesced: sharedReads?.joined ?? 0 }),
     async reachable(timeoutMs = 2_000) {
+      const controller = new AbortController();
+      const cancel = clock.after(timeoutMs, () => controller.abort());
       try {
-        const response = await transport.plain(options.baseUrl, { signal: AbortSignal.timeout(timeoutMs) });
-        await response.arrayBuffer();
+        await transport.plain({ url: options.baseUrl, method: 'GET', headers: {}, signal: controller.signal });
         return true;
       } catch {
         return false;
+      } finally {
+        cancel();
       }
     },
     async close() {

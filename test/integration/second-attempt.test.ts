@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.ts';
 import type { FetchLike } from '../../src/ops-manager/client.ts';
 import { DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
@@ -439,3 +439,31 @@ async function auditLineOf(stack: Stack, requestId: string): Promise<Record<stri
   }
   throw new Error(`no audit line for ${requestId}`);
 }
+
+describe('the follow-up of a lost response is one incident for the circuit breaker', () => {
+  let stack: Stack | undefined;
+  afterEach(async () => {
+    await stack?.close();
+    stack = undefined;
+  });
+
+  it('the first send counts; the reads back and a second send do not, so they cannot open the circuit on their own', async () => {
+    // Two failures open the circuit; no retries, so each failed read is one failed attempt.
+    stack = await startStack({ breaker: { failureThreshold: 2, halfOpenAfterMs: 60_000 }, retry: { maxRetries: 0 } });
+    stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' } });
+    stack.simulator.faults.inject({ kind: 'status', status: 500 }, { match: { method: 'GET' }, times: 2 });
+    const { data } = await stack.execute<any>(CREATE, {
+      p: payments,
+      u: 'one.incident@example.com',
+      r: ['GROUP_READ_ONLY'],
+    });
+    expect(data.createInvitation).toMatchObject({ __typename: 'OutcomeUnknownError', attempts: 1, readBack: null });
+    expect(stack.upstreamCalls(POST)).toBe(1);
+    expect(stack.upstreamCalls(LIST_ROUTE)).toBe(2);
+    // One failure counted (the send's), two not (the reads'): still closed, and the next read goes out.
+    expect(stack.upstream.status().breaker).toBe('closed');
+    const next = await stack.execute<any>(`{ project(id: "${payments}") { invitations { id } } }`);
+    expect(next.errors).toBeUndefined();
+    expect(stack.upstreamCalls(LIST_ROUTE)).toBe(3);
+  });
+});

@@ -12,7 +12,7 @@ import type { Gateway } from '../../src/gateway.ts';
 import type { IdempotencyStore } from '../../src/idempotency/store.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { FetchLike } from '../../src/ops-manager/client.ts';
-import type { RetryPolicy } from '../../src/ops-manager/stages/retry.ts';
+import type { RetryPolicy } from '../../src/ops-manager/resilience.ts';
 import type { Upstream } from '../../src/ops-manager/upstream.ts';
 import { recordLogLine, registerSecret } from '../secrets-sweep.ts';
 import { DEMO_API_KEY, type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/index.ts';

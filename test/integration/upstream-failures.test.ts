@@ -116,7 +116,7 @@ describe('secrets', () => {
   });
 });
 
-// A 429 with Retry-After pauses its project for that long (stages/pause.ts): these get a stack of
+// A 429 with Retry-After pauses its project for that long (ops-manager/resilience.ts): these get a stack of
 // their own, so that the pause holds no other test back.
 describe('Ops Manager 429s become UPSTREAM_RATE_LIMITED with the seconds to wait', () => {
   let stack: Stack;

@@ -19,7 +19,10 @@ afterEach(async () => {
 
 async function setup(options: SimulatorOptions = {}, password = DEMO_API_KEY.privateKey) {
   const simulator: Simulator = await startSimulator({ checkNonceCount: true, ...options });
-  const agent = new Agent({ connections: 64 });
+  // As wide as the calls in flight, as the gateway's pool is (UPSTREAM_MAX_IN_FLIGHT sockets for as
+  // many requests): a request waits for a socket being freed rather than opening one more, on
+  // which a count signed before others would arrive after them.
+  const agent = new Agent({ connections: 50 });
   cleanups.push(
     () => simulator.close(),
     () => agent.close(),

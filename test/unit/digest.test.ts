@@ -244,12 +244,12 @@ describe('DigestClient under concurrency', () => {
     expect(server.count('replay')).toBe(0);
   });
 
-  it('retries a count overtaken in flight with a nonce of its own, and stops sharing nonces', async () => {
+  it('retries a count overtaken in flight with a nonce of its own, got by a probe, and keeps it for later calls, one at a time', async () => {
     let releaseHeld!: () => void;
     const held = new Promise<void>((resolve) => {
       releaseHeld = resolve;
     });
-    const { server, client, url, logs } = await setup({
+    const { server, client, url } = await setup({
       // nc=2 reaches the check after nc=3..6 have been accepted, as in a server's worker threads.
       beforeCheck: (e) => (e.nc === 2 && e.headers['x-attempt'] === 'held' ? held : undefined),
     });
@@ -263,17 +263,20 @@ describe('DigestClient under concurrency', () => {
     // The shared nonce, then the refused call's own nonce (an unauthenticated probe, then nc=1).
     expect([...server.acceptedCounts().values()]).toEqual([[1, 3, 4, 5, 6], [1]]);
     expect(client.stats.httpRequests).toBe(2 + 1 + 4 + 2);
-    expect(logs).toContain(
-      'digest: the server refused an overtaken nonce count; using one nonce per request in flight from now on',
-    );
 
     const before = server.count();
     await times(5, () => client.fetch(url()));
-    const ownNonces = server.exchanges
+    const nonces = server.exchanges
       .slice(before)
       .filter((e) => e.outcome === 'ok')
       .map((e) => e.nonce);
-    expect(new Set(ownNonces).size).toBe(5);
+    expect(nonces).toHaveLength(5);
+    // One call takes the kept nonce (its count 2), the four others share the first one.
+    expect(new Set(nonces).size).toBe(2);
+    expect([...server.acceptedCounts().values()]).toEqual([
+      [1, 3, 4, 5, 6, 7, 8, 9, 10],
+      [1, 2],
+    ]);
   });
 
   it('stays correct against a server that checks counts out of order, as Apache does', async () => {
@@ -294,6 +297,10 @@ describe('DigestClient under concurrency', () => {
 
     expect(statuses).toEqual(Array(300).fill(200));
     expect(client.stats.httpRequests).toBeLessThanOrEqual(3 * 300);
+    // Each refusal leaves its request a nonce of its own, kept for later calls: once there is one
+    // per request in flight (25), nothing is shared and nothing overtaken. Measured: 23 or 24
+    // refusals; without the kept nonces, refusals go on (105 to 112).
+    expect(server.count('replay')).toBeLessThanOrEqual(35);
     console.log(
       `out-of-order server: 300 calls at 25-way -> ${server.count()} HTTP requests, ` +
         `${server.count('replay')} count refusals, ${server.count('challenge')} challenges`,
@@ -462,22 +469,14 @@ describe('DigestClient and aborts', () => {
     expect(server.count()).toBe(3);
   });
 
-  it('keeps the nonce of a lane whose request was aborted on the wire: the next call pays no probe', async () => {
+  it('keeps the shared nonce when a request is aborted on the wire: the next call pays no probe', async () => {
     const holds: Array<() => void> = [];
-    const hold = () => new Promise<void>((resolve) => holds.push(resolve));
     const { server, client, url } = await setup({
-      // First, a count overtaken in flight (as in 'retries a count overtaken in flight') moves the client to lanes; then
-      // the request marked "hang" hangs at the server until the end of the test.
+      // The request marked "hang" hangs at the server until the end of the test.
       beforeCheck: (e) =>
-        (e.headers['x-attempt'] === 'held' && e.nc === 2) || e.headers['x-attempt'] === 'hang' ? hold() : undefined,
+        e.headers['x-attempt'] === 'hang' ? new Promise<void>((resolve) => holds.push(resolve)) : undefined,
     });
     await client.fetch(url());
-    const slow = client.fetch(url(), { headers: { 'x-attempt': 'held' } });
-    await times(4, () => client.fetch(url()));
-    holds.shift()!();
-    expect((await slow).status).toBe(200);
-    // Lanes from now on, one of them idle (the one the retried call got).
-
     const controller = new AbortController();
     const aborted = client.fetch(url(), { headers: { 'x-attempt': 'hang' }, signal: controller.signal });
     await vi.waitFor(() => expect(holds).toHaveLength(1));
@@ -486,7 +485,7 @@ describe('DigestClient and aborts', () => {
 
     const before = server.count();
     expect((await client.fetch(url())).status).toBe(200);
-    // The aborted request's lane, at its next count: one request, no unauthenticated probe.
+    // The shared nonce at its next count: one request, no unauthenticated probe.
     expect(server.count() - before).toBe(1);
     expect(server.exchanges.at(-1)?.headers.authorization).toMatch(/^Digest /);
     for (const release of holds) release();

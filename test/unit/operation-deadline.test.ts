@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Clock, systemClock } from '../../src/clock.ts';
-import { isDeadline } from '../../src/ops-manager/transport-errors.ts';
-import { operationDeadlines } from '../../src/operation-deadline.ts';
+import { isDeadline, operationDeadlines } from '../../src/operation-deadline.ts';
 
 /** A clock whose timers fire only when the test moves time on. */
 function manualClock(): Clock & { advance(ms: number): void; pending(): number } {

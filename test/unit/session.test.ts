@@ -1,37 +1,37 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, NotFoundError } from '../../src/errors/index.ts';
-import type { CallOptions, OpsManagerClient } from '../../src/ops-manager/client.ts';
+import type { CallContext, OpsManagerClient } from '../../src/ops-manager/client.ts';
 import type { Invitation } from '../../src/ops-manager/schemas.ts';
 import { UpstreamSession } from '../../src/ops-manager/session.ts';
 
 /** A client that records its calls; changes fail when `fail` is set. */
 function recordingClient(fail = false) {
-  const calls: Array<[string, string, CallOptions]> = [];
+  const calls: Array<[string, string, CallContext]> = [];
   const invitation = { id: 'i1' } as Invitation;
-  const change = async (name: string, projectId: string, options: CallOptions) => {
+  const change = async (name: string, projectId: string, options: CallContext) => {
     calls.push([name, projectId, options]);
     if (fail) throw new NotFoundError(ErrorCode.INVITATION_NOT_FOUND, 'gone');
     return invitation;
   };
   const client = {
     observer: {},
-    listInvitations: async (projectId: string, options: CallOptions) => (
+    listInvitations: async (projectId: string, options: CallContext) => (
       calls.push(['list', projectId, options]), [invitation]
     ),
-    createInvitation: (projectId: string, _input: unknown, options: CallOptions) =>
+    createInvitation: (projectId: string, _input: unknown, options: CallContext) =>
       change('create', projectId, options),
-    updateInvitationRoles: (projectId: string, _id: string, _roles: unknown, options: CallOptions) =>
+    updateInvitationRoles: (projectId: string, _id: string, _roles: unknown, options: CallContext) =>
       change('patch-by-id', projectId, options),
-    updateInvitationRolesByUsername: (projectId: string, _username: string, _roles: unknown, options: CallOptions) =>
+    updateInvitationRolesByUsername: (projectId: string, _username: string, _roles: unknown, options: CallContext) =>
       change('patch-by-username', projectId, options),
-    deleteInvitation: async (projectId: string, _id: string, options: CallOptions) =>
+    deleteInvitation: async (projectId: string, _id: string, options: CallContext) =>
       void (await change('delete', projectId, options)),
   };
   return { client: client as unknown as OpsManagerClient, calls };
 }
 
 describe('UpstreamSession', () => {
-  const call: CallOptions = { signal: new AbortController().signal, deadlineAt: 42, requestId: 'r1' };
+  const call: CallContext = { signal: new AbortController().signal, deadlineAt: 42, requestId: 'r1' };
 
   it('reads each project once per operation, and passes the operation’s signal, deadline and request id to every call', async () => {
     const { client, calls } = recordingClient();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorFromResponse, parseRetryAfter } from '../../src/ops-manager/upstream-errors.ts';
+import { errorFromResponse, parseRetryAfter } from '../../src/errors/upstream.ts';
 import { fixture } from '../fixtures.ts';
 
 function map(
@@ -9,7 +9,9 @@ function map(
   headers: Record<string, string> = {},
 ) {
   const bodyText = typeof body === 'string' ? body : JSON.stringify(body);
-  return errorFromResponse({ status, headers: new Headers(headers), bodyText, resource });
+  // Header names arrive lowercased from the transport.
+  const lowercased = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+  return errorFromResponse({ status, headers: lowercased, body: bodyText, resource });
 }
 
 describe('errorFromResponse: Ops Manager status and errorCode to our codes', () => {
@@ -96,5 +98,19 @@ describe('errorFromResponse: Ops Manager status and errorCode to our codes', () 
     expect(parseRetryAfter('Wed, 21 Oct 2026 07:28:10 GMT', Date.parse('Wed, 21 Oct 2026 07:28:00 GMT'))).toBe(10);
     expect(parseRetryAfter('soon')).toBeUndefined();
     expect(parseRetryAfter(null)).toBeUndefined();
+  });
+
+  it('maps a refused passthrough key once, to UNAUTHENTICATED with a Basic challenge, and a permission refusal still to FORBIDDEN', () => {
+    const refused = errorFromResponse({ status: 401, headers: {}, body: '', resource: 'project', callerKey: true });
+    expect(refused).toMatchObject({ code: 'UNAUTHENTICATED', message: 'Ops Manager rejected your API key.' });
+    expect(refused.extensions['http']).toMatchObject({ status: 401 });
+    const forbidden = errorFromResponse({
+      status: 401,
+      headers: {},
+      body: JSON.stringify({ errorCode: 'NOT_GROUP_USER_ADMIN' }),
+      resource: 'project',
+      callerKey: true,
+    });
+    expect(forbidden.code).toBe('FORBIDDEN');
   });
 });

@@ -119,7 +119,8 @@ export async function runPeer(context: BenchContext): Promise<PeerResults> {
           script: 'node_modules/@graphql-hive/gateway/dist/bin.js',
           scriptArgs: ['supergraph', supergraph],
           healthPath: '/healthcheck',
-          env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', FORK: '1' },
+          // The CLI loads mesh.config.ts from its directory too, which wants the upstream's URL.
+          env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', FORK: '1', PEER_UPSTREAM_URL: simulator.baseUrl },
         }),
       ),
     };

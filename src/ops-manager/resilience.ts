@@ -1,0 +1,298 @@
+import {
+  BrokenCircuitError,
+  CircuitState,
+  circuitBreaker,
+  ConsecutiveBreaker,
+  handleWhen,
+  IsolatedCircuitError,
+} from 'cockatiel';
+import type { Clock } from '../clock.ts';
+import { ErrorCode, GatewayError, UpstreamError } from '../errors/index.ts';
+import {
+  abortedBeforeSending,
+  CallCancelledError,
+  CircuitOpenError,
+  parseRetryAfter,
+  transportError,
+  UpstreamPausedError,
+} from '../errors/upstream.ts';
+import type { Logger } from '../logger.ts';
+import { isDeadline, onAbort } from '../operation-deadline.ts';
+import type { CallContext } from './client.ts';
+import type { DigestClient } from './digest.ts';
+import { FairQueue } from './fair-queue.ts';
+import type { UpstreamPauses } from './pauses.ts';
+import type { Send, UpstreamRequest, UpstreamResponse } from './transport.ts';
+
+export interface RetryPolicy {
+  /** Retries after the first attempt (UPSTREAM_MAX_RETRIES). */
+  maxRetries: number;
+  /** First backoff in ms; doubles each retry. @default 100 */
+  baseDelayMs: number;
+  /** Ceiling of one backoff in ms (Retry-After may ask for more). @default 2000 */
+  maxDelayMs: number;
+}
+
+/** The backoff timings: no setting, part of the retry behaviour (the change read-back paces itself on them). */
+export const backoffTimings: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'> = { baseDelayMs: 100, maxDelayMs: 2_000 };
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/**
+ * What one logical call cost, read once when it is over (the log line, the span, the metrics):
+ * each attempt's status ('network' or 'timeout' when nothing answered) and duration, each retry's
+ * failure code and backoff, HTTP requests sent (Digest challenges and retries included), Digest
+ * challenges, the last answer's status, and the time spent waiting for a slot of the cap.
+ */
+export interface CallCost {
+  attempts: Array<{ status: string; durationMs: number }>;
+  retries: Array<{ code: string; delayMs: number }>;
+  roundTrips: number;
+  challenges: number;
+  status: number | undefined;
+  queueMs: number;
+}
+
+/** A call's outcome: the last answer (any status), or the failure when none is usable; and its cost. */
+export type CallResult =
+  | { response: UpstreamResponse; error?: undefined; cost: CallCost }
+  | { response?: undefined; error: GatewayError; cost: CallCost };
+
+export interface ResilienceOptions {
+  /** The pool every attempt's HTTP requests go out through. */
+  transport: Send;
+  clock: Clock;
+  logger: Logger;
+  /** Timeout of one HTTP attempt in ms (UPSTREAM_TIMEOUT_MS). */
+  timeoutMs: number;
+  /** Requests in flight at once, for the whole process (UPSTREAM_MAX_IN_FLIGHT). */
+  maxInFlight: number;
+  /** The cap's waiting line is fair across callers (UPSTREAM_FAIR_QUEUE). @default true */
+  fairQueue?: boolean | undefined;
+  /** UPSTREAM_MAX_RETRIES, and optionally the backoff timings. */
+  retry: Pick<RetryPolicy, 'maxRetries'> & Partial<RetryPolicy>;
+  /** BREAKER_FAILURE_THRESHOLD consecutive failed attempts open it for BREAKER_HALF_OPEN_AFTER_MS. */
+  breaker: { failureThreshold: number; halfOpenAfterMs: number };
+  /** Where Ops Manager's 429 pauses are kept (Redis: shared by replicas). */
+  pauses: UpstreamPauses;
+  /** Told when a 429 starts a pause, and when a call is refused during one (metrics). */
+  onPause?: ((event: 'started' | 'refused') => void) | undefined;
+}
+
+export interface Resilience {
+  /**
+   * One logical call through Digest (`digest`, the credentials' session) and `transport`. Never
+   * rejects: the last answer or the failure, with what the call cost. `credentials` names the key
+   * (pauses never cross keys).
+   */
+  call(request: UpstreamRequest, context: CallContext, digest: DigestClient, credentials: string): Promise<CallResult>;
+  status(): { breaker: BreakerState; inFlight: { active: number; pending: number } };
+}
+
+const STATES: Record<CircuitState, BreakerState> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.Isolated]: 'open',
+};
+const PROJECT = /\/groups\/([^/?]+)/;
+
+/**
+ * Everything between the client and Digest, for the whole process (the gateway's key and every
+ * passthrough caller's share it: one Ops Manager, one view of its health), in the order a call
+ * meets it:
+ *
+ * 1. retry: a GET, or a change that certainly never left, answered "try later" (5xx, 429 and its
+ *    Retry-After, a connection error) is tried again with exponential backoff and jitter, never
+ *    past the operation's deadline. Outside the cap, so a backoff wait holds no slot.
+ * 2. the in-flight cap, its waiting line fair across callers (fair-queue.ts).
+ * 3. the 429 pause: a 429 with Retry-After pauses the key's calls to that project (in Redis: on
+ *    every replica); a call during one fails fast, and is not retried.
+ * 4. the breaker (cockatiel's, counting what `handleWhen`/`orWhenResult` say is unavailability:
+ *    a 5xx, a connection error, a timeout; not a 4xx, not a caller who left, not a call whose
+ *    context says `uncounted`).
+ * 5. the attempt's timeout, on the injected clock, together with the operation's signal.
+ */
+export function createResilience(options: ResilienceOptions): Resilience {
+  const { clock, pauses } = options;
+  const policy: RetryPolicy = { ...backoffTimings, ...options.retry };
+  const queue = new FairQueue({ concurrency: options.maxInFlight, fair: options.fairQueue });
+  // What the breaker must not count: answers and failures of uncounted calls, of callers who left.
+  const uncounted = new WeakSet<object>();
+  const breaker = circuitBreaker(
+    handleWhen((error) => !uncounted.has(error) && unavailable(error)).orWhenResult(
+      (answer) => !uncounted.has(answer as object) && (answer as UpstreamResponse).status >= 500,
+    ),
+    {
+      halfOpenAfter: options.breaker.halfOpenAfterMs,
+      breaker: new ConsecutiveBreaker(options.breaker.failureThreshold),
+    },
+  );
+  breaker.onStateChange((state) => {
+    options.logger[state === CircuitState.Open ? 'warn' : 'info'](
+      { breaker: STATES[state] },
+      `upstream circuit ${STATES[state]}`,
+    );
+  });
+
+  /** One attempt, Digest round trips included, with its own timeout. */
+  async function send(request: UpstreamRequest, context: CallContext, digest: DigestClient, cost: CallCost) {
+    const operation = context.signal;
+    if (operation?.aborted) throw abortedBeforeSending(operation);
+    const attempt = new AbortController();
+    let timedOut = false;
+    const cancelTimer = clock.after(options.timeoutMs, () => {
+      timedOut = true;
+      attempt.abort(new DOMException('The attempt timed out', 'TimeoutError'));
+    });
+    const stopWatching = operation && onAbort(operation, () => attempt.abort(operation.reason));
+    const started = performance.now();
+    const leaveOut = context.uncounted === true;
+    try {
+      const { response, challenges } = await digest.send({ ...request, signal: attempt.signal }, (each) => {
+        cost.roundTrips += 1;
+        return options.transport(each);
+      });
+      cost.challenges += challenges;
+      cost.status = response.status;
+      cost.attempts.push({ status: String(response.status), durationMs: elapsed(started) });
+      if (leaveOut) uncounted.add(response);
+      return response;
+    } catch (error) {
+      const failure = transportError(error, request.method, timedOut, operation);
+      cost.attempts.push({
+        status: failure.code === ErrorCode.UPSTREAM_TIMEOUT ? 'timeout' : 'network',
+        durationMs: elapsed(started),
+      });
+      if (leaveOut || (operation?.aborted && !isDeadline(operation))) uncounted.add(failure);
+      throw failure;
+    } finally {
+      cancelTimer();
+      stopWatching?.();
+    }
+  }
+
+  /** One attempt under the cap, the pause and the breaker. */
+  function attempt(
+    request: UpstreamRequest,
+    context: CallContext,
+    digest: DigestClient,
+    credentials: string,
+    cost: CallCost,
+  ) {
+    const queued = performance.now();
+    return queue.run(
+      context.caller ?? '',
+      async () => {
+        cost.queueMs += performance.now() - queued;
+        const key = `${credentials}:${PROJECT.exec(request.url)?.[1]?.toLowerCase() ?? '-'}`;
+        const remaining = await pauses.remainingMs(key);
+        if (remaining > 0) {
+          options.onPause?.('refused');
+          throw new UpstreamPausedError(Math.ceil(remaining / 1000));
+        }
+        let response: UpstreamResponse;
+        try {
+          response = await breaker.execute(() => send(request, context, digest, cost));
+        } catch (error) {
+          if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError)
+            throw new CircuitOpenError();
+          throw error;
+        }
+        if (response.status === 429) {
+          const seconds = parseRetryAfter(response.headers['retry-after'], clock.now());
+          if (seconds !== undefined && seconds > 0) {
+            await pauses.pause(key, seconds * 1000);
+            options.onPause?.('started');
+          }
+        }
+        return response;
+      },
+      { signal: context.signal, onAbort: abortedBeforeSending },
+    );
+  }
+
+  return {
+    async call(request, context, digest, credentials) {
+      const cost: CallCost = { attempts: [], retries: [], roundTrips: 0, challenges: 0, status: undefined, queueMs: 0 };
+      const idempotent = request.method === 'GET';
+      for (let tried = 0; ; tried += 1) {
+        let response: UpstreamResponse | undefined;
+        let failure: GatewayError;
+        try {
+          response = await attempt(request, context, digest, credentials, cost);
+          if (response.status < 500 && response.status !== 429) return { response, cost };
+          failure = new UpstreamError(
+            response.status === 429 ? ErrorCode.UPSTREAM_RATE_LIMITED : ErrorCode.UPSTREAM_UNAVAILABLE,
+            'Ops Manager asked to try later.',
+            {
+              retryAfterSeconds:
+                response.status === 429 ? parseRetryAfter(response.headers['retry-after'], clock.now()) : undefined,
+            },
+          );
+        } catch (error) {
+          failure =
+            error instanceof GatewayError
+              ? error
+              : new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Ops Manager call failed.', { cause: error });
+        }
+        const giveUp = (): CallResult => (response ? { response, cost } : { error: failure, cost });
+        const delay = retryDelay(
+          failure,
+          { attempt: tried, idempotent, now: clock.now(), deadlineAt: context.deadlineAt, random: clock.random() },
+          policy,
+        );
+        if (delay === undefined || context.signal?.aborted) return giveUp();
+        cost.retries.push({ code: failure.code, delayMs: delay });
+        try {
+          await clock.sleep(delay, context.signal);
+        } catch {
+          return giveUp();
+        }
+      }
+    },
+    status: () => ({
+      breaker: STATES[breaker.state],
+      inFlight: { active: queue.activeCount, pending: queue.pendingCount },
+    }),
+  };
+}
+
+/** What retryDelay needs to know about a failed attempt. */
+export type RetryableFailure = Pick<GatewayError, 'code' | 'notSent' | 'retryAfterSeconds'>;
+
+/**
+ * How long to wait before trying a failed call again, or undefined to give up now. Only "try
+ * later" is retried (UPSTREAM_UNAVAILABLE, UPSTREAM_RATE_LIMITED), never the gateway's own fast
+ * refusals (open circuit, pause); a change only when it certainly never left (`notSent`). Backoff
+ * is exponential with equal jitter, at least what Retry-After asks, never past the deadline.
+ */
+export function retryDelay(
+  failure: RetryableFailure,
+  context: { attempt: number; idempotent: boolean; now: number; deadlineAt: number | undefined; random: number },
+  policy: RetryPolicy,
+): number | undefined {
+  if (context.attempt >= policy.maxRetries) return undefined;
+  const transient = failure.code === ErrorCode.UPSTREAM_UNAVAILABLE || failure.code === ErrorCode.UPSTREAM_RATE_LIMITED;
+  if (!transient || failure instanceof CircuitOpenError || failure instanceof UpstreamPausedError) return undefined;
+  if (!context.idempotent && !failure.notSent) return undefined;
+  const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** context.attempt);
+  const delay = Math.max(exponential / 2 + (exponential / 2) * context.random, (failure.retryAfterSeconds ?? 0) * 1000);
+  if (context.deadlineAt !== undefined && context.now + delay >= context.deadlineAt) return undefined;
+  return Math.round(delay);
+}
+
+/** Whether a failure without an answer says Ops Manager is unwell (what the breaker counts). */
+function unavailable(error: Error): boolean {
+  if (!(error instanceof GatewayError)) return true;
+  if (error instanceof CallCancelledError) return false;
+  return (
+    error.code === ErrorCode.UPSTREAM_UNAVAILABLE ||
+    error.code === ErrorCode.UPSTREAM_TIMEOUT ||
+    error.code === ErrorCode.MUTATION_OUTCOME_UNKNOWN
+  );
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 10) / 10;
+}
