@@ -12,10 +12,10 @@ export interface OperationDeadline {
  * The deadline of every GraphQL operation (OPERATION_TIMEOUT_MS), owned here from start to end:
  * `start` (from the context factory) makes one AbortController per operation, aborted by one
  * timer of the injected clock or by the caller leaving, and the plugin's onResponse, which runs
- * for every answer (a result, an error, a refused document, an idempotent replay), cancels the
+ * for every response (a result, an error, a refused document, an idempotent replay), cancels the
  * timer and stops watching the caller. Nothing of the operation then waits on a timer: an
  * `AbortSignal.timeout` would hold its composite signal, and everything its listeners reach,
- * for the whole timeout after the answer has gone.
+ * for the whole timeout after the response has gone.
  *
  * The deadline aborts with a DeadlineExceeded and a caller who leaves with its own reason, which
  * the upstream path tells apart (UPSTREAM_TIMEOUT versus a cancelled call: errors/upstream.ts).

@@ -14,8 +14,8 @@ import { isDeadline } from '../operation-deadline.ts';
 import { ErrorBodySchema } from '../ops-manager/schemas.ts';
 
 /**
- * The one place that turns an upstream failure into a gateway error: a non-2xx answer (status and
- * Ops Manager `errorCode` in, stable code out), a call that got no answer (whether it may have
+ * The one place that turns an upstream failure into a gateway error: a non-2xx response (status and
+ * Ops Manager `errorCode` in, stable code out), a call that got no response (whether it may have
  * reached Ops Manager matters most), and the gateway's own refusals (open circuit, 429 pause).
  * Messages are our own; the upstream's `detail` goes to logs only, never to a client.
  */

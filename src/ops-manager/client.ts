@@ -29,7 +29,7 @@ export interface CallContext {
   requestId?: string | undefined;
   /** Who the call is for (auth/identity.ts): the in-flight cap serves callers in turn. */
   caller?: string | undefined;
-  /** Told the HTTP status of the answer a call ended with, 2xx or not (the audit of a change records it); not called when none came. */
+  /** Told the HTTP status of the response a call ended with, 2xx or not (the audit of a change records it); not called when none came. */
   onAnswer?: ((status: number) => void) | undefined;
   /** The breaker does not count this call's failures (a read-back, a change's second attempt). @default false */
   uncounted?: boolean | undefined;
@@ -79,7 +79,7 @@ interface RequestSpec<T> {
   path: string;
   body?: unknown;
   resource: UpstreamResource;
-  /** How to read a 2xx body; an empty 2xx is the answer when `emptyOk` (DELETE's 204). */
+  /** How to read a 2xx body; an empty 2xx is the response when `emptyOk` (DELETE's 204). */
   schema: z.ZodType<T>;
   emptyOk?: boolean;
 }
@@ -94,7 +94,7 @@ const JSON_BODY = { accept: 'application/json', 'content-type': 'application/jso
 /**
  * The six project-invitation calls of the Ops Manager public API v1.0, in the manner of
  * datasource-rest: each is sent through the resilience step (upstream.ts binds it to a key's
- * Digest session), and its answer read here, once: a non-2xx through the one error mapping
+ * Digest session), and its response read here, once: a non-2xx through the one error mapping
  * (errors/upstream.ts), a 2xx body validated with zod at this edge, so the code past it can trust
  * the Invitation type. What the call cost comes back with its result and is reported here: one
  * log line, one client span under the operation's, the metrics observer.

@@ -52,7 +52,7 @@ function pooledCnonce(): string {
  * An HTTP Digest client (RFC 7616: MD5, MD5-sess, qop auth and auth-int) shared by concurrent
  * requests, against servers refusing a nonce count not above the highest seen (Apache's
  * AuthDigestNcCheck, the simulator). Beyond a plain client, each for a test that fails without it:
- * one shared nonce, its count taken at signing (digest-fetch bumps it after the answer, so
+ * one shared nonce, its count taken at signing (digest-fetch bumps it after the response, so
  * concurrent requests send the same count); a pilot (the cold probe, or the first request with a
  * renewed nonce) flies alone while the others wait (N cold calls cost N+1 requests); a count
  * refused on a nonce already taken was overtaken (a server checking in threads), and its request
@@ -175,7 +175,7 @@ export class DigestClient {
     return this.#shared;
   }
 
-  /** Waits until `ready()`; with `tick`, a turn of the event loop first each time (undici frees a connection a tick after its answer). */
+  /** Waits until `ready()`; with `tick`, a turn of the event loop first each time (undici frees a connection a tick after its response). */
   async #until(signal: AbortSignal | undefined, ready: () => boolean, tick = false): Promise<void> {
     for (;;) {
       if (tick) await new Promise((resolve) => setImmediate(resolve));

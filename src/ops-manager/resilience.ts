@@ -40,9 +40,9 @@ export type BreakerState = 'closed' | 'open' | 'half-open';
 
 /**
  * What one logical call cost, read once when it is over (the log line, the span, the metrics):
- * each attempt's status ('network' or 'timeout' when nothing answered) and duration, each retry's
+ * each attempt's status ('network' or 'timeout' when nothing responded) and duration, each retry's
  * failure code and backoff, HTTP requests sent (Digest challenges and retries included), Digest
- * challenges, the last answer's status, and the time spent waiting for a slot of the cap.
+ * challenges, the last response's status, and the time spent waiting for a slot of the cap.
  */
 export interface CallCost {
   attempts: Array<{ status: string; durationMs: number }>;
@@ -53,7 +53,7 @@ export interface CallCost {
   queueMs: number;
 }
 
-/** A call's outcome: the last answer (any status), or the failure when none is usable; and its cost. */
+/** A call's outcome: the last response (any status), or the failure when none is usable; and its cost. */
 export type CallResult =
   | { response: UpstreamResponse; error?: undefined; cost: CallCost }
   | { response?: undefined; error: GatewayError; cost: CallCost };
@@ -82,7 +82,7 @@ export interface ResilienceOptions {
 export interface Resilience {
   /**
    * One logical call through Digest (`digest`, the credentials' session) and `transport`. Never
-   * rejects: the last answer or the failure, with what the call cost. `credentials` names the key
+   * rejects: the last response or the failure, with what the call cost. `credentials` names the key
    * (pauses never cross keys).
    */
   call(request: UpstreamRequest, context: CallContext, digest: DigestClient, credentials: string): Promise<CallResult>;
@@ -282,7 +282,7 @@ export function retryDelay(
   return Math.round(delay);
 }
 
-/** Whether a failure without an answer says Ops Manager is unwell (what the breaker counts). */
+/** Whether a failure without a response says Ops Manager is unwell (what the breaker counts). */
 function unavailable(error: Error): boolean {
   if (!(error instanceof GatewayError)) return true;
   if (error instanceof CallCancelledError) return false;

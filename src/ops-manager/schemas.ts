@@ -75,7 +75,7 @@ export const InvitationListBodySchema = z.array(InvitationBodySchema);
 
 /**
  * DELETE answers 204 with no body, or (say the docs) an empty JSON object. Anything else
- * on a 2xx is not an answer this gateway can vouch for.
+ * on a 2xx is not a response this gateway can vouch for.
  */
 export const DeleteBodySchema = z.strictObject({}).transform(() => undefined);
 

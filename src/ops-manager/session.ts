@@ -95,7 +95,7 @@ export class UpstreamSession {
     );
   }
 
-  /** One change, finished when its answer was lost and that is safe (completeChange). */
+  /** One change, finished when its response was lost and that is safe (completeChange). */
   async #change<T>(change: ChangeSpec<T>, sends: ChangeSend[]): Promise<Completed<T>> {
     try {
       return await completeChange(this.#client, change, this.#call, sends);
