@@ -157,14 +157,19 @@ export class DigestClient {
   #after(used: Nonce | undefined, challenge: DigestChallenge, attempt: number): Nonce | undefined {
     const fresh: Nonce = { challenge, count: 0, accepted: false, own: true };
     const current = this.#shared;
+    // Apache answers a refused count with the same nonce and opaque when it is under a second old: a
+    // fresh count of 1 on it would repeat one already sent; the nonce's own count goes on instead.
+    const same = (nonce: Nonce | undefined) =>
+      nonce !== undefined && nonce.challenge.nonce === challenge.nonce && nonce.challenge.opaque === challenge.opaque;
     // A nonce of its own, renewed or refused: used by this request alone, the 401's nonce replaces it.
-    if (used?.own) return fresh;
+    if (used?.own) return same(used) ? used : fresh;
     if (challenge.stale) {
       if (current !== used && current !== undefined) return current;
       this.#stats.staleRenewals += 1;
     } else if (used?.accepted) {
       // An overtaken count: a probe (if this call can afford it) gets it a nonce and an opaque of its own.
-      return attempt + 2 <= MAX_REQUESTS ? undefined : fresh;
+      if (attempt + 2 <= MAX_REQUESTS) return undefined;
+      return same(current) ? current : fresh;
     } else if (current !== used) {
       return fresh;
     }
