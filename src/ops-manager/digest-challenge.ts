@@ -1,7 +1,6 @@
 /**
- * The parts of one Digest challenge this client answers. `qop`: auth whenever offered, auth-int
- * only alone, undefined for RFC 2069 (no nc, no cnonce). `algorithm` is echoed as spelled;
- * `session`: MD5-sess. `stale`: only the nonce was wrong (expired).
+ * The parts of one Digest challenge this client answers. `qop`: auth whenever offered, auth-int only alone, undefined
+ * for RFC 2069 (no nc, no cnonce). `algorithm` is echoed as spelled; `session`: MD5-sess. `stale`: the nonce expired.
  */
 export interface DigestChallenge {
   realm: string;
@@ -20,6 +19,7 @@ export class DigestChallengeError extends Error {
 
 // A scheme (a bare token) or a parameter (token = token / quoted-string), after any spaces and commas:
 // tokenised once, unlike digest-fetch's regular expressions, which read `nonce` out of `cnonce`.
+const unquote = (quoted: string): string => quoted.slice(1, -1).replace(/\\(.)/g, '$1');
 const PART = /[\s,]*([!#$%&'*+.^_`|~\w-]+)(?:[ \t]*=[ \t]*("(?:[^"\\]|\\.)*"|[^\s,]*))?/y;
 
 /** A `WWW-Authenticate` value (RFC 7616 §3.3) split into challenges: a bare token starts one. Names lowercased. */
@@ -29,10 +29,7 @@ export function parseChallenges(header: string): Array<{ scheme: string; params:
   for (let match = PART.exec(header); match !== null; match = PART.exec(header)) {
     const [, name, value] = match as unknown as [string, string, string | undefined];
     if (value === undefined) challenges.push({ scheme: name, params: new Map() });
-    else
-      challenges
-        .at(-1)
-        ?.params.set(name.toLowerCase(), value.startsWith('"') ? value.slice(1, -1).replace(/\\(.)/g, '$1') : value);
+    else challenges.at(-1)?.params.set(name.toLowerCase(), value.startsWith('"') ? unquote(value) : value);
   }
   return challenges;
 }
@@ -41,8 +38,8 @@ export function parseChallenges(header: string): Array<{ scheme: string; params:
  * The first Digest challenge we can answer, undefined if none is Digest; else an error naming what
  * was offered (digest-fetch falls back to MD5 silently: a confusing 401 later).
  */
-export function parseDigestChallenge(header: string | null): DigestChallenge | undefined {
-  if (header === null) return undefined;
+export function parseDigestChallenge(header: string | null | undefined): DigestChallenge | undefined {
+  if (!header) return undefined;
   const offers = parseChallenges(header).filter((challenge) => challenge.scheme.toLowerCase() === 'digest');
   if (offers.length === 0) return undefined;
   const answerable = offers.find(({ params }) =>

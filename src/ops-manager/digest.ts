@@ -48,11 +48,9 @@ function pooledCnonce(): string {
 }
 
 /**
- * An HTTP Digest client (RFC 7616: MD5, MD5-sess, qop auth and auth-int) shared by concurrent
- * requests, against servers refusing a nonce count not above the highest seen (Apache's
- * AuthDigestNcCheck, the simulator). docs/digest.md lists each mechanism beyond a plain client
- * (shared nonce counted at signing, a pilot, nonces of their own, openers) and the test that fails
- * without it. digest-fetch keeps the key pair and computes HA1; its fetch cannot be used (same doc).
+ * An HTTP Digest client (RFC 7616: MD5, MD5-sess, qop auth and auth-int) shared by concurrent requests, for servers
+ * refusing a nonce count not above the highest seen (Apache's AuthDigestNcCheck, the simulator). docs/digest.md: each
+ * mechanism beyond a plain client and the test that fails without it; why digest-fetch only keeps the keys and HA1.
  */
 export class DigestClient {
   readonly #stats: DigestStats = { logicalRequests: 0, httpRequests: 0, challenges: 0, staleRenewals: 0 };
@@ -114,7 +112,7 @@ export class DigestClient {
         }
         const response = await this.#sendOnce(request, nonce, next);
         const challenge =
-          response.status === 401 ? parseDigestChallenge(response.headers['www-authenticate'] ?? null) : undefined;
+          response.status === 401 ? parseDigestChallenge(response.headers['www-authenticate']) : undefined;
         if (challenge === undefined) {
           if (nonce !== undefined) nonce.accepted = true;
           else if (this.#shared === undefined) this.#open = true;
@@ -176,11 +174,10 @@ export class DigestClient {
 
   async #sendOnce(request: UpstreamRequest, nonce: Nonce | undefined, next: Send): Promise<UpstreamResponse> {
     request.signal?.throwIfAborted();
-    let { headers } = request;
-    if (nonce !== undefined) {
-      nonce.count += 1;
-      headers = { ...headers, authorization: this.#authorization(request, nonce) };
-    }
+    const headers =
+      nonce === undefined
+        ? request.headers
+        : { ...request.headers, authorization: this.#authorization(request, nonce) };
     const opener = this.#inFlight >= this.#warm;
     this.#inFlight += 1;
     if (opener) this.#openers += 1;
@@ -199,11 +196,12 @@ export class DigestClient {
     }
   }
 
-  /** The Authorization value for one request: RFC 7616 §3.4. */
-  #authorization(request: UpstreamRequest, { challenge, count }: Nonce): string {
+  /** The Authorization value for one request (RFC 7616 §3.4): the nonce's count is taken here, at signing. */
+  #authorization(request: UpstreamRequest, nonce: Nonce): string {
+    const { challenge } = nonce;
     const { pathname, search } = new URL(request.url);
     const uri = `${pathname}${search}`;
-    const nc = count.toString(16).padStart(8, '0');
+    const nc = (++nonce.count).toString(16).padStart(8, '0');
     const random = this.#options.randomBytes;
     const cnonce = random ? Buffer.from(random(16)).toString('hex') : pooledCnonce();
     const keys = this.#keys;
@@ -211,10 +209,7 @@ export class DigestClient {
     this.#ha1.set(challenge.realm, ha1);
     if (challenge.session) ha1 = md5(`${ha1}:${challenge.nonce}:${cnonce}`);
     const ha2 = md5(`${request.method}:${uri}${challenge.qop === 'auth-int' ? `:${md5(request.body ?? '')}` : ''}`);
-    const response =
-      challenge.qop === undefined
-        ? md5(`${ha1}:${challenge.nonce}:${ha2}`)
-        : md5(`${ha1}:${challenge.nonce}:${nc}:${cnonce}:${challenge.qop}:${ha2}`);
+    const response = md5(`${ha1}:${challenge.nonce}:${challenge.qop ? `${nc}:${cnonce}:${challenge.qop}:` : ''}${ha2}`);
     const parts = [
       `username=${quote(String(this.#keys.user))}, realm=${quote(challenge.realm)}`,
       `nonce=${quote(challenge.nonce)}, uri=${quote(uri)}`,
