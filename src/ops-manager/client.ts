@@ -17,8 +17,6 @@ import {
 } from './schemas.ts';
 import type { UpstreamRequest } from './transport.ts';
 
-export type { FetchLike } from './transport.ts';
-
 /** What every upstream call of one GraphQL operation carries (built once per operation by the context). */
 export interface CallContext {
   /** The operation's signal: a caller who leaves, or the operation deadline, aborts its calls. */
@@ -92,12 +90,11 @@ const JSON_ACCEPT = { accept: 'application/json' };
 const JSON_BODY = { accept: 'application/json', 'content-type': 'application/json' };
 
 /**
- * The six project-invitation calls of the Ops Manager public API v1.0, in the manner of
- * datasource-rest: each is sent through the resilience step (upstream.ts binds it to a key's
- * Digest session), and its response read here, once: a non-2xx through the one error mapping
- * (errors/upstream.ts), a 2xx body validated with zod at this edge, so the code past it can trust
- * the Invitation type. What the call cost comes back with its result and is reported here: one
- * log line, one client span under the operation's, the metrics observer.
+ * The six project-invitation calls of the Ops Manager public API v1.0, in the manner of datasource-rest: each is sent
+ * through the resilience step (upstream.ts binds it to a key's Digest session), and its response read here, once: a
+ * non-2xx through the one error mapping (errors/upstream.ts), a 2xx body validated with zod at this edge, so the code
+ * past it can trust the Invitation type. What the call cost comes back with its result and is reported here: one log
+ * line, one client span under the operation's, the metrics observer.
  */
 export class OpsManagerClient {
   readonly baseUrl: string;
@@ -211,15 +208,8 @@ export class OpsManagerClient {
   #report(report: CallReport, context: CallContext, startedAt: number, failure: GatewayError | undefined): void {
     const { method, route, retries, roundTrips, status } = report;
     const durationMs = Math.round((performance.now() - startedAt) * 10) / 10;
-    const line = {
-      requestId: context.requestId,
-      method,
-      route,
-      status,
-      durationMs,
-      retries: retries.length,
-      roundTrips,
-    };
+    const { requestId } = context;
+    const line = { requestId, method, route, status, durationMs, retries: retries.length, roundTrips };
     const retried =
       retries.length === 0 ? {} : { retriedOn: retries.map((r) => r.code), backoffMs: retries.map((r) => r.delayMs) };
     if (failure === undefined) this.#options.logger.info({ ...line, ...retried }, 'upstream call');
@@ -246,8 +236,8 @@ export class OpsManagerClient {
   }
 
   /**
-   * Reads a 2xx body. For a change, an unreadable 2xx is MUTATION_OUTCOME_UNKNOWN, not a failure:
-   * Ops Manager (or something in front of it) accepted the request, and what happened is unknown.
+   * Reads a 2xx body. For a change, an unreadable 2xx is MUTATION_OUTCOME_UNKNOWN, not a failure: Ops Manager (or
+   * something in front of it) accepted the request, and what happened is unknown.
    */
   #parse<T>(spec: RequestSpec<T>, body: string): T {
     const unreadable = (what: string, log: object, message: string) => {
