@@ -115,16 +115,7 @@ function join(shared: SharedRead, signal: AbortSignal | undefined): Promise<Invi
       if (shared.readers === 0) shared.controller.abort(signal.reason);
       reject(abandoned(signal));
     });
-    shared.promise.then(
-      (value) => {
-        stopWatching();
-        resolve(value);
-      },
-      (error: unknown) => {
-        stopWatching();
-        reject(error);
-      },
-    );
+    shared.promise.finally(stopWatching).then(resolve, reject);
   });
 }
 

@@ -85,17 +85,13 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       sharedReads,
     });
   };
-  const sessions = new LRUCache<string, OpsManagerClient>({ max: options.maxSessions });
+  const sessions = new LRUCache<string, OpsManagerClient, ApiKey>({
+    max: options.maxSessions,
+    memoMethod: (fingerprint, _, { context: key }) => clientOf(key.publicKey, key.privateKey, `caller:${fingerprint}`),
+  });
   return {
     client: clientOf(options.publicKey, options.privateKey, 'gateway'),
-    clientFor(apiKey) {
-      let client = sessions.get(apiKey.fingerprint);
-      if (client === undefined) {
-        client = clientOf(apiKey.publicKey, apiKey.privateKey, `caller:${apiKey.fingerprint}`);
-        sessions.set(apiKey.fingerprint, client);
-      }
-      return client;
-    },
+    clientFor: (apiKey) => sessions.memo(apiKey.fingerprint, { context: apiKey }),
     status: () => ({ ...resilience.status(), readsCoalesced: sharedReads?.joined ?? 0 }),
     async reachable(timeoutMs = 2_000) {
       const controller = new AbortController();
