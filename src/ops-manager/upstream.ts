@@ -54,10 +54,9 @@ export interface UpstreamOptions
 }
 
 /**
- * The upstream, composed once: one keep-alive pool (transport.ts), one resilience step (retry,
- * in-flight cap, 429 pause, breaker, attempt timeout: resilience.ts), one sharing of reads in
- * flight (deduplication.ts); and per key pair, a Digest session (digest.ts) and a client
- * (client.ts) bound to them.
+ * The upstream, composed once: one keep-alive pool (transport.ts), one resilience step (retry, in-flight cap, 429
+ * pause, breaker, attempt timeout: resilience.ts), one sharing of reads in flight (deduplication.ts); and per key pair,
+ * a Digest session (digest.ts) and a client (client.ts) bound to them.
  */
 export function createUpstream(options: UpstreamOptions): Upstream {
   const clock = options.clock ?? systemClock;
