@@ -33,9 +33,6 @@ export interface CallContext {
   uncounted?: boolean | undefined;
 }
 
-/** One logical call through the resilience step (upstream.ts binds it to a key's Digest session); tests give a fake. */
-export type UpstreamCall = (request: UpstreamRequest, context: CallContext) => Promise<CallResult>;
-
 /** What a call cost, with what it was: the metrics observer's view. */
 export interface CallReport extends CallCost {
   method: string;
@@ -56,7 +53,8 @@ export interface UpstreamObserver {
 export interface OpsManagerClientOptions {
   /** The API's base URL, ending in /api/public/v1.0. */
   baseUrl: string;
-  send: UpstreamCall;
+  /** One logical call through the resilience step (upstream.ts binds it to a key's Digest session); tests give a fake. */
+  send: (request: UpstreamRequest, context: CallContext) => Promise<CallResult>;
   logger: Logger;
   /** Told of every call and loader batch (metrics). */
   observer?: UpstreamObserver | undefined;
@@ -126,10 +124,8 @@ export class OpsManagerClient {
   /** GET /groups/{GROUP-ID}/invites/{INVITATION-ID} */
   getInvitation(projectId: string, invitationId: string, context: CallContext = {}): Promise<Invitation> {
     const path = `/groups/${projectId}/invites/${invitationId}`;
-    return this.#request(
-      { method: 'GET', route: ONE_INVITE, path, resource: 'invitation', schema: OneInvitation },
-      context,
-    );
+    const spec = { method: 'GET', route: ONE_INVITE, path, resource: 'invitation' } as const;
+    return this.#request({ ...spec, schema: OneInvitation }, context);
   }
 
   /** POST /groups/{GROUP-ID}/invites */
@@ -140,10 +136,8 @@ export class OpsManagerClient {
   ): Promise<Invitation> {
     const body = { roles: input.roles, username: input.username };
     const path = `/groups/${projectId}/invites`;
-    return this.#request(
-      { method: 'POST', route: INVITES, path, body, resource: 'project', schema: OneInvitation },
-      context,
-    );
+    const spec = { method: 'POST', route: INVITES, path, body, resource: 'project' } as const;
+    return this.#request({ ...spec, schema: OneInvitation }, context);
   }
 
   /** PATCH /groups/{GROUP-ID}/invites/{INVITATION-ID}: replaces all roles of the invitation. */

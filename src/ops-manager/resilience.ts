@@ -118,10 +118,8 @@ export function createResilience(options: ResilienceOptions): Resilience {
     },
   );
   breaker.onStateChange((state) => {
-    options.logger[state === CircuitState.Open ? 'warn' : 'info'](
-      { breaker: STATES[state] },
-      `upstream circuit ${STATES[state]}`,
-    );
+    const level = state === CircuitState.Open ? 'warn' : 'info';
+    options.logger[level]({ breaker: STATES[state] }, `upstream circuit ${STATES[state]}`);
   });
 
   /** One attempt, Digest round trips included, with its own timeout. */
