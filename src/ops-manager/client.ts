@@ -7,14 +7,8 @@ import type { Logger } from '../logger.ts';
 import { tracer } from '../observability/tracing.ts';
 import type { SharedReads } from './deduplication.ts';
 import type { CallCost, CallResult } from './resilience.ts';
-import {
-  DeleteBodySchema,
-  type Invitation,
-  InvitationBodySchema,
-  InvitationListBodySchema,
-  type ProjectRole,
-  toInvitation,
-} from './schemas.ts';
+import type { Invitation, ProjectRole } from './schemas.ts';
+import { DeleteBodySchema, InvitationBodySchema, InvitationListBodySchema, toInvitation } from './schemas.ts';
 import type { UpstreamRequest } from './transport.ts';
 
 /** What every upstream call of one GraphQL operation carries (built once per operation by the context). */

@@ -3,14 +3,8 @@ import { EventEmitter, once } from 'node:events';
 import DigestFetch from 'digest-fetch';
 import { type Clock, systemClock } from '../clock.ts';
 import { type DigestChallenge, parseDigestChallenge, quote } from './digest-challenge.ts';
-import {
-  asFetch,
-  type FetchLike,
-  type Send,
-  type UpstreamRequest,
-  type UpstreamResponse,
-  viaFetch,
-} from './transport.ts';
+import type { FetchLike, Send, UpstreamRequest, UpstreamResponse } from './transport.ts';
+import { asFetch, viaFetch } from './transport.ts';
 
 export interface DigestClientOptions {
   /** The key pair. The private key is never logged, nor anything derived from it (HA1, the response). */
