@@ -7,17 +7,9 @@ import type { Logger } from '../logger.ts';
 import { tracer } from '../observability/tracing.ts';
 import type { SharedReads } from './deduplication.ts';
 import type { CallCost, CallResult } from './resilience.ts';
-import {
-  DeleteBodySchema,
-  type Invitation,
-  InvitationBodySchema,
-  InvitationListBodySchema,
-  type ProjectRole,
-  toInvitation,
-} from './schemas.ts';
+import type { Invitation, ProjectRole } from './schemas.ts';
+import { DeleteBodySchema, InvitationBodySchema, InvitationListBodySchema, toInvitation } from './schemas.ts';
 import type { UpstreamRequest } from './transport.ts';
-
-export type { FetchLike } from './transport.ts';
 
 /** What every upstream call of one GraphQL operation carries (built once per operation by the context). */
 export interface CallContext {
@@ -34,9 +26,6 @@ export interface CallContext {
   /** The breaker does not count this call's failures (a read-back, a change's second attempt). @default false */
   uncounted?: boolean | undefined;
 }
-
-/** One logical call through the resilience step (upstream.ts binds it to a key's Digest session); tests give a fake. */
-export type UpstreamCall = (request: UpstreamRequest, context: CallContext) => Promise<CallResult>;
 
 /** What a call cost, with what it was: the metrics observer's view. */
 export interface CallReport extends CallCost {
@@ -58,7 +47,8 @@ export interface UpstreamObserver {
 export interface OpsManagerClientOptions {
   /** The API's base URL, ending in /api/public/v1.0. */
   baseUrl: string;
-  send: UpstreamCall;
+  /** One logical call through the resilience step (upstream.ts binds it to a key's Digest session); tests give a fake. */
+  send: (request: UpstreamRequest, context: CallContext) => Promise<CallResult>;
   logger: Logger;
   /** Told of every call and loader batch (metrics). */
   observer?: UpstreamObserver | undefined;
@@ -92,12 +82,11 @@ const JSON_ACCEPT = { accept: 'application/json' };
 const JSON_BODY = { accept: 'application/json', 'content-type': 'application/json' };
 
 /**
- * The six project-invitation calls of the Ops Manager public API v1.0, in the manner of
- * datasource-rest: each is sent through the resilience step (upstream.ts binds it to a key's
- * Digest session), and its response read here, once: a non-2xx through the one error mapping
- * (errors/upstream.ts), a 2xx body validated with zod at this edge, so the code past it can trust
- * the Invitation type. What the call cost comes back with its result and is reported here: one
- * log line, one client span under the operation's, the metrics observer.
+ * The six project-invitation calls of the Ops Manager public API v1.0, in the manner of datasource-rest: each is sent
+ * through the resilience step (upstream.ts binds it to a key's Digest session), and its response read here, once: a
+ * non-2xx through the one error mapping (errors/upstream.ts), a 2xx body validated with zod at this edge, so the code
+ * past it can trust the Invitation type. What the call cost comes back with its result and is reported here: one log
+ * line, one client span under the operation's, the metrics observer.
  */
 export class OpsManagerClient {
   readonly baseUrl: string;
@@ -129,10 +118,8 @@ export class OpsManagerClient {
   /** GET /groups/{GROUP-ID}/invites/{INVITATION-ID} */
   getInvitation(projectId: string, invitationId: string, context: CallContext = {}): Promise<Invitation> {
     const path = `/groups/${projectId}/invites/${invitationId}`;
-    return this.#request(
-      { method: 'GET', route: ONE_INVITE, path, resource: 'invitation', schema: OneInvitation },
-      context,
-    );
+    const spec = { method: 'GET', route: ONE_INVITE, path, resource: 'invitation' } as const;
+    return this.#request({ ...spec, schema: OneInvitation }, context);
   }
 
   /** POST /groups/{GROUP-ID}/invites */
@@ -143,10 +130,8 @@ export class OpsManagerClient {
   ): Promise<Invitation> {
     const body = { roles: input.roles, username: input.username };
     const path = `/groups/${projectId}/invites`;
-    return this.#request(
-      { method: 'POST', route: INVITES, path, body, resource: 'project', schema: OneInvitation },
-      context,
-    );
+    const spec = { method: 'POST', route: INVITES, path, body, resource: 'project' } as const;
+    return this.#request({ ...spec, schema: OneInvitation }, context);
   }
 
   /** PATCH /groups/{GROUP-ID}/invites/{INVITATION-ID}: replaces all roles of the invitation. */
@@ -211,15 +196,8 @@ export class OpsManagerClient {
   #report(report: CallReport, context: CallContext, startedAt: number, failure: GatewayError | undefined): void {
     const { method, route, retries, roundTrips, status } = report;
     const durationMs = Math.round((performance.now() - startedAt) * 10) / 10;
-    const line = {
-      requestId: context.requestId,
-      method,
-      route,
-      status,
-      durationMs,
-      retries: retries.length,
-      roundTrips,
-    };
+    const { requestId } = context;
+    const line = { requestId, method, route, status, durationMs, retries: retries.length, roundTrips };
     const retried =
       retries.length === 0 ? {} : { retriedOn: retries.map((r) => r.code), backoffMs: retries.map((r) => r.delayMs) };
     if (failure === undefined) this.#options.logger.info({ ...line, ...retried }, 'upstream call');
@@ -246,8 +224,8 @@ export class OpsManagerClient {
   }
 
   /**
-   * Reads a 2xx body. For a change, an unreadable 2xx is MUTATION_OUTCOME_UNKNOWN, not a failure:
-   * Ops Manager (or something in front of it) accepted the request, and what happened is unknown.
+   * Reads a 2xx body. For a change, an unreadable 2xx is MUTATION_OUTCOME_UNKNOWN, not a failure: Ops Manager (or
+   * something in front of it) accepted the request, and what happened is unknown.
    */
   #parse<T>(spec: RequestSpec<T>, body: string): T {
     const unreadable = (what: string, log: object, message: string) => {

@@ -5,16 +5,13 @@ import type { CallContext, OpsManagerClient } from './client.ts';
 import type { Invitation } from './schemas.ts';
 
 /**
- * Deduplication of the one read there is, a project's pending invitations, at two scopes, and
- * cleared together by `changed(projectId)` when a change to the project is over (answered or not):
- *
- * - within an operation, a DataLoader (a new one per operation, so nothing leaks between callers
- *   or operations): one GET per distinct project, whatever aliases and filters ask;
- * - across operations, `SharedReads`: identical reads in flight at once share one GET. No cache:
- *   an entry lives exactly as long as its GET, so nothing is served stale by age.
- *
- * Only this read is deduplicated: changes, and the reads that check a change (src/changes), go
- * to Ops Manager every time.
+ * Deduplication of the one read there is, a project's pending invitations, at two scopes, and cleared together by
+ * `changed(projectId)` when a change to the project is over (answered or not):
+ * - within an operation, a DataLoader (a new one per operation, so nothing leaks between callers or operations): one
+ *   GET per distinct project, whatever aliases and filters ask;
+ * - across operations, `SharedReads`: identical reads in flight at once share one GET. No cache: an entry lives
+ *   exactly as long as its GET, so nothing is served stale by age.
+ * Only this read is deduplicated: changes, and the reads that check a change (src/changes), go to Ops Manager every time.
  */
 export interface Deduplication {
   invitations(projectId: string): Promise<Invitation[]>;
@@ -115,16 +112,7 @@ function join(shared: SharedRead, signal: AbortSignal | undefined): Promise<Invi
       if (shared.readers === 0) shared.controller.abort(signal.reason);
       reject(abandoned(signal));
     });
-    shared.promise.then(
-      (value) => {
-        stopWatching();
-        resolve(value);
-      },
-      (error: unknown) => {
-        stopWatching();
-        reject(error);
-      },
-    );
+    shared.promise.finally(stopWatching).then(resolve, reject);
   });
 }
 

@@ -1,13 +1,6 @@
 /**
- * Reading a `WWW-Authenticate` value (RFC 7616 §3.3): tokenised once, token or quoted-string
- * values, several challenges in one field. digest-fetch's regular expressions read `nonce` out of
- * `cnonce`/`nextnonce` and cannot tell two challenges apart.
- */
-
-/**
- * The parts of one Digest challenge this client answers. `qop`: auth whenever offered, auth-int
- * only alone, undefined for RFC 2069 (no nc, no cnonce). `algorithm` is echoed as spelled;
- * `session`: MD5-sess. `stale`: only the nonce was wrong (expired).
+ * The parts of one Digest challenge this client answers. `qop`: auth whenever offered, auth-int only alone, undefined
+ * for RFC 2069 (no nc, no cnonce). `algorithm` is echoed as spelled; `session`: MD5-sess. `stale`: the nonce expired.
  */
 export interface DigestChallenge {
   realm: string;
@@ -24,40 +17,33 @@ export class DigestChallengeError extends Error {
   override readonly name = 'DigestChallengeError';
 }
 
-// A scheme (a bare token) or a parameter (token = token / quoted-string), after any spaces and commas.
+// A scheme (a bare token) or a parameter (token = token / quoted-string), after any spaces and commas:
+// tokenised once, unlike digest-fetch's regular expressions, which read `nonce` out of `cnonce`.
+const unquote = (quoted: string): string => quoted.slice(1, -1).replace(/\\(.)/g, '$1');
 const PART = /[\s,]*([!#$%&'*+.^_`|~\w-]+)(?:[ \t]*=[ \t]*("(?:[^"\\]|\\.)*"|[^\s,]*))?/y;
 
-/**
- * Splits a `WWW-Authenticate` value into its challenges (several header lines arrive joined with
- * ", "): a bare token starts a challenge. Parameter names are lowercased; quoted values unescaped.
- */
+/** A `WWW-Authenticate` value (RFC 7616 §3.3) split into challenges: a bare token starts one. Names lowercased. */
 export function parseChallenges(header: string): Array<{ scheme: string; params: Map<string, string> }> {
-  const challenges: Array<{ scheme: string; params: Map<string, string> }> = [];
+  const challenges: ReturnType<typeof parseChallenges> = [];
   PART.lastIndex = 0;
   for (let match = PART.exec(header); match !== null; match = PART.exec(header)) {
     const [, name, value] = match as unknown as [string, string, string | undefined];
     if (value === undefined) challenges.push({ scheme: name, params: new Map() });
-    else
-      challenges
-        .at(-1)
-        ?.params.set(name.toLowerCase(), value.startsWith('"') ? value.slice(1, -1).replace(/\\(.)/g, '$1') : value);
+    else challenges.at(-1)?.params.set(name.toLowerCase(), value.startsWith('"') ? unquote(value) : value);
   }
   return challenges;
 }
 
-const SUPPORTED_ALGORITHMS = new Set(['MD5', 'MD5-SESS']);
-
 /**
- * The Digest challenge to answer, or undefined when there is none (a 401 from something that is not
- * a Digest server is the caller's business). Of several, the first one we can answer; if none, the
- * error names what was offered (digest-fetch falls back to MD5 silently: a confusing 401 later).
+ * The first Digest challenge we can answer, undefined if none is Digest; else an error naming what
+ * was offered (digest-fetch falls back to MD5 silently: a confusing 401 later).
  */
-export function parseDigestChallenge(header: string | null): DigestChallenge | undefined {
-  if (header === null) return undefined;
+export function parseDigestChallenge(header: string | null | undefined): DigestChallenge | undefined {
+  if (!header) return undefined;
   const offers = parseChallenges(header).filter((challenge) => challenge.scheme.toLowerCase() === 'digest');
   if (offers.length === 0) return undefined;
   const answerable = offers.find(({ params }) =>
-    SUPPORTED_ALGORITHMS.has((params.get('algorithm') ?? 'MD5').toUpperCase()),
+    ['MD5', 'MD5-SESS'].includes((params.get('algorithm') ?? 'MD5').toUpperCase()),
   );
   if (answerable === undefined) {
     const offered = offers.map(({ params }) => params.get('algorithm')).join(', ');

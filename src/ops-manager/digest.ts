@@ -1,17 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { EventEmitter, once } from 'node:events';
 import DigestFetch from 'digest-fetch';
 import { type Clock, systemClock } from '../clock.ts';
 import { type DigestChallenge, parseDigestChallenge, quote } from './digest-challenge.ts';
-import {
-  asFetch,
-  type FetchLike,
-  type Send,
-  type UpstreamRequest,
-  type UpstreamResponse,
-  viaFetch,
-} from './transport.ts';
-
-export { DigestChallengeError } from './digest-challenge.ts';
+import type { FetchLike, Send, UpstreamRequest, UpstreamResponse } from './transport.ts';
+import { asFetch, viaFetch } from './transport.ts';
 
 export interface DigestClientOptions {
   /** The key pair. The private key is never logged, nor anything derived from it (HA1, the response). */
@@ -49,27 +42,15 @@ function pooledCnonce(): string {
 }
 
 /**
- * An HTTP Digest client (RFC 7616: MD5, MD5-sess, qop auth and auth-int) shared by concurrent
- * requests, against servers refusing a nonce count not above the highest seen (Apache's
- * AuthDigestNcCheck, the simulator). Beyond a plain client, each for a test that fails without it:
- * one shared nonce, its count taken at signing (digest-fetch bumps it after the response, so
- * concurrent requests send the same count); a pilot (the cold probe, or the first request with a
- * renewed nonce) flies alone while the others wait (N cold calls cost N+1 requests); a count
- * refused on a nonce already taken was overtaken (a server checking in threads), and its request
- * gets a nonce and opaque of its own through a probe (Apache resets an opaque's count on each 401),
- * kept for later calls one request at a time (once there is one per request in flight, nothing is
- * overtaken);
- * and shared requests wait while one that may be opening a connection is out (more in flight than
- * connections known open), since a later count on an open connection would overtake it.
- * digest-fetch keeps the key pair and computes HA1; its fetch cannot be used (the count above,
- * regex challenge parsing, Math.random cnonces). The resilience step caps requests in flight.
+ * An HTTP Digest client (RFC 7616: MD5, MD5-sess, qop auth and auth-int) shared by concurrent requests, for servers
+ * refusing a nonce count not above the highest seen (Apache's AuthDigestNcCheck, the simulator). docs/digest.md: each
+ * mechanism beyond a plain client and the test that fails without it; why digest-fetch only keeps the keys and HA1.
  */
 export class DigestClient {
   readonly #stats: DigestStats = { logicalRequests: 0, httpRequests: 0, challenges: 0, staleRenewals: 0 };
   readonly #keys: DigestFetch;
   readonly #ha1 = new Map<string, string>();
   readonly #options: DigestClientOptions;
-  readonly #clock: Pick<Clock, 'now'>;
   #shared: Nonce | undefined;
   /** Idle nonces of their own, each used by one request at a time: counts that nothing can overtake. */
   readonly #lanes: Nonce[] = [];
@@ -81,13 +62,12 @@ export class DigestClient {
   #openers = 0;
   #warm = 0;
   #idleSince = 0;
-  /** Resolved (and replaced) whenever a pilot lands or a request that may have opened a connection is back. */
-  #changed = deferred();
+  /** Emits whenever a pilot lands or a request that may have opened a connection is back. */
+  readonly #changed = new EventEmitter().setMaxListeners(0);
 
   constructor(options: DigestClientOptions) {
     this.#keys = new DigestFetch(options.credentials.username, options.credentials.password, { algorithm: 'MD5' });
-    this.#options = { ...options, credentials: { username: '', password: '' } };
-    this.#clock = options.clock ?? systemClock;
+    this.#options = { ...options, clock: options.clock ?? systemClock, credentials: { username: '', password: '' } };
   }
 
   get stats(): DigestStats {
@@ -126,7 +106,7 @@ export class DigestClient {
         }
         const response = await this.#sendOnce(request, nonce, next);
         const challenge =
-          response.status === 401 ? parseDigestChallenge(response.headers['www-authenticate'] ?? null) : undefined;
+          response.status === 401 ? parseDigestChallenge(response.headers['www-authenticate']) : undefined;
         if (challenge === undefined) {
           if (nonce !== undefined) nonce.accepted = true;
           else if (this.#shared === undefined) this.#open = true;
@@ -148,7 +128,7 @@ export class DigestClient {
       if (nonce?.own && !refused && this.#lanes.length < MAX_LANES) this.#lanes.push(nonce);
       if (this.#pilot === call) {
         this.#pilot = undefined;
-        this.#wake();
+        this.#changed.emit('change');
       }
     }
   }
@@ -184,91 +164,59 @@ export class DigestClient {
   async #until(signal: AbortSignal | undefined, ready: () => boolean, tick = false): Promise<void> {
     for (;;) {
       if (tick) await new Promise((resolve) => setImmediate(resolve));
-      if (this.#inFlight === 0 && this.#clock.now() - this.#idleSince > IDLE_RESET_MS) this.#warm = 0;
+      if (this.#inFlight === 0 && this.#options.clock!.now() - this.#idleSince > IDLE_RESET_MS) this.#warm = 0;
       if (ready()) return;
-      const { promise } = this.#changed;
-      await (signal === undefined ? promise : abortable(promise, signal));
+      // `once` rejects with its own AbortError: callers expect the signal's reason (the deadline).
+      await once(this.#changed, 'change', { signal }).catch(() => signal?.throwIfAborted());
     }
-  }
-
-  #wake(): void {
-    this.#changed.resolve();
-    this.#changed = deferred();
   }
 
   async #sendOnce(request: UpstreamRequest, nonce: Nonce | undefined, next: Send): Promise<UpstreamResponse> {
     request.signal?.throwIfAborted();
-    let { headers } = request;
-    if (nonce !== undefined) {
-      nonce.count += 1;
-      headers = { ...headers, authorization: this.#authorization(request, nonce) };
-    }
+    const headers =
+      nonce === undefined
+        ? request.headers
+        : { ...request.headers, authorization: this.#authorization(request, nonce) };
     const opener = this.#inFlight >= this.#warm;
     this.#inFlight += 1;
     if (opener) this.#openers += 1;
     this.#stats.httpRequests += 1;
-    let answered = false;
     try {
       const response = await next({ ...request, headers });
-      answered = true;
+      if (opener) this.#warm += 1;
       return response;
     } finally {
       this.#inFlight -= 1;
-      if (this.#inFlight === 0) this.#idleSince = this.#clock.now();
+      if (this.#inFlight === 0) this.#idleSince = this.#options.clock!.now();
       if (opener) {
         this.#openers -= 1;
-        if (answered) this.#warm += 1;
-        this.#wake();
+        this.#changed.emit('change');
       }
     }
   }
 
-  /** The Authorization value for one request: RFC 7616 §3.4. */
-  #authorization(request: UpstreamRequest, { challenge, count }: Nonce): string {
+  /** The Authorization value for one request (RFC 7616 §3.4): the nonce's count is taken here, at signing. */
+  #authorization(request: UpstreamRequest, nonce: Nonce): string {
+    const { challenge } = nonce;
     const { pathname, search } = new URL(request.url);
     const uri = `${pathname}${search}`;
-    const nc = count.toString(16).padStart(8, '0');
-    const { randomBytes: random } = this.#options;
+    const nc = (++nonce.count).toString(16).padStart(8, '0');
+    const random = this.#options.randomBytes;
     const cnonce = random ? Buffer.from(random(16)).toString('hex') : pooledCnonce();
-    let ha1 = this.#ha1.get(challenge.realm);
-    if (ha1 === undefined) {
-      ha1 = String(this.#keys.computeHash(this.#keys.user, challenge.realm, this.#keys.password));
-      this.#ha1.set(challenge.realm, ha1);
-    }
+    const keys = this.#keys;
+    let ha1 = this.#ha1.get(challenge.realm) ?? String(keys.computeHash(keys.user, challenge.realm, keys.password));
+    this.#ha1.set(challenge.realm, ha1);
     if (challenge.session) ha1 = md5(`${ha1}:${challenge.nonce}:${cnonce}`);
     const ha2 = md5(`${request.method}:${uri}${challenge.qop === 'auth-int' ? `:${md5(request.body ?? '')}` : ''}`);
-    const response =
-      challenge.qop === undefined
-        ? md5(`${ha1}:${challenge.nonce}:${ha2}`)
-        : md5(`${ha1}:${challenge.nonce}:${nc}:${cnonce}:${challenge.qop}:${ha2}`);
+    const response = md5(`${ha1}:${challenge.nonce}:${challenge.qop ? `${nc}:${cnonce}:${challenge.qop}:` : ''}${ha2}`);
     const parts = [
-      `username=${quote(String(this.#keys.user))}`,
-      `realm=${quote(challenge.realm)}`,
-      `nonce=${quote(challenge.nonce)}`,
-      `uri=${quote(uri)}`,
+      `username=${quote(String(this.#keys.user))}, realm=${quote(challenge.realm)}`,
+      `nonce=${quote(challenge.nonce)}, uri=${quote(uri)}`,
+      challenge.algorithm !== undefined && `algorithm=${challenge.algorithm}`,
+      challenge.qop !== undefined && `qop=${challenge.qop}, nc=${nc}, cnonce=${quote(cnonce)}`,
+      `response=${quote(response)}`,
+      challenge.opaque !== undefined && `opaque=${quote(challenge.opaque)}`,
     ];
-    if (challenge.algorithm !== undefined) parts.push(`algorithm=${challenge.algorithm}`);
-    if (challenge.qop !== undefined) parts.push(`qop=${challenge.qop}`, `nc=${nc}`, `cnonce=${quote(cnonce)}`);
-    parts.push(`response=${quote(response)}`);
-    if (challenge.opaque !== undefined) parts.push(`opaque=${quote(challenge.opaque)}`);
-    return `Digest ${parts.join(', ')}`;
+    return `Digest ${parts.filter(Boolean).join(', ')}`;
   }
-}
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  return { promise: new Promise<void>((done) => (resolve = done)), resolve };
-}
-
-/** `settled`, or the signal's reason if it aborts first. */
-function abortable(settled: Promise<void>, signal: AbortSignal): Promise<void> {
-  signal.throwIfAborted();
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    void settled.then(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    });
-  });
 }

@@ -1,10 +1,9 @@
 /**
- * A concurrency cap whose waiting line is fair across callers: when every slot is taken, the next
- * free slot goes to the next caller in turn (round robin over the callers with work waiting), and
- * each caller's own calls keep their order. One caller with sixty-four calls waiting and another
- * with one alternate, instead of the one waiting behind the sixty-four (first come, first served,
- * as p-limit does, which `fair: false` gives for comparison). A waiting call whose signal aborts
- * leaves the line at once: it never takes a slot it can no longer use.
+ * A concurrency cap whose waiting line is fair across callers: when every slot is taken, the next free slot goes to the
+ * next caller in turn (round robin over the callers with work waiting), and each caller's own calls keep their order.
+ * One caller with sixty-four calls waiting and another with one alternate, instead of the one waiting behind the
+ * sixty-four (first come, first served, as p-limit does, which `fair: false` gives for comparison). A waiting call
+ * whose signal aborts leaves the line at once: it never takes a slot it can no longer use.
  */
 export class FairQueue {
   readonly #concurrency: number;

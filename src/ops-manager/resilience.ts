@@ -39,10 +39,9 @@ export const backoffTimings: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'> = {
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
 /**
- * What one logical call cost, read once when it is over (the log line, the span, the metrics):
- * each attempt's status ('network' or 'timeout' when nothing responded) and duration, each retry's
- * failure code and backoff, HTTP requests sent (Digest challenges and retries included), Digest
- * challenges, the last response's status, and the time spent waiting for a slot of the cap.
+ * What one logical call cost, read once when it is over (the log line, the span, the metrics): each attempt's status
+ * ('network' or 'timeout' when nothing responded) and duration, each retry's failure code and backoff, HTTP requests
+ * sent (Digest challenges and retries included), the last status, and the time spent waiting for a slot of the cap.
  */
 export interface CallCost {
   attempts: Array<{ status: string; durationMs: number }>;
@@ -81,9 +80,8 @@ export interface ResilienceOptions {
 
 export interface Resilience {
   /**
-   * One logical call through Digest (`digest`, the credentials' session) and `transport`. Never
-   * rejects: the last response or the failure, with what the call cost. `credentials` names the key
-   * (pauses never cross keys).
+   * One logical call through Digest (`digest`, the credentials' session) and `transport`. Never rejects: the last
+   * response or the failure, with what the call cost. `credentials` names the key (pauses never cross keys).
    */
   call(request: UpstreamRequest, context: CallContext, digest: DigestClient, credentials: string): Promise<CallResult>;
   status(): { breaker: BreakerState; inFlight: { active: number; pending: number } };
@@ -98,20 +96,11 @@ const STATES: Record<CircuitState, BreakerState> = {
 const PROJECT = /\/groups\/([^/?]+)/;
 
 /**
- * Everything between the client and Digest, for the whole process (the gateway's key and every
- * passthrough caller's share it: one Ops Manager, one view of its health), in the order a call
- * meets it:
- *
- * 1. retry: a GET, or a change that certainly never left, answered "try later" (5xx, 429 and its
- *    Retry-After, a connection error) is tried again with exponential backoff and jitter, never
- *    past the operation's deadline. Outside the cap, so a backoff wait holds no slot.
- * 2. the in-flight cap, its waiting line fair across callers (fair-queue.ts).
- * 3. the 429 pause: a 429 with Retry-After pauses the key's calls to that project (in Redis: on
- *    every replica); a call during one fails fast, and is not retried.
- * 4. the breaker (cockatiel's, counting what `handleWhen`/`orWhenResult` say is unavailability:
- *    a 5xx, a connection error, a timeout; not a 4xx, not a caller who left, not a call whose
- *    context says `uncounted`).
- * 5. the attempt's timeout, on the injected clock, together with the operation's signal.
+ * Everything between the client and Digest, shared by the whole process (the gateway's key and every passthrough
+ * caller's: one Ops Manager, one view of its health). In the order a call meets it (docs/architecture.md, step 5):
+ * retry (outside the cap, so a backoff holds no slot) → the fair in-flight cap → the 429 pause → the breaker
+ * (cockatiel's: a 5xx, a connection error, a timeout; not a 4xx, a caller who left, an `uncounted` call) → the
+ * attempt's timeout, on the injected clock, together with the operation's signal.
  */
 export function createResilience(options: ResilienceOptions): Resilience {
   const { clock, pauses } = options;
@@ -129,10 +118,8 @@ export function createResilience(options: ResilienceOptions): Resilience {
     },
   );
   breaker.onStateChange((state) => {
-    options.logger[state === CircuitState.Open ? 'warn' : 'info'](
-      { breaker: STATES[state] },
-      `upstream circuit ${STATES[state]}`,
-    );
+    const level = state === CircuitState.Open ? 'warn' : 'info';
+    options.logger[level]({ breaker: STATES[state] }, `upstream circuit ${STATES[state]}`);
   });
 
   /** One attempt, Digest round trips included, with its own timeout. */
@@ -222,13 +209,11 @@ export function createResilience(options: ResilienceOptions): Resilience {
         try {
           response = await attempt(request, context, digest, credentials, cost);
           if (response.status < 500 && response.status !== 429) return { response, cost };
+          const limited = response.status === 429;
           failure = new UpstreamError(
-            response.status === 429 ? ErrorCode.UPSTREAM_RATE_LIMITED : ErrorCode.UPSTREAM_UNAVAILABLE,
+            limited ? ErrorCode.UPSTREAM_RATE_LIMITED : ErrorCode.UPSTREAM_UNAVAILABLE,
             'Ops Manager asked to try later.',
-            {
-              retryAfterSeconds:
-                response.status === 429 ? parseRetryAfter(response.headers['retry-after'], clock.now()) : undefined,
-            },
+            { retryAfterSeconds: limited ? parseRetryAfter(response.headers['retry-after'], clock.now()) : undefined },
           );
         } catch (error) {
           failure =
@@ -258,17 +243,13 @@ export function createResilience(options: ResilienceOptions): Resilience {
   };
 }
 
-/** What retryDelay needs to know about a failed attempt. */
-export type RetryableFailure = Pick<GatewayError, 'code' | 'notSent' | 'retryAfterSeconds'>;
-
 /**
- * How long to wait before trying a failed call again, or undefined to give up now. Only "try
- * later" is retried (UPSTREAM_UNAVAILABLE, UPSTREAM_RATE_LIMITED), never the gateway's own fast
- * refusals (open circuit, pause); a change only when it certainly never left (`notSent`). Backoff
- * is exponential with equal jitter, at least what Retry-After asks, never past the deadline.
+ * The wait before trying a failed call again, or undefined to give up. Only "try later" is retried (UPSTREAM_UNAVAILABLE,
+ * UPSTREAM_RATE_LIMITED), never the gateway's own fast refusals (open circuit, pause); a change only if it never left
+ * (`notSent`). Backoff: exponential with equal jitter, at least what Retry-After asks, never past the deadline.
  */
 export function retryDelay(
-  failure: RetryableFailure,
+  failure: Pick<GatewayError, 'code' | 'notSent' | 'retryAfterSeconds'>,
   context: { attempt: number; idempotent: boolean; now: number; deadlineAt: number | undefined; random: number },
   policy: RetryPolicy,
 ): number | undefined {

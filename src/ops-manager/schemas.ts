@@ -1,9 +1,8 @@
 import { z } from 'zod';
 
 /**
- * The Ops Manager / Cloud Manager project roles (API-FACTS.md). Inputs are checked
- * against this list; outputs are not, because the upstream may grow new roles
- * (Atlas already has) and a new role must never make a read fail.
+ * The Ops Manager / Cloud Manager project roles (API-FACTS.md). Inputs are checked against this list; outputs are not,
+ * because the upstream may grow new roles (Atlas already has) and a new role must never make a read fail.
  */
 export const PROJECT_ROLES = [
   'GROUP_OWNER',
@@ -36,11 +35,10 @@ type StampedDate = Date & { [CANONICAL_TEXT]?: string };
 const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
 /**
- * A timestamp from Ops Manager. When its text is exactly what the DateTime scalar prints
- * (`2021-02-18T18:51:46Z`, as Ops Manager writes them), the Date keeps that text, so printing
- * it again costs a property read instead of a toISOString (about a microsecond; two per
- * invitation per alias, the largest single cost of serialising long lists). These Dates are
- * never mutated; a setTime() on one would leave its text stale.
+ * A timestamp from Ops Manager. When its text is exactly what the DateTime scalar prints (`2021-02-18T18:51:46Z`, as
+ * Ops Manager writes them), the Date keeps that text, so printing it again costs a property read instead of a
+ * toISOString (about a microsecond; two per invitation per alias, the largest single cost of serialising long lists).
+ * These Dates are never mutated; a setTime() on one would leave its text stale.
  */
 function upstreamDate(text: string): Date {
   const date: StampedDate = new Date(text);
@@ -54,9 +52,8 @@ export function formatTimestamp(date: Date): string {
 }
 
 /**
- * One invitation as Ops Manager sends it. Unknown extra fields (orgId, teamIds, links, ...)
- * are allowed and dropped; the fields a UI cannot do without are required, the cosmetic
- * ones may be missing.
+ * One invitation as Ops Manager sends it. Unknown extra fields (orgId, teamIds, links, ...) are allowed and dropped;
+ * the fields a UI cannot do without are required, the cosmetic ones may be missing.
  */
 export const InvitationBodySchema = z.looseObject({
   // Ids are checked strictly on input; on output a tolerant reader is kinder than a failed list.
@@ -115,10 +112,9 @@ export function toInvitation(body: z.infer<typeof InvitationBodySchema>): Invita
 }
 
 /**
- * How a username filter matches an invitation, on every path (list filter, update by
- * username): the whole address, trimmed, compared case-insensitively. Email local parts
- * are case-sensitive in theory, but Ops Manager treats usernames case-insensitively and
- * no real mailbox differs from another by case alone.
+ * How a username filter matches an invitation, on every path (list filter, update by username): the whole address,
+ * trimmed, compared case-insensitively. Email local parts are case-sensitive in theory, but Ops Manager treats
+ * usernames case-insensitively and no real mailbox differs from another by case alone.
  */
 export function sameUsername(a: string, b: string): boolean {
   return a.trim().toLowerCase() === b.trim().toLowerCase();

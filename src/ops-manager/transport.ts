@@ -30,11 +30,10 @@ export interface PooledTransport {
 }
 
 /**
- * The keep-alive connection pool: an undici Agent with `connections` sockets (as many as the
- * in-flight cap lets out at once), used through its Dispatcher API (agent.request) rather than
- * undici's fetch: the same pool without fetch's WHATWG machinery (a Request, a web stream per
- * response, header processing), which cost about an eighth of each upstream call's CPU. Every
- * body is read whole: nothing in the upstream path streams. `wrap` puts a fetch between the
+ * The keep-alive connection pool: an undici Agent with `connections` sockets (as many as the in-flight cap lets out at
+ * once), used through its Dispatcher API (agent.request) rather than undici's fetch: the same pool without fetch's
+ * WHATWG machinery (a Request, a web stream per response, header processing), which cost about an eighth of each
+ * upstream call's CPU. Every body is read whole: nothing in the upstream path streams. `wrap` puts a fetch between the
  * pipeline and the pool (tests count and break requests with it).
  */
 export function pooledTransport(options: {

@@ -54,10 +54,9 @@ export interface UpstreamOptions
 }
 
 /**
- * The upstream, composed once: one keep-alive pool (transport.ts), one resilience step (retry,
- * in-flight cap, 429 pause, breaker, attempt timeout: resilience.ts), one sharing of reads in
- * flight (deduplication.ts); and per key pair, a Digest session (digest.ts) and a client
- * (client.ts) bound to them.
+ * The upstream, composed once: one keep-alive pool (transport.ts), one resilience step (retry, in-flight cap, 429
+ * pause, breaker, attempt timeout: resilience.ts), one sharing of reads in flight (deduplication.ts); and per key pair,
+ * a Digest session (digest.ts) and a client (client.ts) bound to them.
  */
 export function createUpstream(options: UpstreamOptions): Upstream {
   const clock = options.clock ?? systemClock;
@@ -85,17 +84,13 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       sharedReads,
     });
   };
-  const sessions = new LRUCache<string, OpsManagerClient>({ max: options.maxSessions });
+  const sessions = new LRUCache<string, OpsManagerClient, ApiKey>({
+    max: options.maxSessions,
+    memoMethod: (fingerprint, _, { context: key }) => clientOf(key.publicKey, key.privateKey, `caller:${fingerprint}`),
+  });
   return {
     client: clientOf(options.publicKey, options.privateKey, 'gateway'),
-    clientFor(apiKey) {
-      let client = sessions.get(apiKey.fingerprint);
-      if (client === undefined) {
-        client = clientOf(apiKey.publicKey, apiKey.privateKey, `caller:${apiKey.fingerprint}`);
-        sessions.set(apiKey.fingerprint, client);
-      }
-      return client;
-    },
+    clientFor: (apiKey) => sessions.memo(apiKey.fingerprint, { context: apiKey }),
     status: () => ({ ...resilience.status(), readsCoalesced: sharedReads?.joined ?? 0 }),
     async reachable(timeoutMs = 2_000) {
       const controller = new AbortController();

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import type { FetchLike } from '../../src/ops-manager/client.ts';
+import type { FetchLike } from '../../src/ops-manager/transport.ts';
 import { createLogger } from '../../src/logger.ts';
 import { DEMO_API_KEY, DEMO_PROJECT_IDS, type Simulator, startSimulator } from '../../src/simulator/index.ts';
 

@@ -11,7 +11,7 @@ import { loadConfig, type SecurityConfig } from '../../src/config.ts';
 import type { Gateway } from '../../src/gateway.ts';
 import type { IdempotencyStore } from '../../src/idempotency/store.ts';
 import { createLogger } from '../../src/logger.ts';
-import type { FetchLike } from '../../src/ops-manager/client.ts';
+import type { FetchLike } from '../../src/ops-manager/transport.ts';
 import type { RetryPolicy } from '../../src/ops-manager/resilience.ts';
 import type { Upstream } from '../../src/ops-manager/upstream.ts';
 import { recordLogLine, registerSecret } from '../secrets-sweep.ts';

@@ -46,4 +46,36 @@ describe('one upstream, one pipeline: passthrough callers share the cap and the 
     });
     expect(simulator.counters.snapshot().requests).toBe(0);
   });
+
+  it('keeps one Digest session per caller key, dropping the least recently used beyond maxSessions', async () => {
+    const bob = { publicKey: 'bob-public', privateKey: 'bob-private-key-1', fingerprint: 'bob' };
+    registerSecret(alice.privateKey);
+    registerSecret(bob.privateKey);
+    simulator = await startSimulator({
+      apiKeys: [DEMO_API_KEY, alice, bob],
+      seed: { projects: 1, invitationsPerProject: 1 },
+    });
+    upstream = createUpstream({
+      baseUrl: simulator.baseUrl,
+      ...DEMO_API_KEY,
+      logger: createLogger({ level: 'silent' }),
+      timeoutMs: 5_000,
+      maxInFlight: 4,
+      retry: { maxRetries: 0 },
+      breaker: { failureThreshold: 5, halfOpenAfterMs: 60_000 },
+      maxSessions: 1,
+    });
+    const first = upstream.clientFor(alice);
+    expect(await first.listInvitations(project)).toHaveLength(1);
+    simulator.counters.reset();
+    // The same key reuses its session: its nonce is warm, so no challenge, one request.
+    expect(upstream.clientFor(alice)).toBe(first);
+    expect(await upstream.clientFor(alice).listInvitations(project)).toHaveLength(1);
+    expect(simulator.counters.snapshot().requests).toBe(1);
+    // Another key gets its own session; with room for one, alice's is dropped and made anew.
+    const other = upstream.clientFor(bob);
+    expect(other).not.toBe(first);
+    expect(await other.listInvitations(project)).toHaveLength(1);
+    expect(upstream.clientFor(alice)).not.toBe(first);
+  });
 });

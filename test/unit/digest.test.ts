@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import DigestFetch from 'digest-fetch';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DigestChallengeError, DigestClient, type DigestClientOptions } from '../../src/ops-manager/digest.ts';
+import { DigestChallengeError } from '../../src/ops-manager/digest-challenge.ts';
+import { DigestClient, type DigestClientOptions } from '../../src/ops-manager/digest.ts';
 
 const md5 = (text: string): string => createHash('md5').update(text).digest('hex');
 const REALM = 'MMS Public API';
