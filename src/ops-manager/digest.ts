@@ -24,7 +24,7 @@ export type DigestStats = { logicalRequests: number; httpRequests: number; chall
 /** A server nonce, its count (taken at signing), whether the server took it once, whether one request at a time uses it. */
 type Nonce = { challenge: DigestChallenge; count: number; accepted: boolean; own: boolean };
 
-/** No logical request costs more than this many HTTP requests, whatever the server answers. */
+/** HTTP requests one logical request may cost (one more when a nonce the server took expires): a bound whatever the server answers. */
 const MAX_REQUESTS = 3;
 /** Nonces of their own kept for later calls (more than requests in flight are never used). */
 const MAX_LANES = 256;
@@ -98,6 +98,7 @@ export class DigestClient {
         return true;
       });
       nonce = this.#lanes.pop() ?? this.#shared;
+      let budget = MAX_REQUESTS;
       for (let attempt = 1; ; attempt += 1) {
         if (nonce !== undefined && nonce === this.#shared) {
           const ready = () => (this.#pilot === undefined || this.#pilot === call) && this.#openers === 0;
@@ -114,13 +115,15 @@ export class DigestClient {
         }
         challenges += 1;
         this.#stats.challenges += 1;
-        if (attempt === MAX_REQUESTS) {
+        // A nonce the server took, now expired: renewing it is routine, and costs this call no attempt.
+        if (challenge.stale && nonce?.accepted && budget === MAX_REQUESTS) budget += 1;
+        if (attempt === budget) {
           refused = true;
           this.#options.logger?.warn({ method: request.method }, 'digest: answer refused, returning the 401');
           return { response, challenges };
         }
         const shared = this.#shared;
-        nonce = this.#after(nonce, challenge, attempt);
+        nonce = this.#after(nonce, challenge, budget - attempt);
         if (this.#shared !== shared) this.#pilot ??= call;
       }
     } finally {
@@ -134,22 +137,17 @@ export class DigestClient {
   }
 
   /** The nonce for the next attempt after a challenge to one signed with `used` (undefined: unsigned, a probe). */
-  #after(used: Nonce | undefined, challenge: DigestChallenge, attempt: number): Nonce | undefined {
+  #after(used: Nonce | undefined, challenge: DigestChallenge, left: number): Nonce | undefined {
     const fresh: Nonce = { challenge, count: 0, accepted: false, own: true };
     const current = this.#shared;
-    // Apache answers a refused count with the same nonce and opaque when it is under a second old: a
-    // fresh count of 1 on it would repeat one already sent; the nonce's own count goes on instead.
-    const same = (nonce: Nonce | undefined) =>
-      nonce !== undefined && nonce.challenge.nonce === challenge.nonce && nonce.challenge.opaque === challenge.opaque;
     // A nonce of its own, renewed or refused: used by this request alone, the 401's nonce replaces it.
-    if (used?.own) return same(used) ? used : fresh;
+    if (used?.own) return fresh;
     if (challenge.stale) {
       if (current !== used && current !== undefined) return current;
       this.#stats.staleRenewals += 1;
     } else if (used?.accepted) {
       // An overtaken count: a probe (if this call can afford it) gets it a nonce and an opaque of its own.
-      if (attempt + 2 <= MAX_REQUESTS) return undefined;
-      return same(current) ? current : fresh;
+      return left >= 2 ? undefined : fresh;
     } else if (current !== used) {
       return fresh;
     }
