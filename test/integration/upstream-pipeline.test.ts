@@ -15,10 +15,14 @@ describe('one upstream, one pipeline: passthrough callers share the cap and the 
     await simulator?.close();
   });
 
-  it('a circuit opened by the gateway key’s calls stops a passthrough caller’s call before it is sent', async () => {
-    registerSecret(alice.privateKey);
+  /** A simulator with one project and these keys, and one upstream over it (no retries). */
+  async function start(
+    apiKeys: Array<{ publicKey: string; privateKey: string; fingerprint: string }>,
+    options: { failureThreshold: number; maxSessions: number },
+  ): Promise<{ simulator: Simulator; upstream: Upstream }> {
+    for (const key of apiKeys) registerSecret(key.privateKey);
     simulator = await startSimulator({
-      apiKeys: [DEMO_API_KEY, alice],
+      apiKeys: [DEMO_API_KEY, ...apiKeys],
       seed: { projects: 1, invitationsPerProject: 1 },
     });
     upstream = createUpstream({
@@ -28,9 +32,14 @@ describe('one upstream, one pipeline: passthrough callers share the cap and the 
       timeoutMs: 5_000,
       maxInFlight: 4,
       retry: { maxRetries: 0 },
-      breaker: { failureThreshold: 2, halfOpenAfterMs: 60_000 },
-      maxSessions: 10,
+      breaker: { failureThreshold: options.failureThreshold, halfOpenAfterMs: 60_000 },
+      maxSessions: options.maxSessions,
     });
+    return { simulator, upstream };
+  }
+
+  it('a circuit opened by the gateway key’s calls stops a passthrough caller’s call before it is sent', async () => {
+    const { simulator, upstream } = await start([alice], { failureThreshold: 2, maxSessions: 10 });
     const caller = upstream.clientFor(alice);
     expect(await caller.listInvitations(project)).toHaveLength(1);
 
@@ -49,22 +58,7 @@ describe('one upstream, one pipeline: passthrough callers share the cap and the 
 
   it('keeps one Digest session per caller key, dropping the least recently used beyond maxSessions', async () => {
     const bob = { publicKey: 'bob-public', privateKey: 'bob-private-key-1', fingerprint: 'bob' };
-    registerSecret(alice.privateKey);
-    registerSecret(bob.privateKey);
-    simulator = await startSimulator({
-      apiKeys: [DEMO_API_KEY, alice, bob],
-      seed: { projects: 1, invitationsPerProject: 1 },
-    });
-    upstream = createUpstream({
-      baseUrl: simulator.baseUrl,
-      ...DEMO_API_KEY,
-      logger: createLogger({ level: 'silent' }),
-      timeoutMs: 5_000,
-      maxInFlight: 4,
-      retry: { maxRetries: 0 },
-      breaker: { failureThreshold: 5, halfOpenAfterMs: 60_000 },
-      maxSessions: 1,
-    });
+    const { simulator, upstream } = await start([alice, bob], { failureThreshold: 5, maxSessions: 1 });
     const first = upstream.clientFor(alice);
     expect(await first.listInvitations(project)).toHaveLength(1);
     simulator.counters.reset();
