@@ -79,15 +79,13 @@ describe('a change whose response was lost, and that a read does not show, is se
   const stack = useStack({ wrapTransport: between.wrap });
   const first = () => stack.simulator.store.listInvitations(payments)[0]!;
   const invitationsFor = (username: string) => stack.simulator.store.listInvitations(payments, { username });
+  /** createInvitation in the payments project, with GROUP_READ_ONLY: its result member. */
+  const create = async (username: string) =>
+    (await stack.execute<any>(CREATE, { p: payments, u: username, r: ['GROUP_READ_ONLY'] })).data.createInvitation;
 
   it('create: reset before Ops Manager applied it → sent again → InvitationCreated, attempts: 2; one invitation', async () => {
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' } });
-    const { data } = await stack.execute<any>(CREATE, {
-      p: payments,
-      u: 'second.try@example.com',
-      r: ['GROUP_READ_ONLY'],
-    });
-    expect(data.createInvitation).toEqual({
+    expect(await create('second.try@example.com')).toEqual({
       __typename: 'InvitationCreated',
       attempts: 2,
       confirmedByReadBack: false,
@@ -131,8 +129,7 @@ describe('a change whose response was lost, and that a read does not show, is se
   it('create refused as a duplicate, the invitation having the roles asked (the first attempt landed late) → InvitationCreated', async () => {
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' } });
     between.set(() => inviteMeanwhile(stack, 'late@example.com', ['GROUP_READ_ONLY']));
-    const { data } = await stack.execute<any>(CREATE, { p: payments, u: 'late@example.com', r: ['GROUP_READ_ONLY'] });
-    expect(data.createInvitation).toEqual({
+    expect(await create('late@example.com')).toEqual({
       __typename: 'InvitationCreated',
       attempts: 2,
       confirmedByReadBack: true,
@@ -147,8 +144,7 @@ describe('a change whose response was lost, and that a read does not show, is se
   it('create refused as a duplicate, the invitation having other roles → AlreadyExistsError with what was read; left as it is', async () => {
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' } });
     between.set(() => inviteMeanwhile(stack, 'other@example.com', ['GROUP_OWNER']));
-    const { data } = await stack.execute<any>(CREATE, { p: payments, u: 'other@example.com', r: ['GROUP_READ_ONLY'] });
-    expect(data.createInvitation).toEqual({
+    expect(await create('other@example.com')).toEqual({
       __typename: 'AlreadyExistsError',
       code: 'INVITATION_ALREADY_EXISTS',
       readBack: { invitation: { username: 'other@example.com', roles: ['GROUP_OWNER'] } },
@@ -174,12 +170,7 @@ describe('a change whose response was lost, and that a read does not show, is se
 
   it('the second response lost too → one more read; still not shown → OutcomeUnknownError, attempts: 2, with what was read', async () => {
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' }, times: 2 });
-    const { data } = await stack.execute<any>(CREATE, {
-      p: payments,
-      u: 'twice.lost@example.com',
-      r: ['GROUP_READ_ONLY'],
-    });
-    expect(data.createInvitation).toEqual({
+    expect(await create('twice.lost@example.com')).toEqual({
       __typename: 'OutcomeUnknownError',
       code: 'MUTATION_OUTCOME_UNKNOWN',
       attempts: 2,
@@ -194,12 +185,7 @@ describe('a change whose response was lost, and that a read does not show, is se
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' }, times: 2 });
     // After the first read, the next one is unreadable: the one after the second attempt.
     between.set(() => stack.simulator.faults.inject({ kind: 'malformed-json' }, { match: { method: 'GET' } }));
-    const { data } = await stack.execute<any>(CREATE, {
-      p: payments,
-      u: 'twice.lost.reread@example.com',
-      r: ['GROUP_READ_ONLY'],
-    });
-    expect(data.createInvitation).toEqual({
+    expect(await create('twice.lost.reread@example.com')).toEqual({
       __typename: 'OutcomeUnknownError',
       code: 'MUTATION_OUTCOME_UNKNOWN',
       attempts: 2,
@@ -213,12 +199,7 @@ describe('a change whose response was lost, and that a read does not show, is se
   it('the second response lost after Ops Manager applied it → the read shows it → InvitationCreated, attempts: 2, confirmed', async () => {
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' } });
     stack.simulator.faults.inject({ kind: 'reset', after: 'apply' }, { match: { method: 'POST' } });
-    const { data } = await stack.execute<any>(CREATE, {
-      p: payments,
-      u: 'applied.late@example.com',
-      r: ['GROUP_READ_ONLY'],
-    });
-    expect(data.createInvitation).toMatchObject({
+    expect(await create('applied.late@example.com')).toMatchObject({
       __typename: 'InvitationCreated',
       attempts: 2,
       confirmedByReadBack: true,
@@ -231,8 +212,7 @@ describe('a change whose response was lost, and that a read does not show, is se
   it('the second attempt answered 503 → OutcomeUnknownError, attempts: 2 (the first may still apply); no third', async () => {
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' } });
     stack.simulator.faults.inject({ kind: 'status', status: 503 }, { match: { method: 'POST' } });
-    const { data } = await stack.execute<any>(CREATE, { p: payments, u: 'busy@example.com', r: ['GROUP_READ_ONLY'] });
-    expect(data.createInvitation).toEqual({
+    expect(await create('busy@example.com')).toEqual({
       __typename: 'OutcomeUnknownError',
       code: 'MUTATION_OUTCOME_UNKNOWN',
       attempts: 2,
@@ -282,8 +262,7 @@ describe('a change whose response was lost, and that a read does not show, is se
     stack.simulator.faults.inject({ kind: 'reset', after: 'receive' }, { match: { method: 'POST' } });
     // An unreadable list: not a "try later" that the pipeline would retry itself.
     stack.simulator.faults.inject({ kind: 'malformed-json' }, { match: { method: 'GET' } });
-    const { data } = await stack.execute<any>(CREATE, { p: payments, u: 'reread@example.com', r: ['GROUP_READ_ONLY'] });
-    expect(data.createInvitation).toMatchObject({ __typename: 'InvitationCreated', attempts: 2 });
+    expect(await create('reread@example.com')).toMatchObject({ __typename: 'InvitationCreated', attempts: 2 });
     expect(stack.upstreamCalls(POST)).toBe(2);
     expect(stack.upstreamCalls(LIST_ROUTE)).toBe(2);
     expect(invitationsFor('reread@example.com')).toHaveLength(1);
