@@ -16,7 +16,7 @@ export const DEFAULT_FEDERATION_NAMESPACE = 'OpsManager';
 
 /**
  * Every environment variable the gateway reads, validated once at start-up.
- * The README's configuration table mirrors this schema.
+ * docs/configuration.md's table mirrors this schema (a docs test checks it).
  */
 const ConfigSchema = z
   .object({
@@ -290,7 +290,7 @@ export type SecurityConfig = Config['security'];
 export type JwtConfig = NonNullable<SecurityConfig['jwt']>;
 export type UpstreamConfig = NonNullable<Config['upstream']>;
 
-/** Every variable read, for the docs' checks (README table, .env.example). */
+/** Every variable read, for the docs' checks (docs/configuration.md's table, .env.example). */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(ConfigSchema.in.shape);
 
 /** Variables for which an empty value means something, not "unset". */
