@@ -29,6 +29,7 @@ import { useCompressedGraphiQL } from './plugins/use-compressed-graphiql.ts';
 import { type IdempotencyOptions, useIdempotency } from './plugins/use-idempotency.ts';
 import { useNoSubscriptions } from './plugins/use-no-subscriptions.ts';
 import { requestIdOf, useOperationObservability } from './plugins/use-operation-observability.ts';
+import { useOperationDeadline } from './plugins/use-operation-deadline.ts';
 import { useOperationLimits } from './plugins/use-operation-limits.ts';
 import { useProjectCap } from './plugins/use-project-cap.ts';
 import { usePrometheusMetrics } from './plugins/use-prometheus-metrics.ts';
@@ -166,7 +167,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       // A caller who goes away stops execution, and its signal aborts the upstream calls.
       useExecutionCancellation(),
       // The operation deadline's timer ends with the response.
-      deadlines.plugin,
+      useOperationDeadline(deadlines),
       when(graphiql, useCompressedGraphiQL),
       // Liveness (/health) stays cheap; readiness says whether Ops Manager can be used now.
       useReadinessCheck({ endpoint: '/readiness', check: () => isReady() }),

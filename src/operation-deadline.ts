@@ -1,4 +1,3 @@
-import type { Plugin } from 'graphql-yoga';
 import type { Clock } from './clock.ts';
 
 /** What an operation's upstream calls are given: aborted when the caller leaves or the deadline passes. */
@@ -11,19 +10,22 @@ export interface OperationDeadline {
 /**
  * The deadline of every GraphQL operation (OPERATION_TIMEOUT_MS), owned here from start to end:
  * `start` (from the context factory) makes one AbortController per operation, aborted by one
- * timer of the injected clock or by the caller leaving, and the plugin's onResponse, which runs
- * for every response (a result, an error, a refused document, an idempotent replay), cancels the
- * timer and stops watching the caller. Nothing of the operation then waits on a timer: an
+ * timer of the injected clock or by the caller leaving, and `end` (useOperationDeadline's
+ * onResponse, which runs for every response: a result, an error, a refused document, an
+ * idempotent replay) cancels the timer and stops watching the caller. Nothing of the operation then waits on a timer: an
  * `AbortSignal.timeout` would hold its composite signal, and everything its listeners reach,
  * for the whole timeout after the response has gone.
  *
  * The deadline aborts with a DeadlineExceeded and a caller who leaves with its own reason, which
  * the upstream path tells apart (UPSTREAM_TIMEOUT versus a cancelled call: errors/upstream.ts).
  */
-export function operationDeadlines(options: { clock: Clock; timeoutMs: number }): {
+export interface OperationDeadlines {
   start(request: Request): OperationDeadline;
-  plugin: Plugin;
-} {
+  /** Ends every deadline `start` made for this request. */
+  end(request: Request): void;
+}
+
+export function operationDeadlines(options: { clock: Clock; timeoutMs: number }): OperationDeadlines {
   const { clock, timeoutMs } = options;
   // By request, as Yoga hands it to both the context factory and onResponse; a request with
   // more than one operation (a batch) has one deadline each.
@@ -44,13 +46,11 @@ export function operationDeadlines(options: { clock: Clock; timeoutMs: number })
       else running.set(request, [end]);
       return { signal: controller.signal, deadlineAt: clock.now() + timeoutMs };
     },
-    plugin: {
-      onResponse({ request }) {
-        const ends = running.get(request);
-        if (ends === undefined) return;
-        running.delete(request);
-        for (const end of ends) end();
-      },
+    end(request) {
+      const ends = running.get(request);
+      if (ends === undefined) return;
+      running.delete(request);
+      for (const end of ends) end();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Clock, systemClock } from '../../src/clock.ts';
 import { isDeadline, operationDeadlines } from '../../src/operation-deadline.ts';
+import { useOperationDeadline } from '../../src/plugins/use-operation-deadline.ts';
 
 /** A clock whose timers fire only when the test moves time on. */
 function manualClock(): Clock & { advance(ms: number): void; pending(): number } {
@@ -27,7 +28,7 @@ function manualClock(): Clock & { advance(ms: number): void; pending(): number }
 }
 
 const answered = (deadlines: ReturnType<typeof operationDeadlines>, request: Request) =>
-  deadlines.plugin.onResponse!({
+  useOperationDeadline(deadlines).onResponse!({
     request,
     response: new Response('{}'),
     serverContext: {},
