@@ -41,6 +41,9 @@ const one = <T>(kind: string) => manifests.find((manifest) => manifest.body.kind
 const deployment = one<IDeployment>('Deployment');
 const pod = deployment.spec!.template.spec!;
 const container: IContainer = pod.containers[0]!;
+/** The other ways of deploying it, held to the same memory budget and V8 flags. */
+const dockerfile = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8');
+const unit = readFileSync(new URL('../../deploy/ops-manager-invitations-gateway.service', import.meta.url), 'utf8');
 const secret = one<ISecret>('Secret');
 const heapCapMiB = Number(
   /--max-old-space-size=(\d+)/.exec(container.env!.find((variable) => variable.name === 'NODE_OPTIONS')!.value!)![1],
@@ -151,8 +154,6 @@ describe('deploy/kubernetes matches the gateway', () => {
     const mebibytes = (quantity: string | number) => Number(/^(\d+)Mi$/.exec(String(quantity))![1]);
     expect(mebibytes(container.resources!.limits!.memory!)).toBeGreaterThan(heapCapMiB);
     // One memory budget for every way of deploying it (docs/deploying.md, "Memory a replica needs").
-    const dockerfile = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8');
-    const unit = readFileSync(new URL('../../deploy/ops-manager-invitations-gateway.service', import.meta.url), 'utf8');
     expect(Number(/--max-old-space-size=(\d+)/.exec(dockerfile)?.[1])).toBe(heapCapMiB);
     expect(Number(/--max-old-space-size=(\d+)/.exec(unit)?.[1])).toBe(heapCapMiB);
     expect(`${mebibytes(container.resources!.limits!.memory!)}M`).toBe(/^MemoryMax=(\S+)$/m.exec(unit)?.[1]);
@@ -160,8 +161,6 @@ describe('deploy/kubernetes matches the gateway', () => {
   });
 
   it('the same V8 flags in the image, the systemd unit and the Deployment: heap caps in NODE_OPTIONS, --no-maglev on the command line', () => {
-    const dockerfile = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8');
-    const unit = readFileSync(new URL('../../deploy/ops-manager-invitations-gateway.service', import.meta.url), 'utf8');
     const deployment = container.env!.find((variable) => variable.name === 'NODE_OPTIONS')!.value!;
     expect(deployment).toMatch(/--max-semi-space-size=\d+/);
     expect(/^ENV NODE_OPTIONS="([^"]+)"$/m.exec(dockerfile)?.[1]).toBe(deployment);
