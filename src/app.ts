@@ -15,7 +15,7 @@ import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { startTracing } from './observability/tracing.ts';
 import type { OpsManagerClient } from './ops-manager/client.ts';
 import type { RetryPolicy } from './ops-manager/resilience.ts';
-import type { FetchLike } from './ops-manager/transport.ts';
+import type { Send } from './ops-manager/transport.ts';
 import { createUpstream, type Upstream } from './ops-manager/upstream.ts';
 import { createReadinessCheck } from './readiness.ts';
 import { subgraphSchemaFor } from './schema/index.ts';
@@ -38,8 +38,8 @@ export interface AppOverrides {
   clock?: Clock;
   /** Backoff timings of the retry stage (how many retries is UPSTREAM_MAX_RETRIES). */
   retryTimings?: Partial<Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>>;
-  /** Wraps the pooled HTTP transport under the Digest stage (tests count with it). */
-  wrapTransport?: (fetch: FetchLike) => FetchLike;
+  /** Wraps the pooled HTTP transport under the Digest step (tests count with it). */
+  wrapTransport?: (send: Send) => Send;
   /** Request deduplication: concurrent identical reads share one GET (ops-manager/deduplication.ts). @default config.upstreamCalls.coalesceReads (UPSTREAM_COALESCE_READS) */
   coalesceReads?: boolean;
   /** graphql-jit's compiled executor. @default true */

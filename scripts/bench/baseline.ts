@@ -3,8 +3,8 @@
  * project's own DigestClient over an undici keep-alive pool, `concurrency` operations at a time.
  */
 import pLimit from 'p-limit';
-import { Agent, fetch as undiciFetch } from 'undici';
 import { DigestClient } from '../../src/ops-manager/digest.ts';
+import { pooledTransport, type UpstreamResponse } from '../../src/ops-manager/transport.ts';
 import type { BaselineUpstream } from './scenarios.ts';
 import { LatencyRecorder, type LoadResult } from './stats.ts';
 
@@ -14,45 +14,35 @@ export interface BaselineClient extends BaselineUpstream {
 
 /**
  * A Digest session over a keep-alive pool of `connections`, with at most as many calls in flight:
- * the same stack as the gateway's (createUpstream: undici Agent, DigestClient, p-limit cap of
- * UPSTREAM_MAX_IN_FLIGHT), minus GraphQL, zod, retries and the breaker.
+ * the same transport and Digest client as the gateway's (createUpstream), a p-limit cap in place of
+ * its fair one, minus GraphQL, zod, retries and the breaker.
  */
 export function createBaselineClient(
   baseUrl: string,
   credentials: { username: string; password: string },
   connections: number,
 ): BaselineClient {
-  const agent = new Agent({ connections, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 });
-  const digest = new DigestClient({
-    credentials,
-    fetch: (input, init) =>
-      undiciFetch(input, { ...(init as object), dispatcher: agent }) as unknown as Promise<Response>,
-  });
+  const pool = pooledTransport({ connections });
+  const digest = new DigestClient({ credentials });
   const limit = pLimit(connections);
-  return {
-    // Body read inside the slot, as the gateway's client does.
-    get: (path) =>
-      limit(async () => readJson(await digest.fetch(`${baseUrl}${path}`, { headers: { Accept: 'application/json' } }))),
-    patch: (path, body) =>
-      limit(async () =>
-        readJson(
-          await digest.fetch(`${baseUrl}${path}`, {
-            method: 'PATCH',
-            headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-            body: JSON.stringify(body),
-          }),
-        ),
-      ),
-    close: () => agent.close(),
-  };
+  const send = (method: string, path: string, body?: unknown) =>
+    limit(async () => {
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const request = {
+        url: `${baseUrl}${path}`,
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      };
+      return readJson((await digest.send(request, pool.send)).response);
+    });
+  return { get: (path) => send('GET', path), patch: (path, body) => send('PATCH', path, body), close: pool.close };
 }
 
-async function readJson(response: Response): Promise<unknown> {
-  if (!response.ok) {
-    await response.arrayBuffer();
-    throw new Error(`upstream answered ${response.status}`);
-  }
-  return response.json();
+function readJson(response: UpstreamResponse): unknown {
+  if (response.status < 200 || response.status > 299) throw new Error(`upstream answered ${response.status}`);
+  return JSON.parse(response.body);
 }
 
 /**

@@ -3,14 +3,11 @@ import { EventEmitter, once } from 'node:events';
 import DigestFetch from 'digest-fetch';
 import { type Clock, systemClock } from '../clock.ts';
 import { type DigestChallenge, parseDigestChallenge, quote } from './digest-challenge.ts';
-import type { FetchLike, Send, UpstreamRequest, UpstreamResponse } from './transport.ts';
-import { asFetch, viaFetch } from './transport.ts';
+import type { Send, UpstreamRequest, UpstreamResponse } from './transport.ts';
 
 export interface DigestClientOptions {
   /** The key pair. The private key is never logged, nor anything derived from it (HA1, the response). */
   credentials: { username: string; password: string };
-  /** What `fetch` sends with (tests, the benchmark's baseline); the upstream passes its pool to `send`. */
-  fetch?: FetchLike | undefined;
   /** Source of the cnonce. @default node:crypto randomBytes */
   randomBytes?: (size: number) => Uint8Array;
   logger?: { debug(obj: object, msg?: string): void; warn(obj: object, msg?: string): void } | undefined;
@@ -72,15 +69,6 @@ export class DigestClient {
 
   get stats(): DigestStats {
     return { ...this.#stats };
-  }
-
-  /** WHATWG fetch through the constructor's `fetch`: the server's response, a final 401 included. `init.body`: a string. */
-  async fetch(input: string | URL, init: RequestInit = {}): Promise<Response> {
-    const { fetch } = this.#options;
-    if (fetch === undefined) throw new TypeError('DigestClient: no fetch given to the constructor');
-    if (init.body != null && typeof init.body !== 'string')
-      throw new TypeError('DigestClient: init.body must be a string, so that it can be sent again after a challenge');
-    return asFetch(async (request) => (await this.send(request, viaFetch(fetch))).response)(input, init);
   }
 
   /** One logical request through `next`: at most three HTTP requests, and the challenges met on the way. */

@@ -19,9 +19,6 @@ export interface UpstreamResponse {
 /** Sends one HTTP request. Resolves with any answer; rejects when none came. */
 export type Send = (request: UpstreamRequest) => Promise<UpstreamResponse>;
 
-/** WHATWG fetch: what a test may put between the pool and the Digest step (`wrap`). */
-export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;
-
 export interface PooledTransport {
   send: Send;
   /** The same pool without `wrap`: the readiness probe's unauthenticated GET. */
@@ -33,17 +30,17 @@ export interface PooledTransport {
  * The keep-alive connection pool: an undici Agent with `connections` sockets (as many as the in-flight cap lets out at
  * once), used through its Dispatcher API (agent.request) rather than undici's fetch: the same pool without fetch's
  * WHATWG machinery (a Request, a web stream per response, header processing), which cost about an eighth of each
- * upstream call's CPU. Every body is read whole: nothing in the upstream path streams. `wrap` puts a fetch between the
- * pipeline and the pool (tests count and break requests with it).
+ * upstream call's CPU. Every body is read whole: nothing in the upstream path streams. `wrap` goes between the Digest
+ * step and the pool (tests count and break requests with it).
  */
 export function pooledTransport(options: {
   connections: number;
-  wrap?: ((fetch: FetchLike) => FetchLike) | undefined;
+  wrap?: ((send: Send) => Send) | undefined;
 }): PooledTransport {
   const agent = new Agent({ connections: options.connections, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 });
   const plain: Send = (request) => pooledRequest(agent, request);
   return {
-    send: options.wrap ? viaFetch(options.wrap(asFetch(plain))) : plain,
+    send: options.wrap ? options.wrap(plain) : plain,
     plain,
     close: () => agent.close(),
   };
@@ -66,31 +63,4 @@ async function pooledRequest(agent: Agent, request: UpstreamRequest): Promise<Up
     if (Array.isArray(value)) headers[name] = value.join(', ');
   }
   return { status: answer.statusCode, headers: headers as Record<string, string | undefined>, body };
-}
-
-const NULL_BODY = new Set([101, 204, 205, 304]);
-
-/** A Send as a fetch (for `wrap`): a Response from the buffered answer. */
-export function asFetch(send: Send): FetchLike {
-  return async (input, init = {}) => {
-    const answer = await send({
-      url: String(input),
-      method: init.method ?? 'GET',
-      headers: Object.fromEntries(new Headers(init.headers)),
-      body: typeof init.body === 'string' ? init.body : undefined,
-      signal: init.signal ?? undefined,
-    });
-    const headers = Object.entries(answer.headers).filter((entry): entry is [string, string] => entry[1] !== undefined);
-    return new Response(NULL_BODY.has(answer.status) ? null : answer.body, { status: answer.status, headers });
-  };
-}
-
-/** A fetch as a Send: its Response read whole. */
-export function viaFetch(fetch: FetchLike): Send {
-  return async (request) => {
-    const response = await fetch(request.url, request);
-    const headers: Record<string, string> = {};
-    for (const [name, value] of response.headers) headers[name] = value;
-    return { status: response.status, headers, body: await response.text() };
-  };
 }

@@ -7,7 +7,7 @@ import { SharedReads } from './deduplication.ts';
 import { DigestClient } from './digest.ts';
 import { createMemoryPauses, type UpstreamPauses } from './pauses.ts';
 import { type BreakerState, createResilience, type ResilienceOptions } from './resilience.ts';
-import { type FetchLike, pooledTransport } from './transport.ts';
+import { pooledTransport, type Send } from './transport.ts';
 
 /** What metrics and readiness read of an upstream, at the moment they ask. */
 export interface UpstreamStatus {
@@ -44,7 +44,7 @@ export interface UpstreamOptions
   /** Told of every call and loader batch (metrics). */
   observer?: UpstreamObserver | undefined;
   /** Wraps the pooled HTTP transport under the Digest step (tests count with it). */
-  wrapTransport?: ((fetch: FetchLike) => FetchLike) | undefined;
+  wrapTransport?: ((send: Send) => Send) | undefined;
   /** Passthrough mode: Digest sessions kept, one per caller key (PASSTHROUGH_MAX_SESSIONS). */
   maxSessions: number;
   /** Identical reads in flight share one GET (deduplication.ts); off, every read sends its own. @default true */

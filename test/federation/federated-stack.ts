@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { createApp } from '../../src/app.ts';
-import type { FetchLike } from '../../src/ops-manager/transport.ts';
+import type { FetchLike } from '../fetch-send.ts';
 import type { Upstream } from '../../src/ops-manager/upstream.ts';
 import { appOverrides, stackConfig } from '../integration/stack.ts';
 import { DEMO_API_KEY, type Simulator, startSimulator } from '../../src/simulator/index.ts';

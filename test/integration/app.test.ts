@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import type { FetchLike } from '../../src/ops-manager/transport.ts';
+import { type FetchLike, wrapAsFetch } from '../fetch-send.ts';
 import { createLogger } from '../../src/logger.ts';
 import { DEMO_API_KEY, DEMO_PROJECT_IDS, type Simulator, startSimulator } from '../../src/simulator/index.ts';
 
@@ -59,12 +59,13 @@ describe('createApp: the one composition root', () => {
     // GETs are held on their way out until released, so that "in flight at once" is a fact of the test.
     let holding = false;
     const waiting: Array<() => void> = [];
-    const wrapTransport =
+    const wrapTransport = wrapAsFetch(
       (fetch: FetchLike): FetchLike =>
-      async (input, init) => {
-        if (holding) await new Promise<void>((resolve) => waiting.push(resolve));
-        return fetch(input, init);
-      };
+        async (input, init) => {
+          if (holding) await new Promise<void>((resolve) => waiting.push(resolve));
+          return fetch(input, init);
+        },
+    );
     const until = async (condition: () => boolean) => {
       for (const deadline = Date.now() + 5_000; !condition(); await new Promise((resolve) => setTimeout(resolve, 5))) {
         if (Date.now() > deadline) throw new Error('condition not met in time');

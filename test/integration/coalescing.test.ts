@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FetchLike } from '../../src/ops-manager/transport.ts';
+import type { FetchLike } from '../fetch-send.ts';
 import { DEMO_API_KEY, generatedInvitationId, generatedProjectId } from '../../src/simulator/demo-data.ts';
 import { registerSecret } from '../secrets-sweep.ts';
 import { LIST_ROUTE, type Stack, startStack } from './stack.ts';

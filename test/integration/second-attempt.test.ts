@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.ts';
-import type { FetchLike } from '../../src/ops-manager/transport.ts';
+import type { FetchLike } from '../fetch-send.ts';
 import { DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
 import type { Invitation } from '../../src/simulator/store.ts';
 import { LIST_ROUTE, type Stack, startStack, useStack } from './stack.ts';

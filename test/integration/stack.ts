@@ -11,7 +11,7 @@ import { loadConfig, type SecurityConfig } from '../../src/config.ts';
 import type { Gateway } from '../../src/gateway.ts';
 import type { IdempotencyStore } from '../../src/idempotency/store.ts';
 import { createLogger } from '../../src/logger.ts';
-import type { FetchLike } from '../../src/ops-manager/transport.ts';
+import { type FetchLike, wrapAsFetch } from '../fetch-send.ts';
 import type { RetryPolicy } from '../../src/ops-manager/resilience.ts';
 import type { Upstream } from '../../src/ops-manager/upstream.ts';
 import { recordLogLine, registerSecret } from '../secrets-sweep.ts';
@@ -50,6 +50,7 @@ export interface StackOptions {
   maxInFlight?: number;
   /** LOG_LEVEL. @default 'debug' (every line goes through the secrets sweep) */
   logLevel?: string;
+  /** A fetch between the Digest step and the pool (tests count and break requests with it). */
   wrapTransport?: (fetch: FetchLike) => FetchLike;
   /** OPERATION_TIMEOUT_MS */
   operationTimeoutMs?: number;
@@ -207,7 +208,7 @@ export function appOverrides(options: StackOptions): AppOverrides {
   return {
     clock: options.clock,
     retryTimings: { baseDelayMs: options.retry?.baseDelayMs, maxDelayMs: options.retry?.maxDelayMs },
-    wrapTransport: options.wrapTransport,
+    wrapTransport: options.wrapTransport && wrapAsFetch(options.wrapTransport),
     coalesceReads: options.coalesceReads,
     compiledExecution: options.compiledExecution,
     tracing: options.tracing,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DigestClient, type DigestClientOptions } from '../../src/ops-manager/digest.ts';
+import { FetchDigestClient, type FetchLike } from '../fetch-send.ts';
 import { DEMO_PROJECT_IDS, type Simulator, startSimulator } from '../../src/simulator/index.ts';
 
 /**
@@ -42,10 +42,9 @@ afterAll(async () => {
   await backend.close();
 });
 
-function newClient(credentials = CREDENTIALS): DigestClient {
-  const fetch = ((input, init) =>
-    undiciFetch(input, { ...(init as object), dispatcher: agent })) as DigestClientOptions['fetch'];
-  return new DigestClient({ credentials, fetch });
+function newClient(credentials = CREDENTIALS): FetchDigestClient {
+  const fetch = ((input, init) => undiciFetch(input, { ...(init as object), dispatcher: agent })) as FetchLike;
+  return new FetchDigestClient({ credentials, fetch });
 }
 
 /** What Apache saw during `run`: requests received (access log), refused nonce counts, expiries. */
@@ -67,7 +66,7 @@ async function observe<T>(
   };
 }
 
-const concurrently = (n: number, offset: number, client: DigestClient): Promise<number[]> =>
+const concurrently = (n: number, offset: number, client: FetchDigestClient): Promise<number[]> =>
   Promise.all(
     Array.from({ length: n }, async (_, i) => {
       const response = await client.fetch(listUrl(offset + i));

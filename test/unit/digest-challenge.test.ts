@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DigestChallengeError, parseChallenges, parseDigestChallenge } from '../../src/ops-manager/digest-challenge.ts';
-import { DigestClient, type DigestClientOptions } from '../../src/ops-manager/digest.ts';
+import { FetchDigestClient, type FetchLike } from '../fetch-send.ts';
 
 const md5 = (text: string): string => createHash('md5').update(text).digest('hex');
 
@@ -22,9 +22,9 @@ const RFC_CHALLENGE = `Digest realm="${RFC.realm}", qop="auth,auth-int", nonce="
  * A recorded exchange, not a server: the first request gets `challenge` back as a 401, every later
  * one a 200. Each request's Authorization header (or null) is kept.
  */
-function recordedServer(challenge: string): { fetch: DigestClientOptions['fetch']; authorizations: (string | null)[] } {
+function recordedServer(challenge: string): { fetch: FetchLike; authorizations: (string | null)[] } {
   const authorizations: (string | null)[] = [];
-  const fetch: DigestClientOptions['fetch'] = async (_input, init) => {
+  const fetch: FetchLike = async (_input, init) => {
     authorizations.push(new Headers(init?.headers).get('authorization'));
     return authorizations.length === 1
       ? new Response('', { status: 401, headers: { 'www-authenticate': challenge } })
@@ -33,8 +33,8 @@ function recordedServer(challenge: string): { fetch: DigestClientOptions['fetch'
   return { fetch, authorizations };
 }
 
-const rfcClient = (fetch: DigestClientOptions['fetch']): DigestClient =>
-  new DigestClient({
+const rfcClient = (fetch: FetchLike): FetchDigestClient =>
+  new FetchDigestClient({
     credentials: { username: RFC.username, password: RFC.password },
     fetch,
     randomBytes: () => RFC.cnonceBytes,
@@ -93,7 +93,7 @@ describe('cnonce', () => {
     const random = vi.spyOn(Math, 'random');
     const sizes: number[] = [];
     const server = recordedServer(RFC_CHALLENGE);
-    const client = new DigestClient({
+    const client = new FetchDigestClient({
       credentials: { username: 'u', password: 'p' },
       fetch: server.fetch,
       randomBytes: (size) => {
@@ -111,7 +111,7 @@ describe('cnonce', () => {
   it('defaults to node:crypto: 128 random bits, different on every request', async () => {
     const random = vi.spyOn(Math, 'random');
     const server = recordedServer(RFC_CHALLENGE);
-    const client = new DigestClient({ credentials: { username: 'u', password: 'p' }, fetch: server.fetch });
+    const client = new FetchDigestClient({ credentials: { username: 'u', password: 'p' }, fetch: server.fetch });
     await client.fetch('http://h/x');
     await client.fetch('http://h/x');
 

@@ -1,6 +1,6 @@
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DigestClient, type DigestClientOptions } from '../../src/ops-manager/digest.ts';
+import { FetchDigestClient, type FetchLike } from '../fetch-send.ts';
 import {
   DEMO_API_KEY,
   DEMO_PROJECT_IDS,
@@ -27,9 +27,8 @@ async function setup(options: SimulatorOptions = {}, password = DEMO_API_KEY.pri
     () => simulator.close(),
     () => agent.close(),
   );
-  const fetch = ((input, init) =>
-    undiciFetch(input, { ...(init as object), dispatcher: agent })) as DigestClientOptions['fetch'];
-  const client = new DigestClient({ credentials: { username: DEMO_API_KEY.publicKey, password }, fetch });
+  const fetch = ((input, init) => undiciFetch(input, { ...(init as object), dispatcher: agent })) as FetchLike;
+  const client = new FetchDigestClient({ credentials: { username: DEMO_API_KEY.publicKey, password }, fetch });
   const listUrl = `${simulator.baseUrl}/groups/${DEMO_PROJECT_IDS[0]}/invites`;
   return { simulator, client, listUrl };
 }

@@ -5,7 +5,7 @@ import DigestFetch from 'digest-fetch';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DigestChallengeError } from '../../src/ops-manager/digest-challenge.ts';
-import { DigestClient, type DigestClientOptions } from '../../src/ops-manager/digest.ts';
+import { FetchDigestClient, type FetchLike } from '../fetch-send.ts';
 
 const md5 = (text: string): string => createHash('md5').update(text).digest('hex');
 const REALM = 'MMS Public API';
@@ -153,14 +153,13 @@ async function setup(options: TestServerOptions = {}, credentials = USER, now?: 
     () => server.close(),
     () => agent.close(),
   );
-  const fetch = ((input, init) =>
-    undiciFetch(input, { ...(init as object), dispatcher: agent })) as DigestClientOptions['fetch'];
+  const fetch = ((input, init) => undiciFetch(input, { ...(init as object), dispatcher: agent })) as FetchLike;
   const logs: unknown[] = [];
   const logger = {
     debug: (obj: object, msg?: string) => logs.push(obj, msg),
     warn: (obj: object, msg?: string) => logs.push(obj, msg),
   };
-  const client = new DigestClient({ credentials, fetch, logger, ...(now ? { clock: { now } } : {}) });
+  const client = new FetchDigestClient({ credentials, fetch, logger, ...(now ? { clock: { now } } : {}) });
   return { server, client, logs, fetch, url: (path = '/groups/1/invites') => `${server.baseUrl}${path}` };
 }
 
@@ -400,7 +399,11 @@ describe('DigestClient requests', () => {
       debug: (obj: object, msg?: string) => logs.push(obj, msg),
       warn: (obj: object, msg?: string) => logs.push(obj, msg),
     };
-    const wrong = new DigestClient({ credentials: { username: USER.username, password: 'bad-secret' }, fetch, logger });
+    const wrong = new FetchDigestClient({
+      credentials: { username: USER.username, password: 'bad-secret' },
+      fetch,
+      logger,
+    });
     await wrong.fetch(url());
 
     const text = JSON.stringify(logs);

@@ -44,11 +44,11 @@ describe('pooledTransport', () => {
     await transport.close();
   });
 
-  it('puts `wrap` (a fetch) between the pipeline and the pool, as the same plain answer; `plain` bypasses it', async () => {
+  it('puts `wrap` between the Digest step and the pool; `plain` bypasses it', async () => {
     const wrapped: string[] = [];
     const transport = pooledTransport({
       connections: 1,
-      wrap: (fetch) => (input, init) => (wrapped.push(String(input)), fetch(input, init)),
+      wrap: (send) => (request) => (wrapped.push(request.url), send(request)),
     });
     const answer = await transport.send({ url: `${base}/a`, method: 'GET', headers: {} });
     expect(answer).toMatchObject({ status: 200, body: '{"ok":true}', headers: { 'set-cookie': 'a=1, b=2' } });
