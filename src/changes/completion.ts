@@ -8,7 +8,7 @@ import {
   type ReadBack,
 } from '../errors/index.ts';
 import type { CallContext, OpsManagerClient } from '../ops-manager/client.ts';
-import type { Invitation } from '../ops-manager/schemas.ts';
+import type { Invitation } from '../invitation.ts';
 import { backoffTimings } from '../ops-manager/resilience.ts';
 import { isDeadline } from '../operation-deadline.ts';
 import type { ChangeSend } from './attempts.ts';

@@ -1,5 +1,5 @@
 import type { CallContext, OpsManagerClient } from '../ops-manager/client.ts';
-import { type Invitation, sameUsername } from '../ops-manager/schemas.ts';
+import { type Invitation, sameUsername } from '../invitation.ts';
 
 /** The state a change asked for, checked against a fresh read of its project. */
 export type DesiredState =

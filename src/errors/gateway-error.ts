@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { Invitation } from '../ops-manager/schemas.ts';
+import type { Invitation } from '../invitation.ts';
 import { ErrorCode } from './codes.ts';
 import { refusalExtensions } from './http.ts';
 

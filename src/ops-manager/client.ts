@@ -7,40 +7,35 @@ import type { Logger } from '../logger.ts';
 import { tracer } from '../observability/tracing.ts';
 import type { SharedReads } from './deduplication.ts';
 import type { CallCost, CallResult } from './resilience.ts';
-import type { Invitation, ProjectRole } from './schemas.ts';
+import type { Invitation, ProjectRole } from '../invitation.ts';
 import { DeleteBodySchema, InvitationBodySchema, InvitationListBodySchema, toInvitation } from './schemas.ts';
 import type { UpstreamRequest } from './transport.ts';
 
 /** What every upstream call of one GraphQL operation carries (built once per operation by the context). */
 export interface CallContext {
-  /** The operation's signal: a caller who leaves, or the operation deadline, aborts its calls. */
+  /** Aborted when the caller leaves or the operation's deadline passes. */
   signal?: AbortSignal | undefined;
-  /** When the operation must have answered (ms since epoch, the injected clock's); no retry waits past it. */
+  /** When the operation must have answered (the injected clock's ms); no retry waits past it. */
   deadlineAt?: number | undefined;
-  /** The operation's request id, for the log line. */
   requestId?: string | undefined;
   /** Who the call is for (auth/identity.ts): the in-flight cap serves callers in turn. */
   caller?: string | undefined;
-  /** Told the HTTP status of the response a call ended with, 2xx or not (the audit of a change records it); not called when none came. */
+  /** Told the status of the response a call ended with, if one came (the audit of a change records it). */
   onAnswer?: ((status: number) => void) | undefined;
-  /** The breaker does not count this call's failures (a read-back, a change's second attempt). @default false */
+  /** The breaker does not count this call (a read-back, a change's second attempt). */
   uncounted?: boolean | undefined;
 }
 
-/** What a call cost, with what it was: the metrics observer's view. */
+/** What a call cost, with its method and route (as Ops Manager documents it: no ids). */
 export interface CallReport extends CallCost {
   method: string;
-  /** The route as Ops Manager documents it (no ids). */
   route: string;
 }
 
-/** Hooks for metrics; each is optional and must not throw. */
+/** Hooks for metrics (must not throw): a call is over; a loader asked for this many projects; a 429 pause started, or refused a call. */
 export interface UpstreamObserver {
-  /** A logical call is over. */
   call?(report: Readonly<CallReport>): void;
-  /** A loader asked for this many projects at once. */
   batch?(size: number): void;
-  /** A 429 with Retry-After paused calls to a project ('started'), or a call was refused during one ('refused'). */
   pause?(event: 'started' | 'refused'): void;
 }
 
@@ -50,7 +45,6 @@ export interface OpsManagerClientOptions {
   /** One logical call through the resilience step (upstream.ts binds it to a key's Digest session); tests give a fake. */
   send: (request: UpstreamRequest, context: CallContext) => Promise<CallResult>;
   logger: Logger;
-  /** Told of every call and loader batch (metrics). */
   observer?: UpstreamObserver | undefined;
   /** The clock deadlines are read with (`CallContext.deadlineAt` is in its time). @default systemClock */
   clock?: Clock | undefined;
@@ -62,64 +56,52 @@ export interface OpsManagerClientOptions {
   sharedReads?: SharedReads | undefined;
 }
 
-interface RequestSpec<T> {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  /** The route as Ops Manager documents it, for logs and metrics (no ids in it). */
-  route: string;
-  path: string;
-  body?: unknown;
-  resource: UpstreamResource;
-  /** How to read a 2xx body; an empty 2xx is the response when `emptyOk` (DELETE's 204). */
-  schema: z.ZodType<T>;
-  emptyOk?: boolean;
-}
+/** One of the calls: how it is logged and measured (`route`: no ids), and whose error a 404 is (errors/upstream.ts). */
+type Call = { method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; route: string; resource: UpstreamResource };
 
-const InvitationList = InvitationListBodySchema.transform((list) => list.map(toInvitation));
-const OneInvitation = InvitationBodySchema.transform(toInvitation);
 const INVITES = '/groups/{GROUP-ID}/invites';
 const ONE_INVITE = '/groups/{GROUP-ID}/invites/{INVITATION-ID}';
+const LIST: Call = { method: 'GET', route: INVITES, resource: 'project' };
+const CREATE: Call = { method: 'POST', route: INVITES, resource: 'project' };
+const UPDATE: Call = { method: 'PATCH', route: ONE_INVITE, resource: 'invitation' };
+const UPDATE_BY_USERNAME: Call = { method: 'PATCH', route: INVITES, resource: 'invitation' };
+const DELETE: Call = { method: 'DELETE', route: ONE_INVITE, resource: 'invitation' };
+const InvitationList = InvitationListBodySchema.transform((list) => list.map(toInvitation));
+const OneInvitation = InvitationBodySchema.transform(toInvitation);
 const JSON_ACCEPT = { accept: 'application/json' };
 const JSON_BODY = { accept: 'application/json', 'content-type': 'application/json' };
 
 /**
- * The six project-invitation calls of the Ops Manager public API v1.0, in the manner of datasource-rest: each is sent
+ * The project-invitation calls of the Ops Manager public API v1.0, in the manner of datasource-rest: each is sent
  * through the resilience step (upstream.ts binds it to a key's Digest session), and its response read here, once: a
  * non-2xx through the one error mapping (errors/upstream.ts), a 2xx body validated with zod at this edge, so the code
  * past it can trust the Invitation type. What the call cost comes back with its result and is reported here: one log
  * line, one client span under the operation's, the metrics observer.
  */
 export class OpsManagerClient {
-  readonly baseUrl: string;
   readonly observer: UpstreamObserver;
   readonly clock: Clock;
   /** Names the credentials this client speaks with (deduplication keys). */
   readonly credentials: string;
   readonly sharedReads: SharedReads | undefined;
   readonly #options: OpsManagerClientOptions;
+  readonly #baseUrl: string;
   readonly #host: string;
 
   constructor(options: OpsManagerClientOptions) {
-    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.#host = new URL(this.#baseUrl).host;
     this.observer = options.observer ?? {};
     this.clock = options.clock ?? systemClock;
     this.credentials = options.credentials ?? 'gateway';
     this.sharedReads = options.sharedReads;
     this.#options = options;
-    this.#host = new URL(this.baseUrl).host;
   }
 
   /** GET /groups/{GROUP-ID}/invites[?username=]: all pending invitations of a project. */
   listInvitations(projectId: string, context: CallContext & { username?: string } = {}): Promise<Invitation[]> {
     const query = context.username === undefined ? '' : `?username=${encodeURIComponent(context.username)}`;
-    const path = `/groups/${projectId}/invites${query}`;
-    return this.#request({ method: 'GET', route: INVITES, path, resource: 'project', schema: InvitationList }, context);
-  }
-
-  /** GET /groups/{GROUP-ID}/invites/{INVITATION-ID} */
-  getInvitation(projectId: string, invitationId: string, context: CallContext = {}): Promise<Invitation> {
-    const path = `/groups/${projectId}/invites/${invitationId}`;
-    const spec = { method: 'GET', route: ONE_INVITE, path, resource: 'invitation' } as const;
-    return this.#request({ ...spec, schema: OneInvitation }, context);
+    return this.#request(LIST, `/groups/${projectId}/invites${query}`, undefined, InvitationList, context);
   }
 
   /** POST /groups/{GROUP-ID}/invites */
@@ -129,9 +111,7 @@ export class OpsManagerClient {
     context: CallContext = {},
   ): Promise<Invitation> {
     const body = { roles: input.roles, username: input.username };
-    const path = `/groups/${projectId}/invites`;
-    const spec = { method: 'POST', route: INVITES, path, body, resource: 'project' } as const;
-    return this.#request({ ...spec, schema: OneInvitation }, context);
+    return this.#request(CREATE, `/groups/${projectId}/invites`, body, OneInvitation, context);
   }
 
   /** PATCH /groups/{GROUP-ID}/invites/{INVITATION-ID}: replaces all roles of the invitation. */
@@ -141,9 +121,7 @@ export class OpsManagerClient {
     roles: readonly ProjectRole[],
     context: CallContext = {},
   ): Promise<Invitation> {
-    const path = `/groups/${projectId}/invites/${invitationId}`;
-    const spec = { method: 'PATCH', route: ONE_INVITE, path, body: { roles }, resource: 'invitation' } as const;
-    return this.#request({ ...spec, schema: OneInvitation }, context);
+    return this.#request(UPDATE, `/groups/${projectId}/invites/${invitationId}`, { roles }, OneInvitation, context);
   }
 
   /** PATCH /groups/{GROUP-ID}/invites with a username (the Cloud Manager form): replaces all roles. */
@@ -153,24 +131,21 @@ export class OpsManagerClient {
     roles: readonly ProjectRole[],
     context: CallContext = {},
   ): Promise<Invitation> {
-    const path = `/groups/${projectId}/invites`;
-    const spec = { method: 'PATCH', route: INVITES, path, body: { roles, username }, resource: 'invitation' } as const;
-    return this.#request({ ...spec, schema: OneInvitation }, context);
+    const body = { roles, username };
+    return this.#request(UPDATE_BY_USERNAME, `/groups/${projectId}/invites`, body, OneInvitation, context);
   }
 
   /** DELETE /groups/{GROUP-ID}/invites/{INVITATION-ID}: 204, or an empty JSON object. */
   async deleteInvitation(projectId: string, invitationId: string, context: CallContext = {}): Promise<void> {
-    const path = `/groups/${projectId}/invites/${invitationId}`;
-    const spec = { method: 'DELETE', route: ONE_INVITE, path, resource: 'invitation', emptyOk: true } as const;
-    await this.#request({ ...spec, schema: DeleteBodySchema }, context);
+    await this.#request(DELETE, `/groups/${projectId}/invites/${invitationId}`, undefined, DeleteBodySchema, context);
   }
 
-  async #request<T>(spec: RequestSpec<T>, context: CallContext): Promise<T> {
-    const url = this.baseUrl + spec.path;
+  async #request<T>(call: Call, path: string, body: unknown, schema: z.ZodType<T>, context: CallContext): Promise<T> {
+    const url = this.#baseUrl + path;
     const request: UpstreamRequest =
-      spec.body === undefined
-        ? { url, method: spec.method, headers: JSON_ACCEPT }
-        : { url, method: spec.method, headers: JSON_BODY, body: JSON.stringify(spec.body) };
+      body === undefined
+        ? { url, method: call.method, headers: JSON_ACCEPT }
+        : { url, method: call.method, headers: JSON_BODY, body: JSON.stringify(body) };
     const startedAt = performance.now();
     const { response, error, cost } = await this.#options.send(request, context);
     let failure = error;
@@ -178,10 +153,11 @@ export class OpsManagerClient {
       if (response === undefined) throw error;
       context.onAnswer?.(response.status);
       if (response.status < 200 || response.status > 299) {
-        throw errorFromResponse({ ...response, resource: spec.resource, callerKey: this.#options.callerCredentials });
+        throw errorFromResponse({ ...response, resource: call.resource, callerKey: this.#options.callerCredentials });
       }
-      if (spec.emptyOk && response.body.trim() === '') return undefined as T;
-      return this.#parse(spec, response.body);
+      // DELETE answers 204 with no body.
+      if (call.method === 'DELETE' && response.body.trim() === '') return undefined as T;
+      return this.#parse(call, schema, response.body);
     } catch (thrown) {
       failure =
         thrown instanceof GatewayError
@@ -189,21 +165,32 @@ export class OpsManagerClient {
           : new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Ops Manager call failed.', { cause: thrown });
       throw failure;
     } finally {
-      this.#report({ method: spec.method, route: spec.route, ...cost }, context, startedAt, failure);
+      this.#report({ method: call.method, route: call.route, ...cost }, context, startedAt, failure);
     }
   }
 
   #report(report: CallReport, context: CallContext, startedAt: number, failure: GatewayError | undefined): void {
     const { method, route, retries, roundTrips, status } = report;
     const durationMs = Math.round((performance.now() - startedAt) * 10) / 10;
-    const { requestId } = context;
-    const line = { requestId, method, route, status, durationMs, retries: retries.length, roundTrips };
-    const retried =
-      retries.length === 0 ? {} : { retriedOn: retries.map((r) => r.code), backoffMs: retries.map((r) => r.delayMs) };
-    if (failure === undefined) this.#options.logger.info({ ...line, ...retried }, 'upstream call');
-    else {
-      const codes = { code: failure.code, upstreamErrorCode: failure.upstreamErrorCode };
-      this.#options.logger.warn({ ...line, ...retried, ...codes }, 'upstream call failed');
+    const { logger } = this.#options;
+    if (logger.isLevelEnabled(failure ? 'warn' : 'info')) {
+      const line = {
+        requestId: context.requestId,
+        method,
+        route,
+        status,
+        durationMs,
+        retries: retries.length,
+        roundTrips,
+      };
+      const retried =
+        retries.length === 0 ? {} : { retriedOn: retries.map((r) => r.code), backoffMs: retries.map((r) => r.delayMs) };
+      if (failure === undefined) logger.info({ ...line, ...retried }, 'upstream call');
+      else
+        logger.warn(
+          { ...line, ...retried, code: failure.code, upstreamErrorCode: failure.upstreamErrorCode },
+          'upstream call failed',
+        );
     }
     // Started where the call started, ended now: the active context is still the operation's.
     const span = tracer.startSpan(`Ops Manager ${method} ${route}`, {
@@ -227,10 +214,10 @@ export class OpsManagerClient {
    * Reads a 2xx body. For a change, an unreadable 2xx is MUTATION_OUTCOME_UNKNOWN, not a failure: Ops Manager (or
    * something in front of it) accepted the request, and what happened is unknown.
    */
-  #parse<T>(spec: RequestSpec<T>, body: string): T {
+  #parse<T>(call: Call, schema: z.ZodType<T>, body: string): T {
     const unreadable = (what: string, log: object, message: string) => {
-      this.#options.logger.warn({ method: spec.method, route: spec.route, ...log }, message);
-      return spec.method === 'GET'
+      this.#options.logger.warn({ method: call.method, route: call.route, ...log }, message);
+      return call.method === 'GET'
         ? new UpstreamError(ErrorCode.UPSTREAM_BAD_RESPONSE, `Ops Manager answered with a body ${what}.`)
         : new OutcomeUnknownError(
             `Ops Manager accepted the change but answered with a body ${what}; read the invitation again before retrying.`,
@@ -242,7 +229,7 @@ export class OpsManagerClient {
     } catch {
       throw unreadable('that is not JSON', { bytes: body.length }, 'upstream body is not JSON');
     }
-    const parsed = spec.schema.safeParse(json);
+    const parsed = schema.safeParse(json);
     // Paths only: the values may be personal data.
     if (!parsed.success) {
       const paths = parsed.error.issues.slice(0, 5).map((issue) => issue.path.join('.'));

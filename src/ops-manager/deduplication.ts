@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { abandoned, abortedBeforeSending } from '../errors/upstream.ts';
 import { onAbort } from '../operation-deadline.ts';
 import type { CallContext, OpsManagerClient } from './client.ts';
-import type { Invitation } from './schemas.ts';
+import type { Invitation } from '../invitation.ts';
 
 /**
  * Deduplication of the one read there is, a project's pending invitations, at two scopes, and cleared together by

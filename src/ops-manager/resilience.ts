@@ -94,6 +94,16 @@ const STATES: Record<CircuitState, BreakerState> = {
   [CircuitState.Isolated]: 'open',
 };
 const PROJECT = /\/groups\/([^/?]+)/;
+const TRY_LATER = 'Ops Manager asked to try later.';
+
+/** One logical call, as its attempts see it. */
+type Attempt = {
+  request: UpstreamRequest;
+  context: CallContext;
+  digest: DigestClient;
+  credentials: string;
+  cost: CallCost;
+};
 
 /**
  * Everything between the client and Digest, shared by the whole process (the gateway's key and every passthrough
@@ -123,7 +133,7 @@ export function createResilience(options: ResilienceOptions): Resilience {
   });
 
   /** One attempt, Digest round trips included, with its own timeout. */
-  async function send(request: UpstreamRequest, context: CallContext, digest: DigestClient, cost: CallCost) {
+  async function send({ request, context, digest, cost }: Attempt): Promise<UpstreamResponse> {
     const operation = context.signal;
     if (operation?.aborted) throw abortedBeforeSending(operation);
     const attempt = new AbortController();
@@ -134,7 +144,6 @@ export function createResilience(options: ResilienceOptions): Resilience {
     });
     const stopWatching = operation && onAbort(operation, () => attempt.abort(operation.reason));
     const started = performance.now();
-    const leaveOut = context.uncounted === true;
     try {
       const { response, challenges } = await digest.send({ ...request, signal: attempt.signal }, (each) => {
         cost.roundTrips += 1;
@@ -143,15 +152,13 @@ export function createResilience(options: ResilienceOptions): Resilience {
       cost.challenges += challenges;
       cost.status = response.status;
       cost.attempts.push({ status: String(response.status), durationMs: elapsed(started) });
-      if (leaveOut) uncounted.add(response);
+      if (context.uncounted) uncounted.add(response);
       return response;
     } catch (error) {
       const failure = transportError(error, request.method, timedOut, operation);
-      cost.attempts.push({
-        status: failure.code === ErrorCode.UPSTREAM_TIMEOUT ? 'timeout' : 'network',
-        durationMs: elapsed(started),
-      });
-      if (leaveOut || (operation?.aborted && !isDeadline(operation))) uncounted.add(failure);
+      const status = failure.code === ErrorCode.UPSTREAM_TIMEOUT ? 'timeout' : 'network';
+      cost.attempts.push({ status, durationMs: elapsed(started) });
+      if (context.uncounted || (operation?.aborted && !isDeadline(operation))) uncounted.add(failure);
       throw failure;
     } finally {
       cancelTimer();
@@ -160,61 +167,54 @@ export function createResilience(options: ResilienceOptions): Resilience {
   }
 
   /** One attempt under the cap, the pause and the breaker. */
-  function attempt(
-    request: UpstreamRequest,
-    context: CallContext,
-    digest: DigestClient,
-    credentials: string,
-    cost: CallCost,
-  ) {
+  function attempt(call: Attempt): Promise<UpstreamResponse> {
     const queued = performance.now();
     return queue.run(
-      context.caller ?? '',
+      call.context.caller ?? '',
       async () => {
-        cost.queueMs += performance.now() - queued;
-        const key = `${credentials}:${PROJECT.exec(request.url)?.[1]?.toLowerCase() ?? '-'}`;
+        call.cost.queueMs += performance.now() - queued;
+        const key = `${call.credentials}:${PROJECT.exec(call.request.url)?.[1]?.toLowerCase() ?? '-'}`;
         const remaining = await pauses.remainingMs(key);
         if (remaining > 0) {
           options.onPause?.('refused');
           throw new UpstreamPausedError(Math.ceil(remaining / 1000));
         }
-        let response: UpstreamResponse;
-        try {
-          response = await breaker.execute(() => send(request, context, digest, cost));
-        } catch (error) {
-          if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError)
-            throw new CircuitOpenError();
-          throw error;
-        }
-        if (response.status === 429) {
-          const seconds = parseRetryAfter(response.headers['retry-after'], clock.now());
-          if (seconds !== undefined && seconds > 0) {
-            await pauses.pause(key, seconds * 1000);
-            options.onPause?.('started');
-          }
+        const response = await breaker
+          .execute(() => send(call))
+          .catch((error: unknown) => {
+            throw error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError
+              ? new CircuitOpenError()
+              : error;
+          });
+        const seconds = response.status === 429 ? retryAfter(response) : undefined;
+        if (seconds !== undefined && seconds > 0) {
+          await pauses.pause(key, seconds * 1000);
+          options.onPause?.('started');
         }
         return response;
       },
-      { signal: context.signal, onAbort: abortedBeforeSending },
+      { signal: call.context.signal, onAbort: abortedBeforeSending },
     );
   }
+
+  const retryAfter = (response: UpstreamResponse) => parseRetryAfter(response.headers['retry-after'], clock.now());
 
   return {
     async call(request, context, digest, credentials) {
       const cost: CallCost = { attempts: [], retries: [], roundTrips: 0, challenges: 0, status: undefined, queueMs: 0 };
-      const idempotent = request.method === 'GET';
+      const call: Attempt = { request, context, digest, credentials, cost };
       for (let tried = 0; ; tried += 1) {
         let response: UpstreamResponse | undefined;
         let failure: GatewayError;
         try {
-          response = await attempt(request, context, digest, credentials, cost);
+          response = await attempt(call);
           if (response.status < 500 && response.status !== 429) return { response, cost };
-          const limited = response.status === 429;
-          failure = new UpstreamError(
-            limited ? ErrorCode.UPSTREAM_RATE_LIMITED : ErrorCode.UPSTREAM_UNAVAILABLE,
-            'Ops Manager asked to try later.',
-            { retryAfterSeconds: limited ? parseRetryAfter(response.headers['retry-after'], clock.now()) : undefined },
-          );
+          failure =
+            response.status === 429
+              ? new UpstreamError(ErrorCode.UPSTREAM_RATE_LIMITED, TRY_LATER, {
+                  retryAfterSeconds: retryAfter(response),
+                })
+              : new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, TRY_LATER);
         } catch (error) {
           failure =
             error instanceof GatewayError
@@ -222,18 +222,22 @@ export function createResilience(options: ResilienceOptions): Resilience {
               : new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Ops Manager call failed.', { cause: error });
         }
         const giveUp = (): CallResult => (response ? { response, cost } : { error: failure, cost });
+        const idempotent = request.method === 'GET';
+        const now = clock.now();
         const delay = retryDelay(
           failure,
-          { attempt: tried, idempotent, now: clock.now(), deadlineAt: context.deadlineAt, random: clock.random() },
+          { attempt: tried, idempotent, now, deadlineAt: context.deadlineAt, random: clock.random() },
           policy,
         );
         if (delay === undefined || context.signal?.aborted) return giveUp();
         cost.retries.push({ code: failure.code, delayMs: delay });
-        try {
-          await clock.sleep(delay, context.signal);
-        } catch {
+        if (
+          !(await clock.sleep(delay, context.signal).then(
+            () => true,
+            () => false,
+          ))
+        )
           return giveUp();
-        }
       }
     },
     status: () => ({

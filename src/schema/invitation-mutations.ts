@@ -1,6 +1,6 @@
 import type { Completed } from '../changes/completion.ts';
 import { AlreadyExistsError, ConcurrentChangeError, InvalidInputError } from '../errors/index.ts';
-import type { Invitation, ProjectRole } from '../ops-manager/schemas.ts';
+import type { Invitation, ProjectRole } from '../invitation.ts';
 import { builder } from './builder.ts';
 import { commonMutationErrors } from './errors.ts';
 import { InvitationRef } from './invitation.ts';

@@ -1,4 +1,4 @@
-import { isProjectRole, type Invitation } from '../ops-manager/schemas.ts';
+import { isProjectRole, type Invitation } from '../invitation.ts';
 import { builder } from './builder.ts';
 import { ProjectRef } from './project.ts';
 import { ProjectRoleEnum } from './roles.ts';

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../errors/index.ts';
-import { sameUsername } from '../ops-manager/schemas.ts';
+import { sameUsername } from '../invitation.ts';
 import type { GatewayContext } from '../context.ts';
 import { builder } from './builder.ts';
 import { InvitationRef } from './invitation.ts';

@@ -1,4 +1,4 @@
-import { PROJECT_ROLES } from '../ops-manager/schemas.ts';
+import { PROJECT_ROLES } from '../invitation.ts';
 import { builder } from './builder.ts';
 
 const descriptions: Record<(typeof PROJECT_ROLES)[number], string> = {

@@ -1,6 +1,6 @@
 import { GraphQLError, Kind } from 'graphql';
 import { ErrorCode } from '../errors/index.ts';
-import { EmailSchema, formatTimestamp } from '../ops-manager/schemas.ts';
+import { EmailSchema, formatTimestamp } from '../invitation.ts';
 import { builder } from './builder.ts';
 
 function badInput(message: string): GraphQLError {

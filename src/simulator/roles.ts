@@ -1,6 +1,6 @@
 /**
  * The project roles Ops Manager accepts in an invitation; input is validated against this list.
- * Kept apart from the gateway's own list (src/ops-manager/schemas.ts) on purpose: the simulator
+ * Kept apart from the gateway's own list (src/invitation.ts) on purpose: the simulator
  * plays the server, and sharing the client's list would hide a mismatch instead of exposing it.
  */
 export const PROJECT_ROLES = [

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { parse, validate } from 'graphql';
-import { EmailSchema, PROJECT_ROLES } from '../../src/ops-manager/schemas.ts';
+import { EmailSchema, PROJECT_ROLES } from '../../src/invitation.ts';
 import { schema } from '../../src/schema/index.ts';
 
 /**

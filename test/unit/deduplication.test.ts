@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DeadlineExceeded } from '../../src/operation-deadline.ts';
 import type { CallContext, OpsManagerClient } from '../../src/ops-manager/client.ts';
 import { createDeduplication, SharedReads } from '../../src/ops-manager/deduplication.ts';
-import type { Invitation } from '../../src/ops-manager/schemas.ts';
+import type { Invitation } from '../../src/invitation.ts';
 
 type ReadOptions = CallContext;
 

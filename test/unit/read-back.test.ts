@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compare } from '../../src/changes/read-back.ts';
-import type { Invitation } from '../../src/ops-manager/schemas.ts';
+import type { Invitation } from '../../src/invitation.ts';
 
 const invitation = (id: string, username: string, roleNames: string[]) =>
   ({ id, username, roleNames }) as unknown as Invitation;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvitationListBodySchema, isProjectRole, sameUsername, toInvitation } from '../../src/ops-manager/schemas.ts';
+import { InvitationListBodySchema, toInvitation } from '../../src/ops-manager/schemas.ts';
+import { isProjectRole, sameUsername } from '../../src/invitation.ts';
 import { fixture } from '../fixtures.ts';
 
 describe('upstream invitation bodies', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, NotFoundError } from '../../src/errors/index.ts';
 import type { CallContext, OpsManagerClient } from '../../src/ops-manager/client.ts';
-import type { Invitation } from '../../src/ops-manager/schemas.ts';
+import type { Invitation } from '../../src/invitation.ts';
 import { UpstreamSession } from '../../src/ops-manager/session.ts';
 
 /** A client that records its calls; changes fail when `fail` is set. */
