@@ -11,8 +11,8 @@ export interface DigestClientOptions {
   /** Source of the cnonce. @default node:crypto randomBytes */
   randomBytes?: (size: number) => Uint8Array;
   logger?: { debug(obj: object, msg?: string): void; warn(obj: object, msg?: string): void } | undefined;
-  /** Tells an idle spell. @default systemClock */
-  clock?: Pick<Clock, 'now'> | undefined;
+  /** Tells an idle spell, and ends a hold. @default systemClock */
+  clock?: Pick<Clock, 'now' | 'after'> | undefined;
 }
 
 /** Since the client was made: calls, HTTP requests, Digest challenges, stale renewals of the shared nonce. */
@@ -27,6 +27,11 @@ const MAX_REQUESTS = 3;
 const MAX_LANES = 256;
 /** Idle this long, the connections may be gone (Node and Apache close idle ones after 5 s, undici after 4 s). */
 const IDLE_RESET_MS = 4_000;
+/**
+ * How long a request that may open a connection holds back the shared nonce's next requests: far longer than a
+ * connection takes, far shorter than an attempt's timeout, so that one that hangs cannot time the others out with it.
+ */
+export const OPENER_HOLD_MS = 1_000;
 const md5 = (text: string): string => createHash('md5').update(text, 'utf8').digest('hex');
 
 /** 128 random bits as hex, drawn from 4 KiB of node:crypto refilled when used up: one system call per 256 cnonces. */
@@ -164,6 +169,14 @@ export class DigestClient {
         ? request.headers
         : { ...request.headers, authorization: this.#authorization(request, nonce) };
     const opener = this.#inFlight >= this.#warm;
+    let holding = opener;
+    const release = () => {
+      if (!holding) return;
+      holding = false;
+      this.#openers -= 1;
+      this.#changed.emit('change');
+    };
+    const endHold = opener ? this.#options.clock!.after(OPENER_HOLD_MS, release) : undefined;
     this.#inFlight += 1;
     if (opener) this.#openers += 1;
     this.#stats.httpRequests += 1;
@@ -174,10 +187,8 @@ export class DigestClient {
     } finally {
       this.#inFlight -= 1;
       if (this.#inFlight === 0) this.#idleSince = this.#options.clock!.now();
-      if (opener) {
-        this.#openers -= 1;
-        this.#changed.emit('change');
-      }
+      endHold?.();
+      release();
     }
   }
 

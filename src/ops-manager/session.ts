@@ -1,5 +1,6 @@
 import type { ChangeSend } from '../changes/attempts.ts';
 import { type ChangeSpec, type Completed, completeChange } from '../changes/completion.ts';
+import type { DesiredState } from '../changes/read-back.ts';
 import type { CallContext, OpsManagerClient } from './client.ts';
 import { createDeduplication, type Deduplication } from './deduplication.ts';
 import type { Invitation, ProjectRole } from '../invitation.ts';
@@ -37,41 +38,22 @@ export class UpstreamSession {
     input: { username: string; roles: readonly ProjectRole[] },
     sends: ChangeSend[] = [],
   ): Promise<Completed<{ invitation: Invitation }>> {
-    return this.#change(
-      {
-        projectId,
-        desired: { kind: 'invited', username: input.username, roles: input.roles },
-        send: async (options) => ({ invitation: await this.#client.createInvitation(projectId, input, options) }),
-        fromRead: (read) => ({ invitation: read! }),
-      },
-      sends,
-    );
+    const desired = { kind: 'invited', username: input.username, roles: input.roles } as const;
+    return this.#change(projectId, desired, sends, (call) => this.#client.createInvitation(projectId, input, call));
   }
 
   /** Replaces ALL roles of the invitation (PATCH by id, or the Cloud Manager form by username). */
   updateInvitationRoles(
     projectId: string,
-    selector: InvitationSelector,
+    { id, username }: InvitationSelector,
     roles: readonly ProjectRole[],
     sends: ChangeSend[] = [],
   ): Promise<Completed<{ invitation: Invitation }>> {
-    return this.#change(
-      {
-        projectId,
-        desired: {
-          kind: 'roles',
-          invitationId: selector.id ?? undefined,
-          username: selector.username ?? undefined,
-          roles,
-        },
-        send: async (options) => ({
-          invitation: selector.id
-            ? await this.#client.updateInvitationRoles(projectId, selector.id, roles, options)
-            : await this.#client.updateInvitationRolesByUsername(projectId, selector.username!, roles, options),
-        }),
-        fromRead: (read) => ({ invitation: read! }),
-      },
-      sends,
+    const desired = { kind: 'roles', invitationId: id ?? undefined, username: username ?? undefined, roles } as const;
+    return this.#change(projectId, desired, sends, (call) =>
+      id
+        ? this.#client.updateInvitationRoles(projectId, id, roles, call)
+        : this.#client.updateInvitationRolesByUsername(projectId, username!, roles, call),
     );
   }
 
@@ -80,22 +62,32 @@ export class UpstreamSession {
     invitationId: string,
     sends: ChangeSend[] = [],
   ): Promise<Completed<{ invitationId: string; projectId: string }>> {
-    return this.#change(
-      {
-        projectId,
-        desired: { kind: 'gone', invitationId },
-        send: async (options) => {
-          await this.#client.deleteInvitation(projectId, invitationId, options);
-          return { invitationId, projectId };
-        },
-        fromRead: () => ({ invitationId, projectId }),
-      },
+    const deleted = { invitationId, projectId };
+    const change: ChangeSpec<typeof deleted> = {
+      projectId,
+      desired: { kind: 'gone', invitationId },
+      send: (call) => this.#client.deleteInvitation(projectId, invitationId, call).then(() => deleted),
+      fromRead: () => deleted,
+    };
+    return this.#complete(change, sends);
+  }
+
+  /** A change whose success is the invitation, as Ops Manager answered or as a read showed it. */
+  #change(
+    projectId: string,
+    desired: DesiredState,
+    sends: ChangeSend[],
+    send: (call: CallContext) => Promise<Invitation>,
+  ): Promise<Completed<{ invitation: Invitation }>> {
+    const fromRead = (read: Invitation | null) => ({ invitation: read! });
+    return this.#complete(
+      { projectId, desired, send: async (call) => ({ invitation: await send(call) }), fromRead },
       sends,
     );
   }
 
   /** One change, finished when its response was lost and that is safe (completeChange). */
-  async #change<T>(change: ChangeSpec<T>, sends: ChangeSend[]): Promise<Completed<T>> {
+  async #complete<T>(change: ChangeSpec<T>, sends: ChangeSend[]): Promise<Completed<T>> {
     try {
       return await completeChange(this.#client, change, this.#call, sends);
     } finally {

@@ -19,33 +19,27 @@ export interface UpstreamStatus {
 }
 
 export interface Upstream {
-  /** The REST client speaking with the gateway's own key pair. */
+  /** The client speaking with the gateway's own key pair. */
   client: OpsManagerClient;
   /**
-   * Passthrough mode: the client speaking with a caller's own API key. Each key (by its
-   * fingerprint) has its own Digest session, so nonces never mix between callers and a wrong key
-   * fails alone; the least recently used beyond `maxSessions` are dropped. All of them share the
-   * gateway's in-flight cap and breaker: one Ops Manager, one view of its health.
+   * Passthrough mode: the client speaking with a caller's own API key, with a Digest session of its own (nonces never
+   * mix, a wrong key fails alone), the least recently used beyond `maxSessions` dropped. All share the cap and breaker.
    */
   clientFor(apiKey: ApiKey): OpsManagerClient;
-  /** The breaker's state and the cap's load, for metrics and readiness. */
   status(): UpstreamStatus;
   /** Whether Ops Manager answers HTTP at all (any status, even 401): an unauthenticated GET of the base URL, for readiness. */
   reachable(timeoutMs?: number): Promise<boolean>;
-  /** Closes the keep-alive pool. */
   close(): Promise<void>;
 }
 
 export interface UpstreamOptions
   extends UpstreamConfig,
     Pick<ResilienceOptions, 'logger' | 'timeoutMs' | 'maxInFlight' | 'retry' | 'breaker' | 'fairQueue'> {
-  /** @default systemClock */
   clock?: Clock | undefined;
-  /** Told of every call and loader batch (metrics). */
   observer?: UpstreamObserver | undefined;
   /** Wraps the pooled HTTP transport under the Digest step (tests count with it). */
   wrapTransport?: ((send: Send) => Send) | undefined;
-  /** Passthrough mode: Digest sessions kept, one per caller key (PASSTHROUGH_MAX_SESSIONS). */
+  /** PASSTHROUGH_MAX_SESSIONS */
   maxSessions: number;
   /** Identical reads in flight share one GET (deduplication.ts); off, every read sends its own. @default true */
   coalesceReads?: boolean | undefined;

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import DigestFetch from 'digest-fetch';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type Clock, systemClock } from '../../src/clock.ts';
+import { OPENER_HOLD_MS } from '../../src/ops-manager/digest.ts';
 import { DigestChallengeError } from '../../src/ops-manager/digest-challenge.ts';
 import { FetchDigestClient, type FetchLike } from '../fetch-send.ts';
 
@@ -146,7 +148,11 @@ afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
 });
 
-async function setup(options: TestServerOptions = {}, credentials = USER, now?: () => number) {
+async function setup(
+  options: TestServerOptions = {},
+  credentials = USER,
+  clock?: Partial<Pick<Clock, 'now' | 'after'>>,
+) {
   const server = await DigestTestServer.start(options);
   const agent = new Agent({ connections: 64 });
   cleanups.push(
@@ -159,7 +165,7 @@ async function setup(options: TestServerOptions = {}, credentials = USER, now?: 
     debug: (obj: object, msg?: string) => logs.push(obj, msg),
     warn: (obj: object, msg?: string) => logs.push(obj, msg),
   };
-  const client = new FetchDigestClient({ credentials, fetch, logger, ...(now ? { clock: { now } } : {}) });
+  const client = new FetchDigestClient({ credentials, fetch, logger, clock: { ...systemClock, ...clock } });
   return { server, client, logs, fetch, url: (path = '/groups/1/invites') => `${server.baseUrl}${path}` };
 }
 
@@ -227,7 +233,7 @@ describe('DigestClient under concurrency', () => {
 
   it('opens new connections one at a time after an idle period, so no count is overtaken', async () => {
     let clock = 0;
-    const { server, client, url } = await setup({}, USER, () => clock);
+    const { server, client, url } = await setup({}, USER, { now: () => clock });
     let next = 0;
     await times(30, async () => {
       while (next++ < 300) await (await client.fetch(url())).arrayBuffer();
@@ -277,6 +283,42 @@ describe('DigestClient under concurrency', () => {
       [1, 3, 4, 5, 6, 7, 8, 9, 10],
       [1, 2],
     ]);
+  });
+
+  it('lets a request that may open a connection hold the others back for OPENER_HOLD_MS at most, so one that hangs does not hang them', async () => {
+    let releaseHeld!: () => void;
+    const held = new Promise<void>((resolve) => {
+      releaseHeld = resolve;
+    });
+    const holds: Array<{ ms: number; end: () => void }> = [];
+    const { server, client, url } = await setup(
+      { beforeCheck: (e) => (e.headers['x-attempt'] === 'hangs' ? held : undefined) },
+      USER,
+      {
+        after: (ms, end) => {
+          holds.push({ ms, end });
+          return () => {};
+        },
+      },
+    );
+    await client.fetch(url()); // one connection warm
+    const first = client.fetch(url());
+    // In flight beside `first`, this one may open a second connection: it holds the shared nonce's next requests.
+    const hanging = client.fetch(url(), { headers: { 'x-attempt': 'hangs' } });
+    expect((await first).status).toBe(200);
+    const heldBack = times(3, () => client.fetch(url()));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const before = server.count();
+    expect(before).toBe(4); // the probe, the first call, `first` and the hanging one: the three wait
+    const hold = holds.at(-1)!; // the hanging request's
+    expect(hold.ms).toBe(OPENER_HOLD_MS);
+    hold.end(); // its time is up
+
+    expect((await heldBack).map((r) => r.status)).toEqual([200, 200, 200]);
+    releaseHeld();
+    // Overtaken while it hung, its count is refused; it retries on a nonce of its own.
+    expect((await hanging).status).toBe(200);
+    expect(server.count('replay')).toBe(1);
   });
 
   it('stays correct against a server that checks counts out of order, as Apache does', async () => {
