@@ -1,10 +1,8 @@
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { z } from 'zod';
 import { type Clock, systemClock } from '../clock.ts';
 import { ErrorCode, GatewayError, OutcomeUnknownError, UpstreamError } from '../errors/index.ts';
 import { errorFromResponse, type UpstreamResource } from '../errors/upstream.ts';
 import type { Logger } from '../logger.ts';
-import { tracer } from '../observability/tracing.ts';
 import type { SharedReads } from './deduplication.ts';
 import type { CallCost, CallResult } from './resilience.ts';
 import type { Invitation, ProjectRole } from '../invitation.ts';
@@ -26,13 +24,18 @@ export interface CallContext {
   uncounted?: boolean | undefined;
 }
 
-/** What a call cost, with its method and route (as Ops Manager documents it: no ids). */
+/** A finished call: what it was (its route as Ops Manager documents it: no ids), what it cost, how it ended. */
 export interface CallReport extends CallCost {
   method: string;
   route: string;
+  requestId: string | undefined;
+  /** performance.now() when the call started, and how long it took. */
+  startedAt: number;
+  durationMs: number;
+  failure: { code: string; upstreamErrorCode: string | undefined } | undefined;
 }
 
-/** Hooks for metrics (must not throw): a call is over; a loader asked for this many projects; a 429 pause started, or refused a call. */
+/** Told (must not throw) of each finished call (observability/upstream-calls.ts logs and traces it), each loader batch, each 429 pause started or call it refused. */
 export interface UpstreamObserver {
   call?(report: Readonly<CallReport>): void;
   batch?(size: number): void;
@@ -86,11 +89,9 @@ export class OpsManagerClient {
   readonly sharedReads: SharedReads | undefined;
   readonly #options: OpsManagerClientOptions;
   readonly #baseUrl: string;
-  readonly #host: string;
 
   constructor(options: OpsManagerClientOptions) {
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.#host = new URL(this.#baseUrl).host;
     this.observer = options.observer ?? {};
     this.clock = options.clock ?? systemClock;
     this.credentials = options.credentials ?? 'gateway';
@@ -165,49 +166,11 @@ export class OpsManagerClient {
           : new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Ops Manager call failed.', { cause: thrown });
       throw failure;
     } finally {
-      this.#report({ method: call.method, route: call.route, ...cost }, context, startedAt, failure);
+      const durationMs = Math.round((performance.now() - startedAt) * 10) / 10;
+      const failed = failure && { code: failure.code, upstreamErrorCode: failure.upstreamErrorCode };
+      const { requestId } = context;
+      this.observer.call?.({ ...call, ...cost, requestId, startedAt, durationMs, failure: failed });
     }
-  }
-
-  #report(report: CallReport, context: CallContext, startedAt: number, failure: GatewayError | undefined): void {
-    const { method, route, retries, roundTrips, status } = report;
-    const durationMs = Math.round((performance.now() - startedAt) * 10) / 10;
-    const { logger } = this.#options;
-    if (logger.isLevelEnabled(failure ? 'warn' : 'info')) {
-      const line = {
-        requestId: context.requestId,
-        method,
-        route,
-        status,
-        durationMs,
-        retries: retries.length,
-        roundTrips,
-      };
-      const retried =
-        retries.length === 0 ? {} : { retriedOn: retries.map((r) => r.code), backoffMs: retries.map((r) => r.delayMs) };
-      if (failure === undefined) logger.info({ ...line, ...retried }, 'upstream call');
-      else
-        logger.warn(
-          { ...line, ...retried, code: failure.code, upstreamErrorCode: failure.upstreamErrorCode },
-          'upstream call failed',
-        );
-    }
-    // Started where the call started, ended now: the active context is still the operation's.
-    const span = tracer.startSpan(`Ops Manager ${method} ${route}`, {
-      kind: SpanKind.CLIENT,
-      startTime: performance.timeOrigin + startedAt,
-      attributes: {
-        'http.request.method': method,
-        'url.template': route,
-        'server.address': this.#host,
-        'gateway.retries': retries.length,
-        'gateway.round_trips': roundTrips,
-      },
-    });
-    if (status !== undefined) span.setAttribute('http.response.status_code', status);
-    if (failure !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: failure.code });
-    span.end();
-    this.observer.call?.(report);
   }
 
   /**

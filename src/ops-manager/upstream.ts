@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { ApiKey } from '../auth/caller.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import type { UpstreamConfig } from '../config.ts';
+import { reportUpstreamCalls } from '../observability/upstream-calls.ts';
 import { OpsManagerClient, type UpstreamObserver } from './client.ts';
 import { SharedReads } from './deduplication.ts';
 import { DigestClient } from './digest.ts';
@@ -64,6 +65,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     onPause: options.observer?.pause?.bind(options.observer),
   });
   const sharedReads = options.coalesceReads === false ? undefined : new SharedReads();
+  const observer = reportUpstreamCalls(options.logger, new URL(options.baseUrl).host, options.observer);
 
   const clientOf = (username: string, password: string, credentials: string): OpsManagerClient => {
     const digest = new DigestClient({ credentials: { username, password }, logger: options.logger });
@@ -71,7 +73,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       baseUrl: options.baseUrl,
       send: (request, context) => resilience.call(request, context, digest, credentials),
       logger: options.logger,
-      observer: options.observer,
+      observer,
       clock,
       callerCredentials: credentials !== 'gateway',
       credentials,
