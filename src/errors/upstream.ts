@@ -32,6 +32,8 @@ export interface UpstreamFailure {
   resource: UpstreamResource;
   /** The key is the caller's own (passthrough): its refusal means the caller is not authenticated (401), not that the gateway is misconfigured. */
   callerKey?: boolean | undefined;
+  /** The injected clock's now, for a Retry-After given as a date. @default Date.now() */
+  now?: number | undefined;
 }
 
 // 401s that mean "your key is fine, but it may not do this here".
@@ -86,7 +88,7 @@ export function errorFromResponse(failure: UpstreamFailure): GatewayError {
     return new UpstreamError(
       ErrorCode.UPSTREAM_RATE_LIMITED,
       'Ops Manager is rate limiting the gateway; try again later.',
-      { ...options, retryAfterSeconds: parseRetryAfter(headers['retry-after']) },
+      { ...options, retryAfterSeconds: parseRetryAfter(headers['retry-after'], failure.now) },
     );
   }
   if (status === 400 || status === 422) {
@@ -172,6 +174,12 @@ export function abandoned(signal: AbortSignal): GatewayError {
   return isDeadline(signal)
     ? new UpstreamError(ErrorCode.UPSTREAM_TIMEOUT, 'Ops Manager did not answer in time.')
     : new CallCancelledError('The operation was cancelled before Ops Manager answered.');
+}
+
+/** Any failure of a call as a gateway error: unknown ones as UPSTREAM_UNAVAILABLE. */
+export function asGatewayError(error: unknown): GatewayError {
+  if (error instanceof GatewayError) return error;
+  return new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Ops Manager call failed.', { cause: error });
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { type Clock, systemClock } from '../clock.ts';
-import { ErrorCode, GatewayError, OutcomeUnknownError, UpstreamError } from '../errors/index.ts';
-import { errorFromResponse, type UpstreamResource } from '../errors/upstream.ts';
+import { ErrorCode, OutcomeUnknownError, UpstreamError } from '../errors/index.ts';
+import { asGatewayError, errorFromResponse, type UpstreamResource } from '../errors/upstream.ts';
 import type { Logger } from '../logger.ts';
 import type { SharedReads } from './deduplication.ts';
 import type { CallCost, CallResult } from './resilience.ts';
@@ -78,8 +78,7 @@ const JSON_BODY = { accept: 'application/json', 'content-type': 'application/jso
  * The project-invitation calls of the Ops Manager public API v1.0, in the manner of datasource-rest: each is sent
  * through the resilience step (upstream.ts binds it to a key's Digest session), and its response read here, once: a
  * non-2xx through the one error mapping (errors/upstream.ts), a 2xx body validated with zod at this edge, so the code
- * past it can trust the Invitation type. What the call cost comes back with its result and is reported here: one log
- * line, one client span under the operation's, the metrics observer.
+ * past it can trust the Invitation type. What the call cost comes back with its result; the observer is told once.
  */
 export class OpsManagerClient {
   readonly observer: UpstreamObserver;
@@ -154,16 +153,14 @@ export class OpsManagerClient {
       if (response === undefined) throw error;
       context.onAnswer?.(response.status);
       if (response.status < 200 || response.status > 299) {
-        throw errorFromResponse({ ...response, resource: call.resource, callerKey: this.#options.callerCredentials });
+        const { callerCredentials: callerKey } = this.#options;
+        throw errorFromResponse({ ...response, resource: call.resource, callerKey, now: this.clock.now() });
       }
       // DELETE answers 204 with no body.
       if (call.method === 'DELETE' && response.body.trim() === '') return undefined as T;
       return this.#parse(call, schema, response.body);
     } catch (thrown) {
-      failure =
-        thrown instanceof GatewayError
-          ? thrown
-          : new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Ops Manager call failed.', { cause: thrown });
+      failure = asGatewayError(thrown);
       throw failure;
     } finally {
       const durationMs = Math.round((performance.now() - startedAt) * 10) / 10;

@@ -7,10 +7,12 @@ import {
   IsolatedCircuitError,
 } from 'cockatiel';
 import type { Clock } from '../clock.ts';
-import { ErrorCode, GatewayError, UpstreamError } from '../errors/index.ts';
+import { ErrorCode, GatewayError } from '../errors/index.ts';
 import {
   abortedBeforeSending,
+  asGatewayError,
   CallCancelledError,
+  errorFromResponse,
   CircuitOpenError,
   parseRetryAfter,
   transportError,
@@ -94,7 +96,6 @@ const STATES: Record<CircuitState, BreakerState> = {
   [CircuitState.Isolated]: 'open',
 };
 const PROJECT = /\/groups\/([^/?]+)/;
-const TRY_LATER = 'Ops Manager asked to try later.';
 
 /** One logical call, as its attempts see it. */
 type Attempt = {
@@ -198,46 +199,34 @@ export function createResilience(options: ResilienceOptions): Resilience {
   }
 
   const retryAfter = (response: UpstreamResponse) => parseRetryAfter(response.headers['retry-after'], clock.now());
+  /** Ops Manager's "try later" (429, 5xx) as the failure to retry on; undefined for any other answer. */
+  const tryLater = (response: UpstreamResponse) =>
+    response.status === 429 || response.status >= 500
+      ? errorFromResponse({ ...response, resource: 'project', now: clock.now() })
+      : undefined;
 
   return {
     async call(request, context, digest, credentials) {
       const cost: CallCost = { attempts: [], retries: [], roundTrips: 0, challenges: 0, status: undefined, queueMs: 0 };
       const call: Attempt = { request, context, digest, credentials, cost };
       for (let tried = 0; ; tried += 1) {
-        let response: UpstreamResponse | undefined;
-        let failure: GatewayError;
-        try {
-          response = await attempt(call);
-          if (response.status < 500 && response.status !== 429) return { response, cost };
-          failure =
-            response.status === 429
-              ? new UpstreamError(ErrorCode.UPSTREAM_RATE_LIMITED, TRY_LATER, {
-                  retryAfterSeconds: retryAfter(response),
-                })
-              : new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, TRY_LATER);
-        } catch (error) {
-          failure =
-            error instanceof GatewayError
-              ? error
-              : new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Ops Manager call failed.', { cause: error });
-        }
-        const giveUp = (): CallResult => (response ? { response, cost } : { error: failure, cost });
-        const idempotent = request.method === 'GET';
-        const now = clock.now();
-        const delay = retryDelay(
-          failure,
-          { attempt: tried, idempotent, now, deadlineAt: context.deadlineAt, random: clock.random() },
-          policy,
+        const { response, failure } = await attempt(call).then(
+          (answer) => ({ response: answer, failure: tryLater(answer) }),
+          (error: unknown) => ({ response: undefined, failure: asGatewayError(error) }),
         );
-        if (delay === undefined || context.signal?.aborted) return giveUp();
+        if (failure === undefined) return { response: response!, cost };
+        const giveUp = (): CallResult => (response ? { response, cost } : { error: failure, cost });
+        const now = clock.now();
+        const idempotent = request.method === 'GET';
+        const retry = { attempt: tried, idempotent, now, deadlineAt: context.deadlineAt, random: clock.random() };
+        const delay = context.signal?.aborted ? undefined : retryDelay(failure, retry, policy);
+        if (delay === undefined) return giveUp();
         cost.retries.push({ code: failure.code, delayMs: delay });
-        if (
-          !(await clock.sleep(delay, context.signal).then(
-            () => true,
-            () => false,
-          ))
-        )
+        try {
+          await clock.sleep(delay, context.signal);
+        } catch {
           return giveUp();
+        }
       }
     },
     status: () => ({
