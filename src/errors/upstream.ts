@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { BASIC_CHALLENGE } from '../auth/caller.ts';
 import { ErrorCode } from './codes.ts';
 import {
@@ -11,7 +12,6 @@ import {
   UpstreamError,
 } from './gateway-error.ts';
 import { isDeadline } from '../operation-deadline.ts';
-import { ErrorBodySchema } from '../ops-manager/schemas.ts';
 
 /**
  * The one place that turns an upstream failure into a gateway error: a non-2xx response (status and
@@ -106,6 +106,15 @@ export function errorFromResponse(failure: UpstreamFailure): GatewayError {
   }
   return new UpstreamError(ErrorCode.UPSTREAM_REJECTED, `Ops Manager refused the request (${status}).`, options);
 }
+
+/** An Ops Manager error body. Every field may be missing (a real 401 has no errorCode). */
+const ErrorBodySchema = z.looseObject({
+  detail: z.string().optional(),
+  error: z.number().optional(),
+  errorCode: z.string().optional(),
+  reason: z.string().optional(),
+  parameters: z.array(z.unknown()).optional(),
+});
 
 function parseErrorBody(text: string): { errorCode?: string | undefined } {
   try {

@@ -45,17 +45,16 @@ export interface UpstreamObserver {
 export interface OpsManagerClientOptions {
   /** The API's base URL, ending in /api/public/v1.0. */
   baseUrl: string;
-  /** One logical call through the resilience step (upstream.ts binds it to a key's Digest session); tests give a fake. */
+  /** One logical call through the resilience step (upstream.ts binds it to a key's Digest session). */
   send: (request: UpstreamRequest, context: CallContext) => Promise<CallResult>;
   logger: Logger;
   observer?: UpstreamObserver | undefined;
-  /** The clock deadlines are read with (`CallContext.deadlineAt` is in its time). @default systemClock */
+  /** The clock `CallContext.deadlineAt` is in. @default systemClock */
   clock?: Clock | undefined;
-  /** The key is the caller's (passthrough mode): its refusal is UNAUTHENTICATED (errors/upstream.ts). @default false */
+  /** The key is the caller's (passthrough mode): its refusal is UNAUTHENTICATED. @default false */
   callerCredentials?: boolean | undefined;
-  /** Names this client's credentials in the keys of deduplication.ts (reads never cross credentials). @default 'gateway' */
+  /** Names the credentials in deduplication.ts's keys (reads never cross credentials), and its sharing of reads. */
   credentials?: string | undefined;
-  /** The process-wide sharing of reads in flight that operations' reads join (deduplication.ts). @default none */
   sharedReads?: SharedReads | undefined;
 }
 

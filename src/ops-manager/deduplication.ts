@@ -1,17 +1,14 @@
 import DataLoader from 'dataloader';
-import { abandoned, abortedBeforeSending } from '../errors/upstream.ts';
+import { abandoned, abortedBeforeSending, asGatewayError } from '../errors/upstream.ts';
 import { onAbort } from '../operation-deadline.ts';
 import type { CallContext, OpsManagerClient } from './client.ts';
 import type { Invitation } from '../invitation.ts';
 
 /**
- * Deduplication of the one read there is, a project's pending invitations, at two scopes, and cleared together by
- * `changed(projectId)` when a change to the project is over (answered or not):
- * - within an operation, a DataLoader (a new one per operation, so nothing leaks between callers or operations): one
- *   GET per distinct project, whatever aliases and filters ask;
- * - across operations, `SharedReads`: identical reads in flight at once share one GET. No cache: an entry lives
- *   exactly as long as its GET, so nothing is served stale by age.
- * Only this read is deduplicated: changes, and the reads that check a change (src/changes), go to Ops Manager every time.
+ * Deduplication of the one read there is, a project's pending invitations, cleared by `changed(projectId)` when a
+ * change to the project is over (answered or not): within an operation, a DataLoader of its own (one GET per distinct
+ * project, whatever aliases and filters ask); across operations, `SharedReads` (identical reads in flight share one
+ * GET; no cache, so nothing is served stale by age). Changes, and the reads that check them, are never deduplicated.
  */
 export interface Deduplication {
   invitations(projectId: string): Promise<Invitation[]>;
@@ -30,7 +27,7 @@ export function createDeduplication(client: OpsManagerClient, context: CallConte
   const loader = new DataLoader<string, Invitation[]>(
     (projectIds) => {
       client.observer.batch?.(projectIds.length);
-      return Promise.all(projectIds.map((projectId) => read(projectId).catch((error: unknown) => toError(error))));
+      return Promise.all(projectIds.map((projectId) => read(projectId).catch(asGatewayError)));
     },
     { maxBatchSize: 100 },
   );
@@ -50,10 +47,9 @@ interface SharedRead {
 }
 
 /**
- * Identical reads in flight at once, across operations: one GET. The key holds the credentials
- * (Ops Manager answers each key by its own permissions). Each reader keeps its own signal: one who
- * leaves gets its own error at once and the GET goes on for the others; only when every reader
- * has left is it aborted. The GET runs under the first reader's deadline, request id and caller.
+ * Identical reads in flight at once, across operations, by credentials (Ops Manager answers each key by its own
+ * permissions): one GET, run under the first reader's deadline, request id and caller. A reader who leaves gets its own
+ * error at once; the GET is aborted only when every reader has left.
  */
 export class SharedReads {
   readonly #byProject = new Map<string, Map<string, SharedRead>>();
@@ -77,11 +73,8 @@ export class SharedReads {
     if (shared === undefined) {
       const { deadlineAt, requestId, caller } = context;
       const controller = new AbortController();
-      const entry: SharedRead = {
-        controller,
-        readers: 0,
-        promise: read({ signal: controller.signal, deadlineAt, requestId, caller }),
-      };
+      const promise = read({ signal: controller.signal, deadlineAt, requestId, caller });
+      const entry: SharedRead = { controller, readers: 0, promise };
       shared = entry;
       this.#byProject.set(project, reads.set(credentials, entry));
       // Forgotten when its GET is over, unless a newer GET took the key since (after a change).
@@ -114,8 +107,4 @@ function join(shared: SharedRead, signal: AbortSignal | undefined): Promise<Invi
     });
     shared.promise.finally(stopWatching).then(resolve, reject);
   });
-}
-
-function toError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }

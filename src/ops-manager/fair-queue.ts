@@ -52,22 +52,18 @@ export class FairQueue {
 
   #wait(line: string, signal: AbortSignal | undefined, onAbort: (signal: AbortSignal) => Error): Promise<void> {
     return new Promise<void>((resolve, reject) => {
+      const waiting = this.#lines.get(line) ?? [];
       const start = () => {
         signal?.removeEventListener('abort', leave);
         resolve();
       };
       const leave = () => {
-        const waiting = this.#lines.get(line);
-        const index = waiting?.indexOf(start) ?? -1;
-        if (index < 0) return;
-        waiting!.splice(index, 1);
-        if (waiting!.length === 0) this.#lines.delete(line);
+        waiting.splice(waiting.indexOf(start), 1);
+        if (waiting.length === 0 && this.#lines.get(line) === waiting) this.#lines.delete(line);
         this.#pending -= 1;
         reject(onAbort(signal!));
       };
-      const waiting = this.#lines.get(line);
-      if (waiting) waiting.push(start);
-      else this.#lines.set(line, [start]);
+      this.#lines.set(line, waiting).get(line)!.push(start);
       this.#pending += 1;
       signal?.addEventListener('abort', leave, { once: true });
     });

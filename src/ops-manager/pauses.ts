@@ -1,12 +1,9 @@
 import type { Clock } from '../clock.ts';
 
 /**
- * Where the pauses Ops Manager asked for (429 with Retry-After) are kept, by key (credentials and
- * project): in memory for one process, or in Redis (shared-state/redis-pauses.ts) so that every
- * replica behind the load balancer holds back while one of them was told to wait.
- *
- * Both answer "not paused" rather than fail when they cannot tell (fail open): a pause spares
- * Ops Manager requests it would refuse anyway, and losing it costs at worst those refusals.
+ * Where the pauses Ops Manager asked for (429 with Retry-After) are kept, by credentials and project: in this process,
+ * or in Redis (shared-state/redis-pauses.ts) so that every replica holds back while one of them was told to wait. Both
+ * fail open ("not paused" when they cannot tell): losing a pause costs at worst the refusals it would have spared.
  */
 export interface UpstreamPauses {
   /** Milliseconds left of the pause on `key`; 0 when there is none. */

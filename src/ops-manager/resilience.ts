@@ -26,12 +26,10 @@ import { FairQueue } from './fair-queue.ts';
 import type { UpstreamPauses } from './pauses.ts';
 import type { Send, UpstreamRequest, UpstreamResponse } from './transport.ts';
 
+/** Retries after the first attempt (UPSTREAM_MAX_RETRIES); the first backoff, doubling each retry, up to a ceiling (Retry-After may ask for more). */
 export interface RetryPolicy {
-  /** Retries after the first attempt (UPSTREAM_MAX_RETRIES). */
   maxRetries: number;
-  /** First backoff in ms; doubles each retry. @default 100 */
   baseDelayMs: number;
-  /** Ceiling of one backoff in ms (Retry-After may ask for more). @default 2000 */
   maxDelayMs: number;
 }
 
@@ -41,9 +39,8 @@ export const backoffTimings: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'> = {
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
 /**
- * What one logical call cost, read once when it is over (the log line, the span, the metrics): each attempt's status
- * ('network' or 'timeout' when nothing responded) and duration, each retry's failure code and backoff, HTTP requests
- * sent (Digest challenges and retries included), the last status, and the time spent waiting for a slot of the cap.
+ * What one logical call cost: each attempt's status ('network' or 'timeout' when nothing responded) and duration, each
+ * retry's code and backoff, HTTP requests sent (Digest's included), the last status, the wait for a slot of the cap.
  */
 export interface CallCost {
   attempts: Array<{ status: string; durationMs: number }>;
@@ -59,24 +56,19 @@ export type CallResult =
   | { response: UpstreamResponse; error?: undefined; cost: CallCost }
   | { response?: undefined; error: GatewayError; cost: CallCost };
 
+/** The settings are docs/configuration.md's: UPSTREAM_TIMEOUT_MS, UPSTREAM_MAX_IN_FLIGHT, UPSTREAM_FAIR_QUEUE, ... */
 export interface ResilienceOptions {
   /** The pool every attempt's HTTP requests go out through. */
   transport: Send;
   clock: Clock;
   logger: Logger;
-  /** Timeout of one HTTP attempt in ms (UPSTREAM_TIMEOUT_MS). */
   timeoutMs: number;
-  /** Requests in flight at once, for the whole process (UPSTREAM_MAX_IN_FLIGHT). */
   maxInFlight: number;
-  /** The cap's waiting line is fair across callers (UPSTREAM_FAIR_QUEUE). @default true */
   fairQueue?: boolean | undefined;
-  /** UPSTREAM_MAX_RETRIES, and optionally the backoff timings. */
   retry: Pick<RetryPolicy, 'maxRetries'> & Partial<RetryPolicy>;
-  /** BREAKER_FAILURE_THRESHOLD consecutive failed attempts open it for BREAKER_HALF_OPEN_AFTER_MS. */
   breaker: { failureThreshold: number; halfOpenAfterMs: number };
   /** Where Ops Manager's 429 pauses are kept (Redis: shared by replicas). */
   pauses: UpstreamPauses;
-  /** Told when a 429 starts a pause, and when a call is refused during one (metrics). */
   onPause?: ((event: 'started' | 'refused') => void) | undefined;
 }
 

@@ -30,15 +30,6 @@ export const InvitationListBodySchema = z.array(InvitationBodySchema);
  */
 export const DeleteBodySchema = z.strictObject({}).transform(() => undefined);
 
-/** An Ops Manager error body. Every field may be missing (a real 401 has no errorCode). */
-export const ErrorBodySchema = z.looseObject({
-  detail: z.string().optional(),
-  error: z.number().optional(),
-  errorCode: z.string().optional(),
-  reason: z.string().optional(),
-  parameters: z.array(z.unknown()).optional(),
-});
-
 export function toInvitation(body: z.infer<typeof InvitationBodySchema>): Invitation {
   return {
     id: body.id,

@@ -12,10 +12,9 @@ export interface InvitationSelector {
 }
 
 /**
- * Ops Manager as one GraphQL operation sees it, built by the context for each operation: the client of the caller's
- * credentials, the operation's CallContext (signal, deadline, request id, caller) on every call, and its deduplication.
- * Reads are deduplicated (deduplication.ts); a change, once over, whether it succeeded or not, clears its project
- * there, so a read later in the same operation, or in another, sees it. Resolvers are one call each.
+ * Ops Manager as one GraphQL operation sees it (built for each one): the client of the caller's credentials, the
+ * operation's CallContext on every call, its reads deduplicated (deduplication.ts); a change, once over, whether it
+ * succeeded or not, clears its project there, so that a later read sees it. Resolvers are one call each.
  */
 export class UpstreamSession {
   readonly #client: OpsManagerClient;

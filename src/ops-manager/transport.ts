@@ -27,11 +27,9 @@ export interface PooledTransport {
 }
 
 /**
- * The keep-alive connection pool: an undici Agent with `connections` sockets (as many as the in-flight cap lets out at
- * once), used through its Dispatcher API (agent.request) rather than undici's fetch: the same pool without fetch's
- * WHATWG machinery (a Request, a web stream per response, header processing), which cost about an eighth of each
- * upstream call's CPU. Every body is read whole: nothing in the upstream path streams. `wrap` goes between the Digest
- * step and the pool (tests count and break requests with it).
+ * The keep-alive pool: an undici Agent with as many sockets as the in-flight cap lets out, through agent.request, not
+ * fetch (whose WHATWG machinery cost an eighth of each upstream call's CPU). Bodies are read whole: nothing streams.
+ * `wrap` goes between the Digest step and the pool (tests count and break requests with it).
  */
 export function pooledTransport(options: {
   connections: number;

@@ -57,15 +57,10 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   const clock = options.clock ?? systemClock;
   const transport = pooledTransport({ connections: options.maxInFlight, wrap: options.wrapTransport });
   const pauses = options.pauses ?? createMemoryPauses(clock);
-  const resilience = createResilience({
-    ...options,
-    transport: transport.send,
-    clock,
-    pauses,
-    onPause: options.observer?.pause?.bind(options.observer),
-  });
-  const sharedReads = options.coalesceReads === false ? undefined : new SharedReads();
   const observer = reportUpstreamCalls(options.logger, new URL(options.baseUrl).host, options.observer);
+  const onPause = observer.pause;
+  const resilience = createResilience({ ...options, transport: transport.send, clock, pauses, onPause });
+  const sharedReads = options.coalesceReads === false ? undefined : new SharedReads();
 
   const clientOf = (username: string, password: string, credentials: string): OpsManagerClient => {
     const digest = new DigestClient({ credentials: { username, password }, logger: options.logger });
@@ -88,17 +83,16 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     client: clientOf(options.publicKey, options.privateKey, 'gateway'),
     clientFor: (apiKey) => sessions.memo(apiKey.fingerprint, { context: apiKey }),
     status: () => ({ ...resilience.status(), readsCoalesced: sharedReads?.joined ?? 0 }),
-    async reachable(timeoutMs = 2_000) {
+    reachable(timeoutMs = 2_000) {
       const controller = new AbortController();
       const cancel = clock.after(timeoutMs, () => controller.abort());
-      try {
-        await transport.plain({ url: options.baseUrl, method: 'GET', headers: {}, signal: controller.signal });
-        return true;
-      } catch {
-        return false;
-      } finally {
-        cancel();
-      }
+      const probe = transport.plain({ url: options.baseUrl, method: 'GET', headers: {}, signal: controller.signal });
+      return probe
+        .then(
+          () => true,
+          () => false,
+        )
+        .finally(cancel);
     },
     async close() {
       await transport.close();
