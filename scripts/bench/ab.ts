@@ -5,7 +5,7 @@
  */
 import type { Measurement } from './measure.ts';
 import { type BenchContext, mainScenarios, prime, SETTINGS } from './phases.ts';
-import { type GatewayProcess, startGatewayProcess } from './processes.ts';
+import { buildGateway, type GatewayProcess, startProductionGateway } from './processes.ts';
 import { measureGateway } from './measure.ts';
 import { preflight } from './scenarios.ts';
 import { table } from './table.ts';
@@ -50,7 +50,8 @@ export async function runAb(
   context.log(
     `A/B: A = ${context.gatewayRoot}, B = ${otherRoot}${extra}; ${connections} connections, ${rounds} rounds per scenario, alternating order`,
   );
-  const other: GatewayProcess = await startGatewayProcess({
+  buildGateway(otherRoot);
+  const other: GatewayProcess = await startProductionGateway({
     root: otherRoot,
     name: 'gateway B',
     env: { ...context.gatewayEnv, ...otherEnv },

@@ -34,7 +34,8 @@ import {
   installExitHandlers,
   killChildren,
   rssBytes,
-  startGatewayProcess,
+  buildGateway,
+  startProductionGateway,
   startSimulatorProcess,
 } from './processes.ts';
 import { runMemory } from './memory.ts';
@@ -186,7 +187,11 @@ async function main(): Promise<void> {
     ...gatewayEnvOverrides,
   };
   const gatewayRoot = args['gateway-root'] ?? root;
-  const gateway = await startGatewayProcess({ root: gatewayRoot, name: 'gateway', env: gatewayEnv });
+  log(
+    `Building the gateway (npm run build in ${gatewayRoot}): every phase but profile runs dist/main.js with the Dockerfile's V8 flags`,
+  );
+  buildGateway(gatewayRoot);
+  const gateway = await startProductionGateway({ root: gatewayRoot, name: 'gateway', env: gatewayEnv });
   meta.gatewayIdleRssMiB = round(rssBytes(gateway.pid) / 2 ** 20, 1);
   const inFlight = Number(gatewayEnv['UPSTREAM_MAX_IN_FLIGHT'] ?? 32);
   const credentials = { username: DEMO_API_KEY.publicKey, password: DEMO_API_KEY.privateKey };

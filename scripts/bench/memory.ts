@@ -7,7 +7,6 @@
  * mutation. The same load runs twice: with V8's default heap limit, and with
  * --max-old-space-size=128 (it must finish with no failed operation and no crash).
  */
-import { execFileSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { productionNodeFlags } from '../lib/production-node-flags.ts';
 import { runAutocannon } from './autocannon.ts';
@@ -191,10 +190,9 @@ export async function runMemory(
   const bodies = mixedBodies();
   const limits = heaps ?? (context.short ? [128] : [undefined, 128]);
   context.log(
-    `\nMemory: the production build (npm run build; node dist/main.js with the Dockerfile's V8 flags), ${operations} operations per run in blocks of ${plan.block}, ` +
+    `\nMemory: the production build (built when the benchmark starts; node dist/main.js with the Dockerfile's V8 flags), ${operations} operations per run in blocks of ${plan.block}, ` +
       `${SETTINGS.connections} connections; heap after a forced GC between blocks; runs: ${limits.map((limit) => limit ?? 'default heap').join(', ')}`,
   );
-  execFileSync('npm', ['run', 'build'], { cwd: context.gatewayRoot, stdio: 'ignore' });
   const runs: MemoryRun[] = [];
   for (const limit of limits) runs.push(await runOnce(context, bodies, plan, limit));
   return {

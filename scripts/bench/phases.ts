@@ -3,7 +3,13 @@ import { runAutocannon } from './autocannon.ts';
 import { type BaselineClient, createBaselineClient } from './baseline.ts';
 import { measureBaseline, measureGateway, type Measurement, type Timing } from './measure.ts';
 import type { LayerFigures } from './layers.ts';
-import { type GatewayProcess, runScript, type SimulatorProcess, startGatewayProcess } from './processes.ts';
+import {
+  type GatewayProcess,
+  runScript,
+  type SimulatorProcess,
+  startGatewayProcess,
+  startProductionGateway,
+} from './processes.ts';
 import type { LatencyFigures } from './report.ts';
 import { aliases, manyProjects, preflight, type Scenario, singleProject, updateRoles } from './scenarios.ts';
 import { reseed, setLatency, waitForQuiet } from './simulator-controls.ts';
@@ -134,7 +140,7 @@ export async function runLatency(context: BenchContext): Promise<LatencyFigures[
   const scenario = singleProject();
   const tuned = context.short
     ? undefined
-    : await startGatewayProcess({
+    : await startProductionGateway({
         root: context.gatewayRoot,
         name: 'gateway (tuned)',
         env: { ...context.gatewayEnv, UPSTREAM_MAX_IN_FLIGHT: String(tunedInFlight) },
@@ -204,7 +210,7 @@ export async function runFanOutLatency(context: BenchContext): Promise<FanOutFig
   context.log(
     `\nFixed upstream latency ${latencyMs} ms, projects(ids) for 50 projects, ${connections} connections: the in-flight cap`,
   );
-  const tuned = await startGatewayProcess({
+  const tuned = await startProductionGateway({
     root: context.gatewayRoot,
     name: 'gateway (tuned)',
     env: { ...context.gatewayEnv, UPSTREAM_MAX_IN_FLIGHT: String(tunedInFlight) },
@@ -304,7 +310,11 @@ export async function runSweep(context: BenchContext): Promise<Measurement[]> {
 export async function runReplicas(context: BenchContext): Promise<Measurement[]> {
   const connections = SETTINGS.latencyConnections;
   context.log(`\nOne gateway process against two (each its own port, connections split), ${connections} connections`);
-  const second = await startGatewayProcess({ root: context.gatewayRoot, name: 'gateway 2', env: context.gatewayEnv });
+  const second = await startProductionGateway({
+    root: context.gatewayRoot,
+    name: 'gateway 2',
+    env: context.gatewayEnv,
+  });
   await prime(context, second, context.inFlight);
   const rows: Measurement[] = [];
   try {

@@ -1,12 +1,15 @@
 /**
- * The benchmark's child processes: the simulator and the gateway(s), each `node --import tsx`
- * (what `tsx file` runs, minus tsx's wrapper process, so that the pid we read /proc of is the
- * process doing the work). Every child is killed when the benchmark exits, however it exits.
+ * The benchmark's child processes: the simulator and the gateway(s). The gateway runs its production
+ * build (startProductionGateway); the rest `node --import tsx` (what `tsx file` runs, minus tsx's
+ * wrapper process, so that the pid we read /proc of is the process doing the work). Every child is
+ * killed when the benchmark exits, however it exits.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+import { productionNodeFlags } from '../lib/production-node-flags.ts';
 
 const children = new Set<ChildProcess>();
 let handlersInstalled = false;
@@ -200,6 +203,25 @@ export async function startGatewayProcess(options: {
     return response.ok ? true : undefined;
   });
   return { ...handle, url: `${origin}/graphql` };
+}
+
+/** `npm run build` in a checkout: its production build, dist/main.js. */
+export function buildGateway(root: string): void {
+  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
+}
+
+/**
+ * The gateway as production runs it: its build (buildGateway first) with the Dockerfile's V8 flags
+ * (scripts/lib/production-node-flags.ts). Every phase measures this; only the profile phase runs the
+ * sources through tsx, so that its samples name the files.
+ */
+export function startProductionGateway(options: {
+  root: string;
+  name: string;
+  env: Record<string, string>;
+}): Promise<GatewayProcess> {
+  const root = pathToFileURL(options.root.endsWith('/') ? options.root : `${options.root}/`);
+  return startGatewayProcess({ ...options, tsx: false, script: 'dist/main.js', nodeArgs: productionNodeFlags(root) });
 }
 
 /** CPU seconds (user + system, all threads) a process has used, from /proc/<pid>/stat. */

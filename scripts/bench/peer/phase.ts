@@ -16,7 +16,13 @@ import { promisify } from 'node:util';
 import { runAutocannon } from '../autocannon.ts';
 import { measureGateway, type Measurement, type Timing } from '../measure.ts';
 import { SETTINGS, type BenchContext } from '../phases.ts';
-import { type GatewayProcess, rssBytes, startGatewayProcess, startSimulatorProcess } from '../processes.ts';
+import {
+  type GatewayProcess,
+  rssBytes,
+  startGatewayProcess,
+  startProductionGateway,
+  startSimulatorProcess,
+} from '../processes.ts';
 import { waitForQuiet } from '../simulator-controls.ts';
 import { round } from '../stats.ts';
 import { composePeerSupergraph } from './compose.ts';
@@ -106,10 +112,10 @@ export async function runPeer(context: BenchContext): Promise<PeerResults> {
     });
     const servers = {
       [oursTarget(true)]: await start(oursTarget(true), () =>
-        startGatewayProcess({ root: context.gatewayRoot, name: oursTarget(true), env: oursEnv(true) }),
+        startProductionGateway({ root: context.gatewayRoot, name: oursTarget(true), env: oursEnv(true) }),
       ),
       [oursTarget(false)]: await start(oursTarget(false), () =>
-        startGatewayProcess({ root: context.gatewayRoot, name: oursTarget(false), env: oursEnv(false) }),
+        startProductionGateway({ root: context.gatewayRoot, name: oursTarget(false), env: oursEnv(false) }),
       ),
       // The CLI as a team runs it: one process (FORK=1: no cluster workers), its defaults otherwise.
       [PEER_TARGET]: await start(PEER_TARGET, () =>
