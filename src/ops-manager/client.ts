@@ -3,9 +3,9 @@ import { type Clock, systemClock } from '../clock.ts';
 import { ErrorCode, OutcomeUnknownError, UpstreamError } from '../errors/index.ts';
 import { asGatewayError, errorFromResponse, type UpstreamResource } from '../errors/upstream.ts';
 import type { Logger } from '../logger.ts';
+import type { Invitation, ProjectRole } from '../invitation.ts';
 import type { SharedReads } from './deduplication.ts';
 import type { CallCost, CallResult } from './resilience.ts';
-import type { Invitation, ProjectRole } from '../invitation.ts';
 import { DeleteBodySchema, InvitationBodySchema, InvitationListBodySchema, toInvitation } from './schemas.ts';
 import type { UpstreamRequest } from './transport.ts';
 

@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import { abandoned, abortedBeforeSending, asGatewayError } from '../errors/upstream.ts';
 import { onAbort } from '../operation-deadline.ts';
-import type { CallContext, OpsManagerClient } from './client.ts';
 import type { Invitation } from '../invitation.ts';
+import type { CallContext, OpsManagerClient } from './client.ts';
 
 /**
  * Deduplication of the one read there is, a project's pending invitations, cleared by `changed(projectId)` when a

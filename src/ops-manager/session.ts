@@ -1,9 +1,9 @@
 import type { ChangeSend } from '../changes/attempts.ts';
 import { type ChangeSpec, type Completed, completeChange } from '../changes/completion.ts';
 import type { DesiredState } from '../changes/read-back.ts';
+import type { Invitation, ProjectRole } from '../invitation.ts';
 import type { CallContext, OpsManagerClient } from './client.ts';
 import { createDeduplication, type Deduplication } from './deduplication.ts';
-import type { Invitation, ProjectRole } from '../invitation.ts';
 
 /** Which invitation of a project: by id, or by username (exactly one; the schema's @oneOf checks it). */
 export interface InvitationSelector {
