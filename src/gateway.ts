@@ -15,7 +15,7 @@ import type { Logger } from './logger.ts';
 import type { Metrics } from './observability/metrics.ts';
 import type { OpsManagerClient } from './ops-manager/client.ts';
 import { UpstreamSession } from './ops-manager/session.ts';
-import { operationDeadlines } from './operation-deadline.ts';
+import { type CallerConnection, operationDeadlines } from './operation-deadline.ts';
 import { useAuthentication } from './plugins/use-authentication.ts';
 import { useBodyLimit } from './plugins/use-body-limit.ts';
 import { useCompiledExecution } from './plugins/use-compiled-execution.ts';
@@ -176,7 +176,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     context: (initial) => {
       const caller: Caller = callerOf(auth, initial as never);
       const client = caller.apiKey && deps.clientFor ? deps.clientFor(caller.apiKey) : deps.client;
-      const { signal, deadlineAt } = deadlines.start(initial.request);
+      // `res`: the Node response, when the request came through node:http (operation-deadline.ts says why).
+      const { signal, deadlineAt } = deadlines.start(initial.request, (initial as { res?: CallerConnection }).res);
       const requestId = requestIdOf(initial.request);
       return {
         upstream: new UpstreamSession(client, { signal, deadlineAt, requestId, caller: callerIdentity(caller).key }),
