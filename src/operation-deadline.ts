@@ -94,18 +94,25 @@ export function isDeadline(signal: AbortSignal): boolean {
 }
 
 /**
+ * Where onAbort keeps a signal's waiters: on the signal itself, under a symbol of this module. They
+ * last as long as the signal, as a WeakMap's entry would, without the WeakMap's lookups and the
+ * ephemerons every garbage collection has to trace (two new signals per operation, each a new entry).
+ */
+const WAITERS = Symbol('operation-deadline waiters');
+type WatchedSignal = AbortSignal & { [WAITERS]?: Set<() => void> };
+
+/**
  * One 'abort' listener per signal, however many waiters it has: an operation over 100 projects
  * has 100 reads and attempts waiting on its signal, and a listener each would trip Node's leak
  * warning at 11 (AbortSignal.any avoids listeners, but costs a composite signal, weak references
  * and its GC per attempt). Returns the function that stops watching.
  */
-const waiting = new WeakMap<AbortSignal, Set<() => void>>();
-
 export function onAbort(signal: AbortSignal, callback: () => void): () => void {
-  let callbacks = waiting.get(signal);
+  const watched = signal as WatchedSignal;
+  let callbacks = watched[WAITERS];
   if (callbacks === undefined) {
     callbacks = new Set();
-    waiting.set(signal, callbacks);
+    watched[WAITERS] = callbacks;
     signal.addEventListener('abort', callAll(callbacks), { once: true });
   }
   const mine = callbacks;
