@@ -1,13 +1,7 @@
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import type { GraphQLSchema } from 'graphql';
-import {
-  createYoga,
-  type Plugin,
-  useExecutionCancellation,
-  useReadinessCheck,
-  type YogaServerInstance,
-} from 'graphql-yoga';
+import { createYoga, type Plugin, useExecutionCancellation, type YogaServerInstance } from 'graphql-yoga';
 import { callerOf } from './auth/authentication.ts';
 import type { ApiKey, Caller } from './auth/caller.ts';
 import { callerIdentity } from './auth/identity.ts';
@@ -21,7 +15,7 @@ import type { Logger } from './logger.ts';
 import type { Metrics } from './observability/metrics.ts';
 import type { OpsManagerClient } from './ops-manager/client.ts';
 import { UpstreamSession } from './ops-manager/session.ts';
-import { operationDeadlines } from './operation-deadline.ts';
+import { type CallerConnection, operationDeadlines } from './operation-deadline.ts';
 import { useAuthentication } from './plugins/use-authentication.ts';
 import { useBodyLimit } from './plugins/use-body-limit.ts';
 import { useCompiledExecution } from './plugins/use-compiled-execution.ts';
@@ -32,6 +26,7 @@ import { requestIdOf, useOperationObservability } from './plugins/use-operation-
 import { useOperationDeadline } from './plugins/use-operation-deadline.ts';
 import { useOperationLimits } from './plugins/use-operation-limits.ts';
 import { useProjectCap } from './plugins/use-project-cap.ts';
+import { useReadiness } from './plugins/use-readiness.ts';
 import { usePrometheusMetrics } from './plugins/use-prometheus-metrics.ts';
 import { useRateLimit } from './plugins/use-rate-limit.ts';
 import { useRequestGuard } from './plugins/use-request-guard.ts';
@@ -170,7 +165,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       useOperationDeadline(deadlines),
       when(graphiql, useCompressedGraphiQL),
       // Liveness (/health) stays cheap; readiness says whether Ops Manager can be used now.
-      useReadinessCheck({ endpoint: '/readiness', check: () => isReady() }),
+      useReadiness({ endpoint: '/readiness', isReady }),
       when(deps.metrics, usePrometheusMetrics),
       when(deps.idempotency, (idempotency) => useIdempotency({ ...idempotency, logger: deps.logger })),
       useStableErrorCodes(),
@@ -181,7 +176,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     context: (initial) => {
       const caller: Caller = callerOf(auth, initial as never);
       const client = caller.apiKey && deps.clientFor ? deps.clientFor(caller.apiKey) : deps.client;
-      const { signal, deadlineAt } = deadlines.start(initial.request);
+      // `res`: the Node response, when the request came through node:http (operation-deadline.ts says why).
+      const { signal, deadlineAt } = deadlines.start(initial.request, (initial as { res?: CallerConnection }).res);
       const requestId = requestIdOf(initial.request);
       return {
         upstream: new UpstreamSession(client, { signal, deadlineAt, requestId, caller: callerIdentity(caller).key }),

@@ -20,7 +20,14 @@ export interface OperationDeadline {
  * the upstream path tells apart (UPSTREAM_TIMEOUT versus a cancelled call: errors/upstream.ts).
  */
 export interface OperationDeadlines {
-  start(request: Request): OperationDeadline;
+  /**
+   * `response` is the Node response when the request came through node:http (Yoga's server
+   * context `res`): the caller leaving is then heard from its 'close', as @whatwg-node/server
+   * hears it to abort `request.signal`. Listening on that signal instead costs more than the rest
+   * of the deadline: it is a Proxy, and EventTarget reaches it through several traps. Without a
+   * response (`yoga.fetch`), `request.signal` is watched.
+   */
+  start(request: Request, response?: CallerConnection): OperationDeadline;
   /** Ends every deadline `start` made for this request. */
   end(request: Request): void;
 }
@@ -31,11 +38,13 @@ export function operationDeadlines(options: { clock: Clock; timeoutMs: number })
   // more than one operation (a batch) has one deadline each.
   const running = new WeakMap<Request, Array<() => void>>();
   return {
-    start(request) {
+    start(request, response) {
       const controller = new AbortController();
       const cancelTimer = clock.after(timeoutMs, () => controller.abort(new DeadlineExceeded()));
       const caller = request.signal;
-      const stopWatching = onAbort(caller, () => controller.abort(caller.reason));
+      const stopWatching = response
+        ? onClose(response, controller)
+        : onAbort(caller, () => controller.abort(caller.reason));
       if (caller.aborted) controller.abort(caller.reason);
       const end = () => {
         cancelTimer();
@@ -55,6 +64,23 @@ export function operationDeadlines(options: { clock: Clock; timeoutMs: number })
   };
 }
 
+/** What `start` needs of a Node response (http.ServerResponse) to hear the caller leave. */
+export interface CallerConnection {
+  once(event: 'close', listener: () => void): unknown;
+  removeListener(event: 'close', listener: () => void): unknown;
+}
+
+/**
+ * Aborts the operation when the connection closes before the operation has ended (`end` stops
+ * listening first, so the close after a normal response aborts nothing). The reason is the one
+ * @whatwg-node/server gives `request.signal` then: an AbortError, which is not a deadline.
+ */
+function onClose(response: CallerConnection, controller: AbortController): () => void {
+  const leave = () => controller.abort();
+  response.once('close', leave);
+  return () => response.removeListener('close', leave);
+}
+
 /** The reason an operation's signal aborts with when its deadline passes (a TimeoutError, as fetch names one). */
 export class DeadlineExceeded extends DOMException {
   constructor() {
@@ -68,18 +94,25 @@ export function isDeadline(signal: AbortSignal): boolean {
 }
 
 /**
+ * Where onAbort keeps a signal's waiters: on the signal itself, under a symbol of this module. They
+ * last as long as the signal, as a WeakMap's entry would, without the WeakMap's lookups and the
+ * ephemerons every garbage collection has to trace (two new signals per operation, each a new entry).
+ */
+const WAITERS = Symbol('operation-deadline waiters');
+type WatchedSignal = AbortSignal & { [WAITERS]?: Set<() => void> };
+
+/**
  * One 'abort' listener per signal, however many waiters it has: an operation over 100 projects
  * has 100 reads and attempts waiting on its signal, and a listener each would trip Node's leak
  * warning at 11 (AbortSignal.any avoids listeners, but costs a composite signal, weak references
  * and its GC per attempt). Returns the function that stops watching.
  */
-const waiting = new WeakMap<AbortSignal, Set<() => void>>();
-
 export function onAbort(signal: AbortSignal, callback: () => void): () => void {
-  let callbacks = waiting.get(signal);
+  const watched = signal as WatchedSignal;
+  let callbacks = watched[WAITERS];
   if (callbacks === undefined) {
     callbacks = new Set();
-    waiting.set(signal, callbacks);
+    watched[WAITERS] = callbacks;
     signal.addEventListener('abort', callAll(callbacks), { once: true });
   }
   const mine = callbacks;

@@ -14,6 +14,12 @@ export interface CallerIdentity {
 const ANONYMOUS: CallerIdentity = { key: 'anonymous', class: 'anonymous' };
 
 /**
+ * A JWT caller is one object for as long as its token's verification is reused (callerOf), so its
+ * hash is taken once per token, not once or twice per request.
+ */
+const jwtIdentities = new WeakMap<Caller, CallerIdentity>();
+
+/**
  * A caller's identity: the JWT `sub` (a token without one shares one identity with every other
  * such token), the passthrough API key, or the one anonymous identity of `AUTH_MODE=none`. Subjects
  * and key fingerprints are hashed again, so that a Redis key or a log line names nobody and
@@ -22,7 +28,14 @@ const ANONYMOUS: CallerIdentity = { key: 'anonymous', class: 'anonymous' };
 export function callerIdentity(caller: Caller): CallerIdentity {
   if (caller.mode === 'passthrough' && caller.apiKey)
     return { key: `key:${digest(caller.apiKey.fingerprint)}`, class: 'passthrough' };
-  if (caller.mode === 'jwt') return { key: `sub:${digest(caller.subject ?? '')}`, class: 'jwt' };
+  if (caller.mode === 'jwt') {
+    let identity = jwtIdentities.get(caller);
+    if (identity === undefined) {
+      identity = { key: `sub:${digest(caller.subject ?? '')}`, class: 'jwt' };
+      jwtIdentities.set(caller, identity);
+    }
+    return identity;
+  }
   return ANONYMOUS;
 }
 

@@ -4,27 +4,42 @@ import type { Plugin } from 'graphql-yoga';
 import type { Algorithm } from 'jsonwebtoken';
 import type { AuthOptions } from '../auth/authentication.ts';
 import { UnauthenticatedError } from '../errors/index.ts';
+import { useVerifiedTokenCache } from './use-verified-token-cache.ts';
 
 /**
  * Authentication of a mode. In jwt mode @graphql-yoga/plugin-jwt verifies the bearer
  * token (signature, issuer, audience, expiry, and only the configured algorithms, so `none`
  * and algorithm confusion are refused) before the request is parsed; a missing or bad
- * token is refused with 401 at once.
+ * token is refused with 401 at once. A token it verified is reused for the same header until its
+ * expiry (use-verified-token-cache.ts says why that is safe), so a caller's signature is checked
+ * once rather than on every request.
  */
 export function useAuthentication(options: AuthOptions): Plugin {
   if (options.mode !== 'jwt' || !options.jwt) return {};
   const jwt = options.jwt;
-  return useJWT({
-    signingKeyProviders: [
-      jwt.secret
-        ? secretKeyProvider(jwt.secret)
-        : createRemoteJwksSigningKeyProvider({ jwksUri: jwt.jwksUrl!, cache: true, rateLimit: true, timeout: 5_000 }),
-    ],
-    tokenLookupLocations: [bearerToken],
-    tokenVerification: { issuer: jwt.issuer, audience: jwt.audience, algorithms: jwt.algorithms as Algorithm[] },
-    reject: { missingToken: true, invalidToken: true },
-    extendContext: 'jwt',
-  }) as Plugin;
+  return {
+    onPluginInit({ addPlugin }) {
+      addPlugin(useVerifiedTokenCache() as Plugin);
+      addPlugin(
+        useJWT({
+          signingKeyProviders: [
+            jwt.secret
+              ? secretKeyProvider(jwt.secret)
+              : createRemoteJwksSigningKeyProvider({
+                  jwksUri: jwt.jwksUrl!,
+                  cache: true,
+                  rateLimit: true,
+                  timeout: 5_000,
+                }),
+          ],
+          tokenLookupLocations: [bearerToken],
+          tokenVerification: { issuer: jwt.issuer, audience: jwt.audience, algorithms: jwt.algorithms as Algorithm[] },
+          reject: { missingToken: true, invalidToken: true },
+          extendContext: 'jwt',
+        }) as Plugin,
+      );
+    },
+  };
 }
 
 /**

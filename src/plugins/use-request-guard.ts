@@ -27,7 +27,12 @@ export function useRequestGuard(): Plugin {
     onRequest({ request, setRequest, endResponse }) {
       if (request.method !== 'POST') return;
       const accept = request.headers.get('accept');
-      if (accept !== null && !mediaTypes(accept).some((type) => RESPONSE_TYPES.has(type))) {
+      // Most clients send exactly one of the types: no need to split the header then.
+      if (
+        accept !== null &&
+        !RESPONSE_TYPES.has(accept) &&
+        !mediaTypes(accept).some((type) => RESPONSE_TYPES.has(type))
+      ) {
         return endResponse(
           errorResponse(
             RequestErrorCode.NOT_ACCEPTABLE,

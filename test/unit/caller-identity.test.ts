@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { callerOf } from '../../src/auth/authentication.ts';
 import { anonymousCaller, callerFromBasicAuth, callerFromClaims } from '../../src/auth/caller.ts';
 import { callerIdentity } from '../../src/auth/identity.ts';
 
@@ -25,5 +26,37 @@ describe('caller identity (rate-limit budgets, the fair line)', () => {
 
   it('is one anonymous identity without authentication', () => {
     expect(callerIdentity(anonymousCaller)).toEqual({ key: 'anonymous', class: 'anonymous' });
+  });
+});
+
+describe('the caller of a verified token (made once per payload)', () => {
+  const jwtOptions = (readScope: string) => ({
+    mode: 'jwt' as const,
+    jwt: {
+      secret: 'unused',
+      jwksUrl: undefined,
+      issuer: 'https://login.example.com/',
+      audience: 'gateway',
+      algorithms: ['HS256'],
+      readScope,
+      writeScope: 'w',
+      projectsClaim: undefined,
+    },
+  });
+  const request = new Request('http://gateway.test/graphql');
+
+  it('is the same frozen caller for the same payload, and follows the scopes each configuration names', () => {
+    const payload = { sub: 'alice', scope: 'r' };
+    const options = jwtOptions('r');
+    const first = callerOf(options, { request, jwt: { payload } });
+    expect(first).toMatchObject({ subject: 'alice', canRead: true, canWrite: false });
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(callerOf(options, { request, jwt: { payload } })).toBe(first);
+    // Another gateway's configuration (another read scope) over the same payload gets its own caller.
+    expect(callerOf(jwtOptions('other'), { request, jwt: { payload } }).canRead).toBe(false);
+    expect(callerOf(options, { request, jwt: { payload: { sub: 'bob', scope: 'r w' } } })).toMatchObject({
+      subject: 'bob',
+      canWrite: true,
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { type Clock, systemClock } from '../../src/clock.ts';
 import { isDeadline, operationDeadlines } from '../../src/operation-deadline.ts';
@@ -88,6 +89,24 @@ describe('operationDeadlines', () => {
     answered(deadlines, request);
     caller.abort();
     expect(signal.aborted).toBe(false);
+  });
+
+  it('hears a caller leave from the Node response’s close when there is one, and not after the answer', () => {
+    const deadlines = operationDeadlines({ clock: manualClock(), timeoutMs: 1_000 });
+    const leaving = new EventEmitter();
+    const left = deadlines.start(new Request('http://gateway.test/graphql'), leaving);
+    leaving.emit('close');
+    expect(left.signal.aborted).toBe(true);
+    expect(isDeadline(left.signal)).toBe(false);
+    expect(left.signal.reason).toMatchObject({ name: 'AbortError' });
+
+    const staying = new EventEmitter();
+    const request = new Request('http://gateway.test/graphql');
+    const answeredFirst = deadlines.start(request, staying);
+    answered(deadlines, request);
+    expect(staying.listenerCount('close')).toBe(0);
+    staying.emit('close');
+    expect(answeredFirst.signal.aborted).toBe(false);
   });
 
   it('answers a request that built no context (a refused document) without error', () => {
