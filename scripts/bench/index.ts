@@ -64,7 +64,9 @@ const HELP = `npm run bench -- [options]
   --ab-rounds N         rounds per scenario and side in A/B mode (default 2)
   --b-env K=V           environment for B only (repeatable), e.g. NODE_OPTIONS=--max-semi-space-size=64
   --label NAME          results file name (default: short or full)
-  --compare FILE        print before/after ratios against an earlier results JSON`;
+  --compare FILE        print before/after ratios against an earlier results JSON
+The gateway runs its production build (npm run build first) with V8's defaults, as the peer runs;
+BENCH_GATEWAY_NODE_FLAGS=image gives it the Dockerfile's flags, any other value those node flags.`;
 
 const { values: args } = parseArgs({
   options: {
@@ -157,6 +159,8 @@ async function main(): Promise<void> {
     gatewayRoot: args['gateway-root'] ?? '.',
     gatewaySource: sourceState(args['gateway-root'] ?? root),
     gatewayEnv: gatewayEnvOverrides,
+    /** The gateway's node flags (BENCH_GATEWAY_NODE_FLAGS): none, image (the Dockerfile's), or these. */
+    gatewayNodeFlags: process.env['BENCH_GATEWAY_NODE_FLAGS'] || 'none',
     ab: args.ab ? { root: args.ab, rounds: Number(args['ab-rounds']), bEnv } : undefined,
     auth: args.auth,
     timing,
@@ -188,7 +192,7 @@ async function main(): Promise<void> {
   };
   const gatewayRoot = args['gateway-root'] ?? root;
   log(
-    `Building the gateway (npm run build in ${gatewayRoot}): every phase but profile runs dist/main.js with the Dockerfile's V8 flags`,
+    `Building the gateway (npm run build in ${gatewayRoot}); phases but profile run dist/main.js, node flags: ${meta.gatewayNodeFlags}`,
   );
   buildGateway(gatewayRoot);
   const gateway = await startProductionGateway({ root: gatewayRoot, name: 'gateway', env: gatewayEnv });

@@ -211,9 +211,11 @@ export function buildGateway(root: string): void {
 }
 
 /**
- * The gateway as production runs it: its build (buildGateway first) with the Dockerfile's V8 flags
- * (scripts/lib/production-node-flags.ts). Every phase measures this; only the profile phase runs the
- * sources through tsx, so that its samples name the files.
+ * The gateway's production build (buildGateway first), with V8's defaults as the peer runs with
+ * them; BENCH_GATEWAY_NODE_FLAGS=image gives it the Dockerfile's flags (scripts/lib/production-node-flags.ts:
+ * a 128 MiB old space for a 256 MiB container, which costs CPU under load: docs/deploying.md), any
+ * other value those flags. Every phase but profile (which runs the sources, so that its samples name
+ * the files) and memory (always the image's flags) measures this.
  */
 export function startProductionGateway(options: {
   root: string;
@@ -221,7 +223,9 @@ export function startProductionGateway(options: {
   env: Record<string, string>;
 }): Promise<GatewayProcess> {
   const root = pathToFileURL(options.root.endsWith('/') ? options.root : `${options.root}/`);
-  return startGatewayProcess({ ...options, tsx: false, script: 'dist/main.js', nodeArgs: productionNodeFlags(root) });
+  const flags = process.env['BENCH_GATEWAY_NODE_FLAGS'] ?? '';
+  const nodeArgs = flags === 'image' ? productionNodeFlags(root) : flags.split(/\s+/).filter(Boolean);
+  return startGatewayProcess({ ...options, tsx: false, script: 'dist/main.js', nodeArgs });
 }
 
 /** CPU seconds (user + system, all threads) a process has used, from /proc/<pid>/stat. */
