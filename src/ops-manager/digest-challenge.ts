@@ -75,6 +75,4 @@ function chooseQop(offer: string | undefined): DigestChallenge['qop'] {
 }
 
 /** A quoted-string for the Authorization header: backslash-escapes `"` and `\`. */
-export function quote(value: string): string {
-  return value.includes('"') || value.includes('\\') ? `"${value.replace(/["\\]/g, '\\$&')}"` : `"${value}"`;
-}
+export const quote = (value: string): string => `"${value.replace(/["\\]/g, '\\$&')}"`;

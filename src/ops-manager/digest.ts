@@ -27,11 +27,8 @@ const MAX_REQUESTS = 3;
 const MAX_LANES = 256;
 /** Idle this long, the connections may be gone (Node and Apache close idle ones after 5 s, undici after 4 s). */
 const IDLE_RESET_MS = 4_000;
-/**
- * How long a request that may open a connection holds back the shared nonce's next requests: far longer than a
- * connection takes, far shorter than an attempt's timeout, so that one that hangs cannot time the others out with it.
- */
-export const OPENER_HOLD_MS = 1_000;
+/** How long a pilot, or a request that may open a connection, holds the others back: one that hangs times out alone. */
+export const MAX_HOLD_MS = 1_000;
 const md5 = (text: string): string => createHash('md5').update(text, 'utf8').digest('hex');
 
 /** 128 random bits as hex, drawn from 4 KiB of node:crypto refilled when used up: one system call per 256 cnonces. */
@@ -50,6 +47,8 @@ function pooledCnonce(): string {
  */
 export class DigestClient {
   readonly #stats: DigestStats = { logicalRequests: 0, httpRequests: 0, challenges: 0, staleRenewals: 0 };
+  /** The counts, live: copy them to keep a moment's. */
+  readonly stats: Readonly<DigestStats> = this.#stats;
   readonly #keys: DigestFetch;
   readonly #ha1 = new Map<string, string>();
   readonly #options: DigestClientOptions;
@@ -64,16 +63,12 @@ export class DigestClient {
   #openers = 0;
   #warm = 0;
   #idleSince = 0;
-  /** Emits whenever a pilot lands or a request that may have opened a connection is back. */
+  /** Emits whenever a hold ends: a pilot landed, a possible opener is back, or a hold's time is up. */
   readonly #changed = new EventEmitter().setMaxListeners(0);
 
   constructor(options: DigestClientOptions) {
     this.#keys = new DigestFetch(options.credentials.username, options.credentials.password, { algorithm: 'MD5' });
     this.#options = { ...options, clock: options.clock ?? systemClock, credentials: { username: '', password: '' } };
-  }
-
-  get stats(): DigestStats {
-    return { ...this.#stats };
   }
 
   /** One logical request through `next`: at most three HTTP requests, and the challenges met on the way. */
@@ -83,11 +78,16 @@ export class DigestClient {
     let challenges = 0;
     let nonce: Nonce | undefined;
     let refused = false;
+    let land: (() => void) | undefined;
+    const fly = () => {
+      this.#pilot = call;
+      land = this.#hold(() => this.#pilot === call && (this.#pilot = undefined));
+    };
     try {
       // Cold, the first call probes, as the pilot; a call finding a pilot in flight waits for it to land.
       await this.#until(request.signal, () => {
         if (this.#pilot !== undefined) return false;
-        if (this.#shared === undefined && !this.#open) this.#pilot = call;
+        if (this.#shared === undefined && !this.#open) fly();
         return true;
       });
       nonce = this.#lanes.pop() ?? this.#shared;
@@ -117,16 +117,27 @@ export class DigestClient {
         }
         const shared = this.#shared;
         nonce = this.#after(nonce, challenge, budget - attempt);
-        if (this.#shared !== shared) this.#pilot ??= call;
+        if (this.#shared !== shared && this.#pilot === undefined) fly();
       }
     } finally {
       // A nonce of its own goes back for the next call, even after an abort on the wire (its next count is still good).
       if (nonce?.own && !refused && this.#lanes.length < MAX_LANES) this.#lanes.push(nonce);
-      if (this.#pilot === call) {
-        this.#pilot = undefined;
-        this.#changed.emit('change');
-      }
+      land?.();
     }
+  }
+
+  /** Holds the others back until the returned release, MAX_HOLD_MS at most; `end` runs once, then they go on. */
+  #hold(end: () => void): () => void {
+    let held = true;
+    const release = () => {
+      if (!held) return;
+      held = false;
+      cancel();
+      end();
+      this.#changed.emit('change');
+    };
+    const cancel = this.#options.clock!.after(MAX_HOLD_MS, release);
+    return release;
   }
 
   /** The nonce for the next attempt after a challenge to one signed with `used` (undefined: unsigned, a probe). */
@@ -169,14 +180,7 @@ export class DigestClient {
         ? request.headers
         : { ...request.headers, authorization: this.#authorization(request, nonce) };
     const opener = this.#inFlight >= this.#warm;
-    let holding = opener;
-    const release = () => {
-      if (!holding) return;
-      holding = false;
-      this.#openers -= 1;
-      this.#changed.emit('change');
-    };
-    const endHold = opener ? this.#options.clock!.after(OPENER_HOLD_MS, release) : undefined;
+    const release = opener ? this.#hold(() => (this.#openers -= 1)) : undefined;
     this.#inFlight += 1;
     if (opener) this.#openers += 1;
     this.#stats.httpRequests += 1;
@@ -187,8 +191,7 @@ export class DigestClient {
     } finally {
       this.#inFlight -= 1;
       if (this.#inFlight === 0) this.#idleSince = this.#options.clock!.now();
-      endHold?.();
-      release();
+      release?.();
     }
   }
 

@@ -5,7 +5,7 @@ import DigestFetch from 'digest-fetch';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Clock, systemClock } from '../../src/clock.ts';
-import { OPENER_HOLD_MS } from '../../src/ops-manager/digest.ts';
+import { MAX_HOLD_MS } from '../../src/ops-manager/digest.ts';
 import { DigestChallengeError } from '../../src/ops-manager/digest-challenge.ts';
 import { FetchDigestClient, type FetchLike } from '../fetch-send.ts';
 
@@ -285,7 +285,7 @@ describe('DigestClient under concurrency', () => {
     ]);
   });
 
-  it('lets a request that may open a connection hold the others back for OPENER_HOLD_MS at most, so one that hangs does not hang them', async () => {
+  it('lets a request that may open a connection hold the others back for MAX_HOLD_MS at most, so one that hangs does not hang them', async () => {
     let releaseHeld!: () => void;
     const held = new Promise<void>((resolve) => {
       releaseHeld = resolve;
@@ -311,7 +311,7 @@ describe('DigestClient under concurrency', () => {
     const before = server.count();
     expect(before).toBe(4); // the probe, the first call, `first` and the hanging one: the three wait
     const hold = holds.at(-1)!; // the hanging request's
-    expect(hold.ms).toBe(OPENER_HOLD_MS);
+    expect(hold.ms).toBe(MAX_HOLD_MS);
     hold.end(); // its time is up
 
     expect((await heldBack).map((r) => r.status)).toEqual([200, 200, 200]);
@@ -319,6 +319,36 @@ describe('DigestClient under concurrency', () => {
     // Overtaken while it hung, its count is refused; it retries on a nonce of its own.
     expect((await hanging).status).toBe(200);
     expect(server.count('replay')).toBe(1);
+  });
+
+  it('lets the cold probe hold the others back for MAX_HOLD_MS at most: when one hangs, another call probes', async () => {
+    let releaseHeld!: () => void;
+    const held = new Promise<void>((resolve) => {
+      releaseHeld = resolve;
+    });
+    const holds: Array<{ ms: number; end: () => void }> = [];
+    const { server, client, url } = await setup(
+      { beforeCheck: (e) => (e.headers['x-attempt'] === 'hangs' ? held : undefined) },
+      USER,
+      {
+        after: (ms, end) => {
+          holds.push({ ms, end });
+          return () => {};
+        },
+      },
+    );
+    const hanging = client.fetch(url(), { headers: { 'x-attempt': 'hangs' } }); // the pilot: its probe hangs
+    const heldBack = times(3, () => client.fetch(url()));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.count()).toBe(1);
+    // The pilot's hold, and its probe's as a request that may open a connection: their time is up.
+    expect(holds.map(({ ms }) => ms)).toEqual([MAX_HOLD_MS, MAX_HOLD_MS]);
+    for (const { end } of holds.splice(0)) end();
+
+    expect((await heldBack).map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(server.exchanges.filter((e) => e.headers.authorization === undefined)).toHaveLength(2);
+    releaseHeld();
+    expect((await hanging).status).toBe(200);
   });
 
   it('stays correct against a server that checks counts out of order, as Apache does', async () => {
