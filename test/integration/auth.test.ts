@@ -4,26 +4,13 @@ import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY, DEMO_PROJECT_IDS } from '../../src/simulator/demo-data.ts';
+import { TEST_JWT } from '../jwt-settings.ts';
 import { registerSecret } from '../secrets-sweep.ts';
 import { type Stack, startStack } from './stack.ts';
 
 const [payments, analytics] = DEMO_PROJECT_IDS as [string, string];
-const SECRET = 'a-shared-secret-of-at-least-32-characters!';
-const ISSUER = 'https://login.example.com/';
-const AUDIENCE = 'invitations-gateway';
-const jwtSecurity = {
-  authMode: 'jwt' as const,
-  jwt: {
-    secret: SECRET,
-    jwksUrl: undefined,
-    issuer: ISSUER,
-    audience: AUDIENCE,
-    algorithms: ['HS256'],
-    readScope: 'invitations:read',
-    writeScope: 'invitations:write',
-    projectsClaim: 'projects',
-  },
-};
+const { secret: SECRET, issuer: ISSUER, audience: AUDIENCE } = TEST_JWT;
+const jwtSecurity = { authMode: 'jwt' as const, jwt: { ...TEST_JWT, projectsClaim: 'projects' } };
 
 function token(claims: Record<string, unknown>, options: jwt.SignOptions = {}, key: jwt.Secret = SECRET): string {
   return registered(

@@ -169,6 +169,24 @@ async function setup(
   return { server, client, logs, fetch, url: (path = '/groups/1/invites') => `${server.baseUrl}${path}` };
 }
 
+/**
+ * A server that holds every request sent with `x-attempt: hangs` until `releaseHeld()`, and a client whose holds
+ * (MAX_HOLD_MS) end only when a test calls their `end`.
+ */
+async function setupWithHangs() {
+  let releaseHeld!: () => void;
+  const held = new Promise<void>((resolve) => {
+    releaseHeld = resolve;
+  });
+  const holds: Array<{ ms: number; end: () => void }> = [];
+  const after = (ms: number, end: () => void) => {
+    holds.push({ ms, end });
+    return () => {};
+  };
+  const hangs = (e: Exchange) => (e.headers['x-attempt'] === 'hangs' ? held : undefined);
+  return { ...(await setup({ beforeCheck: hangs }, USER, { after })), holds, releaseHeld };
+}
+
 const times = <T>(n: number, make: (i: number) => Promise<T>): Promise<T[]> =>
   Promise.all(Array.from({ length: n }, (_, i) => make(i)));
 
@@ -286,21 +304,7 @@ describe('DigestClient under concurrency', () => {
   });
 
   it('lets a request that may open a connection hold the others back for MAX_HOLD_MS at most, so one that hangs does not hang them', async () => {
-    let releaseHeld!: () => void;
-    const held = new Promise<void>((resolve) => {
-      releaseHeld = resolve;
-    });
-    const holds: Array<{ ms: number; end: () => void }> = [];
-    const { server, client, url } = await setup(
-      { beforeCheck: (e) => (e.headers['x-attempt'] === 'hangs' ? held : undefined) },
-      USER,
-      {
-        after: (ms, end) => {
-          holds.push({ ms, end });
-          return () => {};
-        },
-      },
-    );
+    const { server, client, url, holds, releaseHeld } = await setupWithHangs();
     await client.fetch(url()); // one connection warm
     const first = client.fetch(url());
     // In flight beside `first`, this one may open a second connection: it holds the shared nonce's next requests.
@@ -322,21 +326,7 @@ describe('DigestClient under concurrency', () => {
   });
 
   it('lets the cold probe hold the others back for MAX_HOLD_MS at most: when one hangs, another call probes', async () => {
-    let releaseHeld!: () => void;
-    const held = new Promise<void>((resolve) => {
-      releaseHeld = resolve;
-    });
-    const holds: Array<{ ms: number; end: () => void }> = [];
-    const { server, client, url } = await setup(
-      { beforeCheck: (e) => (e.headers['x-attempt'] === 'hangs' ? held : undefined) },
-      USER,
-      {
-        after: (ms, end) => {
-          holds.push({ ms, end });
-          return () => {};
-        },
-      },
-    );
+    const { server, client, url, holds, releaseHeld } = await setupWithHangs();
     const hanging = client.fetch(url(), { headers: { 'x-attempt': 'hangs' } }); // the pilot: its probe hangs
     const heldBack = times(3, () => client.fetch(url()));
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -3,11 +3,10 @@ import { createGraphQLError, createSchema, createYoga, type Plugin } from 'graph
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useAuthentication } from '../../src/plugins/use-authentication.ts';
 import { useVerifiedTokenCache, type VerifiedToken } from '../../src/plugins/use-verified-token-cache.ts';
+import { TEST_JWT } from '../jwt-settings.ts';
 import { registerSecret } from '../secrets-sweep.ts';
 
-const SECRET = 'a-shared-secret-of-at-least-32-characters!';
-const ISSUER = 'https://login.example.com/';
-const AUDIENCE = 'invitations-gateway';
+const { secret: SECRET, issuer: ISSUER, audience: AUDIENCE } = TEST_JWT;
 
 const schema = createSchema<{ jwt?: VerifiedToken }>({
   typeDefs: 'type Query { subject: String }',
@@ -39,20 +38,7 @@ afterEach(() => {
 });
 
 describe('useAuthentication with the verified-token cache (jsonwebtoken verifying)', () => {
-  const authentication = () =>
-    useAuthentication({
-      mode: 'jwt',
-      jwt: {
-        secret: SECRET,
-        jwksUrl: undefined,
-        issuer: ISSUER,
-        audience: AUDIENCE,
-        algorithms: ['HS256'],
-        readScope: 'invitations:read',
-        writeScope: 'invitations:write',
-        projectsClaim: undefined,
-      },
-    });
+  const authentication = () => useAuthentication({ mode: 'jwt', jwt: { ...TEST_JWT, projectsClaim: undefined } });
 
   it('refuses a token it accepted before, from the second of its expiry on', async () => {
     // Only Date is faked: jsonwebtoken and the cache both read the time from it.
