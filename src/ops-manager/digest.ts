@@ -81,7 +81,7 @@ export class DigestClient {
     let land: (() => void) | undefined;
     const fly = () => {
       this.#pilot = call;
-      land = this.#hold(() => this.#pilot === call && (this.#pilot = undefined));
+      land = this.#hold(() => (this.#pilot = undefined)); // a hold ends once, while this call is still the pilot
     };
     try {
       // Cold, the first call probes, as the pilot; a call finding a pilot in flight waits for it to land.
